@@ -1,0 +1,49 @@
+// The `dlp` command: one commander program; each subcommand lives in cli/commands/<name>.ts
+// and exports `register(program)`. User errors print one line and exit 1, never a stack trace.
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { DlpError } from '../isa/errors.js';
+
+const commands: { register(program: Command): void }[] = [
+  // Subcommand modules register here, in the order `dlp --help` lists them.
+];
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8').toString()) as { version: string };
+  return pkg.version;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('dlp')
+    .description('dlpkit: ISA, compiler, cycle-level simulator and runtime for deep-learning processors')
+    .version(version(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const c of commands) c.register(program);
+  return program;
+}
+
+/** Prints a user error as one clear line (plus a source excerpt when there is one). */
+export function reportError(e: unknown): number {
+  if (e instanceof CommanderError) {
+    // commander has already printed its message (or the help/version text).
+    return e.exitCode;
+  }
+  if (e instanceof DlpError) {
+    process.stderr.write(`error: ${e.message}\n${e.excerpt ? `${e.excerpt}\n` : ''}`);
+    return 1;
+  }
+  const err = e as Error;
+  process.stderr.write(`internal error: ${err?.message ?? String(e)}\n`);
+  if (process.env.DLP_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
+  return 2;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    return reportError(e);
+  }
+}

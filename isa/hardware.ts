@@ -1,0 +1,137 @@
+// Hardware configuration: one schema (zod) for every preset and user file, plus the derived
+// quantities (peak MACs per cycle, element sizes) that the compiler's cost model and the
+// simulator both read. Presets are JSON data in isa/presets/.
+import { readFileSync, readdirSync } from 'node:fs';
+import { z } from 'zod';
+import { DlpError } from './errors.js';
+
+const pos = (what: string) => z.number({ error: `${what} must be a number` }).positive(`${what} must be > 0`);
+const posInt = (what: string, max = 2 ** 31) =>
+  z.number({ error: `${what} must be an integer` }).int(`${what} must be an integer`)
+    .min(1, `${what} must be >= 1`).max(max, `${what} must be <= ${max}`);
+
+const adderTree = z.object({
+  kind: z.literal('adder-tree'),
+  /** M processing elements, one output column each, linked by an H-tree. */
+  pes: posInt('mfu.pes', 4096),
+  /** N multipliers per PE feeding an adder tree (the reduction width per cycle). */
+  lanes: posInt('mfu.lanes', 4096),
+}).strict();
+
+const systolic = z.object({
+  kind: z.literal('systolic'),
+  rows: posInt('mfu.rows', 4096),
+  cols: posInt('mfu.cols', 4096),
+  dataflow: z.enum(['os', 'ws', 'is'], { error: 'mfu.dataflow must be one of os, ws, is' }),
+}).strict();
+
+export const HardwareSchema = z.object({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  /** Clock frequency in Hz (cycles → seconds). */
+  clockHz: pos('clockHz'),
+  dram: z.object({
+    /** Sustained bandwidth in bytes per cycle, shared by loads and stores. */
+    bytesPerCycle: pos('dram.bytesPerCycle'),
+    /** Fixed access latency in cycles paid once per DMA instruction. */
+    latencyCycles: z.number().int().min(0, 'dram.latencyCycles must be >= 0').max(1_000_000),
+    /** Burst size in bytes: every row transfer is rounded up to whole bursts. */
+    burstBytes: posInt('dram.burstBytes', 4096),
+    /** DRAM capacity in bytes (programs touching beyond it are invalid). */
+    capacityBytes: posInt('dram.capacityBytes', 2 ** 32),
+  }).strict(),
+  nram: z.object({ bytes: posInt('nram.bytes', 2 ** 24) }).strict(),
+  wram: z.object({ bytes: posInt('wram.bytes', 2 ** 24) }).strict(),
+  mfu: z.discriminatedUnion('kind', [adderTree, systolic]),
+  /** MFU throughput divisor per operand type (1 = full rate). */
+  mfuRate: z.object({ int8: posInt('mfuRate.int8', 64), int16: posInt('mfuRate.int16', 64), fp32: posInt('mfuRate.fp32', 64) }).strict(),
+  vfu: z.object({
+    /** Elements processed per cycle. */
+    lanes: posInt('vfu.lanes', 4096),
+    /** Cycles per vector of `lanes` elements for cheap ops (bias, identity, ReLU, leaky, PReLU, requant). */
+    cheapCycles: posInt('vfu.cheapCycles', 1024),
+    /** Cycles per vector for transcendental ops (sigmoid, tanh, ELU, exp in softmax). */
+    dearCycles: posInt('vfu.dearCycles', 1024),
+    /** Pipeline fill latency per ACT instruction. */
+    startupCycles: z.number().int().min(0).max(1024),
+  }).strict(),
+  queues: z.object({
+    load: posInt('queues.load', 1024),
+    compute: posInt('queues.compute', 1024),
+    store: posInt('queues.store', 1024),
+  }).strict(),
+  /** Energy per event in picojoules (defaults cite Horowitz, ISSCC 2014, 45 nm; see docs). */
+  energy: z.object({
+    macPj: z.object({ int8: pos('energy.macPj.int8'), int16: pos('energy.macPj.int16'), fp32: pos('energy.macPj.fp32') }).strict(),
+    vfuOpPj: pos('energy.vfuOpPj'),
+    nramBytePj: pos('energy.nramBytePj'),
+    wramBytePj: pos('energy.wramBytePj'),
+    dramBytePj: pos('energy.dramBytePj'),
+    /** Static (leakage + clock) power in watts, charged for every cycle. */
+    staticWatts: z.number().min(0),
+  }).strict(),
+}).strict();
+
+export type HardwareConfig = z.infer<typeof HardwareSchema>;
+export type MfuConfig = HardwareConfig['mfu'];
+
+const PRESET_DIR = new URL('./presets/', import.meta.url);
+
+/** Names of the bundled presets (file names in isa/presets without .json). */
+export function presetNames(): string[] {
+  return readdirSync(PRESET_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+}
+
+/** Validates an untrusted object as a hardware config; errors name the field and its range. */
+export function parseHardware(raw: unknown, file?: string): HardwareConfig {
+  const r = HardwareSchema.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const path = issue.path.join('.') || '(root)';
+  throw new DlpError(`invalid hardware config: ${path}: ${issue.message}`, { file });
+}
+
+/** Loads a preset by name or a JSON file by path. */
+export function loadHardware(nameOrFile: string): HardwareConfig {
+  if (presetNames().includes(nameOrFile)) {
+    return parseHardware(JSON.parse(readFileSync(new URL(`${nameOrFile}.json`, PRESET_DIR), 'utf8')), nameOrFile);
+  }
+  if (!nameOrFile.endsWith('.json')) {
+    throw new DlpError(`unknown hardware preset '${nameOrFile}' (presets: ${presetNames().join(', ')}; or give a .json file)`);
+  }
+  let text: string;
+  try {
+    text = readFileSync(nameOrFile, 'utf8');
+  } catch {
+    throw new DlpError(`cannot read hardware file '${nameOrFile}'`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new DlpError(`hardware file is not valid JSON: ${(e as Error).message}`, { file: nameOrFile });
+  }
+  return parseHardware(raw, nameOrFile);
+}
+
+/** Peak multiply-accumulates per cycle of the MFU for an operand type. */
+export function peakMacsPerCycle(hw: HardwareConfig, dtype: 'int8' | 'int16' | 'fp32' = 'int8'): number {
+  const units = hw.mfu.kind === 'adder-tree' ? hw.mfu.pes * hw.mfu.lanes : hw.mfu.rows * hw.mfu.cols;
+  return units / hw.mfuRate[dtype];
+}
+
+/** Returns a copy with a dotted-path parameter replaced (used by design-space sweeps),
+ * validated again so a sweep cannot produce an invalid machine. */
+export function withParam(hw: HardwareConfig, path: string, value: number | string): HardwareConfig {
+  const copy = structuredClone(hw) as Record<string, unknown>;
+  const keys = path.split('.');
+  let node = copy as Record<string, unknown>;
+  for (const k of keys.slice(0, -1)) {
+    if (typeof node[k] !== 'object' || node[k] === null) throw new DlpError(`unknown hardware parameter '${path}'`);
+    node = node[k] as Record<string, unknown>;
+  }
+  const last = keys[keys.length - 1]!;
+  if (!(last in node)) throw new DlpError(`unknown hardware parameter '${path}'`);
+  node[last] = value;
+  return parseHardware(copy, `${hw.name} with ${path}=${value}`);
+}
