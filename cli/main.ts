@@ -1,15 +1,29 @@
 // The `dlp` command: one commander program; each subcommand lives in cli/commands/<name>.ts
 // and exports `register(program)`. User errors print one line and exit 1, never a stack trace.
 import { Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { DlpError } from '../isa/errors.js';
+import * as asmCommand from './commands/asm.js';
+import * as compileCommand from './commands/compile.js';
+import * as disasmCommand from './commands/disasm.js';
+import * as labCommand from './commands/lab.js';
+import * as runCommand from './commands/run.js';
+import * as simulateCommand from './commands/simulate.js';
 
 const commands: { register(program: Command): void }[] = [
   // Subcommand modules register here, in the order `dlp --help` lists them.
+  asmCommand,
+  disasmCommand,
+  simulateCommand,
+  compileCommand,
+  runCommand,
+  labCommand,
 ];
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8').toString()) as { version: string };
+  // package.json is one level up from cli/ when run from source, two from dist/cli/.
+  const at = ['../package.json', '../../package.json'].map((p) => new URL(p, import.meta.url)).find((u) => existsSync(u))!;
+  const pkg = JSON.parse(readFileSync(at, 'utf8').toString()) as { version: string };
   return pkg.version;
 }
 

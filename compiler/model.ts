@@ -18,6 +18,8 @@ export type ActivationKind = Activation['kind'];
 export interface DenseLayer {
   kind: 'dense';
   name: string;
+  /** Input features (the previous layer's units); filled in by checkShapes. */
+  inputs?: number;
   /** Output features. */
   units: number;
   activation: Activation;

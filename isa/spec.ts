@@ -55,6 +55,11 @@ export interface FieldSpec {
   readonly defaultFrom?: string;
   /** Fields derived from another operand (e.g. the space of a LOAD) are not written as operands. */
   readonly implicit?: boolean;
+  /** Address alignment in bytes: a number, or the name of the enum field holding the dtype
+   * whose element size the address must be a multiple of. */
+  readonly align?: number | string;
+  /** The value must be >= this other field's value (row pitches are at least the row length). */
+  readonly minFrom?: string;
 }
 
 export interface InstrSpec {
@@ -86,13 +91,13 @@ export const ISA = {
       'for r < rows: copy cols elements of dtype from DRAM[src + r*stride] to ' +
       'space[dst + r*pitch*size(dtype)]. Rows are packed on chip with row pitch `pitch` elements.',
     fields: [
-      { name: 'dst', kind: 'addr', bits: 24, spaces: ['nram', 'wram'], spaceField: 'space', doc: 'On-chip destination byte address.' },
+      { name: 'dst', kind: 'addr', bits: 24, spaces: ['nram', 'wram'], spaceField: 'space', align: 'dtype', doc: 'On-chip destination byte address.' },
       { name: 'space', kind: 'enum', bits: 2, values: ['nram', 'wram'], implicit: true, doc: 'Destination space (from the dst operand).' },
-      { name: 'src', kind: 'addr', bits: 32, space: 'dram', doc: 'DRAM source byte address of row 0.' },
+      { name: 'src', kind: 'addr', bits: 32, space: 'dram', align: 'dtype', doc: 'DRAM source byte address of row 0.' },
       { name: 'rows', kind: 'uint', bits: 16, min: 1, doc: 'Number of rows.' },
       { name: 'cols', kind: 'uint', bits: 16, min: 1, doc: 'Elements per row.' },
       { name: 'stride', kind: 'uint', bits: 32, doc: 'DRAM distance between rows in bytes (may be less than a row only when rows = 1).' },
-      { name: 'pitch', kind: 'uint', bits: 16, min: 1, defaultFrom: 'cols', doc: 'On-chip row pitch in elements (>= cols); defaults to cols.' },
+      { name: 'pitch', kind: 'uint', bits: 16, min: 1, defaultFrom: 'cols', minFrom: 'cols', doc: 'On-chip row pitch in elements (>= cols); defaults to cols.' },
       { name: 'dtype', kind: 'enum', bits: 2, values: DTYPES, doc: 'Element type (sets the element size).' },
       layer,
     ],
@@ -103,12 +108,12 @@ export const ISA = {
     semantics:
       'for r < rows: copy cols elements of dtype from NRAM[src + r*pitch*size(dtype)] to DRAM[dst + r*stride].',
     fields: [
-      { name: 'dst', kind: 'addr', bits: 32, space: 'dram', doc: 'DRAM destination byte address of row 0.' },
-      { name: 'src', kind: 'addr', bits: 24, space: 'nram', doc: 'NRAM source byte address.' },
+      { name: 'dst', kind: 'addr', bits: 32, space: 'dram', align: 'dtype', doc: 'DRAM destination byte address of row 0.' },
+      { name: 'src', kind: 'addr', bits: 24, space: 'nram', align: 'dtype', doc: 'NRAM source byte address.' },
       { name: 'rows', kind: 'uint', bits: 16, min: 1, doc: 'Number of rows.' },
       { name: 'cols', kind: 'uint', bits: 16, min: 1, doc: 'Elements per row.' },
       { name: 'stride', kind: 'uint', bits: 32, doc: 'DRAM distance between rows in bytes.' },
-      { name: 'pitch', kind: 'uint', bits: 16, min: 1, defaultFrom: 'cols', doc: 'NRAM row pitch in elements (>= cols); defaults to cols.' },
+      { name: 'pitch', kind: 'uint', bits: 16, min: 1, defaultFrom: 'cols', minFrom: 'cols', doc: 'NRAM row pitch in elements (>= cols); defaults to cols.' },
       { name: 'dtype', kind: 'enum', bits: 2, values: DTYPES, doc: 'Element type.' },
       layer,
     ],
@@ -122,15 +127,15 @@ export const ISA = {
       'formed in double precision and rounded to fp32 once when stored (after adding the old out when acc=1); ' +
       'out is fp32. Row pitches are in elements. `out` must not overlap `in` or `w`.',
     fields: [
-      { name: 'out', kind: 'addr', bits: 24, space: 'nram', doc: 'NRAM address of the m×n int32/fp32 result.' },
-      { name: 'in', kind: 'addr', bits: 24, space: 'nram', doc: 'NRAM address of the m×k input tile.' },
-      { name: 'w', kind: 'addr', bits: 24, space: 'wram', doc: 'WRAM address of the k×n weight tile.' },
+      { name: 'out', kind: 'addr', bits: 24, space: 'nram', align: 4, doc: 'NRAM address of the m×n int32/fp32 result.' },
+      { name: 'in', kind: 'addr', bits: 24, space: 'nram', align: 'dtype', doc: 'NRAM address of the m×k input tile.' },
+      { name: 'w', kind: 'addr', bits: 24, space: 'wram', align: 'dtype', doc: 'WRAM address of the k×n weight tile.' },
       { name: 'm', kind: 'uint', bits: 16, min: 1, doc: 'Rows of the input tile (batch rows).' },
       { name: 'k', kind: 'uint', bits: 16, min: 1, doc: 'Reduction length.' },
       { name: 'n', kind: 'uint', bits: 16, min: 1, doc: 'Columns of the weight tile (output features).' },
-      { name: 'outPitch', kind: 'uint', bits: 16, min: 1, defaultFrom: 'n', doc: 'Row pitch of out in elements; defaults to n.' },
-      { name: 'inPitch', kind: 'uint', bits: 16, min: 1, defaultFrom: 'k', doc: 'Row pitch of in in elements; defaults to k.' },
-      { name: 'wPitch', kind: 'uint', bits: 16, min: 1, defaultFrom: 'n', doc: 'Row pitch of w in elements; defaults to n.' },
+      { name: 'outPitch', kind: 'uint', bits: 16, min: 1, defaultFrom: 'n', minFrom: 'n', doc: 'Row pitch of out in elements; defaults to n.' },
+      { name: 'inPitch', kind: 'uint', bits: 16, min: 1, defaultFrom: 'k', minFrom: 'k', doc: 'Row pitch of in in elements; defaults to k.' },
+      { name: 'wPitch', kind: 'uint', bits: 16, min: 1, defaultFrom: 'n', minFrom: 'n', doc: 'Row pitch of w in elements; defaults to n.' },
       { name: 'acc', kind: 'flag', bits: 1, default: 0, doc: '1: add to the existing out; 0: overwrite.' },
       { name: 'dtype', kind: 'enum', bits: 2, values: DTYPES, doc: 'Operand type: int8, int16 (int32 out) or fp32 (fp32 out).' },
       layer,
@@ -141,13 +146,13 @@ export const ISA = {
     summary: 'Vector-unit pass over a rows×cols region: bias, activation, requantisation or softmax.',
     semantics: 'See "ACT semantics" in docs/isa.md: bias add, activation, then requantisation; exact integer rules.',
     fields: [
-      { name: 'dst', kind: 'addr', bits: 24, space: 'nram', doc: 'NRAM destination address.' },
-      { name: 'src', kind: 'addr', bits: 24, space: 'nram', doc: 'NRAM source address (may equal dst when element sizes match).' },
+      { name: 'dst', kind: 'addr', bits: 24, space: 'nram', align: 'outType', doc: 'NRAM destination address.' },
+      { name: 'src', kind: 'addr', bits: 24, space: 'nram', align: 'inType', doc: 'NRAM source address (may equal dst when element sizes match).' },
       { name: 'rows', kind: 'uint', bits: 16, min: 1, doc: 'Rows of the region.' },
       { name: 'cols', kind: 'uint', bits: 16, min: 1, doc: 'Columns of the region.' },
-      { name: 'dstPitch', kind: 'uint', bits: 16, min: 1, defaultFrom: 'cols', doc: 'Row pitch of dst in elements; defaults to cols.' },
-      { name: 'srcPitch', kind: 'uint', bits: 16, min: 1, defaultFrom: 'cols', doc: 'Row pitch of src in elements; defaults to cols.' },
-      { name: 'aux', kind: 'addr', bits: 24, space: 'nram', default: 0, doc: 'NRAM address of per-column parameters: the bias vector (cols elements of inType, if bias=1), followed by the PReLU slopes (cols fp32, if func=prelu).' },
+      { name: 'dstPitch', kind: 'uint', bits: 16, min: 1, defaultFrom: 'cols', minFrom: 'cols', doc: 'Row pitch of dst in elements; defaults to cols.' },
+      { name: 'srcPitch', kind: 'uint', bits: 16, min: 1, defaultFrom: 'cols', minFrom: 'cols', doc: 'Row pitch of src in elements; defaults to cols.' },
+      { name: 'aux', kind: 'addr', bits: 24, space: 'nram', default: 0, align: 4, doc: 'NRAM address of per-column parameters: the bias vector (cols int32 values for an integer inType, cols fp32 otherwise; if bias=1), followed by the PReLU slopes (cols fp32, if func=prelu).' },
       { name: 'bias', kind: 'flag', bits: 1, default: 0, doc: '1: add the per-column bias at aux before the activation.' },
       { name: 'func', kind: 'enum', bits: 4, values: ACT_FUNCS, default: 'identity', doc: 'Activation function.' },
       { name: 'inType', kind: 'enum', bits: 2, values: DTYPES, doc: 'Element type of src (int32 accumulators or fp32, or int8/int16).' },

@@ -1,0 +1,107 @@
+// `dlp lab list` and `dlp lab check NN`: the architecture labs and their checkers. The last
+// result of each lab is cached in labs/.status.json so `list` can show where a student stands.
+import { Command, CommanderError } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { DlpError } from '../../isa/errors.js';
+import { writeFileAtomic } from '../../isa/files.js';
+import { findLab, formatResult, labs, labsRoot, type CheckResult } from '../../labs/index.js';
+
+interface LabStatus {
+  passed: boolean;
+  mode: 'full' | 'quick';
+  /** Folder checked, relative to the lab folder ('.' = the starter files, 'solution'). */
+  dir: string;
+  failed: number;
+  cases: number;
+  score?: string;
+  at: string;
+}
+type StatusFile = Record<string, LabStatus>;
+
+function statusPath(): string {
+  return join(labsRoot(), '.status.json');
+}
+
+/** Reads the cache; a missing or damaged file is just "no status yet". */
+export function readLabStatus(): StatusFile {
+  const p = statusPath();
+  if (!existsSync(p)) return {};
+  try {
+    return JSON.parse(readFileSync(p, 'utf8')) as StatusFile;
+  } catch {
+    return {};
+  }
+}
+
+function recordLabStatus(r: CheckResult, folder: string): void {
+  const all = readLabStatus();
+  all[r.lab] = {
+    passed: r.passed,
+    mode: r.mode,
+    dir: relative(join(labsRoot(), folder), r.dir) || '.',
+    failed: r.cases.filter((c) => !c.passed).length,
+    cases: r.cases.length,
+    ...(r.score ? { score: `${r.score.points}/${r.score.of}` } : {}),
+    at: new Date().toISOString(),
+  };
+  try {
+    writeFileAtomic(statusPath(), `${JSON.stringify(all, null, 2)}\n`);
+  } catch {
+    // a read-only install still checks; it just cannot remember the result
+  }
+}
+
+function describeStatus(s: LabStatus | undefined): string {
+  if (!s) return 'not checked';
+  const what = s.passed ? 'passed' : `failed ${s.failed}/${s.cases}`;
+  const where = s.dir === '.' ? '' : ` [${s.dir}]`;
+  return `${what}${s.mode === 'quick' ? ' (quick)' : ''}${s.score ? `, ${s.score}` : ''}${where}, ${s.at.slice(0, 16).replace('T', ' ')}`;
+}
+
+export function register(program: Command): void {
+  const lab = program.command('lab').description('architecture lab exercises with automatic checkers');
+
+  lab.command('list')
+    .description('list the labs with their expected time and last check result')
+    .option('--json', 'print as JSON')
+    .action((o: { json?: boolean }) => {
+      const status = readLabStatus();
+      if (o.json) {
+        const rows = labs.map((l) => ({ id: l.id, folder: l.folder, title: l.title, minutes: l.minutes, status: status[l.id] ?? null }));
+        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        return;
+      }
+      const titleWidth = Math.max(...labs.map((l) => l.title.length));
+      const lines = [`${'id'.padEnd(4)}${'title'.padEnd(titleWidth + 2)}${'time'.padEnd(9)}status`];
+      for (const l of labs) {
+        lines.push(`${l.id.padEnd(4)}${l.title.padEnd(titleWidth + 2)}${`${l.minutes} min`.padEnd(9)}${describeStatus(status[l.id])}`);
+      }
+      lines.push('', `Labs live in ${labsRoot()}/NN-name/ (README.md first). Check one with: dlp lab check NN`);
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+
+  lab.command('check')
+    .description('run the checker of lab NN on your files (exit code 0 = pass, 1 = fail)')
+    .argument('<lab>', 'lab number (e.g. 3 or 03) or folder name')
+    .option('--solution', 'check the reference solution instead of your files')
+    .option('--dir <dir>', 'check the files in DIR (default: the lab folder)')
+    .option('--quick', 'quick mode: data subsets and lowered thresholds, labelled as such')
+    .option('--reveal', 'show expected values of numeric answers (for teachers)')
+    .option('--json', 'print the structured result as JSON')
+    .action(async (key: string, o: { solution?: boolean; dir?: string; quick?: boolean; reveal?: boolean; json?: boolean }) => {
+      const l = findLab(key);
+      if (!l) throw new DlpError(`unknown lab '${key}' (labs: ${labs.map((x) => x.id).join(', ')})`);
+      if (o.solution && o.dir) throw new DlpError('give either --solution or --dir, not both');
+      const r = await l.check({
+        ...(o.dir !== undefined ? { dir: o.dir } : {}),
+        solution: !!o.solution,
+        quick: !!o.quick,
+        reveal: !!o.reveal,
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
+      recordLabStatus(r, l.folder);
+      process.stdout.write(o.json ? `${JSON.stringify(r, null, 2)}\n` : `${formatResult(r)}\n`);
+      if (!r.passed) throw new CommanderError(1, 'dlp.lab.failed', `lab ${r.lab} failed`);
+    });
+}

@@ -1,0 +1,35 @@
+// `dlp run MODEL --hw ... --batch B [--dtype ...] [--json] [--trace F] [--explain]`: compile
+// and simulate in one go and print the simulator report. Inputs are seeded uniform values in
+// [0, 1) (the range of normalised MNIST pixels); `--explain` adds predicted vs simulated cycles.
+import type { Command } from 'commander';
+import { writeFileAtomic } from '../../isa/files.js';
+import { createRng } from '../../isa/rng.js';
+import { writeInputs } from '../../compiler/bundle.js';
+import { explainBundle } from '../../compiler/explain.js';
+import { formatReport, simulate, traceToJson } from '../../simulator/index.js';
+import { addModelOptions, compileFromCli, type ModelCliOptions } from './compile.js';
+
+export function register(program: Command): void {
+  addModelOptions(program.command('run').description('compile a model and run it on the cycle-level simulator'))
+    .option('--json', 'print the report as JSON')
+    .option('--trace <file.json>', 'write a Chrome/Perfetto trace')
+    .action((file: string, opts: ModelCliOptions & { json?: boolean; trace?: string }) => {
+      const { bundle, hw, model } = compileFromCli(file, opts);
+      const rng = createRng(Number(opts.seed ?? 1));
+      const x = new Float32Array(bundle.batch * model.inputSize);
+      for (let i = 0; i < x.length; i++) x[i] = rng();
+      const dram = bundle.image.slice();
+      writeInputs(bundle, dram, x);
+      const result = simulate(bundle.program, hw, { dram, trace: Boolean(opts.trace) });
+      if (opts.trace) writeFileAtomic(opts.trace, traceToJson(result.trace!));
+      const r = result.report;
+      const perLayer = Object.fromEntries(r.perLayer.map((l) => [l.name, l.cycles]));
+      if (opts.json) {
+        const out = opts.explain ? { report: r, predicted: bundle.estimate, plans: bundle.plans } : r;
+        process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(formatReport(r));
+      if (opts.explain) process.stdout.write(`\n${explainBundle(bundle, hw, { cycles: r.cycles, perLayer })}`);
+    });
+}

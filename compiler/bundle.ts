@@ -1,0 +1,173 @@
+// The compiled bundle: program, DRAM layout (named regions with offsets, shapes, dtypes and
+// scales), the DRAM image with the weights, the cost model's estimate and the chosen plans.
+// On disk it is a directory (docs/bundle.md): program.dlps, program.dlpb, image.bin and
+// bundle.json, written into a temporary sibling and renamed into place as a whole.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { DlpError } from '../isa/errors.js';
+import type { HardwareConfig } from '../isa/hardware.js';
+import { writeFileAtomic } from '../isa/files.js';
+import type { Program } from '../isa/program.js';
+import { DTYPE_BYTES, type DType } from '../isa/spec.js';
+import { encodeProgram, decodeProgram } from '../isa/encode.js';
+import { printProgram } from '../isa/print.js';
+import type { Generated } from './passes/codegen.js';
+import type { Estimate } from './passes/cost.js';
+import { quantizeInput, type ActPath, type ComputeDType, type QuantModel, type Requant } from './passes/quantize.js';
+import type { Schedule } from './passes/tile.js';
+
+export type RegionRole = 'input' | 'output' | 'weights' | 'aux' | 'activation';
+
+export interface RegionInfo {
+  name: string;
+  role: RegionRole;
+  /** DRAM byte address and size. */
+  addr: number;
+  bytes: number;
+  dtype: DType;
+  shape: number[];
+  scale?: number;
+}
+
+/** Per-layer quantisation record (everything the integer scheme needs to be re-derived). */
+export interface LayerQuantInfo {
+  name: string;
+  K: number;
+  N: number;
+  func: string;
+  alpha: number;
+  path: ActPath;
+  inScale: number;
+  wScale: number[];
+  accScale: number[];
+  outScale: number;
+  outType: DType;
+  requant: Requant[];
+}
+
+export interface BundleLayout {
+  input: RegionInfo;
+  output: RegionInfo;
+  regions: RegionInfo[];
+  dramBytes: number;
+  quant: { dtype: ComputeDType; inputScale: number; perChannel: boolean; softmax: boolean; layers: LayerQuantInfo[] };
+}
+
+export interface Bundle {
+  program: Program;
+  layout: BundleLayout;
+  /** Initial DRAM contents: weights and bias vectors in place, input/output zero. */
+  image: Uint8Array;
+  estimate: Estimate;
+  plans: Schedule;
+  hwName: string;
+  dtype: ComputeDType;
+  batch: number;
+}
+
+export const BUNDLE_FILES = { meta: 'bundle.json', text: 'program.dlps', binary: 'program.dlpb', image: 'image.bin' } as const;
+const BUNDLE_FORMAT = 'dlpkit-bundle';
+const BUNDLE_VERSION = 1;
+
+/** Gathers the passes' results into a bundle. */
+export function assembleBundle(q: QuantModel, plans: Schedule, g: Generated, estimate: Estimate, hw: HardwareConfig): Bundle {
+  const role = new Map<string, RegionRole>([[g.roles.input, 'input'], [g.roles.output, 'output']]);
+  for (const n of g.roles.weights) role.set(n, 'weights');
+  for (const n of g.roles.aux) role.set(n, 'aux');
+  for (const n of g.roles.intermediates) role.set(n, 'activation');
+  const regions = g.program.regions.map((r): RegionInfo => ({
+    name: r.name, role: role.get(r.name)!, addr: r.addr, bytes: r.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[r.dtype],
+    dtype: r.dtype, shape: [...r.shape], ...(r.scale !== undefined ? { scale: r.scale } : {}),
+  }));
+  const layers = q.layers.map((L): LayerQuantInfo => ({
+    name: L.name, K: L.K, N: L.N, func: L.func, alpha: L.alpha, path: L.path, inScale: L.inScale, wScale: L.wScale,
+    accScale: L.accScale, outScale: L.outScale, outType: L.outType, requant: L.requant,
+  }));
+  const find = (n: string) => regions.find((r) => r.name === n)!;
+  return {
+    program: g.program,
+    layout: {
+      input: find(g.roles.input), output: find(g.roles.output), regions, dramBytes: g.image.length,
+      quant: { dtype: q.dtype, inputScale: q.inputScale, perChannel: q.perChannel, softmax: q.softmax, layers },
+    },
+    image: g.image, estimate, plans, hwName: hw.name, dtype: q.dtype, batch: plans.batch,
+  };
+}
+
+/** Writes a bundle directory; an existing bundle at `dir` is replaced only once the new one is
+ * complete. */
+export function writeBundle(dir: string, b: Bundle): void {
+  const parent = dirname(dir);
+  mkdirSync(parent, { recursive: true });
+  const tmp = join(parent, `.${basename(dir)}.${process.pid}.${Date.now()}.tmp`);
+  const old = `${tmp}.old`;
+  try {
+    mkdirSync(tmp);
+    writeFileAtomic(join(tmp, BUNDLE_FILES.text), printProgram(b.program));
+    writeFileAtomic(join(tmp, BUNDLE_FILES.binary), encodeProgram(b.program));
+    writeFileAtomic(join(tmp, BUNDLE_FILES.image), b.image);
+    const meta = {
+      format: BUNDLE_FORMAT, version: BUNDLE_VERSION, hwName: b.hwName, dtype: b.dtype, batch: b.batch,
+      layout: b.layout, estimate: b.estimate, plans: b.plans,
+    };
+    writeFileAtomic(join(tmp, BUNDLE_FILES.meta), `${JSON.stringify(meta, null, 2)}\n`);
+    if (existsSync(dir)) renameSync(dir, old);
+    renameSync(tmp, dir);
+    rmSync(old, { recursive: true, force: true });
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    if (existsSync(old) && !existsSync(dir)) renameSync(old, dir);
+    throw e;
+  }
+}
+
+/** Reads a bundle directory written by writeBundle. */
+export function readBundle(dir: string): Bundle {
+  const read = (f: string): Buffer => {
+    try {
+      return readFileSync(join(dir, f));
+    } catch {
+      throw new DlpError(`cannot read bundle file '${f}'`, { file: dir });
+    }
+  };
+  let meta: Record<string, unknown>;
+  try {
+    meta = JSON.parse(read(BUNDLE_FILES.meta).toString('utf8')) as Record<string, unknown>;
+  } catch (e) {
+    if (e instanceof DlpError) throw e;
+    throw new DlpError(`${BUNDLE_FILES.meta} is not valid JSON`, { file: dir });
+  }
+  if (meta.format !== BUNDLE_FORMAT) throw new DlpError(`not a dlpkit bundle: ${BUNDLE_FILES.meta} has format '${String(meta.format)}'`, { file: dir });
+  if (meta.version !== BUNDLE_VERSION) throw new DlpError(`unsupported bundle version ${String(meta.version)} (this dlpkit reads ${BUNDLE_VERSION})`, { file: dir });
+  const program = decodeProgram(new Uint8Array(read(BUNDLE_FILES.binary)), join(dir, BUNDLE_FILES.binary));
+  const image = new Uint8Array(read(BUNDLE_FILES.image));
+  const layout = meta.layout as BundleLayout;
+  if (image.length !== layout.dramBytes) {
+    throw new DlpError(`${BUNDLE_FILES.image} has ${image.length} bytes but the layout expects ${layout.dramBytes}`, { file: dir });
+  }
+  return {
+    program, layout, image, estimate: meta.estimate as Estimate, plans: meta.plans as Schedule,
+    hwName: String(meta.hwName), dtype: meta.dtype as ComputeDType, batch: Number(meta.batch),
+  };
+}
+
+/** Quantises an fp32 batch (rows × inputSize, rows <= batch) into the input region of `dram`. */
+export function writeInputs(b: Bundle, dram: Uint8Array, x: Float32Array): void {
+  const r = b.layout.input;
+  const [rows, cols] = r.shape as [number, number];
+  if (x.length % cols !== 0 || x.length / cols > rows) {
+    throw new DlpError(`input has ${x.length} values; expected up to ${rows} rows of ${cols}`);
+  }
+  const q = quantizeInput(x, { inputType: r.dtype, inputScale: r.scale ?? 1 });
+  const bytes = new Uint8Array(q.buffer, q.byteOffset, q.byteLength);
+  dram.fill(0, r.addr, r.addr + r.bytes);
+  dram.set(bytes, r.addr);
+}
+
+/** Reads the fp32 output region (batch × outputs) from `dram`. */
+export function readOutputs(b: Bundle, dram: Uint8Array): Float32Array {
+  const r = b.layout.output;
+  const out = new Float32Array(r.bytes / 4);
+  new Uint8Array(out.buffer).set(dram.subarray(r.addr, r.addr + r.bytes));
+  return out;
+}

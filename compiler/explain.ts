@@ -1,0 +1,63 @@
+// `--explain`: the chosen schedule in words — per segment its loop order, row block and
+// fused layers; per layer the tile sizes, weight/input residency and buffer occupancy; and
+// the cost model's predicted cycles (with the simulator's, when the caller has them).
+import type { HardwareConfig } from '../isa/hardware.js';
+import type { Bundle } from './bundle.js';
+import type { QuantModel } from './passes/quantize.js';
+import { allocateSegment } from './passes/tile.js';
+
+const W_TEXT = { resident: 'weights resident', panel: 'K×n weight panel per column panel', tile: 'weight tiles streamed' } as const;
+const X_TEXT = { fused: 'input fused from the previous layer (NRAM)', block: 'input block per row block', tile: 'input tiles streamed' } as const;
+
+function pct(part: number, whole: number): string {
+  return `${((100 * part) / whole).toFixed(1)} %`;
+}
+
+/** The shape-only quantised model a bundle's layout records (enough to re-place buffers). */
+export function quantShapeOf(b: Bundle): QuantModel {
+  const lq = b.layout.quant;
+  return {
+    dtype: lq.dtype, inputScale: lq.inputScale, inputType: b.layout.input.dtype, softmax: lq.softmax, perChannel: lq.perChannel,
+    layers: lq.layers.map((L) => ({
+      ...L, func: L.func as QuantModel['layers'][number]['func'], dtype: lq.dtype,
+      w: new Float32Array(0), bias: new Float32Array(0), slopes: L.func === 'prelu' ? new Float32Array(0) : undefined,
+    })),
+  };
+}
+
+/** Describes a bundle's schedule; `simulated` adds the simulator's cycles for comparison. */
+export function explainBundle(b: Bundle, hw: HardwareConfig, simulated?: { cycles: number; perLayer?: Record<string, number> }): string {
+  const q = quantShapeOf(b);
+  const lines: string[] = [];
+  lines.push(`schedule ${b.plans.kind} for ${hw.name}, ${b.dtype}, batch ${b.batch}: ${b.plans.segments.length} segment(s), ${b.program.instrs.length} instructions`);
+  b.plans.segments.forEach((seg, s) => {
+    const bufs = allocateSegment(q, seg, hw);
+    const names = seg.layers.map((t) => q.layers[t.layer]!.name).join(' → ');
+    const how = seg.order === 'rows' ? 'rows outer (each row block through every layer)' : 'columns outer (weight panel stationary)';
+    lines.push(`segment ${s + 1}: ${names}; ${how}; row block m=${seg.m}${seg.double ? ', double-buffered' : ', single buffers'}${seg.sync ? ', SYNC after every instruction' : ''}`);
+    if (bufs) {
+      lines.push(`  NRAM ${bufs.nramBytes} / ${hw.nram.bytes} B (${pct(bufs.nramBytes, hw.nram.bytes)}), WRAM ${bufs.wramBytes} / ${hw.wram.bytes} B (${pct(bufs.wramBytes, hw.wram.bytes)})`);
+    }
+    seg.layers.forEach((t, i) => {
+      const L = q.layers[t.layer]!;
+      const pred = b.estimate.perLayer[L.name] ?? 0;
+      const sim = simulated?.perLayer?.[L.name];
+      lines.push(`  ${L.name} ${L.K}→${L.N} ${L.func}: tile m×k×n = ${seg.m}×${t.k}×${t.n}; ${W_TEXT[t.wMode]}; ${X_TEXT[t.xMode]}; bias ${t.auxResident ? 'resident' : 'per column tile'}`);
+      const lb = bufs?.layers[i];
+      if (lb) {
+        const parts = [lb.x, lb.w, lb.aux, lb.acc, lb.out, lb.full].filter((x) => x !== undefined)
+          .map((x) => `${x.name.split('.').pop()} ${x.count}×${x.bytes} B @${x.space}[0x${x.addr.toString(16)}]`);
+        lines.push(`    buffers: ${parts.join(', ')}`);
+      }
+      lines.push(`    predicted ${pred} cycles${sim !== undefined ? `, simulated ${sim} cycles` : ''}`);
+    });
+  });
+  const total = `predicted ${b.estimate.cycles} cycles`;
+  if (simulated) {
+    const err = ((b.estimate.cycles - simulated.cycles) / simulated.cycles) * 100;
+    lines.push(`total: ${total}, simulated ${simulated.cycles} cycles (model error ${err >= 0 ? '+' : ''}${err.toFixed(1)} %)`);
+  } else {
+    lines.push(`total: ${total}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,340 @@
+// Pass 4: code generation. Lays out DRAM (weights, bias/slope vectors, input, intermediate
+// activations, output as named regions), builds the DRAM image, and emits the loop nest of
+// every segment as LOAD / MATMUL / ACT / STORE with bias, activation and requantisation fused
+// into ACT. Buffers come from tile.ts's allocateSegment, so what the search sized is what runs.
+import { DTYPE_BYTES, type ActFunc, type DType, type Instr } from '../../isa/spec.js';
+import type { HardwareConfig } from '../../isa/hardware.js';
+import type { Program, Region } from '../../isa/program.js';
+import { DlpError } from '../../isa/errors.js';
+import type { QuantLayer, QuantModel } from './quantize.js';
+import { allocateSegment, auxBytesPerCol, needsFullSoftmaxRows, type Buffer, type Schedule, type SegmentPlan } from './tile.js';
+
+/** Weight regions carry their values inline (self-contained .dlps) up to this many elements;
+ * beyond it they are declared `zero` and the bundle's DRAM image holds the data. */
+const INLINE_LIMIT = 1 << 20;
+const DRAM_ALIGN = 64;
+
+export interface Generated {
+  program: Program;
+  image: Uint8Array;
+  /** Region name per role, for the bundle layout. */
+  roles: { input: string; output: string; weights: string[]; aux: string[]; intermediates: string[] };
+}
+
+/** Column width of one ACT's parameter chunk: per-channel ACTs cover one column each. */
+function auxChunk(q: QuantModel, n: number): number {
+  return q.perChannel ? 1 : n;
+}
+
+/** Serialises bias (+ slopes) in chunks of `chunk` columns: [bias(c) slopes(c)] per chunk, so an
+ * ACT over a chunk finds its slopes right after its bias (see actAuxBytes in the ISA docs). */
+function auxBytes(L: QuantLayer, chunk: number): Uint8Array {
+  const out = new Uint8Array(L.N * auxBytesPerCol(L));
+  const view = new DataView(out.buffer);
+  let at = 0;
+  for (let c0 = 0; c0 < L.N; c0 += chunk) {
+    const w = Math.min(chunk, L.N - c0);
+    for (let c = c0; c < c0 + w; c++, at += 4) {
+      if (L.bias instanceof Int32Array) view.setInt32(at, L.bias[c]!, true);
+      else view.setFloat32(at, L.bias[c]!, true);
+    }
+    if (L.slopes) for (let c = c0; c < c0 + w; c++, at += 4) view.setFloat32(at, L.slopes[c]!, true);
+  }
+  return out;
+}
+
+function typedBytes(a: Int8Array | Int16Array | Int32Array | Float32Array): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/** Region names per layer: identifiers derived from the layer names (made unique). */
+export function regionNamesOf(q: QuantModel): { w: string[]; aux: string[]; out: string[] } {
+  const used = new Set(['input', 'output']);
+  const base = q.layers.map((L, l) => {
+    let b = L.name.replace(/[^A-Za-z0-9_]/g, '_');
+    if (!/^[A-Za-z_]/.test(b)) b = `l${b}`;
+    if (used.has(b)) b = `${b}_${l}`;
+    used.add(b);
+    return b;
+  });
+  return { w: base.map((b) => `${b}_w`), aux: base.map((b) => `${b}_aux`), out: base.map((b) => `${b}_out`) };
+}
+
+/** Lays out DRAM and fills the image. Returns regions by name. */
+function layoutDram(q: QuantModel, sched: Schedule, hw: HardwareConfig) {
+  const B = sched.batch;
+  const regions: Region[] = [];
+  const blobs = new Map<string, Uint8Array>();
+  let top = 0;
+  const add = (name: string, dtype: DType, shape: number[], scale: number | undefined, data?: Uint8Array, values?: () => number[]) => {
+    const bytes = shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[dtype];
+    const r: Region = { name, dtype, shape, addr: top, init: values ? { kind: 'data', values: values() } : { kind: 'zero' } };
+    if (scale !== undefined) r.scale = scale;
+    regions.push(r);
+    if (data) blobs.set(name, data);
+    top += Math.ceil(bytes / DRAM_ALIGN) * DRAM_ALIGN;
+    return r;
+  };
+  const paramCount = q.layers.reduce((a, L) => a + L.K * L.N + 2 * L.N, 0);
+  const inline = paramCount <= INLINE_LIMIT;
+  const tileOf = new Map<number, number>();
+  for (const seg of sched.segments) for (const t of seg.layers) tileOf.set(t.layer, t.n);
+  const roles: Generated['roles'] = { input: 'input', output: 'output', weights: [], aux: [], intermediates: [] };
+  const names = regionNamesOf(q);
+  q.layers.forEach((L, l) => {
+    const w = add(names.w[l]!, L.dtype, [L.K, L.N], L.dtype === 'fp32' ? undefined : L.wScale[0], typedBytes(L.w),
+      inline ? () => Array.from(L.w) : undefined);
+    roles.weights.push(w.name);
+    const aux = auxBytes(L, auxChunk(q, tileOf.get(l)!));
+    const auxType: DType = L.bias instanceof Int32Array ? 'int32' : 'fp32';
+    const view = new DataView(aux.buffer);
+    const a = add(names.aux[l]!, auxType, [aux.length / 4], L.dtype === 'fp32' ? undefined : L.accScale[0], aux,
+      inline ? () => Array.from({ length: aux.length / 4 }, (_, i) => auxType === 'int32' ? view.getInt32(4 * i, true) : view.getFloat32(4 * i, true)) : undefined);
+    roles.aux.push(a.name);
+  });
+  add('input', q.inputType, [B, q.layers[0]!.K], q.inputType === 'fp32' ? undefined : q.inputScale);
+  // Layers whose output leaves the chip (the last layer of a segment, except the model's last).
+  const last = q.layers.length - 1;
+  for (const seg of sched.segments) {
+    const t = seg.layers[seg.layers.length - 1]!;
+    if (t.layer === last) continue;
+    const L = q.layers[t.layer]!;
+    const r = add(names.out[t.layer]!, L.outType, [B, L.N], L.outType === 'fp32' ? undefined : L.outScale);
+    roles.intermediates.push(r.name);
+  }
+  add('output', 'fp32', [B, q.layers[last]!.N], undefined);
+  if (top > hw.dram.capacityBytes) {
+    throw new DlpError(`the compiled model needs ${top} bytes of DRAM but hardware '${hw.name}' has ${hw.dram.capacityBytes}`);
+  }
+  const image = new Uint8Array(top);
+  for (const r of regions) {
+    const blob = blobs.get(r.name);
+    if (blob) image.set(blob, r.addr);
+  }
+  return { regions, image, roles, byName: new Map(regions.map((r) => [r.name, r])) };
+}
+
+/** Compiles a schedule into a program and its DRAM image. */
+export function generateProgram(q: QuantModel, sched: Schedule, hw: HardwareConfig): Generated {
+  const { regions, image, roles, byName } = layoutDram(q, sched, hw);
+  const instrs: Instr[] = [];
+  const layerNames: Record<number, string> = {};
+  q.layers.forEach((L, l) => { layerNames[l + 1] = L.name; });
+  const softmaxTag = q.layers.length + 1;
+  for (const seg of sched.segments) emitSegment(q, seg, sched.batch, hw, byName, instrs, layerNames, softmaxTag);
+  instrs.push({ op: 'HALT', layer: 0 });
+  return { program: { instrs, regions, layerNames }, image, roles };
+}
+
+/** Cycles through the copies of a buffer. */
+class Slots {
+  private next = 0;
+  constructor(readonly buf: Buffer) {}
+  take(): number {
+    const a = this.buf.addr + (this.next % this.buf.count) * this.buf.bytes;
+    this.next++;
+    return a;
+  }
+}
+
+function emitSegment(
+  q: QuantModel, seg: SegmentPlan, B: number, hw: HardwareConfig, byName: Map<string, Region>,
+  out: Instr[], layerNames: Record<number, string>, softmaxTag: number,
+): void {
+  const bufs = allocateSegment(q, seg, hw);
+  if (!bufs) throw new DlpError(`internal: segment plan does not fit hardware '${hw.name}'`);
+  const emit = (i: Instr) => {
+    out.push(i);
+    if (seg.sync) out.push({ op: 'SYNC', layer: i.layer });
+  };
+  const wb = DTYPE_BYTES[q.dtype];
+  const lastModel = q.layers.length - 1;
+  const lastSeg = seg.layers.length - 1;
+  const names = regionNamesOf(q);
+  const srcRegion = (l: number) => (l === 0 ? byName.get('input')! : byName.get(names.out[l - 1]!)!);
+  const dstRegion = (l: number) => (l === lastModel ? byName.get('output')! : byName.get(names.out[l]!)!);
+  const wRegion = (L: QuantLayer) => byName.get(names.w[q.layers.indexOf(L)]!)!;
+  const auxRegion = (L: QuantLayer) => byName.get(names.aux[q.layers.indexOf(L)]!)!;
+  const slots = bufs.layers.map((lb) => ({
+    x: lb.x && new Slots(lb.x), w: lb.w && new Slots(lb.w), aux: lb.aux && new Slots(lb.aux),
+    acc: new Slots(lb.acc), out: lb.out && new Slots(lb.out), full: lb.full && new Slots(lb.full),
+  }));
+
+  // Segment prologue: resident weights and bias vectors.
+  seg.layers.forEach((t, i) => {
+    const L = q.layers[t.layer]!;
+    const tag = t.layer + 1;
+    const lb = bufs.layers[i]!;
+    if (t.wMode === 'resident') {
+      emit(load(lb.w!.addr, 'wram', wRegion(L).addr, L.K, L.N, L.N * wb, L.N, q.dtype, tag));
+    }
+    if (t.auxResident) {
+      const words = L.N * auxBytesPerCol(L) / 4;
+      emit(load(lb.aux!.addr, 'nram', auxRegion(L).addr, 1, words, words * 4, words, 'int32', tag));
+    }
+  });
+
+  /** The ACTs (and softmax/store) that finish one m×nn output tile of layer i. */
+  const finishTile = (i: number, r0: number, mr: number, n0: number, nn: number, acc: number, auxAddr: number, fullAddr: number | undefined) => {
+    const t = seg.layers[i]!;
+    const L = q.layers[t.layer]!;
+    const lb = bufs.layers[i]!;
+    const tag = t.layer + 1;
+    const ob = DTYPE_BYTES[L.outType];
+    let dst: number;
+    let dstPitch: number;
+    if (fullAddr !== undefined) {
+      dst = fullAddr + n0 * ob;
+      dstPitch = L.N;
+    } else if (lb.out) {
+      dst = slots[i]!.out!.take();
+      dstPitch = nn;
+    } else {
+      dst = acc;
+      dstPitch = nn;
+    }
+    const fuseSoftmax = q.softmax && t.layer === lastModel && !needsFullSoftmaxRows(q, t.layer, t);
+    emitActs(q, L, { mr, n0, nn, acc, auxAddr, dst, dstPitch, tag, func: fuseSoftmax ? 'softmax' : L.func }, emit);
+    if (i === lastSeg && fullAddr === undefined) {
+      const R = dstRegion(t.layer);
+      emit(store(R.addr + (r0 * L.N + n0) * ob, dst, mr, nn, L.N * ob, dstPitch, L.outType, tag));
+    }
+  };
+
+  /** Softmax over full rows and the store of a finished row block (when rows were gathered). */
+  const finishRows = (i: number, r0: number, mr: number, fullAddr: number) => {
+    const t = seg.layers[i]!;
+    const L = q.layers[t.layer]!;
+    if (i !== lastSeg) return;
+    emit({
+      op: 'ACT', dst: fullAddr, src: fullAddr, rows: mr, cols: L.N, dstPitch: L.N, srcPitch: L.N, aux: 0, bias: 0,
+      func: 'softmax', inType: 'fp32', outType: 'fp32', mult: 1, shift: 0, scale: 1, alpha: 0, layer: softmaxTag,
+    });
+    layerNames[softmaxTag] = 'softmax';
+    emit(store(dstRegion(t.layer).addr + r0 * L.N * 4, fullAddr, mr, L.N, L.N * 4, L.N, 'fp32', t.layer + 1));
+  };
+
+  if (seg.order === 'rows') {
+    for (let r0 = 0; r0 < B; r0 += seg.m) {
+      const mr = Math.min(seg.m, B - r0);
+      let prevFull = 0;
+      seg.layers.forEach((t, i) => {
+        const L = q.layers[t.layer]!;
+        const tag = t.layer + 1;
+        const lb = bufs.layers[i]!;
+        const s = slots[i]!;
+        const ib = DTYPE_BYTES[t.layer === 0 ? q.inputType : q.layers[t.layer - 1]!.outType];
+        const X = srcRegion(t.layer);
+        let xBlock = 0;
+        if (t.xMode === 'block') {
+          xBlock = s.x!.take();
+          emit(load(xBlock, 'nram', X.addr + r0 * L.K * ib, mr, L.K, L.K * ib, L.K, inTypeOf(q, t.layer), tag));
+        }
+        if (t.xMode === 'fused') xBlock = prevFull;
+        const full = lb.full ? s.full!.take() : undefined;
+        for (let n0 = 0; n0 < L.N; n0 += t.n) {
+          const nn = Math.min(t.n, L.N - n0);
+          const auxAddr = t.auxResident ? lb.aux!.addr + n0 * auxBytesPerCol(L) : loadAuxTile(s.aux!, L, n0, nn, tag);
+          const acc = s.acc.take();
+          for (let k0 = 0; k0 < L.K; k0 += t.k) {
+            const kk = Math.min(t.k, L.K - k0);
+            let inAddr: number;
+            let inPitch: number;
+            if (t.xMode === 'tile') {
+              inAddr = s.x!.take();
+              inPitch = kk;
+              emit(load(inAddr, 'nram', X.addr + (r0 * L.K + k0) * ib, mr, kk, L.K * ib, kk, inTypeOf(q, t.layer), tag));
+            } else {
+              inAddr = xBlock + k0 * ib;
+              inPitch = L.K;
+            }
+            const w = weightTile(t.wMode, lb.w!, s.w!, L, k0, kk, n0, nn, tag);
+            emit({ op: 'MATMUL', out: acc, in: inAddr, w: w.addr, m: mr, k: kk, n: nn, outPitch: nn, inPitch, wPitch: w.pitch, acc: k0 > 0 ? 1 : 0, dtype: q.dtype, layer: tag });
+          }
+          finishTile(i, r0, mr, n0, nn, acc, auxAddr, full);
+        }
+        if (full !== undefined && i === lastSeg) finishRows(i, r0, mr, full);
+        if (full !== undefined) prevFull = full;
+      });
+    }
+  } else {
+    const t = seg.layers[0]!;
+    const L = q.layers[t.layer]!;
+    const tag = t.layer + 1;
+    const lb = bufs.layers[0]!;
+    const s = slots[0]!;
+    const ib = DTYPE_BYTES[inTypeOf(q, t.layer)];
+    const X = srcRegion(t.layer);
+    for (let n0 = 0; n0 < L.N; n0 += t.n) {
+      const nn = Math.min(t.n, L.N - n0);
+      const auxAddr = t.auxResident ? lb.aux!.addr + n0 * auxBytesPerCol(L) : loadAuxTile(s.aux!, L, n0, nn, tag);
+      let panel = 0;
+      if (t.wMode === 'panel') {
+        panel = s.w!.take();
+        emit(load(panel, 'wram', wRegion(L).addr + n0 * wb, L.K, nn, L.N * wb, nn, q.dtype, tag));
+      }
+      for (let r0 = 0; r0 < B; r0 += seg.m) {
+        const mr = Math.min(seg.m, B - r0);
+        const full = lb.full ? s.full!.take() : undefined;
+        const acc = s.acc.take();
+        for (let k0 = 0; k0 < L.K; k0 += t.k) {
+          const kk = Math.min(t.k, L.K - k0);
+          const xa = s.x!.take();
+          emit(load(xa, 'nram', X.addr + (r0 * L.K + k0) * ib, mr, kk, L.K * ib, kk, inTypeOf(q, t.layer), tag));
+          const w = t.wMode === 'panel' ? { addr: panel + k0 * nn * wb, pitch: nn } : weightTile('tile', lb.w!, s.w!, L, k0, kk, n0, nn, tag);
+          emit({ op: 'MATMUL', out: acc, in: xa, w: w.addr, m: mr, k: kk, n: nn, outPitch: nn, inPitch: kk, wPitch: w.pitch, acc: k0 > 0 ? 1 : 0, dtype: q.dtype, layer: tag });
+        }
+        finishTile(0, r0, mr, n0, nn, acc, auxAddr, full);
+        if (full !== undefined) finishRows(0, r0, mr, full);
+      }
+    }
+  }
+
+  function loadAuxTile(sl: Slots, L: QuantLayer, n0: number, nn: number, tag: number): number {
+    const a = sl.take();
+    const per = auxBytesPerCol(L);
+    const words = (nn * per) / 4;
+    emit(load(a, 'nram', auxRegion(L).addr + n0 * per, 1, words, words * 4, words, 'int32', tag));
+    return a;
+  }
+
+  function weightTile(mode: string, buf: Buffer, sl: Slots, L: QuantLayer, k0: number, kk: number, n0: number, nn: number, tag: number) {
+    if (mode === 'resident') return { addr: buf.addr + (k0 * L.N + n0) * wb, pitch: L.N };
+    const a = sl.take();
+    emit(load(a, 'wram', wRegion(L).addr + (k0 * L.N + n0) * wb, kk, nn, L.N * wb, nn, q.dtype, tag));
+    return { addr: a, pitch: nn };
+  }
+}
+
+function inTypeOf(q: QuantModel, l: number): DType {
+  return l === 0 ? q.inputType : q.layers[l - 1]!.outType;
+}
+
+interface ActSite {
+  mr: number; n0: number; nn: number; acc: number; auxAddr: number; dst: number; dstPitch: number; tag: number;
+  func: ActFunc;
+}
+
+/** One ACT per tile (per-tensor scales) or one per column (per-channel scales). */
+function emitActs(q: QuantModel, L: QuantLayer, a: ActSite, emit: (i: Instr) => void): void {
+  const inType: DType = L.dtype === 'fp32' ? 'fp32' : 'int32';
+  const ob = DTYPE_BYTES[L.outType];
+  const per = auxBytesPerCol(L);
+  const groups = L.wScale.length === 1 ? [{ c0: 0, w: a.nn, s: 0 }] : Array.from({ length: a.nn }, (_, c) => ({ c0: c, w: 1, s: a.n0 + c }));
+  for (const g of groups) {
+    const rq = L.requant[g.s]!;
+    emit({
+      op: 'ACT', dst: a.dst + g.c0 * ob, src: a.acc + g.c0 * 4, rows: a.mr, cols: g.w, dstPitch: a.dstPitch, srcPitch: a.nn,
+      aux: a.auxAddr + g.c0 * per, bias: 1, func: a.func, inType, outType: L.outType,
+      mult: rq.mult, shift: rq.shift, scale: L.path === 'fp32' ? 1 : L.accScale[g.s]!, alpha: Math.fround(L.alpha), layer: a.tag,
+    });
+  }
+}
+
+function load(dst: number, space: 'nram' | 'wram', src: number, rows: number, cols: number, stride: number, pitch: number, dtype: DType, layer: number): Instr {
+  return { op: 'LOAD', dst, space, src, rows, cols, stride, pitch, dtype, layer };
+}
+
+function store(dst: number, src: number, rows: number, cols: number, stride: number, pitch: number, dtype: DType, layer: number): Instr {
+  return { op: 'STORE', dst, src, rows, cols, stride, pitch, dtype, layer };
+}

@@ -1,0 +1,239 @@
+// The cost model: predicts the simulator's cycles for a segment plan from the shared formulas
+// in isa/timing.ts and the machine's timing rules (docs/simulator.md): the load unit pays the
+// DRAM latency plus its transfer per LOAD, the store unit likewise per STORE, the shared DRAM
+// channel serialises transfers, and the compute queue overlaps each ACT with the next tile's
+// MATMULs. With double buffering a segment is a pipeline of tile steps, so its time is the
+// busiest resource plus one step of fill and drain; without it (naive) everything is serial.
+import { DTYPE_BYTES, type ActFunc } from '../../isa/spec.js';
+import type { HardwareConfig } from '../../isa/hardware.js';
+import { actCycles, dmaTransferCycles, matmulCycles } from '../../isa/timing.js';
+import type { QuantModel } from './quantize.js';
+import { auxBytesPerCol, needsFullSoftmaxRows, type Schedule, type SegmentPlan } from './tile.js';
+
+/** Busy cycles of each resource over a run of tile steps. */
+interface Tally {
+  load: number;
+  store: number;
+  channel: number;
+  mfu: number;
+  vfu: number;
+  /** Instructions (each takes a dispatch cycle; naive adds a SYNC after each). */
+  instrs: number;
+  /** Output-tile steps (the pipeline's unit of work). */
+  steps: number;
+  /** VFU cycles the MFU must wait for (ACTs whose results the next MATMUL reads). */
+  gate: number;
+}
+
+const zero = (): Tally => ({ load: 0, store: 0, channel: 0, mfu: 0, vfu: 0, instrs: 0, steps: 0, gate: 0 });
+
+function addInto(a: Tally, b: Tally, times = 1): void {
+  a.load += b.load * times;
+  a.store += b.store * times;
+  a.channel += b.channel * times;
+  a.mfu += b.mfu * times;
+  a.vfu += b.vfu * times;
+  a.instrs += b.instrs * times;
+  a.steps += b.steps * times;
+  a.gate += b.gate * times;
+}
+
+function dma(t: Tally, hw: HardwareConfig, rows: number, rowBytes: number, stride: number, kind: 'load' | 'store'): void {
+  const x = dmaTransferCycles(hw, rows, rowBytes, stride);
+  t[kind] += hw.dram.latencyCycles + x;
+  t.channel += x;
+  t.instrs++;
+}
+
+/** Tile extents along a dimension: the full tile `count` times and the remainder once. */
+function splits(len: number, tile: number): { size: number; count: number }[] {
+  const full = Math.floor(len / tile);
+  const rest = len - full * tile;
+  const out = full > 0 ? [{ size: tile, count: full }] : [];
+  if (rest > 0) out.push({ size: rest, count: 1 });
+  return out;
+}
+
+/** Tallies one row block of `mr` rows (rows order) or one row block of one panel (cols order).
+ * Tiles of equal extent cost the same, so each distinct (n, k) extent is costed once. */
+function tallyBlock(q: QuantModel, seg: SegmentPlan, mr: number, hw: HardwareConfig, panel?: number): Tally {
+  const t = zero();
+  const wb = DTYPE_BYTES[q.dtype];
+  const last = seg.layers.length - 1;
+  seg.layers.forEach((lt, i) => {
+    const L = q.layers[lt.layer]!;
+    const ib = DTYPE_BYTES[lt.layer === 0 ? q.inputType : q.layers[lt.layer - 1]!.outType];
+    if (lt.xMode === 'block') dma(t, hw, mr, L.K * ib, L.K * ib, 'load');
+    const fullRows = needsFullSoftmaxRows(q, lt.layer, lt) && i === last;
+    const nSplits = panel !== undefined ? [{ size: panel, count: 1 }] : splits(L.N, lt.n);
+    for (const { size: nn, count: nc } of nSplits) {
+      const step = zero();
+      if (!lt.auxResident && panel === undefined) dma(step, hw, 1, nn * auxBytesPerCol(L), nn * auxBytesPerCol(L), 'load');
+      for (const { size: kk, count: kc } of splits(L.K, lt.k)) {
+        const tile = zero();
+        if (lt.xMode === 'tile') dma(tile, hw, mr, kk * ib, L.K * ib, 'load');
+        if (lt.wMode === 'tile') dma(tile, hw, kk, nn * wb, L.N * wb, 'load');
+        tile.mfu += matmulCycles(hw, mr, kk, nn, q.dtype);
+        tile.instrs++;
+        addInto(step, tile, kc);
+      }
+      const fuseSoftmax = q.softmax && lt.layer === q.layers.length - 1 && !fullRows;
+      const func: ActFunc = fuseSoftmax ? 'softmax' : L.func;
+      const groups = L.wScale.length === 1 ? 1 : nn;
+      const act = groups * actCycles(hw, mr, nn / groups, func);
+      step.vfu += act;
+      step.instrs += groups;
+      if (i === last && !fullRows) dma(step, hw, mr, nn * DTYPE_BYTES[L.outType], L.N * DTYPE_BYTES[L.outType], 'store');
+      step.steps++;
+      addInto(t, step, nc);
+    }
+    if (fullRows) {
+      t.vfu += actCycles(hw, mr, L.N, 'softmax');
+      t.instrs++;
+      dma(t, hw, mr, L.N * 4, L.N * 4, 'store');
+    }
+  });
+  if (seg.layers.length > 1) t.gate = Math.max(0, fusedBlockCompute(q, seg, mr, hw) - t.mfu);
+  return t;
+}
+
+/** Steady-state compute-queue time of one row block of a fused segment. The queue issues in
+ * order, so each layer's MATMULs wait for the previous layer's ACTs and the VFU idles while
+ * they run: the block's MATMUL/ACT chain is simulated for two blocks and differenced. */
+function fusedBlockCompute(q: QuantModel, seg: SegmentPlan, mr: number, hw: HardwareConfig): number {
+  const ops: { mfu: boolean; cycles: number; deps: number[] }[] = [];
+  let prevActs: number[] = [];
+  const last = seg.layers.length - 1;
+  seg.layers.forEach((lt, i) => {
+    const L = q.layers[lt.layer]!;
+    const fullRows = needsFullSoftmaxRows(q, lt.layer, lt) && i === last;
+    const acts: number[] = [];
+    for (let n0 = 0; n0 < L.N; n0 += lt.n) {
+      const nn = Math.min(lt.n, L.N - n0);
+      const mms: number[] = [];
+      for (let k0 = 0; k0 < L.K; k0 += lt.k) {
+        mms.push(ops.length);
+        ops.push({ mfu: true, cycles: matmulCycles(hw, mr, Math.min(lt.k, L.K - k0), nn, q.dtype), deps: prevActs });
+      }
+      const func: ActFunc = q.softmax && lt.layer === q.layers.length - 1 && !fullRows ? 'softmax' : L.func;
+      const groups = L.wScale.length === 1 ? 1 : nn;
+      for (let g = 0; g < groups; g++) {
+        acts.push(ops.length);
+        ops.push({ mfu: false, cycles: actCycles(hw, mr, nn / groups, func), deps: mms });
+      }
+    }
+    if (fullRows) {
+      const sm = ops.length;
+      ops.push({ mfu: false, cycles: actCycles(hw, mr, L.N, 'softmax'), deps: acts });
+      prevActs = [sm];
+    } else {
+      prevActs = acts;
+    }
+  });
+  const run = (copies: number): number => {
+    let issue = -1;
+    let mfuFree = 0;
+    let vfuFree = 0;
+    let end = 0;
+    for (let c = 0; c < copies; c++) {
+      const finish = new Float64Array(ops.length);
+      ops.forEach((op, j) => {
+        let ready = Math.max(issue + 1, op.mfu ? mfuFree : vfuFree);
+        for (const d of op.deps) ready = Math.max(ready, finish[d]!);
+        issue = ready;
+        finish[j] = ready + op.cycles;
+        if (op.mfu) mfuFree = finish[j]!;
+        else vfuFree = finish[j]!;
+        end = Math.max(end, finish[j]!);
+      });
+    }
+    return end;
+  };
+  return run(3) - run(2);
+}
+
+/** Resident weights and bias vectors loaded at the start of a segment (rows order) or per
+ * panel (cols order). */
+function tallyPrologue(q: QuantModel, seg: SegmentPlan, hw: HardwareConfig): Tally {
+  const t = zero();
+  const wb = DTYPE_BYTES[q.dtype];
+  for (const lt of seg.layers) {
+    const L = q.layers[lt.layer]!;
+    if (lt.wMode === 'resident') dma(t, hw, L.K, L.N * wb, L.N * wb, 'load');
+    if (lt.auxResident) dma(t, hw, 1, L.N * auxBytesPerCol(L), L.N * auxBytesPerCol(L), 'load');
+  }
+  return t;
+}
+
+/** Pipeline time of a tally: the busiest resource plus one average step of fill and drain. */
+function pipelined(t: Tally, prologue: Tally): number {
+  if (t.steps === 0) return prologue.load;
+  const compute = Math.max(t.mfu + t.gate, t.vfu);
+  const bound = Math.max(t.load, compute, t.store, t.channel, t.instrs);
+  const l = t.load / t.steps;
+  const c = compute / t.steps;
+  const s = t.store / t.steps;
+  const fill = l + c + s - Math.max(l, c, s);
+  return prologue.load + bound + fill;
+}
+
+/** Fully serial time (naive schedule): every instruction waits for the previous one. */
+function serial(t: Tally): number {
+  return t.load + t.store + t.mfu + t.vfu + 2 * t.instrs;
+}
+
+/** Predicted cycles of one segment for a batch of `batch` rows. */
+export function estimatePlanCycles(q: QuantModel, seg: SegmentPlan, batch: number, hw: HardwareConfig): number {
+  const full = Math.floor(batch / seg.m);
+  const rest = batch - full * seg.m;
+  const total = zero();
+  const prologue = tallyPrologue(q, seg, hw);
+  if (seg.order === 'rows') {
+    if (full > 0) addInto(total, tallyBlock(q, seg, seg.m, hw), full);
+    if (rest > 0) addInto(total, tallyBlock(q, seg, rest, hw));
+  } else {
+    const lt = seg.layers[0]!;
+    const L = q.layers[lt.layer]!;
+    const wb = DTYPE_BYTES[q.dtype];
+    splits(L.N, lt.n).forEach(({ size: nn, count }, si) => {
+      const loads = zero();
+      if (lt.wMode === 'panel') dma(loads, hw, L.K, nn * wb, L.N * wb, 'load');
+      if (!lt.auxResident) dma(loads, hw, 1, nn * auxBytesPerCol(L), nn * auxBytesPerCol(L), 'load');
+      // The first panel is a prologue the first MATMUL waits for; later ones are prefetched.
+      if (si === 0) addInto(prologue, loads);
+      addInto(total, loads, si === 0 ? count - 1 : count);
+      const blocks = zero();
+      if (full > 0) addInto(blocks, tallyBlock(q, seg, seg.m, hw, nn), full);
+      if (rest > 0) addInto(blocks, tallyBlock(q, seg, rest, hw, nn));
+      addInto(total, blocks, count);
+    });
+  }
+  if (seg.sync) {
+    addInto(total, prologue);
+    return serial(total);
+  }
+  return pipelined(total, prologue);
+}
+
+export interface Estimate {
+  cycles: number;
+  /** Predicted cycles per layer name (fused segments split by their MFU work). */
+  perLayer: Record<string, number>;
+}
+
+/** Predicted cycles of a whole schedule: segments run one after another. */
+export function estimateSchedule(q: QuantModel, sched: Schedule, hw: HardwareConfig): Estimate {
+  const perLayer: Record<string, number> = {};
+  let cycles = 0;
+  for (const seg of sched.segments) {
+    const c = estimatePlanCycles(q, seg, sched.batch, hw);
+    cycles += c;
+    const work = seg.layers.map((lt) => {
+      const L = q.layers[lt.layer]!;
+      return matmulCycles(hw, sched.batch, L.K, L.N, q.dtype);
+    });
+    const sum = work.reduce((a, b) => a + b, 0);
+    seg.layers.forEach((lt, i) => { perLayer[q.layers[lt.layer]!.name] = Math.round((c * work[i]!) / sum); });
+  }
+  return { cycles: Math.round(cycles), perLayer };
+}

@@ -1,0 +1,275 @@
+// Pass 3: tiling. A schedule splits the model into segments of consecutive layers; a segment
+// runs one loop nest over blocks of m batch rows. In `rows` order each row block flows through
+// all the segment's layers with intermediate activations kept in NRAM (layer fusion); in `cols`
+// order (one layer) a K×n weight panel stays in WRAM while every row block streams past it.
+// This file holds the plan types, the buffer allocation both the search and codegen use (so a
+// plan that fits here is exactly what codegen emits), and the candidate search; cost.ts ranks.
+import { DTYPE_BYTES } from '../../isa/spec.js';
+import type { HardwareConfig } from '../../isa/hardware.js';
+import { DlpError } from '../../isa/errors.js';
+import type { QuantLayer, QuantModel } from './quantize.js';
+import { estimatePlanCycles } from './cost.js';
+
+/** How a layer gets its weights: all of W once per segment, a K×n panel per column panel
+ * (cols order), or a k×n tile per use. */
+export type WMode = 'resident' | 'panel' | 'tile';
+/** How a layer gets its input: the previous layer's NRAM output, an m×K block per row block,
+ * or an m×k tile per use. */
+export type XMode = 'fused' | 'block' | 'tile';
+
+export interface LayerTile {
+  layer: number;
+  n: number;
+  k: number;
+  wMode: WMode;
+  xMode: XMode;
+  /** Bias/slopes for all N columns loaded once, else per column tile. */
+  auxResident: boolean;
+}
+
+export interface SegmentPlan {
+  order: 'rows' | 'cols';
+  /** Batch rows per block. */
+  m: number;
+  layers: LayerTile[];
+  /** Two buffers per streamed operand so DMA overlaps compute. */
+  double: boolean;
+  /** Naive mode: a SYNC after every instruction. */
+  sync: boolean;
+}
+
+export interface Schedule {
+  kind: 'tuned' | 'naive';
+  batch: number;
+  segments: SegmentPlan[];
+}
+
+/** A named on-chip buffer; `count` copies of `bytes` each, back to back from `addr`. */
+export interface Buffer {
+  name: string;
+  space: 'nram' | 'wram';
+  addr: number;
+  bytes: number;
+  count: number;
+}
+
+export interface LayerBuffers {
+  x?: Buffer;
+  w?: Buffer;
+  aux?: Buffer;
+  acc: Buffer;
+  /** Output tiles streamed to DRAM (absent when the output is fused or goes through `full`). */
+  out?: Buffer;
+  /** Full-row output: the fused activation for the next layer, or the fp32 softmax rows. */
+  full?: Buffer;
+}
+
+export interface SegmentBuffers {
+  layers: LayerBuffers[];
+  nramBytes: number;
+  wramBytes: number;
+}
+
+const ALIGN = 32;
+const align = (x: number) => Math.ceil(x / ALIGN) * ALIGN;
+
+/** Bytes of per-column parameters per output column: bias (4) plus PReLU slope (4). */
+export function auxBytesPerCol(q: QuantLayer): number {
+  return 4 * (1 + (q.func === 'prelu' ? 1 : 0));
+}
+
+/** Does this layer end the model with a softmax that needs whole rows in one buffer? */
+export function needsFullSoftmaxRows(q: QuantModel, l: number, t: LayerTile): boolean {
+  if (!q.softmax || l !== q.layers.length - 1) return false;
+  return t.n < q.layers[l]!.N || q.layers[l]!.func !== 'identity' || q.perChannel;
+}
+
+/** Places every buffer of a segment; returns undefined when NRAM or WRAM would overflow. */
+export function allocateSegment(q: QuantModel, seg: SegmentPlan, hw: HardwareConfig): SegmentBuffers | undefined {
+  let nram = 0;
+  let wram = 0;
+  const cnt = seg.double ? 2 : 1;
+  const take = (name: string, space: 'nram' | 'wram', bytes: number, count: number): Buffer => {
+    const b = { name, space, addr: space === 'nram' ? nram : wram, bytes: align(bytes), count };
+    if (space === 'nram') nram += b.bytes * count;
+    else wram += b.bytes * count;
+    return b;
+  };
+  const wb = DTYPE_BYTES[q.dtype];
+  const last = seg.layers.length - 1;
+  const layers = seg.layers.map((t, i): LayerBuffers => {
+    const L = q.layers[t.layer]!;
+    const ib = DTYPE_BYTES[t.layer === 0 ? q.inputType : q.layers[t.layer - 1]!.outType];
+    const lb: Partial<LayerBuffers> = {};
+    if (t.xMode === 'block') lb.x = take(`${L.name}.x`, 'nram', seg.m * L.K * ib, cnt);
+    if (t.xMode === 'tile') lb.x = take(`${L.name}.x`, 'nram', seg.m * t.k * ib, cnt);
+    if (t.wMode === 'resident') lb.w = take(`${L.name}.w`, 'wram', L.K * L.N * wb, 1);
+    if (t.wMode === 'panel') lb.w = take(`${L.name}.w`, 'wram', L.K * t.n * wb, cnt);
+    if (t.wMode === 'tile') lb.w = take(`${L.name}.w`, 'wram', t.k * t.n * wb, cnt);
+    const ap = auxBytesPerCol(L);
+    lb.aux = t.auxResident ? take(`${L.name}.aux`, 'nram', L.N * ap, 1) : take(`${L.name}.aux`, 'nram', t.n * ap, cnt);
+    lb.acc = take(`${L.name}.acc`, 'nram', seg.m * t.n * 4, cnt);
+    if (i < last) lb.full = take(`${L.name}.y`, 'nram', seg.m * L.N * DTYPE_BYTES[L.outType], 1);
+    else if (needsFullSoftmaxRows(q, t.layer, t)) lb.full = take(`${L.name}.y`, 'nram', seg.m * L.N * 4, cnt);
+    // fp32 results are written in place over the accumulator, so only integer outputs need tiles.
+    else if (DTYPE_BYTES[L.outType] !== 4) lb.out = take(`${L.name}.y`, 'nram', seg.m * t.n * DTYPE_BYTES[L.outType], cnt);
+    return lb as LayerBuffers;
+  });
+  if (nram > hw.nram.bytes || wram > hw.wram.bytes) return undefined;
+  return { layers, nramBytes: nram, wramBytes: wram };
+}
+
+// ---- Candidate search ---------------------------------------------------------------------
+
+/** Width of the MFU along output columns and along the reduction (tile sizes snap to these). */
+export function mfuShape(hw: HardwareConfig): { nUnit: number; kUnit: number } {
+  if (hw.mfu.kind === 'adder-tree') return { nUnit: hw.mfu.pes, kUnit: hw.mfu.lanes };
+  return { nUnit: hw.mfu.cols, kUnit: hw.mfu.rows };
+}
+
+/** Tile sizes worth trying along a dimension of length `len`: the whole, and balanced splits
+ * rounded up to the hardware unit (multiples of the unit waste no MFU lanes). */
+export function tileSizes(len: number, unit: number, limit = 24): number[] {
+  const out = new Set<number>([len]);
+  for (let parts = 2; parts <= len && out.size < limit; parts = Math.ceil(parts * 1.5)) {
+    const raw = Math.ceil(len / parts);
+    out.add(Math.min(len, Math.max(unit, Math.ceil(raw / unit) * unit)));
+    out.add(raw);
+  }
+  for (let u = unit; u < len; u *= 2) out.add(u);
+  return [...out].filter((v) => v >= 1 && v <= len).sort((a, b) => b - a);
+}
+
+/** Row-block sizes: powers of two balanced over the batch (no ragged last block), and the
+ * whole batch (capped by the 16-bit row fields). */
+export function rowSizes(batch: number): number[] {
+  const cap = Math.min(batch, 65535);
+  const out = new Set<number>([cap]);
+  for (let p = 1; p < cap; p *= 2) out.add(Math.ceil(batch / Math.ceil(batch / p)));
+  return [...out].sort((a, b) => b - a);
+}
+
+interface Scored { seg: SegmentPlan; cycles: number }
+
+/** All feasible plans for one layer on its own (both loop orders, every residency mode). */
+function singleLayerCandidates(q: QuantModel, l: number, batch: number, hw: HardwareConfig): SegmentPlan[] {
+  const L = q.layers[l]!;
+  const { nUnit, kUnit } = mfuShape(hw);
+  const out: SegmentPlan[] = [];
+  const ns = tileSizes(L.N, nUnit);
+  const ks = tileSizes(L.K, kUnit);
+  const fullRows = q.softmax && l === q.layers.length - 1;
+  for (const m of rowSizes(batch)) {
+    for (const n of ns) {
+      const tries: { order: 'rows' | 'cols'; t: Omit<LayerTile, 'layer' | 'n' | 'auxResident'> }[] = [
+        { order: 'rows', t: { k: L.K, wMode: 'resident', xMode: 'block' } },
+        ...ks.map((k) => ({ order: 'rows' as const, t: { k, wMode: 'resident' as const, xMode: 'tile' as const } })),
+        ...ks.map((k) => ({ order: 'rows' as const, t: { k, wMode: 'tile' as const, xMode: 'block' as const } })),
+        ...ks.map((k) => ({ order: 'rows' as const, t: { k, wMode: 'tile' as const, xMode: 'tile' as const } })),
+      ];
+      if (!fullRows || n === L.N) {
+        tries.push({ order: 'cols', t: { k: L.K, wMode: 'panel', xMode: 'tile' } });
+        for (const k of ks) tries.push({ order: 'cols', t: { k, wMode: 'tile', xMode: 'tile' } });
+      }
+      for (const { order, t } of tries) {
+        // Resident bias/slopes when they fit; per-tile otherwise.
+        for (const auxResident of [true, false]) {
+          const seg: SegmentPlan = { order, m, double: true, sync: false, layers: [{ layer: l, n, auxResident, ...t }] };
+          if (allocateSegment(q, seg, hw)) {
+            out.push(seg);
+            break;
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Fused plans for layers [a, b]: all weights resident, each layer whole (n = N, k = K). */
+function fusedCandidates(q: QuantModel, a: number, b: number, batch: number, hw: HardwareConfig): SegmentPlan[] {
+  const out: SegmentPlan[] = [];
+  for (const m of rowSizes(batch)) {
+    const layers: LayerTile[] = [];
+    for (let l = a; l <= b; l++) {
+      const L = q.layers[l]!;
+      layers.push({ layer: l, n: L.N, k: L.K, wMode: 'resident', xMode: l === a ? 'block' : 'fused', auxResident: true });
+    }
+    const seg: SegmentPlan = { order: 'rows', m, double: true, sync: false, layers };
+    if (allocateSegment(q, seg, hw)) out.push(seg);
+  }
+  return out;
+}
+
+function best(q: QuantModel, cands: SegmentPlan[], batch: number, hw: HardwareConfig): Scored | undefined {
+  let top: Scored | undefined;
+  for (const seg of cands) {
+    const cycles = estimatePlanCycles(q, seg, batch, hw);
+    if (!top || cycles < top.cycles) top = { seg, cycles };
+  }
+  return top;
+}
+
+/** Searches segmentations (dynamic programming over layer boundaries) and tile plans. */
+export function planTuned(q: QuantModel, batch: number, hw: HardwareConfig): Schedule {
+  const nL = q.layers.length;
+  const bestSingle = q.layers.map((_, l) => best(q, singleLayerCandidates(q, l, batch, hw), batch, hw));
+  // cost[i] = best cycles for layers [0, i); choice[i] = segment ending at i.
+  const cost = new Array<number>(nL + 1).fill(Infinity);
+  const choice = new Array<SegmentPlan | undefined>(nL + 1);
+  cost[0] = 0;
+  for (let end = 1; end <= nL; end++) {
+    const single = bestSingle[end - 1];
+    if (single && cost[end - 1]! + single.cycles < cost[end]!) {
+      cost[end] = cost[end - 1]! + single.cycles;
+      choice[end] = single.seg;
+    }
+    for (let start = end - 2; start >= 0; start--) {
+      const fused = best(q, fusedCandidates(q, start, end - 1, batch, hw), batch, hw);
+      if (!fused) break;
+      if (cost[start]! + fused.cycles < cost[end]!) {
+        cost[end] = cost[start]! + fused.cycles;
+        choice[end] = fused.seg;
+      }
+    }
+    if (!Number.isFinite(cost[end]!)) throw noFit(q, end - 1, hw);
+  }
+  const segments: SegmentPlan[] = [];
+  for (let end = nL; end > 0; ) {
+    const seg = choice[end]!;
+    segments.unshift(seg);
+    end -= seg.layers.length;
+  }
+  return { kind: 'tuned', batch, segments };
+}
+
+/** The naive schedule: one MFU-sized tile at a time, single buffers, nothing resident, a SYNC
+ * after every instruction. Kept for labs and as the baseline the tuned schedule must beat. */
+export function planNaive(q: QuantModel, batch: number, hw: HardwareConfig): Schedule {
+  const { nUnit, kUnit } = mfuShape(hw);
+  const segments = q.layers.map((L, l): SegmentPlan => {
+    const fullRows = q.softmax && l === q.layers.length - 1;
+    for (let m = Math.min(batch, 64); m >= 1; m = m > 1 ? Math.ceil(m / 2) : 0) {
+      for (let n = Math.min(L.N, nUnit); n >= 1; n = n > 1 ? Math.ceil(n / 2) : 0) {
+        for (let k = Math.min(L.K, kUnit); k >= 1; k = k > 1 ? Math.ceil(k / 2) : 0) {
+          const seg: SegmentPlan = {
+            order: 'rows', m, double: false, sync: true,
+            layers: [{ layer: l, n: fullRows ? L.N : n, k, wMode: 'tile', xMode: 'tile', auxResident: false }],
+          };
+          if (allocateSegment(q, seg, hw)) return seg;
+          if (k === 1) break;
+        }
+        if (n === 1 || fullRows) break;
+      }
+      if (m === 1) break;
+    }
+    throw noFit(q, l, hw);
+  });
+  return { kind: 'naive', batch, segments };
+}
+
+function noFit(q: QuantModel, l: number, hw: HardwareConfig): DlpError {
+  const L = q.layers[l]!;
+  const why = q.softmax && l === q.layers.length - 1 ? ` (softmax needs a whole row of ${L.N} fp32 values in NRAM)` : '';
+  return new DlpError(`layer '${L.name}' (${L.K}→${L.N}) does not fit hardware '${hw.name}' (NRAM ${hw.nram.bytes} B, WRAM ${hw.wram.bytes} B) even with 1-row tiles${why}`);
+}

@@ -1,0 +1,80 @@
+// The compiler as one ordered list of named passes, tinygrad-style: read this file to see
+// everything `compile` does, in order. Each pass is a pure function of the previous state.
+import type { HardwareConfig } from '../isa/hardware.js';
+import { DlpError } from '../isa/errors.js';
+import type { ModelGraph, ModelWeights } from './model.js';
+import { checkShapes } from './passes/shapes.js';
+import { quantizeModel, type ComputeDType, type QuantModel } from './passes/quantize.js';
+import { planNaive, planTuned, type Schedule } from './passes/tile.js';
+import { generateProgram, type Generated } from './passes/codegen.js';
+import { estimateSchedule, type Estimate } from './passes/cost.js';
+import { assembleBundle, type Bundle } from './bundle.js';
+
+export interface CompileOptions {
+  /** Operand type of weights and activations (default int8). */
+  dtype?: ComputeDType;
+  /** Rows per program run (default 1). */
+  batch?: number;
+  /** `tuned` searches tile sizes, loop order and fusion; `naive` is the lab baseline. */
+  schedule?: 'tuned' | 'naive';
+  /** Calibration rows (rows × inputSize) for activation scales. */
+  calibration?: Float32Array;
+  /** One weight scale per output column. */
+  perChannel?: boolean;
+  /** Fixed scales: the input and each layer's output (by index). */
+  scales?: { input?: number; layers?: (number | undefined)[] };
+  calibrationMethod?: 'maxabs' | 'percentile';
+  percentile?: number;
+}
+
+/** State threaded through the passes. */
+interface State {
+  model: ModelGraph;
+  weights: ModelWeights;
+  hw: HardwareConfig;
+  opts: Required<Pick<CompileOptions, 'dtype' | 'batch' | 'schedule'>> & CompileOptions;
+  quant?: QuantModel;
+  schedule?: Schedule;
+  generated?: Generated;
+  estimate?: Estimate;
+}
+
+export interface Pass {
+  name: string;
+  run(s: State): State;
+}
+
+export const PASSES: readonly Pass[] = [
+  // 1. Shapes: every layer's input width matches the previous output; weights match the graph.
+  { name: 'check-shapes', run: (s) => ({ ...s, model: checkShapes(s.model, s.weights) }) },
+  // 2. Quantise: scales per tensor (or channel), integer weights/bias, requantisation mult+shift.
+  { name: 'quantize', run: (s) => ({ ...s, quant: quantizeModel(s.model, s.weights, s.opts) }) },
+  // 3. Tile: segment the chain (fusion), choose loop order, tile sizes and residency per segment.
+  {
+    name: 'tile',
+    run: (s) => ({ ...s, schedule: (s.opts.schedule === 'naive' ? planNaive : planTuned)(s.quant!, s.opts.batch, s.hw) }),
+  },
+  // 4. Codegen: DRAM layout + image, LOAD/MATMUL/ACT/STORE loop nests, layer tags.
+  { name: 'codegen', run: (s) => ({ ...s, generated: generateProgram(s.quant!, s.schedule!, s.hw) }) },
+  // 5. Estimate: the cost model's cycle prediction for the chosen schedule.
+  { name: 'estimate', run: (s) => ({ ...s, estimate: estimateSchedule(s.quant!, s.schedule!, s.hw) }) },
+];
+
+/** Normalises options with their defaults; rejects bad values with a sentence. */
+export function normalizeOptions(opts: CompileOptions = {}): State['opts'] {
+  const dtype = opts.dtype ?? 'int8';
+  if (!['int8', 'int16', 'fp32'].includes(dtype)) throw new DlpError(`unknown dtype '${dtype}' (expected int8, int16 or fp32)`);
+  const batch = opts.batch ?? 1;
+  if (!Number.isInteger(batch) || batch < 1 || batch > 2 ** 24) throw new DlpError(`batch must be an integer in 1..16777216, got ${batch}`);
+  const schedule = opts.schedule ?? 'tuned';
+  if (schedule !== 'tuned' && schedule !== 'naive') throw new DlpError(`unknown schedule '${String(schedule)}' (expected tuned or naive)`);
+  if (dtype === 'fp32' && opts.perChannel) throw new DlpError('perChannel applies to int8/int16 only, not fp32');
+  return { ...opts, dtype, batch, schedule };
+}
+
+/** Compiles a model for a hardware configuration into a bundle. */
+export function compile(model: ModelGraph, weights: ModelWeights, hw: HardwareConfig, opts?: CompileOptions): Bundle {
+  let s: State = { model, weights, hw, opts: normalizeOptions(opts) };
+  for (const pass of PASSES) s = pass.run(s);
+  return assembleBundle(s.quant!, s.schedule!, s.generated!, s.estimate!, hw);
+}

@@ -1,0 +1,134 @@
+// ACT on the vector unit, bit-exactly as "ACT semantics" in docs/isa.md defines it:
+// 1. x = src[r][c]; with bias, x += aux[c] (int32 wrap for integer inType, fp32 otherwise).
+// 2. Integer path (integer in, integer out, identity/relu/leaky/prelu): integer activation,
+//    then q = sat_out(roundShift(x·mult, shift)).
+// 3. Float path (everything else): v = fround(x·scale) for integer in; y = fround(f(v));
+//    integer out goes through Y = clamp_int32(roundHalfAway(y·65536)) and the same requant.
+// 4. Softmax: row-wise over v, fp32 out only, sequential fp32 sum in column order.
+// Every product stays below 2^53, so plain doubles are exact.
+import { DlpError } from '../isa/errors.js';
+import type { ActInstr, DType } from '../isa/spec.js';
+import { DTYPE_BYTES } from '../isa/spec.js';
+import type { SpaceImage } from './memory.js';
+
+const fround = Math.fround;
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+
+/** sign(p)·floor((|p| + 2^(s-1)) / 2^s): round half away from zero after a right shift. */
+export function roundShift(p: number, s: number): number {
+  if (s === 0) return p;
+  const d = 2 ** s;
+  const q = Math.floor((Math.abs(p) + d / 2) / d);
+  return p < 0 ? -q : q;
+}
+
+/** Saturates to int8/int16; wraps to int32 (two's complement); fp32 passes through. */
+function saturate(v: number, t: DType): number {
+  if (t === 'int8') return v < -128 ? -128 : v > 127 ? 127 : v;
+  if (t === 'int16') return v < -32768 ? -32768 : v > 32767 ? 32767 : v;
+  if (t === 'int32') return v | 0;
+  return v;
+}
+
+/** Y = clamp_int32(roundHalfAway(y·65536)); NaN maps to 0. */
+function toFixed16(y: number): number {
+  const z = y * 65536;
+  if (Number.isNaN(z)) return 0;
+  const r = z < 0 ? -Math.floor(-z + 0.5) : Math.floor(z + 0.5);
+  return r < INT32_MIN ? INT32_MIN : r > INT32_MAX ? INT32_MAX : r;
+}
+
+function viewOf(mem: SpaceImage, t: DType): Int8Array | Int16Array | Int32Array | Float32Array {
+  return t === 'int8' ? mem.i8 : t === 'int16' ? mem.i16 : t === 'int32' ? mem.i32 : mem.f32;
+}
+
+const isInt = (t: DType): boolean => t !== 'fp32';
+
+/** Element-wise float activation f(v) (before the final fround). */
+function applyFloat(func: ActInstr['func'], v: number, alpha: number): number {
+  switch (func) {
+    case 'identity': return v;
+    case 'relu': return Math.max(v, 0);
+    case 'leaky':
+    case 'prelu': return v < 0 ? alpha * v : v;
+    case 'elu': return v < 0 ? alpha * (Math.exp(v) - 1) : v;
+    case 'sigmoid': return 1 / (1 + Math.exp(-v));
+    case 'tanh': return Math.tanh(v);
+    case 'softmax': return v; // handled row-wise
+  }
+}
+
+/** Runs one validated ACT over NRAM. */
+export function executeAct(nram: SpaceImage, i: ActInstr): void {
+  const src = viewOf(nram, i.inType);
+  const dst = viewOf(nram, i.outType);
+  const s0 = i.src / DTYPE_BYTES[i.inType];
+  const d0 = i.dst / DTYPE_BYTES[i.outType];
+  const intIn = isInt(i.inType);
+  const biasView = intIn ? nram.i32 : nram.f32;
+  const b0 = i.aux >> 2;
+  const slope0 = (i.aux >> 2) + i.cols * i.bias;
+  const { rows, cols, func, mult, shift, scale, alpha, outType } = i;
+  // The row buffer lets dst alias src exactly (reads of a row finish before its writes).
+  const row = new Float64Array(cols);
+
+  if (func === 'softmax') {
+    for (let r = 0; r < rows; r++) {
+      const s = s0 + r * i.srcPitch;
+      let m = -Infinity;
+      for (let c = 0; c < cols; c++) {
+        let x = src[s + c]!;
+        if (i.bias) x = intIn ? (x + biasView[b0 + c]!) | 0 : fround(x + biasView[b0 + c]!);
+        const v = intIn ? fround(x * scale) : x;
+        row[c] = v;
+        if (v > m) m = v;
+      }
+      let sum = 0;
+      for (let c = 0; c < cols; c++) {
+        row[c] = fround(Math.exp(row[c]! - m));
+        sum = fround(sum + row[c]!);
+      }
+      const d = d0 + r * i.dstPitch;
+      for (let c = 0; c < cols; c++) dst[d + c] = fround(row[c]! / sum);
+    }
+    return;
+  }
+
+  const intPath = intIn && isInt(outType) && (func === 'identity' || func === 'relu' || func === 'leaky' || func === 'prelu');
+  // Per-column fixed-point (integer path) or float slopes for leaky/prelu.
+  const slopes = new Float64Array(cols);
+  for (let c = 0; c < cols; c++) {
+    const a = func === 'prelu' ? nram.f32[slope0 + c]! : alpha;
+    if (intPath && (func === 'leaky' || func === 'prelu')) {
+      if (!(Math.abs(a) <= 64)) {
+        throw new DlpError(`${func} slope ${a} at column ${c} is out of range (|alpha| <= 64 on the integer path)`);
+      }
+      slopes[c] = Math.round(a * 65536);
+    } else {
+      slopes[c] = a;
+    }
+  }
+
+  for (let r = 0; r < rows; r++) {
+    const s = s0 + r * i.srcPitch;
+    for (let c = 0; c < cols; c++) {
+      let x = src[s + c]!;
+      if (i.bias) x = intIn ? (x + biasView[b0 + c]!) | 0 : fround(x + biasView[b0 + c]!);
+      row[c] = x;
+    }
+    const d = d0 + r * i.dstPitch;
+    for (let c = 0; c < cols; c++) {
+      let x = row[c]!;
+      if (intPath) {
+        if (func === 'relu') x = Math.max(x, 0);
+        else if ((func === 'leaky' || func === 'prelu') && x < 0) x = roundShift(x * slopes[c]!, 16);
+        dst[d + c] = saturate(roundShift(x * mult, shift), outType);
+      } else {
+        const v = intIn ? fround(x * scale) : x;
+        const y = fround(applyFloat(func, v, slopes[c]!));
+        dst[d + c] = outType === 'fp32' ? y : saturate(roundShift(toFixed16(y) * mult, shift), outType);
+      }
+    }
+  }
+}

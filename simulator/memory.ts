@@ -1,0 +1,70 @@
+// The simulated memories: DRAM, NRAM and WRAM as byte images with typed-array views of every
+// element type (all little-endian, like the DLP), plus a written-byte map per on-chip space
+// so a read of bytes never written is caught ("read before write").
+import type { Space } from '../isa/spec.js';
+import type { HardwareConfig } from '../isa/hardware.js';
+import type { Span } from './access.js';
+
+/** One memory space with a view per element type (views share one buffer at offset 0, so an
+ * aligned byte address a is element a / size of the matching view). */
+export interface SpaceImage {
+  readonly bytes: Uint8Array;
+  readonly i8: Int8Array;
+  readonly i16: Int16Array;
+  readonly i32: Int32Array;
+  readonly f32: Float32Array;
+  /** 1 where a byte has been written since reset (on-chip spaces only). */
+  readonly written?: Uint8Array;
+}
+
+export type Memories = Record<Space, SpaceImage>;
+
+if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
+  throw new Error('dlpkit simulator needs a little-endian host (typed arrays use host byte order)');
+}
+
+function makeImage(size: number, trackWrites: boolean, init?: Uint8Array): SpaceImage {
+  // Round up to 4 bytes so the 32-bit views cover every byte.
+  const buffer = new ArrayBuffer(Math.ceil(size / 4) * 4);
+  const bytes = new Uint8Array(buffer, 0, size);
+  if (init) bytes.set(init.subarray(0, size));
+  return {
+    bytes,
+    i8: new Int8Array(buffer),
+    i16: new Int16Array(buffer),
+    i32: new Int32Array(buffer),
+    f32: new Float32Array(buffer),
+    written: trackWrites ? new Uint8Array(size) : undefined,
+  };
+}
+
+/** Fresh memories: DRAM of `dramBytes` initialised from `dram`, on-chip spaces sized by `hw`. */
+export function createMemories(hw: HardwareConfig, dram: Uint8Array, dramBytes: number): Memories {
+  return {
+    dram: makeImage(Math.max(dramBytes, dram.length), false, dram),
+    nram: makeImage(hw.nram.bytes, true),
+    wram: makeImage(hw.wram.bytes, true),
+  };
+}
+
+/** First byte address of `span` never written, or -1 if every byte has been written. */
+export function findUnwritten(mem: Memories, span: Span): number {
+  const written = mem[span.space].written;
+  if (!written) return -1;
+  for (let r = 0; r < span.rows; r++) {
+    const a = span.start + r * span.pitch;
+    const hole = written.subarray(a, a + span.rowBytes).indexOf(0);
+    if (hole >= 0) return a + hole;
+  }
+  return -1;
+}
+
+/** Records every byte of `span` as written. */
+export function markWritten(mem: Memories, span: Span): void {
+  const written = mem[span.space].written;
+  if (!written) return;
+  for (let r = 0; r < span.rows; r++) {
+    const a = span.start + r * span.pitch;
+    written.fill(1, a, a + span.rowBytes);
+  }
+}

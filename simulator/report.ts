@@ -1,0 +1,198 @@
+// The simulation report: time, work, utilisation, stalls by cause, DRAM traffic, the roofline
+// bound, an energy estimate from the hardware's per-event table, and a per-layer breakdown.
+// Every figure is defined in docs/simulator.md ("Report fields").
+import type { HardwareConfig } from '../isa/hardware.js';
+import { peakMacsPerCycle } from '../isa/hardware.js';
+import type { Program } from '../isa/program.js';
+import { actOpsPerElement, dmaBurstBytes, systolicFolds, type MatmulDType } from '../isa/timing.js';
+import { DTYPE_BYTES } from '../isa/spec.js';
+import type { Span } from './access.js';
+import type { Schedule, Stalls, TimedOp } from './timing-model.js';
+
+export interface UnitStats { busyCycles: number; utilization: number }
+
+/** Energy per component in picojoules. */
+export interface EnergyBreakdown { mac: number; vfu: number; nram: number; wram: number; dram: number; static: number }
+
+export interface LayerStats {
+  layer: number;
+  name: string;
+  /** First issue to last finish of the layer's instructions. */
+  cycles: number;
+  macs: number;
+  dramReadBytes: number;
+  dramWriteBytes: number;
+  mfuBusy: number;
+  /** Dynamic energy of the layer's instructions (static energy is reported for the run only). */
+  energyJoules: number;
+}
+
+export interface SimReport {
+  hardware: string;
+  cycles: number;
+  seconds: number;
+  macs: number;
+  instructions: number;
+  /** MACs / Σ_dtype(cycles · peak MACs per cycle of that dtype), i.e. MACs/(cycles·peak) for one dtype. */
+  mfuUtilization: number;
+  units: { dmaIn: UnitStats; mfu: UnitStats; vfu: UnitStats; dmaOut: UnitStats };
+  stalls: Stalls;
+  dramReadBytes: number;
+  dramWriteBytes: number;
+  /** Bytes moved on the channel after rounding rows up to bursts. */
+  dramBurstBytes: number;
+  avgDramBytesPerCycle: number;
+  /** avgDramBytesPerCycle / peak bytes per cycle. */
+  dramBandwidthFraction: number;
+  /** Fraction of cycles the shared DRAM channel was transferring. */
+  dramChannelUtilization: number;
+  /** Distinct DRAM bytes read plus distinct DRAM bytes written. */
+  compulsoryDramBytes: number;
+  rooflineCycles: number;
+  rooflineRatio: number;
+  boundBy: 'compute' | 'memory';
+  energy: { totalJoules: number; breakdown: EnergyBreakdown };
+  /** SCALE-Sim figures when the MFU is systolic. */
+  systolic?: { folds: number; mappingEfficiency: number; scaleSimCycles: number };
+  perLayer: LayerStats[];
+}
+
+/** Per-instruction event counts the report and the energy model share. */
+interface InstrCounts { macs: number; macPj: number; dramRead: number; dramWrite: number; burst: number; nram: number; wram: number; vfuOps: number; pj: number }
+
+function spanBytes(s: Span): number {
+  return s.rows * s.rowBytes;
+}
+
+function countInstr(program: Program, hw: HardwareConfig, ops: readonly TimedOp[], i: number): InstrCounts {
+  const instr = program.instrs[i]!;
+  const fp = ops[i]!.footprint;
+  const c: InstrCounts = { macs: 0, macPj: 0, dramRead: 0, dramWrite: 0, burst: 0, nram: 0, wram: 0, vfuOps: 0, pj: 0 };
+  for (const s of [...fp.reads, ...fp.writes]) {
+    if (s.space === 'nram') c.nram += spanBytes(s);
+    else if (s.space === 'wram') c.wram += spanBytes(s);
+  }
+  for (const s of fp.reads) if (s.space === 'dram') c.dramRead += spanBytes(s);
+  for (const s of fp.writes) if (s.space === 'dram') c.dramWrite += spanBytes(s);
+  const e = hw.energy;
+  if (instr.op === 'LOAD' || instr.op === 'STORE') {
+    c.burst = dmaBurstBytes(hw, instr.rows, instr.cols * DTYPE_BYTES[instr.dtype], instr.stride);
+  } else if (instr.op === 'MATMUL') {
+    c.macs = instr.m * instr.k * instr.n;
+    c.macPj = c.macs * e.macPj[instr.dtype as MatmulDType];
+  } else if (instr.op === 'ACT') {
+    c.vfuOps = instr.rows * instr.cols * actOpsPerElement(instr.func);
+  }
+  c.pj = c.macPj + c.vfuOps * e.vfuOpPj + c.nram * e.nramBytePj + c.wram * e.wramBytePj + c.burst * e.dramBytePj;
+  return c;
+}
+
+/** Total length of the union of the runs of `spans`. */
+function unionBytes(spans: Span[]): number {
+  const runs: [number, number][] = [];
+  for (const s of spans) for (let r = 0; r < s.rows; r++) runs.push([s.start + r * s.pitch, s.start + r * s.pitch + s.rowBytes]);
+  runs.sort((a, b) => a[0] - b[0]);
+  let total = 0, lo = -1, hi = -1;
+  for (const [a, b] of runs) {
+    if (a > hi) { total += hi - lo; lo = a; hi = b; } else if (b > hi) hi = b;
+  }
+  return total + (hi - lo);
+}
+
+const ratio = (a: number, b: number): number => (b > 0 ? a / b : 0);
+
+export function buildReport(program: Program, hw: HardwareConfig, ops: readonly TimedOp[], sched: Schedule): SimReport {
+  const { cycles } = sched;
+  const seconds = cycles / hw.clockHz;
+  const counts = program.instrs.map((_, i) => countInstr(program, hw, ops, i));
+  const sum = (f: (c: InstrCounts) => number): number => counts.reduce((a, c) => a + f(c), 0);
+  const macs = sum((c) => c.macs);
+
+  // MFU cycles if every MAC ran at its dtype's peak rate: the compute roof.
+  let mfuMinCycles = 0;
+  const folds = { folds: 0, mapped: 0, slots: 0, scaleSimCycles: 0 };
+  program.instrs.forEach((instr) => {
+    if (instr.op !== 'MATMUL') return;
+    mfuMinCycles += (instr.m * instr.k * instr.n) / peakMacsPerCycle(hw, instr.dtype as MatmulDType);
+    if (hw.mfu.kind === 'systolic') {
+      const f = systolicFolds(hw.mfu, instr.m, instr.k, instr.n);
+      folds.folds += f.folds;
+      folds.mapped += f.sr * f.sc;
+      folds.slots += f.folds * hw.mfu.rows * hw.mfu.cols;
+      folds.scaleSimCycles += f.scaleSimCycles;
+    }
+  });
+  const dramRead = sum((c) => c.dramRead), dramWrite = sum((c) => c.dramWrite), burst = sum((c) => c.burst);
+  const dramReads: Span[] = [], dramWrites: Span[] = [];
+  for (const op of ops) {
+    for (const s of op.footprint.reads) if (s.space === 'dram') dramReads.push(s);
+    for (const s of op.footprint.writes) if (s.space === 'dram') dramWrites.push(s);
+  }
+  const compulsory = unionBytes(dramReads) + unionBytes(dramWrites);
+  const memCycles = compulsory / hw.dram.bytesPerCycle;
+  const rooflineCycles = Math.max(mfuMinCycles, memCycles);
+  const channelBusy = ops.reduce((a, op) => a + op.transfer, 0);
+
+  const e = hw.energy;
+  const breakdown: EnergyBreakdown = {
+    mac: sum((c) => c.macPj),
+    vfu: sum((c) => c.vfuOps) * e.vfuOpPj,
+    nram: sum((c) => c.nram) * e.nramBytePj,
+    wram: sum((c) => c.wram) * e.wramBytePj,
+    dram: burst * e.dramBytePj,
+    static: e.staticWatts * seconds * 1e12,
+  };
+  const totalPj = Object.values(breakdown).reduce((a, b) => a + b, 0);
+  const unit = (u: number): UnitStats => ({ busyCycles: sched.unitBusy[u]!, utilization: ratio(sched.unitBusy[u]!, cycles) });
+
+  return {
+    hardware: hw.name,
+    cycles,
+    seconds,
+    macs,
+    instructions: program.instrs.length,
+    mfuUtilization: ratio(mfuMinCycles, cycles),
+    units: { dmaIn: unit(0), mfu: unit(1), vfu: unit(2), dmaOut: unit(3) },
+    stalls: sched.stalls,
+    dramReadBytes: dramRead,
+    dramWriteBytes: dramWrite,
+    dramBurstBytes: burst,
+    avgDramBytesPerCycle: ratio(dramRead + dramWrite, cycles),
+    dramBandwidthFraction: ratio(dramRead + dramWrite, cycles * hw.dram.bytesPerCycle),
+    dramChannelUtilization: ratio(channelBusy, cycles),
+    compulsoryDramBytes: compulsory,
+    rooflineCycles,
+    rooflineRatio: ratio(cycles, rooflineCycles),
+    boundBy: mfuMinCycles >= memCycles ? 'compute' : 'memory',
+    energy: { totalJoules: totalPj * 1e-12, breakdown },
+    systolic: hw.mfu.kind === 'systolic'
+      ? { folds: folds.folds, mappingEfficiency: ratio(folds.mapped, folds.slots), scaleSimCycles: folds.scaleSimCycles }
+      : undefined,
+    perLayer: buildLayers(program, ops, sched, counts),
+  };
+}
+
+function buildLayers(program: Program, ops: readonly TimedOp[], sched: Schedule, counts: InstrCounts[]): LayerStats[] {
+  const byLayer = new Map<number, { first: number; last: number; stats: LayerStats }>();
+  program.instrs.forEach((instr, i) => {
+    if (ops[i]!.unit < 0) return;
+    const tag = instr.layer;
+    let entry = byLayer.get(tag);
+    if (!entry) {
+      const name = program.layerNames[tag] ?? (tag === 0 ? '(untagged)' : `layer ${tag}`);
+      entry = { first: Infinity, last: 0, stats: { layer: tag, name, cycles: 0, macs: 0, dramReadBytes: 0, dramWriteBytes: 0, mfuBusy: 0, energyJoules: 0 } };
+      byLayer.set(tag, entry);
+    }
+    const c = counts[i]!;
+    entry.first = Math.min(entry.first, sched.issue[i]!);
+    entry.last = Math.max(entry.last, sched.finish[i]!);
+    entry.stats.macs += c.macs;
+    entry.stats.dramReadBytes += c.dramRead;
+    entry.stats.dramWriteBytes += c.dramWrite;
+    if (instr.op === 'MATMUL') entry.stats.mfuBusy += sched.finish[i]! - sched.issue[i]!;
+    entry.stats.energyJoules += c.pj * 1e-12;
+  });
+  return [...byLayer.values()]
+    .map(({ first, last, stats }) => ({ ...stats, cycles: last - first }))
+    .sort((a, b) => a.layer - b.layer);
+}

@@ -1,0 +1,69 @@
+// The simulator's entry point: validate the program against the hardware, run the functional
+// core in program order (with read-before-write checks), schedule the same instructions on the
+// timing model, and assemble report and trace.
+import { DlpError } from '../isa/errors.js';
+import type { HardwareConfig } from '../isa/hardware.js';
+import type { Program } from '../isa/program.js';
+import type { Footprint } from './access.js';
+import { instrError } from './errors.js';
+import { executeInstr } from './execute.js';
+import { createMemories, findUnwritten, markWritten, type Memories } from './memory.js';
+import { buildReport, type SimReport } from './report.js';
+import { materializeDram } from '../isa/image.js';
+import { prepareOps, scheduleOps, WORK_QUEUES } from './timing-model.js';
+import { buildTrace, type TraceEvent } from './trace.js';
+import { validateProgram } from './validate.js';
+
+export interface SimOptions {
+  /** Initial DRAM image; built from the program's regions when absent. */
+  dram?: Uint8Array;
+  /** Collect Chrome trace events. */
+  trace?: boolean;
+  /** Compute results (default true); false runs only checks and timing. */
+  functional?: boolean;
+}
+
+export interface SimResult {
+  /** DRAM after the run (at least as large as the initial image). */
+  dram: Uint8Array;
+  report: SimReport;
+  trace?: TraceEvent[];
+}
+
+/** Runs every instruction in program order, checking that on-chip reads only see written bytes. */
+function runFunctional(program: Program, mem: Memories, footprints: readonly Footprint[], compute: boolean): void {
+  program.instrs.forEach((instr, i) => {
+    const fp = footprints[i]!;
+    for (const span of fp.reads) {
+      const hole = findUnwritten(mem, span);
+      if (hole >= 0) {
+        throw instrError(program, i, `reads ${span.operand} ${span.space}[0x${hole.toString(16)}] before anything wrote it`);
+      }
+    }
+    if (compute) {
+      try {
+        executeInstr(mem, instr);
+      } catch (e) {
+        if (e instanceof DlpError) throw instrError(program, i, e.reason);
+        throw e;
+      }
+    }
+    for (const span of fp.writes) markWritten(mem, span);
+  });
+}
+
+/** Simulates `program` on `hw`: bit-exact results, cycle counts, report and optional trace. */
+export function simulate(program: Program, hw: HardwareConfig, opts: SimOptions = {}): SimResult {
+  const { footprints, dramEnd } = validateProgram(program, hw);
+  const image = opts.dram ?? materializeDram(program);
+  if (image.length > hw.dram.capacityBytes) {
+    throw new DlpError(`DRAM image of ${image.length} bytes exceeds the DRAM capacity of ${hw.name} (${hw.dram.capacityBytes} bytes)`);
+  }
+  const mem = createMemories(hw, image, dramEnd);
+  runFunctional(program, mem, footprints, opts.functional !== false);
+  const ops = prepareOps(program.instrs, hw, footprints);
+  const depths = WORK_QUEUES.map((q) => hw.queues[q]);
+  const schedule = scheduleOps(ops, depths, (i, reason) => instrError(program, i, reason));
+  const report = buildReport(program, hw, ops, schedule);
+  return { dram: mem.dram.bytes, report, trace: opts.trace ? buildTrace(program, hw, ops, schedule) : undefined };
+}

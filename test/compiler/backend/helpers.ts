@@ -1,0 +1,60 @@
+// Shared fixtures of the back-end tests: small models with seeded weights and biases, a
+// compile + simulate round trip, and the bridge from a bundle to the reference MLP.
+import type { Activation, ModelGraph, ModelWeights } from '../../../compiler/model.js';
+import { randomWeights } from '../../../compiler/weights/random.js';
+import { compile, type CompileOptions } from '../../../compiler/pipeline.js';
+import { readOutputs, writeInputs, type Bundle } from '../../../compiler/bundle.js';
+import type { HardwareConfig } from '../../../isa/hardware.js';
+import { createRng } from '../../../isa/rng.js';
+import { simulate } from '../../../simulator/index.js';
+import { fp32Forward, quantForward, type RefLayer } from '../../reference/mlp-reference.js';
+
+export function makeModel(inputSize: number, layers: [number, Activation][], softmax: boolean): ModelGraph {
+  return {
+    name: 'm', inputSize, softmax,
+    layers: layers.map(([units, activation], i) => ({ kind: 'dense', name: `fc${i + 1}`, units, activation })),
+  };
+}
+
+/** Seeded weights with nonzero biases and varied PReLU slopes. */
+export function makeWeights(model: ModelGraph, seed: number): ModelWeights {
+  const w = randomWeights(model, seed);
+  const rng = createRng(seed + 99);
+  for (const lw of w) {
+    for (let i = 0; i < lw.b.length; i++) lw.b[i] = (rng() - 0.5) * 0.4;
+    if (lw.slopes) for (let i = 0; i < lw.slopes.length; i++) lw.slopes[i] = rng() * 0.5 - 0.1;
+  }
+  return w;
+}
+
+export function makeInputs(rows: number, cols: number, seed: number): Float32Array {
+  const rng = createRng(seed);
+  return Float32Array.from({ length: rows * cols }, () => rng() * 2 - 1);
+}
+
+/** Compiles, writes the inputs, simulates and reads the fp32 outputs. */
+export function runCompiled(model: ModelGraph, weights: ModelWeights, hw: HardwareConfig, x: Float32Array, opts: CompileOptions) {
+  const bundle = compile(model, weights, hw, { ...opts, calibration: opts.calibration ?? x });
+  const dram = bundle.image.slice();
+  writeInputs(bundle, dram, x);
+  const result = simulate(bundle.program, hw, { dram });
+  return { bundle, out: readOutputs(bundle, result.dram), report: result.report };
+}
+
+export function refLayers(model: ModelGraph, weights: ModelWeights): RefLayer[] {
+  let inputs = model.inputSize;
+  return model.layers.map((L, l) => {
+    const r: RefLayer = { w: weights[l]!.w, b: weights[l]!.b, slopes: weights[l]!.slopes, inputs, units: L.units, activation: L.activation as RefLayer['activation'] };
+    inputs = L.units;
+    return r;
+  });
+}
+
+/** The reference output for a bundle's recorded scales. */
+export function referenceFor(bundle: Bundle, model: ModelGraph, weights: ModelWeights, x: Float32Array, rows: number): Float32Array {
+  const layers = refLayers(model, weights);
+  if (bundle.dtype === 'fp32') return fp32Forward(layers, x, rows, model.softmax);
+  const q = bundle.layout.quant;
+  const scales = { input: q.inputScale, layers: q.layers.map((L) => ({ wScale: L.wScale, outScale: L.outScale })) };
+  return quantForward(layers, scales, bundle.dtype, x, rows, model.softmax);
+}

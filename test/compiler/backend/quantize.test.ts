@@ -1,0 +1,84 @@
+// The quantisation scheme: multiplier/shift exactness, rounding, scales and errors.
+import { describe, expect, it } from 'vitest';
+import { deriveRequant, quantizeInput, quantizeModel, roundHalfAway } from '../../../compiler/passes/quantize.js';
+import { refRequant } from '../../reference/mlp-reference.js';
+import { makeModel, makeWeights } from './helpers.js';
+
+describe('deriveRequant', () => {
+  const table: [number, number, number][] = [
+    [1, 16384, 14],
+    [0.5, 16384, 15],
+    [0.75, 24576, 15],
+    [0.99999, 16384, 14], // rounds up to 2^15, renormalised
+    [2 ** -40, 128, 47], // below 2^-33: shift saturates at 47, mult shrinks
+    [3, 24576, 13],
+    [40000, 32767, 0], // above the largest multiplier: saturates
+    [0.0123, 25795, 21], // 0.0123·2^21 = 25794.97
+  ];
+  for (const [r, mult, shift] of table) {
+    it(`r=${r} → mult ${mult}, shift ${shift}`, () => {
+      expect(deriveRequant(r)).toEqual({ mult, shift });
+    });
+  }
+
+  it('keeps mult in [2^14, 2^15) and the relative error below 2^-15 over many ratios', () => {
+    for (let e = -30; e <= 14; e += 0.37) {
+      const r = 2 ** e;
+      const { mult, shift } = deriveRequant(r);
+      expect(mult).toBeGreaterThanOrEqual(16384);
+      expect(mult).toBeLessThan(32768);
+      expect(Math.abs(mult / 2 ** shift - r) / r).toBeLessThanOrEqual(2 ** -15);
+      expect(refRequant(r)).toEqual({ mult, shift });
+    }
+  });
+
+  it('rejects a non-positive ratio', () => {
+    expect(() => deriveRequant(0)).toThrow('cannot requantise by 0: the ratio of scales must be a positive number');
+  });
+});
+
+describe('rounding and input quantisation', () => {
+  it('rounds half away from zero', () => {
+    expect([2.5, -2.5, 0.49, -0.5, 1.5].map(roundHalfAway)).toEqual([3, -3, 0, -1, 2]);
+  });
+  it('saturates to ±qmax', () => {
+    expect(Array.from(quantizeInput(Float32Array.of(0.5, -2, 2, 0.004), { inputType: 'int8', inputScale: 1 / 127 }))).toEqual([64, -127, 127, 1]);
+  });
+});
+
+describe('quantizeModel', () => {
+  const model = makeModel(4, [[3, { kind: 'relu' }], [2, { kind: 'identity' }]], true);
+  const w = makeWeights(model, 1);
+
+  it('uses max-abs calibration, per-tensor weight scales and int32 biases', () => {
+    const calibration = Float32Array.of(0.5, -1.5, 1, 0, 1, 1, 1, 1);
+    const q = quantizeModel(model, w, { dtype: 'int8', calibration });
+    expect(q.inputScale).toBe(Math.fround(1.5 / 127));
+    const L = q.layers[0]!;
+    let max = 0;
+    for (const v of w[0]!.w) max = Math.max(max, Math.abs(v));
+    expect(L.wScale).toEqual([Math.fround(max / 127)]);
+    expect(Math.max(...Array.from(L.w, Math.abs))).toBe(127);
+    expect(L.bias[0]).toBe(roundHalfAway(w[0]!.b[0]! / (q.inputScale * L.wScale[0]!)));
+    expect(L.path).toBe('int');
+    expect(q.layers[1]!.outType).toBe('fp32');
+  });
+
+  it('per-channel gives one scale and one requantisation per output column', () => {
+    const q = quantizeModel(model, w, { dtype: 'int16', perChannel: true });
+    expect(q.layers[0]!.wScale).toHaveLength(3);
+    expect(q.layers[0]!.requant).toHaveLength(3);
+  });
+
+  it('honours fixed scales', () => {
+    const q = quantizeModel(model, w, { dtype: 'int8', scales: { input: 0.25, layers: [0.5] } });
+    expect(q.inputScale).toBe(0.25);
+    expect(q.layers[0]!.outScale).toBe(0.5);
+    expect(() => quantizeModel(model, w, { dtype: 'int8', scales: { input: -1 } })).toThrow('input: scale must be a positive number, got -1');
+  });
+
+  it('rejects calibration of the wrong width', () => {
+    expect(() => quantizeModel(model, w, { dtype: 'int8', calibration: new Float32Array(5) }))
+      .toThrow('calibration has 5 values, not a multiple of the input size 4');
+  });
+});

@@ -1,0 +1,191 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { DlpError } from '../../../isa/errors.js';
+import { parseMlp } from '../../../compiler/frontend/mlp.js';
+import { exportOnnx, importOnnx } from '../../../compiler/frontend/onnx.js';
+import { ModelProto } from '../../../compiler/frontend/onnx-schema.js';
+import { randomWeights } from '../../../compiler/weights/random.js';
+import { transpose } from '../../../compiler/weights/weights.js';
+import { buildFixtures, fixtureValues } from '../../fixtures/onnx/make-fixtures.js';
+
+const fixture = (name: string) => new Uint8Array(readFileSync(`test/fixtures/onnx/${name}`));
+
+function errorOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(DlpError);
+    return (e as DlpError).message;
+  }
+  throw new Error('expected a DlpError');
+}
+
+describe('ONNX fixtures', () => {
+  it('are exactly what make-fixtures.ts produces', () => {
+    for (const [name, bytes] of Object.entries(buildFixtures())) expect(fixture(name), name).toEqual(new Uint8Array(bytes));
+  });
+
+  it('imports the PyTorch-style Gemm transB=1 MLP', () => {
+    const { model, weights } = importOnnx(fixture('mlp-8-16-4-gemm.onnx'), 'g.onnx');
+    expect(model.name).toBe('g');
+    expect(model.inputSize).toBe(8);
+    expect(model.softmax).toBe(true);
+    expect(model.layers.map((l) => [l.name, l.inputs, l.units, l.activation.kind])).toEqual([
+      ['fc1', 8, 16, 'relu'],
+      ['fc2', 16, 4, 'identity'],
+    ]);
+    // The exporter wrote fixtureValues as (in, out), stored [out, in]; import transposes back.
+    expect(weights[0]!.w).toEqual(fixtureValues(8 * 16, 0));
+    expect(weights[0]!.b).toEqual(fixtureValues(16, 1));
+    expect(weights[1]!.w).toEqual(fixtureValues(16 * 4, 2));
+    expect(weights[1]!.w[1 * 4 + 2]).toBe((((7 * 6 + 6) % 17) - 8) / 16);
+  });
+
+  it('imports the Keras-style Flatten + MatMul/Add MLP with every activation', () => {
+    const { model, weights } = importOnnx(fixture('mlp-flatten-matmul.onnx'));
+    expect(model.inputSize).toBe(16); // [N, 1, 4, 4] flattened
+    expect(model.softmax).toBe(false);
+    expect(model.layers.map((l) => [l.name, l.units, l.activation])).toEqual([
+      ['fc1', 8, { kind: 'leaky', alpha: 0.2 }],
+      ['fc2', 6, { kind: 'prelu' }],
+      ['fc3', 5, { kind: 'elu', alpha: 0.5 }],
+      ['fc4', 4, { kind: 'sigmoid' }],
+      ['fc5', 3, { kind: 'tanh' }],
+    ]);
+    const sizes = [16, 8, 6, 5, 4, 3];
+    weights.forEach((lw, l) => {
+      expect(lw.w, `layer ${l}`).toEqual(fixtureValues(sizes[l]! * sizes[l + 1]!, 10 + l)); // MatMul B is already (in, out)
+      expect(lw.b, `layer ${l}`).toEqual(fixtureValues(sizes[l + 1]!, 20 + l));
+    });
+    expect(weights[1]!.slopes).toEqual(new Float32Array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6]));
+    expect(weights[0]!.slopes).toBeUndefined();
+  });
+
+  it('imports Reshape via Constant, Gemm transB=0 with alpha/beta, Dropout, Identity, opset-11 Softmax', () => {
+    const { model, weights } = importOnnx(fixture('mlp-reshape-gemm.onnx'));
+    expect(model.inputSize).toBe(4);
+    expect(model.layers.map((l) => [l.units, l.activation.kind])).toEqual([[3, 'relu'], [2, 'identity']]);
+    expect(model.softmax).toBe(true);
+    expect(weights[0]!.w).toEqual(fixtureValues(12, 30).map((v) => 0.5 * v)); // alpha = 0.5
+    expect(weights[0]!.b).toEqual(fixtureValues(3, 31).map((v) => 2 * v)); // beta = 2, C is [1, 3]
+    expect(weights[1]!.w).toEqual(fixtureValues(6, 32));
+  });
+
+  it('names an unsupported operator and its node', () => {
+    expect(errorOf(() => importOnnx(fixture('conv-unsupported.onnx'), 'cnn.onnx'))).toBe(
+      'cnn.onnx: unsupported ONNX operator Conv (node "/conv1/Conv")',
+    );
+  });
+});
+
+describe('exportOnnx', () => {
+  it('round-trips every activation through Gemm transB=1', () => {
+    const m = parseMlp('model rt { input 5 dense a: 4 leaky(0.3) dense b: 4 prelu dense c: 3 elu(0.7) dense d: 3 tanh dense e: 2 sigmoid dense f: 2 softmax }');
+    const w = randomWeights(m, 3);
+    w[1]!.slopes = new Float32Array([0.1, -0.2, 0.3, 0.4]);
+    const { model, weights } = importOnnx(exportOnnx(m, w));
+    expect(model.layers.map((l) => [l.name, l.units, l.activation])).toEqual(m.layers.map((l) => [l.name, l.units, l.activation]));
+    expect(model.softmax).toBe(true);
+    expect(weights).toEqual(w);
+  });
+
+  it('writes [out, in] weights and PyTorch names', () => {
+    const m = parseMlp('model p { input 3 dense fc1: 2 relu }');
+    const w = [{ w: new Float32Array([1, 2, 3, 4, 5, 6]), b: new Float32Array([7, 8]) }];
+    const decoded = ModelProto.toObject(ModelProto.decode(exportOnnx(m, w)), { longs: Number, arrays: true }) as {
+      graph: { node: { opType: string; name: string; attribute: { name: string; i?: number }[] }[]; initializer: { name: string; dims: number[]; rawData: Uint8Array }[] };
+      opsetImport: { version: number }[];
+    };
+    expect(decoded.opsetImport[0]!.version).toBe(17);
+    expect(decoded.graph.node.map((n) => [n.name, n.opType])).toEqual([['/fc1/Gemm', 'Gemm'], ['/fc1/Relu', 'Relu']]);
+    expect(decoded.graph.node[0]!.attribute.find((a) => a.name === 'transB')!.i).toBe(1);
+    const weight = decoded.graph.initializer[0]!;
+    expect([weight.name, weight.dims]).toEqual(['fc1.weight', [2, 3]]);
+    const raw = weight.rawData;
+    expect(new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength))).toEqual(transpose(w[0]!.w, 3, 2));
+  });
+});
+
+// ---- Error cases on graphs built in memory with the schema --------------------------------
+type NodeSpec = { op: string; name?: string; in: string[]; out: string[]; attrs?: Record<string, number> };
+function tensor(name: string, dims: number[], fill = 0.5) {
+  const n = dims.reduce((a, b) => a * b, 1);
+  return { name, dims, dataType: 1, floatData: new Array(n).fill(fill) };
+}
+function graphBytes(nodes: NodeSpec[], inits: ReturnType<typeof tensor>[], inputDims: (number | string)[] = ['N', 4], extraInputs: string[] = [], output = 'y') {
+  const vi = (name: string, dims: (number | string)[]) => ({
+    name,
+    type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+  });
+  return ModelProto.encode(
+    ModelProto.fromObject({
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 17 }],
+      graph: {
+        name: 'g',
+        node: nodes.map((n, i) => ({
+          name: n.name ?? `n${i}`,
+          opType: n.op,
+          input: n.in,
+          output: n.out,
+          attribute: Object.entries(n.attrs ?? {}).map(([k, v]) => (Number.isInteger(v) ? { name: k, type: 2, i: v } : { name: k, type: 1, f: v })),
+        })),
+        initializer: inits,
+        input: [vi('x', inputDims), ...extraInputs.map((e) => vi(e, ['N', 4]))],
+        output: [vi(output, ['N', 2])],
+      },
+    }),
+  ).finish();
+}
+const W = tensor('fc.weight', [2, 4]);
+const gemm = (input = 'x', out = 'h'): NodeSpec => ({ op: 'Gemm', in: [input, 'fc.weight'], out: [out], attrs: { transB: 1 } });
+
+describe('importOnnx errors', () => {
+  const cases: [string, () => Uint8Array, string | RegExp][] = [
+    ['garbage bytes', () => new Uint8Array([0xff, 0xff, 0xff, 0xff]), /^m\.onnx: not a valid ONNX model \(protobuf decoding failed: /],
+    ['an empty graph', () => graphBytes([], []), 'm.onnx: ONNX model has no graph nodes'],
+    ['a branch', () => graphBytes([gemm(), { op: 'Relu', in: ['x'], out: ['r'] }], [W]),
+      'm.onnx: tensor x feeds 2 nodes ("n0", "n1"); only chains of layers are supported'],
+    ['two graph inputs', () => graphBytes([gemm('x', 'y')], [W], ['N', 4], ['z']), 'm.onnx: expected one graph input (besides initializers), found 2: x, z'],
+    ['a stray node', () => graphBytes([gemm('x', 'y'), { op: 'Relu', in: ['q'], out: ['r'] }], [W]),
+      'm.onnx: node "n1" is not on the chain from input x; only chains of layers are supported'],
+    ['two activations', () => graphBytes([gemm(), { op: 'Relu', in: ['h'], out: ['r'] }, { op: 'Tanh', in: ['r'], out: ['y'] }], [W]),
+      'm.onnx: Tanh node "n2": layer fc already has activation relu; dlpkit fuses one activation per layer'],
+    ['an activation first', () => graphBytes([{ op: 'Relu', in: ['x'], out: ['r'] }, gemm('r', 'y')], [W]),
+      'm.onnx: Relu node "n0": an activation before any Gemm or MatMul is not supported'],
+    ['a late bias Add', () => graphBytes([gemm(), { op: 'Relu', in: ['h'], out: ['r'] }, { op: 'Add', in: ['r', 'b'], out: ['y'] }], [W, tensor('b', [2])]),
+      'm.onnx: Add node "n2": a bias Add must directly follow a Gemm or MatMul'],
+    ['a wrong K', () => graphBytes([gemm('x', 'y')], [tensor('fc.weight', [2, 5])]),
+      'm.onnx: Gemm node "n0": weight fc.weight [2, 5] expects 5 input features, but 4 flow in'],
+    ['an unflattened input', () => graphBytes([gemm('x', 'y')], [tensor('fc.weight', [2, 4])], ['N', 1, 2, 2]),
+      'm.onnx: Gemm node "n0": input shape [?, 1, 2, 2] must be flattened to [batch, features] first'],
+    ['a non-initializer weight', () => graphBytes([{ op: 'MatMul', in: ['x', 'x'], out: ['y'] }], []),
+      'm.onnx: MatMul node "n0": the weight (input 1 x) must be an initializer'],
+    ['transA', () => graphBytes([{ op: 'Gemm', in: ['x', 'fc.weight'], out: ['y'], attrs: { transA: 1 } }], [W]),
+      'm.onnx: Gemm node "n0": transA=1 is not supported (the input must be [batch, features])'],
+    ['softmax on axis 0', () => graphBytes([gemm(), { op: 'Softmax', in: ['h'], out: ['y'], attrs: { axis: 0 } }], [W]),
+      'm.onnx: Softmax node "n1": axis 0 is not supported (only the last axis, -1 or 1)'],
+    ['a node after softmax', () => graphBytes([gemm(), { op: 'Softmax', in: ['h'], out: ['s'] }, { op: 'Relu', in: ['s'], out: ['y'] }], [W]),
+      'm.onnx: node "n2" (Relu) follows Softmax; Softmax must be the last operation'],
+    ['a non-flattening reshape', () => graphBytes([{ op: 'Reshape', in: ['x', 's'], out: ['r'] }, gemm('r', 'y')], [W, { name: 's', dims: [3], dataType: 7, int64Data: [1, 2, 2] } as never]),
+      'm.onnx: Reshape node "n0": target shape [1, 2, 2] is not [batch, features]; only flattening reshapes are supported'],
+    ['a bad PRelu slope', () => graphBytes([gemm(), { op: 'PRelu', in: ['h', 'sl'], out: ['y'] }], [W, tensor('sl', [3])]),
+      'm.onnx: PRelu node "n1": slope sl dims [3] do not broadcast to [batch, 2]'],
+    ['an unnamed unsupported node', () => graphBytes([gemm(), { op: 'LayerNormalization', name: '', in: ['h'], out: ['y'] }], [W]),
+      'm.onnx: unsupported ONNX operator LayerNormalization (node #1)'],
+    ['an output that is not the chain end', () => graphBytes([gemm('x', 'h')], [W], ['N', 4], [], 'zz'),
+      'm.onnx: the chain ends at tensor h, which is not a graph output (zz)'],
+  ];
+  it.each(cases)('rejects %s', (_label, make, message) => {
+    const got = errorOf(() => importOnnx(make(), 'm.onnx'));
+    if (typeof message === 'string') expect(got).toBe(message);
+    else expect(got).toMatch(message);
+  });
+
+  it('accepts a MatMul without Add (zero bias) and a [1] scalar bias', () => {
+    const { weights } = importOnnx(graphBytes([{ op: 'MatMul', in: ['x', 'k'], out: ['y'] }], [tensor('k', [4, 2], 0.25)]));
+    expect(weights[0]!.b).toEqual(new Float32Array(2));
+    const { weights: w2 } = importOnnx(graphBytes([{ op: 'MatMul', in: ['x', 'k'], out: ['m'] }, { op: 'Add', in: ['s', 'm'], out: ['y'] }], [tensor('k', [4, 2]), tensor('s', [1], 3)]));
+    expect(w2[0]!.b).toEqual(new Float32Array([3, 3]));
+  });
+});
