@@ -7,16 +7,20 @@ import * as asmCommand from './commands/asm.js';
 import * as compileCommand from './commands/compile.js';
 import * as disasmCommand from './commands/disasm.js';
 import * as labCommand from './commands/lab.js';
+import * as mnistCommand from './commands/mnist.js';
 import * as runCommand from './commands/run.js';
+import * as scalesimCommand from './commands/scalesim.js';
 import * as simulateCommand from './commands/simulate.js';
 
 const commands: { register(program: Command): void }[] = [
   // Subcommand modules register here, in the order `dlp --help` lists them.
+  mnistCommand,
   asmCommand,
   disasmCommand,
   simulateCommand,
   compileCommand,
   runCommand,
+  scalesimCommand,
   labCommand,
 ];
 

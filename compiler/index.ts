@@ -15,3 +15,4 @@ export { quantizeModel, quantizeInput, deriveRequant, roundHalfAway, QMAX, type 
 export { planTuned, planNaive, allocateSegment, type Schedule, type SegmentPlan, type LayerTile } from './passes/tile.js';
 export { estimateSchedule, estimatePlanCycles, type Estimate } from './passes/cost.js';
 export { generateProgram } from './passes/codegen.js';
+export * from './scalesim/index.js';

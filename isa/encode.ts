@@ -129,7 +129,8 @@ class Writer {
   u16(v: number) { this.view.setUint16(this.reserve(2), v, true); }
   u32(v: number) { this.view.setUint32(this.reserve(4), v, true); }
   f64(v: number) { this.view.setFloat64(this.reserve(8), v, true); }
-  bytes(b: Uint8Array) { this.buf.set(b, this.reserve(b.length)); }
+  // reserve() may replace this.buf, so it must run before this.buf is read.
+  bytes(b: Uint8Array) { const at = this.reserve(b.length); this.buf.set(b, at); }
   str(s: string) { const b = utf8.encode(s); this.u16(b.length); this.bytes(b); }
   element(dt: DType, v: number) {
     const at = this.reserve(DTYPE_BYTES[dt]);

@@ -2,7 +2,7 @@
 // config give (questions.ts computes each), within each question's tolerance. Students see
 // the direction and size of their error; `--reveal` (teachers) shows the expected value.
 import { labInfo } from '../lib/catalog.js';
-import { readStudentJson, studentDir } from '../lib/load.js';
+import { readStudentAnswers, studentDir } from '../lib/load.js';
 import { runCheckerMain } from '../lib/main.js';
 import { CaseList, finishCheck, fmt, type CheckOptions, type CheckResult } from '../lib/result.js';
 import { memoMeasure, QUESTIONS } from './questions.js';
@@ -14,13 +14,13 @@ export async function checkLab05(opts: CheckOptions = {}): Promise<CheckResult> 
   const dir = studentDir(INFO.folder, opts);
   const list = new CaseList();
   let answers: Record<string, unknown> | undefined;
-  await list.run('answers.json', () => {
-    const raw = readStudentJson(dir, 'answers.json');
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { name: '', passed: false, detail: 'answers.json must be an object {"q1": number, …}' };
+  await list.run('answers', async () => {
+    const { file, answers: raw } = await readStudentAnswers(dir);
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { name: '', passed: false, detail: `${file} must give an object {"q1": number, …}` };
     answers = raw as Record<string, unknown>;
     const unknown = Object.keys(answers).filter((k) => !QUESTIONS.some((q) => q.id === k));
     if (unknown.length) return { name: '', passed: false, detail: `unknown keys ${unknown.join(', ')} (questions are ${QUESTIONS.map((q) => q.id).join(', ')})` };
-    return { name: '', passed: true, detail: `${Object.keys(answers).length} answers` };
+    return { name: '', passed: true, detail: `${Object.keys(answers).length} answers from ${file}` };
   });
   if (!answers) return finishCheck(INFO, dir, opts, list, started);
   const given = answers;

@@ -4,7 +4,7 @@
 // and the 4-bit per-channel gain, recomputed from the provided experiment.
 import fc from 'fast-check';
 import { labInfo } from '../lib/catalog.js';
-import { loadStudentModule, readStudentJson, studentDir } from '../lib/load.js';
+import { loadStudentModule, readStudentAnswers, studentDir } from '../lib/load.js';
 import { runCheckerMain } from '../lib/main.js';
 import { seededRandom } from '../lib/numeric.js';
 import { CaseList, finishCheck, fmt, type CaseResult, type CheckOptions, type CheckResult } from '../lib/result.js';
@@ -81,11 +81,11 @@ export async function checkLab06(opts: CheckOptions = {}): Promise<CheckResult> 
   }
 
   let answers: Record<string, unknown> | undefined;
-  await list.run('answers.json', () => {
-    const raw = readStudentJson(dir, 'answers.json');
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { name: '', passed: false, detail: 'answers.json must be an object {"q1": number, …}' };
+  await list.run('answers', async () => {
+    const { file, answers: raw } = await readStudentAnswers(dir);
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { name: '', passed: false, detail: `${file} must give an object {"q1": number, …}` };
     answers = raw as Record<string, unknown>;
-    return { name: '', passed: true, detail: `${Object.keys(answers).length} answers` };
+    return { name: '', passed: true, detail: `${Object.keys(answers).length} answers from ${file}` };
   });
   if (answers) {
     const given = answers;

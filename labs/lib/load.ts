@@ -74,3 +74,14 @@ export function parseCheckArgs(argv: string[]): CheckOptions {
 export function isMain(url: string): boolean {
   return process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(url);
 }
+
+/** Numeric answers: from `answers.ts` (exporting `answers`, an object or an async function
+ * returning one — computed by the student's own script) when present, else `answers.json`. */
+export async function readStudentAnswers(dir: string): Promise<{ file: string; answers: unknown }> {
+  if (existsSync(join(dir, 'answers.ts'))) {
+    const m = await loadStudentModule<{ answers?: unknown }>(dir, 'answers.ts');
+    const a = typeof m.answers === 'function' ? await (m.answers as () => unknown)() : m.answers;
+    return { file: 'answers.ts', answers: a };
+  }
+  return { file: 'answers.json', answers: readStudentJson(dir, 'answers.json') };
+}

@@ -3,6 +3,7 @@
 // quantForward: quantised input, int8/int16 products, int32 accumulation (wrapping), int32 bias,
 // activation and requantisation by mult/shift, fp32 dequantised last layer, fp32 softmax.
 // fp32Forward: the same chain in fp32.
+// Companion (property tests, issue #7): fp32-error-bound.ts bounds fp32Forward's rounding.
 
 export type RefActivation = { kind: 'identity' | 'relu' | 'sigmoid' | 'tanh' | 'prelu' } | { kind: 'leaky' | 'elu'; alpha: number };
 

@@ -14,9 +14,9 @@ let x: Float32Array;
 let labels: Uint8Array;
 
 beforeAll(async () => {
-  const mnist = loadMnist({ subset: 600 });
+  const mnist = loadMnist({ subset: 1000 });
   model = createMlp({ inputSize: 784, hidden: [32, 16], outputs: 10, seed: 3 });
-  await train(model, mnist.train, { epochs: 2, batchSize: 50, lr: 0.003, optimizer: 'adam', seed: 3 });
+  await train(model, mnist.train, { epochs: 3, batchSize: 50, lr: 0.003, optimizer: 'adam', seed: 3 });
   x = mnist.test.x.subarray(0, B * 784);
   labels = mnist.test.y.subarray(0, B) as Uint8Array;
 });
@@ -125,7 +125,11 @@ describe('DeviceModel', () => {
     let agree = 0;
     for (let i = 0; i < B; i++) if (host[i] === r.predictions[i]) agree++;
     expect(agree / B).toBeGreaterThanOrEqual(0.95);
-    expect(r.accuracy).toBeGreaterThan(0.5);
+    let correct = 0;
+    for (let i = 0; i < B; i++) if (r.predictions[i] === labels[i]) correct++;
+    expect(r.correct).toBe(correct);
+    expect(r.accuracy).toBe(correct / B);
+    expect(r.accuracy).toBeGreaterThan(0.6);
   });
 });
 
@@ -143,7 +147,8 @@ describe('CnnlNet shape checks', () => {
   const cases: [string, () => void, string][] = [
     ['layer before setInputShape', () => new CnnlNet().createMlpLayer('fc1', [4, 1, 1, 6], [1, 1, 6, 3], [4, 1, 1, 3]),
       "createMlpLayer('fc1'): call setInputShape(batch, 1, 1, features) first"],
-    ['bad input dims', () => fresh().setInputShape(4, 0, 1, 6), 'setInputShape: call it before creating layers'],
+    ['bad input dims', () => new CnnlNet().setInputShape(4, 0, 1, 6), 'setInputShape: dimensions must be positive integers, got [4, 0, 1, 6]'],
+    ['input shape after layers', () => withFc().setInputShape(4, 1, 1, 6), 'setInputShape: call it before creating layers'],
     ['3-d input shape', () => fresh().createMlpLayer('fc1', [4, 1, 6], [1, 1, 6, 3], [4, 1, 1, 3]),
       "createMlpLayer('fc1'): inputShape must be 4 positive integers [batch, 1, 1, in], got [4, 1, 6]"],
     ['input batch mismatch', () => fresh().createMlpLayer('fc1', [8, 1, 1, 6], [1, 1, 6, 3], [8, 1, 1, 3]),

@@ -1,0 +1,173 @@
+// `dlp mnist`: the whole course in one command. Load MNIST, train the default MLP on the host
+// (progress bar per epoch), evaluate it and time the CPU forward pass over the test set as one
+// batch, quantise and compile it for a DLP, run the test set on the cycle-level simulator,
+// print the comparison and write the report folder (report.json, report.html, trace.json,
+// model.safetensors, bundle/) in one atomic step at the very end.
+import type { Command } from 'commander';
+import { join, resolve } from 'node:path';
+import { DlpError } from '../../isa/errors.js';
+import { writeFileAtomic } from '../../isa/files.js';
+import { loadHardware, type HardwareConfig } from '../../isa/hardware.js';
+import { writeBundle } from '../../compiler/bundle.js';
+import type { ComputeDType } from '../../compiler/passes/quantize.js';
+import { traceToJson, type TraceEvent } from '../../simulator/index.js';
+import {
+  compileForDevice, createMlp, defaultMnistSpec, defaultTrainOptions, loadMnist, sampleCalibration, saveModel, train,
+  type Mnist, type Model, type TrainResult,
+} from '../../runtime/index.js';
+import { addExamples, parseDtype, parseHidden, parsePositiveInt, withInterrupt } from '../options.js';
+import { chooseProgressMode, createEpochProgress } from '../progress.js';
+import { renderReportHtml } from '../report/page.js';
+import {
+  buildLayerRows, gradeSpeedup, hardwareSummary, REPORT_FILES, REPORT_FORMAT, REPORT_VERSION, reportToJson, summarise,
+  writeFolderAtomic, type MnistReport,
+} from '../report/report-data.js';
+import { formatSummary } from '../report/summary.js';
+
+/** --quick: this many training and test images, one epoch. */
+export const QUICK_SUBSET = 2000;
+/** Training rows used to calibrate the int8/int16 activation scales. */
+const CALIBRATION_ROWS = 1000;
+
+interface MnistCliOptions {
+  epochs?: string;
+  hidden?: string;
+  batch?: string;
+  seed?: string;
+  dtype?: string;
+  hw: string;
+  out: string;
+  json?: boolean;
+  quick?: boolean;
+}
+
+interface MnistSettings {
+  epochs: number;
+  hidden: number[];
+  batch: number;
+  seed: number;
+  dtype: ComputeDType;
+  hw: HardwareConfig;
+  out: string;
+  json: boolean;
+  quick: boolean;
+}
+
+function normalise(o: MnistCliOptions): MnistSettings {
+  const quick = Boolean(o.quick);
+  return {
+    quick,
+    epochs: parsePositiveInt('epochs', o.epochs, quick ? 1 : defaultTrainOptions.epochs),
+    hidden: parseHidden(o.hidden, defaultMnistSpec.hidden),
+    batch: parsePositiveInt('batch', o.batch, defaultTrainOptions.batchSize),
+    seed: parsePositiveInt('seed', o.seed, 1),
+    dtype: parseDtype(o.dtype),
+    // Loaded before training so a bad --hw fails in a second, not after minutes.
+    hw: loadHardware(o.hw),
+    out: o.out,
+    json: Boolean(o.json),
+  };
+}
+
+function throwIfInterrupted(signal: AbortSignal, step: string): void {
+  if (signal.aborted) throw new DlpError(`interrupted (Ctrl-C) ${step}; no report was written`);
+}
+
+async function trainHost(s: MnistSettings, data: Mnist, signal: AbortSignal): Promise<{ model: Model; result: TrainResult }> {
+  const model = createMlp({ ...defaultMnistSpec, hidden: s.hidden, seed: s.seed });
+  const progress = createEpochProgress(chooseProgressMode(s.json), s.epochs);
+  try {
+    const result = await train(model, data.train, {
+      ...defaultTrainOptions, epochs: s.epochs, batchSize: s.batch, seed: s.seed, signal,
+      onBatch: (done, total) => progress.onBatch(done, total), onEpoch: (r) => progress.onEpoch(r),
+    });
+    if (result.aborted) throw new DlpError(`interrupted (Ctrl-C) during training epoch ${result.history.length + 1} of ${s.epochs}; no report was written`);
+    return { model, result };
+  } finally {
+    progress.stop();
+  }
+}
+
+/** Seconds of one host forward pass over all rows of x as a single batch (after a warm-up). */
+function timeCpuForward(model: Model, x: Float32Array, rows: number): number {
+  model.forward(x.subarray(0, Math.min(rows, 100) * model.inputSize), Math.min(rows, 100));
+  const t = performance.now();
+  model.forward(x, rows);
+  return (performance.now() - t) / 1000;
+}
+
+/** Runs steps 1–5 and returns the report and the trace of one batch (nothing written yet). */
+export async function runMnist(s: MnistSettings, signal: AbortSignal): Promise<{ report: MnistReport; trace: TraceEvent[]; model: Model; write: (dir: string) => void }> {
+  const data = loadMnist(s.quick ? { subset: QUICK_SUBSET } : {});
+  const { model, result } = await trainHost(s, data, signal);
+  const test = data.test;
+  const hostAccuracy = model.evaluate(test).accuracy;
+  const cpuForwardSeconds = timeCpuForward(model, test.x, test.n);
+  throwIfInterrupted(signal, 'after training');
+
+  const calibration = sampleCalibration(data.train.x, data.train.features, CALIBRATION_ROWS);
+  const device = compileForDevice(model, undefined, { hw: s.hw, dtype: s.dtype, calibration });
+  const run = device.accuracy(test.x, test.y as Uint8Array);
+  throwIfInterrupted(signal, 'during the DLP run');
+  const traceRows = Math.min(s.batch, test.n, device.batch);
+  const traced = device.trace(test.x, traceRows);
+
+  const r = run.report;
+  const architecture = [model.inputSize, ...s.hidden, model.outputSize].join('-');
+  const report: MnistReport = {
+    format: REPORT_FORMAT, version: REPORT_VERSION, createdAt: new Date().toISOString(),
+    config: {
+      architecture, hidden: s.hidden, epochs: s.epochs, batch: s.batch, seed: s.seed, dtype: s.dtype, hw: s.hw.name,
+      quick: s.quick, trainSamples: data.train.n, testSamples: test.n, calibrationRows: calibration.length / data.train.features,
+    },
+    hostAccuracy, dlpAccuracy: run.accuracy, cpuForwardSeconds, dlpSeconds: r.seconds, speedup: cpuForwardSeconds / r.seconds,
+    grade: gradeSpeedup(cpuForwardSeconds / r.seconds),
+    cycles: r.cycles, dramReadBytes: r.dramReadBytes, dramWriteBytes: r.dramWriteBytes,
+    dramBytesPerSecond: r.avgDramBytesPerCycle * s.hw.clockHz, dramBandwidthFraction: r.dramBandwidthFraction,
+    mfuUtilization: r.mfuUtilization, energyJoules: r.energy.totalJoules, layers: buildLayerRows(r),
+    hardware: hardwareSummary(s.hw, s.dtype),
+    training: {
+      seconds: result.seconds,
+      history: result.history.map((e) => ({ epoch: e.epoch, loss: e.loss, accuracy: e.accuracy, lr: e.lr, seconds: e.seconds })),
+    },
+    host: {
+      compileSeconds: run.times.compileSeconds, transferSeconds: run.times.transferSeconds, simulateSeconds: run.times.simulateSeconds,
+    },
+    trace: { file: REPORT_FILES.trace, rows: traceRows, cycles: traced.report.cycles, instructions: traced.report.instructions },
+    simulator: r,
+    reportDir: s.out,
+  };
+  const write = (dir: string): void => {
+    writeFileAtomic(join(dir, REPORT_FILES.json), reportToJson(report));
+    writeFileAtomic(join(dir, REPORT_FILES.html), renderReportHtml(report, traced.trace));
+    writeFileAtomic(join(dir, REPORT_FILES.trace), traceToJson(traced.trace));
+    saveModel(model, join(dir, REPORT_FILES.weights));
+    writeBundle(join(dir, REPORT_FILES.bundle), device.bundleFor(Math.min(test.n, device.batch)));
+  };
+  return { report, trace: traced.trace, model, write };
+}
+
+export function register(program: Command): void {
+  const cmd = program.command('mnist')
+    .description('train an MLP on MNIST, compile it for a DLP, simulate the 10k test set and write a report')
+    .option('--epochs <N>', `training epochs (default ${defaultTrainOptions.epochs}; 1 with --quick)`)
+    .option('--hidden <sizes>', 'hidden layer widths, comma-separated', defaultMnistSpec.hidden.join(','))
+    .option('--batch <B>', 'training batch size (and the rows of the traced batch)', String(defaultTrainOptions.batchSize))
+    .option('--seed <N>', 'seed of initialisation and shuffling', '1')
+    .option('--dtype <type>', 'operand type on the DLP: int8, int16 or fp32', 'int8')
+    .option('--hw <preset|file.json>', 'hardware preset name or JSON file', 'dlp-s')
+    .option('--out <dir>', 'report folder', './dlp-report')
+    .option('--json', 'print one JSON object (no progress bar)')
+    .option('--quick', `smoke test: the first ${QUICK_SUBSET} training and test images, one epoch`)
+    .action(async (opts: MnistCliOptions) => {
+      const s = normalise(opts);
+      await withInterrupt(async (signal) => {
+        const { report, write } = await runMnist(s, signal);
+        throwIfInterrupted(signal, 'before writing the report');
+        report.reportDir = resolve(s.out);
+        writeFolderAtomic(s.out, write);
+        process.stdout.write(s.json ? reportToJson(summarise(report)) : formatSummary(report));
+      });
+    });
+  addExamples(cmd, 'dlp mnist', 'dlp mnist --quick --out /tmp/dlp-report', 'dlp mnist --dtype int16 --hw edge-tiny --epochs 10 --json');
+}

@@ -1,0 +1,58 @@
+// report.html: one self-contained page (inline CSS and SVG, no scripts, nothing fetched) with
+// the headline numbers, the four charts and the per-layer table.
+import type { TraceEvent } from '../../simulator/index.js';
+import { renderLayersChart } from './charts/layers.js';
+import { renderRooflineChart } from './charts/roofline.js';
+import { renderTimelineChart } from './charts/timeline.js';
+import { renderTrainingChart } from './charts/training.js';
+import { fmtBytes, fmtInt, fmtJoules, fmtPct, fmtSeconds } from './format.js';
+import { REPORT_FILES, type MnistReport } from './report-data.js';
+import { esc } from './svg.js';
+import { formatSpeedupVerdict } from './summary.js';
+
+const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:960px;color:#222;padding:0 1em}
+h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:1.8em}.sub{color:#666}
+table{border-collapse:collapse;margin:.6em 0}td,th{padding:.25em .8em;border-bottom:1px solid #ddd;text-align:right}
+td:first-child,th:first-child{text-align:left}.cards{display:flex;flex-wrap:wrap;gap:.8em}
+.card{border:1px solid #ddd;border-radius:6px;padding:.6em 1em;min-width:150px}.card b{display:block;font-size:1.3em}
+.charts{display:flex;flex-wrap:wrap;gap:1em}svg.chart{background:#fff;border:1px solid #eee;max-width:100%;height:auto}
+svg .title{font-size:13px;font-weight:600}svg .tick{font-size:10px;fill:#444}svg .label{font-size:11px;fill:#222}
+svg .axis{stroke:#333}svg .grid{stroke:#eee}code{background:#f4f4f4;padding:0 .3em}`;
+
+function card(label: string, value: string): string {
+  return `<div class="card">${esc(label)}<b>${esc(value)}</b></div>`;
+}
+
+export function renderReportHtml(r: MnistReport, trace: readonly TraceEvent[]): string {
+  const c = r.config;
+  const layerRows = r.layers.map((l) => `<tr><td>${esc(l.name)}</td><td>${fmtInt(l.cycles)}</td><td>${fmtPct(l.share, 1)}</td><td>${fmtInt(l.macs)}</td>`
+    + `<td>${fmtBytes(l.dramReadBytes)}</td><td>${fmtBytes(l.dramWriteBytes)}</td><td>${fmtJoules(l.energyJoules)}</td></tr>`).join('');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>dlpkit MNIST report: ${esc(c.architecture)} on ${esc(r.hardware.name)}</title>
+<meta name="viewport" content="width=device-width,initial-scale=1"><style>${CSS}</style></head>
+<body>
+<h1>MNIST ${esc(c.architecture)} on ${esc(r.hardware.name)} (${esc(c.dtype)})</h1>
+<p class="sub">Generated ${esc(r.createdAt)} by <code>dlp mnist</code> · ${fmtInt(c.trainSamples)} training images, ${r.training.history.length} epochs, batch ${c.batch}, seed ${c.seed} · test set ${fmtInt(c.testSamples)} images${c.quick ? ' · quick run (subset)' : ''}</p>
+<div class="cards">
+${card('host accuracy', fmtPct(r.hostAccuracy))}${card('DLP accuracy', fmtPct(r.dlpAccuracy))}
+${card('CPU forward', fmtSeconds(r.cpuForwardSeconds))}${card('DLP (simulated)', fmtSeconds(r.dlpSeconds))}
+${card('speed-up', `${r.speedup.toFixed(1)}×`)}${card('cycles', fmtInt(r.cycles))}
+${card('MFU utilisation', fmtPct(r.mfuUtilization, 1))}${card('energy', fmtJoules(r.energyJoules))}
+${card('DRAM traffic', fmtBytes(r.dramReadBytes + r.dramWriteBytes))}${card('DRAM bandwidth', `${fmtBytes(r.dramBytesPerSecond)}/s`)}
+</div>
+<p>Course grading of the DLP forward at batch ${fmtInt(c.testSamples)}: ${esc(formatSpeedupVerdict(r))}.</p>
+<h2>Charts</h2>
+<div class="charts">
+${renderTrainingChart(r)}
+${renderLayersChart(r)}
+${renderRooflineChart(r)}
+${renderTimelineChart(trace, r.trace.rows, r.hardware.clockHz)}
+</div>
+<h2>Per layer</h2>
+<table><tr><th>layer</th><th>cycles</th><th>share</th><th>MACs</th><th>DRAM read</th><th>DRAM write</th><th>energy</th></tr>${layerRows}</table>
+<h2>Files</h2>
+<p><code>${REPORT_FILES.json}</code> (every number on this page), <code>${REPORT_FILES.trace}</code> (open in <a href="https://ui.perfetto.dev">ui.perfetto.dev</a>: one batch of ${r.trace.rows} images, ${fmtInt(r.trace.cycles)} cycles),
+<code>${REPORT_FILES.weights}</code> (the trained weights, PyTorch naming), <code>${REPORT_FILES.bundle}/</code> (the compiled program, DRAM layout and image).</p>
+</body></html>
+`;
+}

@@ -1,0 +1,229 @@
+// Zero-tile analysis (pass 2b) and the tile patterns codegen and the cost model share. A
+// weight tile whose *quantised* values are all zero contributes exactly 0 to its accumulator
+// (integer products are exact; an fp32 dot product of zeros sums to +0 in double), so its
+// LOAD and MATMUL can be dropped without changing a single output bit. The analysis runs on
+// the stored integers, so tiny float weights that quantise to 0 count as zero too.
+// Rules (docs/sparsity.md):
+// - the first kept k-tile of a column block starts the accumulator (acc=0), later ones add;
+// - a column block with no kept tile still needs its accumulator zeroed: it keeps a 1-deep
+//   MATMUL (k = 1) of input column 0 against weight row 0 of the block, which is exactly 0;
+// - weights stay dense in DRAM; resident weights and weight panels are loaded as rectangles
+//   that cover only the kept tiles when that is cheaper than one dense LOAD, else densely.
+import { DTYPE_BYTES } from '../../isa/spec.js';
+import type { HardwareConfig } from '../../isa/hardware.js';
+import { dmaCycles } from '../../isa/timing.js';
+import type { QuantLayer, QuantModel } from './quantize.js';
+
+/** Prefix counts of nonzero quantised weights: the nonzeros of any rectangle in O(1). */
+export interface ZeroMap {
+  K: number;
+  N: number;
+  /** (K+1)×(N+1) summed-area table. */
+  sat: Int32Array;
+  /** Tile patterns already derived, by "k×n" (the map is immutable, so this is only a cache). */
+  memo: Map<string, TilePattern>;
+}
+
+/** One k-tile of a column block. */
+export interface KTile { k0: number; kk: number }
+/** Rows [k0, k0+rows) of a column range loaded by one LOAD. */
+export interface LoadRect { k0: number; rows: number; n0: number; cols: number }
+
+/** One output column block and the k-tiles it keeps; none kept = an all-zero block. */
+export interface ColumnBlock {
+  n0: number;
+  nn: number;
+  kept: KTile[];
+  /** Sparse panel loads: consecutive kept k-tiles merged; [{k0: 0, rows: 1}] for a zero block. */
+  runs: { k0: number; rows: number }[];
+}
+
+/** Column blocks that cost the same (equal width and equal kept tiles), for the cost model. */
+export interface BlockClass {
+  nn: number;
+  /** Blocks in the class. */
+  count: number;
+  /** Kept tiles per reduction extent, per block. */
+  kept: { kk: number; count: number }[];
+  runs: { k0: number; rows: number }[];
+  /** Holds the block at n0 = 0 (its panel is loaded before the pipeline starts). */
+  first: boolean;
+}
+
+export interface TilePattern {
+  blocks: ColumnBlock[];
+  classes: BlockClass[];
+  /** Weight tiles in the k×n grid, those skipped (all zero), and all-zero column blocks. */
+  tiles: number;
+  skipped: number;
+  zeroBlocks: number;
+  /** Rectangles that cover what resident weights need (kept tiles + row 0 of zero blocks). */
+  residentRects: LoadRect[];
+}
+
+/** Builds the zero map of a layer's stored weights; undefined when no weight is zero. */
+export function buildZeroMap(w: ArrayLike<number>, K: number, N: number): ZeroMap | undefined {
+  let zeros = 0;
+  for (let i = 0; i < K * N; i++) if (w[i] === 0) zeros++;
+  if (zeros === 0) return undefined;
+  const W = N + 1;
+  const sat = new Int32Array((K + 1) * W);
+  for (let i = 0; i < K; i++) {
+    let row = 0;
+    const o = (i + 1) * W;
+    for (let j = 0; j < N; j++) {
+      if (w[i * N + j] !== 0) row++;
+      sat[o + j + 1] = sat[o - W + j + 1]! + row;
+    }
+  }
+  return { K, N, sat, memo: new Map() };
+}
+
+/** Pass 2b: attaches a zero map to every layer (or strips them when skipping is off). */
+export function findZeroTiles(q: QuantModel, skip: boolean): QuantModel {
+  return {
+    ...q,
+    layers: q.layers.map((L) => {
+      const { zeros: _drop, ...rest } = L;
+      const zeros = skip ? buildZeroMap(L.w, L.K, L.N) : undefined;
+      return zeros ? { ...rest, zeros } : rest;
+    }),
+  };
+}
+
+/** Nonzero weights in rows [k0, k0+kk) × columns [n0, n0+nn). */
+export function countNonzero(z: ZeroMap, k0: number, kk: number, n0: number, nn: number): number {
+  const W = z.N + 1;
+  const s = z.sat;
+  return s[(k0 + kk) * W + n0 + nn]! - s[k0 * W + n0 + nn]! - s[(k0 + kk) * W + n0]! + s[k0 * W + n0]!;
+}
+
+/** Merges consecutive kept k-tiles into load runs. */
+function runsOf(kept: KTile[]): { k0: number; rows: number }[] {
+  if (kept.length === 0) return [{ k0: 0, rows: 1 }];
+  const runs: { k0: number; rows: number }[] = [];
+  for (const t of kept) {
+    const last = runs[runs.length - 1];
+    if (last && last.k0 + last.rows === t.k0) last.rows += t.kk;
+    else runs.push({ k0: t.k0, rows: t.kk });
+  }
+  return runs;
+}
+
+/** The column blocks of a layer tiled k×n, with the k-tiles each keeps. */
+export function tilePattern(L: QuantLayer, k: number, n: number): TilePattern {
+  const z = L.zeros;
+  const key = `${k}x${n}`;
+  const hit = z?.memo.get(key);
+  if (hit) return hit;
+  const blocks: ColumnBlock[] = [];
+  const bands = Math.ceil(L.K / k);
+  /** kept[band * blocks + block]: what resident loads must cover. */
+  const grid = new Uint8Array(bands * Math.ceil(L.N / n));
+  let tiles = 0;
+  let skipped = 0;
+  let zeroBlocks = 0;
+  for (let n0 = 0; n0 < L.N; n0 += n) {
+    const nn = Math.min(n, L.N - n0);
+    const kept: KTile[] = [];
+    for (let k0 = 0; k0 < L.K; k0 += k) {
+      const kk = Math.min(k, L.K - k0);
+      tiles++;
+      if (z && countNonzero(z, k0, kk, n0, nn) === 0) skipped++;
+      else {
+        kept.push({ k0, kk });
+        grid[(k0 / k) * Math.ceil(L.N / n) + blocks.length] = 1;
+      }
+    }
+    if (kept.length === 0) zeroBlocks++;
+    blocks.push({ n0, nn, kept, runs: runsOf(kept) });
+  }
+  const p: TilePattern = { blocks, classes: classify(blocks), tiles, skipped, zeroBlocks, residentRects: residentRectsOf(L, blocks, k, grid) };
+  z?.memo.set(key, p);
+  return p;
+}
+
+function classify(blocks: ColumnBlock[]): BlockClass[] {
+  const byKey = new Map<string, BlockClass>();
+  blocks.forEach((b, i) => {
+    const key = `${b.nn}:${b.kept.map((t) => `${t.k0}+${t.kk}`).join(',')}`;
+    const c = byKey.get(key);
+    if (c) {
+      c.count++;
+      return;
+    }
+    const kept: { kk: number; count: number }[] = [];
+    for (const t of b.kept) {
+      const e = kept.find((x) => x.kk === t.kk);
+      if (e) e.count++;
+      else kept.push({ kk: t.kk, count: 1 });
+    }
+    byKey.set(key, { nn: b.nn, count: 1, kept, runs: b.runs, first: i === 0 });
+  });
+  return [...byKey.values()];
+}
+
+/** Cost-model classes without materialising blocks when nothing can be skipped. */
+export function blockClasses(L: QuantLayer, k: number, n: number): BlockClass[] {
+  if (L.zeros) return tilePattern(L, k, n).classes;
+  const ks = splits(L.K, k);
+  return splits(L.N, n).map(({ size, count }, i) => ({
+    nn: size, count, kept: ks.map((s) => ({ kk: s.size, count: s.count })), runs: [{ k0: 0, rows: L.K }], first: i === 0,
+  }));
+}
+
+/** Tile extents along a dimension: the full tile `count` times and the remainder once. */
+export function splits(len: number, tile: number): { size: number; count: number }[] {
+  const full = Math.floor(len / tile);
+  const rest = len - full * tile;
+  const out = full > 0 ? [{ size: tile, count: full }] : [];
+  if (rest > 0) out.push({ size: rest, count: 1 });
+  return out;
+}
+
+/** Per k-band, runs of adjacent blocks needing the same rows; full-width bands merge down. */
+function residentRectsOf(L: QuantLayer, blocks: ColumnBlock[], k: number, grid: Uint8Array): LoadRect[] {
+  const rects: LoadRect[] = [];
+  for (let k0 = 0, band = 0; k0 < L.K; k0 += k, band++) {
+    const kk = Math.min(k, L.K - k0);
+    const row = band * blocks.length;
+    const band: LoadRect[] = [];
+    blocks.forEach((b, j) => {
+      const h = grid[row + j] ? kk : k0 === 0 && b.kept.length === 0 ? 1 : 0;
+      if (h === 0) return;
+      const prev = band[band.length - 1];
+      if (prev && prev.rows === h && prev.n0 + prev.cols === b.n0) prev.cols += b.nn;
+      else band.push({ k0, rows: h, n0: b.n0, cols: b.nn });
+    });
+    const above = rects[rects.length - 1];
+    const full = band.length === 1 && band[0]!.cols === L.N && band[0]!.rows === kk;
+    if (full && above && above.cols === L.N && above.k0 + above.rows === k0) above.rows += kk;
+    else rects.push(...band);
+  }
+  return rects;
+}
+
+function loadTime(hw: HardwareConfig, rects: readonly LoadRect[], wb: number, stride: number): number {
+  let c = 0;
+  for (const r of rects) c += dmaCycles(hw, r.rows, r.cols * wb, stride);
+  return c;
+}
+
+/** LOADs that bring a resident layer's weights on chip: only the needed rectangles when that
+ * keeps the load unit busy no longer than one dense LOAD of all K×N weights. */
+export function residentLoads(L: QuantLayer, k: number, n: number, hw: HardwareConfig): LoadRect[] {
+  const dense = [{ k0: 0, rows: L.K, n0: 0, cols: L.N }];
+  if (!L.zeros) return dense;
+  const wb = DTYPE_BYTES[L.dtype];
+  const sparse = tilePattern(L, k, n).residentRects;
+  return loadTime(hw, sparse, wb, L.N * wb) <= loadTime(hw, dense, wb, L.N * wb) ? sparse : dense;
+}
+
+/** LOADs of one K×nn weight panel (cols order): its kept runs, or the whole panel if cheaper. */
+export function panelLoads(L: QuantLayer, b: { nn: number; runs: { k0: number; rows: number }[] }, n0: number, hw: HardwareConfig): LoadRect[] {
+  const dense = [{ k0: 0, rows: L.K, n0, cols: b.nn }];
+  if (!L.zeros) return dense;
+  const wb = DTYPE_BYTES[L.dtype];
+  const sparse = b.runs.map((r) => ({ k0: r.k0, rows: r.rows, n0, cols: b.nn }));
+  return loadTime(hw, sparse, wb, L.N * wb) <= loadTime(hw, dense, wb, L.N * wb) ? sparse : dense;
+}
