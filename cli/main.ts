@@ -6,8 +6,11 @@ import { DlpError } from '../isa/errors.js';
 import * as asmCommand from './commands/asm.js';
 import * as compileCommand from './commands/compile.js';
 import * as disasmCommand from './commands/disasm.js';
+import * as exploreCommand from './commands/explore.js';
 import * as labCommand from './commands/lab.js';
 import * as mnistCommand from './commands/mnist.js';
+import * as trainCommand from './commands/train.js';
+import * as inferCommand from './commands/infer.js';
 import * as runCommand from './commands/run.js';
 import * as scalesimCommand from './commands/scalesim.js';
 import * as simulateCommand from './commands/simulate.js';
@@ -15,11 +18,14 @@ import * as simulateCommand from './commands/simulate.js';
 const commands: { register(program: Command): void }[] = [
   // Subcommand modules register here, in the order `dlp --help` lists them.
   mnistCommand,
+  trainCommand,
+  inferCommand,
   asmCommand,
   disasmCommand,
   simulateCommand,
   compileCommand,
   runCommand,
+  exploreCommand,
   scalesimCommand,
   labCommand,
 ];

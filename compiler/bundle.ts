@@ -39,6 +39,10 @@ export interface LayerQuantInfo {
   path: ActPath;
   inScale: number;
   wScale: number[];
+  /** Weight qmax per weight scale (smaller than the type's when int32 headroom required it). */
+  wQmax: number[];
+  /** Largest |partial sum| any accumulator can reach (≤ 2^31 − 1; 0 for fp32). */
+  accBound: number;
   accScale: number[];
   outScale: number;
   outType: DType;
@@ -81,7 +85,7 @@ export function assembleBundle(q: QuantModel, plans: Schedule, g: Generated, est
   }));
   const layers = q.layers.map((L): LayerQuantInfo => ({
     name: L.name, K: L.K, N: L.N, func: L.func, alpha: L.alpha, path: L.path, inScale: L.inScale, wScale: L.wScale,
-    accScale: L.accScale, outScale: L.outScale, outType: L.outType, requant: L.requant,
+    wQmax: L.wQmax, accBound: L.accBound, accScale: L.accScale, outScale: L.outScale, outType: L.outType, requant: L.requant,
   }));
   const find = (n: string) => regions.find((r) => r.name === n)!;
   return {

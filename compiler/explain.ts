@@ -49,6 +49,11 @@ export function explainBundle(b: Bundle, hw: HardwareConfig, simulated?: { cycle
           .map((x) => `${x.name.split('.').pop()} ${x.count}×${x.bytes} B @${x.space}[0x${x.addr.toString(16)}]`);
         lines.push(`    buffers: ${parts.join(', ')}`);
       }
+      const tiles = b.estimate.tiles?.[L.name];
+      if (tiles && tiles.skipped > 0) {
+        const zb = tiles.zeroBlocks > 0 ? `; ${tiles.zeroBlocks} all-zero column block(s) zeroed by a 1-deep MATMUL` : '';
+        lines.push(`    weight tiles: ${tiles.skipped} of ${tiles.tiles} all zero, LOAD and MATMUL skipped${zb}`);
+      }
       lines.push(`    predicted ${pred} cycles${sim !== undefined ? `, simulated ${sim} cycles` : ''}`);
     });
   });

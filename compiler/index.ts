@@ -13,6 +13,8 @@ export { writeBundle, readBundle, writeInputs, readOutputs, BUNDLE_FILES, type B
 export { explainBundle } from './explain.js';
 export { quantizeModel, quantizeInput, deriveRequant, roundHalfAway, QMAX, type QuantModel, type QuantLayer, type Requant, type ComputeDType } from './passes/quantize.js';
 export { planTuned, planNaive, allocateSegment, type Schedule, type SegmentPlan, type LayerTile } from './passes/tile.js';
-export { estimateSchedule, estimatePlanCycles, type Estimate } from './passes/cost.js';
+export { estimateSchedule, estimatePlanCycles, type Estimate, type LayerTiles } from './passes/cost.js';
 export { generateProgram } from './passes/codegen.js';
+export { findZeroTiles, tilePattern, columnBlocks, type TilePattern, type ColumnBlock } from './passes/sparsity.js';
+export { readCalibrationFile, parseCalibration } from './weights/calibration.js';
 export * from './scalesim/index.js';

@@ -7,6 +7,7 @@ import { checkShapes } from './passes/shapes.js';
 import { quantizeModel, type ComputeDType, type QuantModel } from './passes/quantize.js';
 import { planNaive, planTuned, type Schedule } from './passes/tile.js';
 import { generateProgram, type Generated } from './passes/codegen.js';
+import { findZeroTiles } from './passes/sparsity.js';
 import { estimateSchedule, type Estimate } from './passes/cost.js';
 import { assembleBundle, type Bundle } from './bundle.js';
 
@@ -25,6 +26,9 @@ export interface CompileOptions {
   scales?: { input?: number; layers?: (number | undefined)[] };
   calibrationMethod?: 'maxabs' | 'percentile';
   percentile?: number;
+  /** Drop the LOAD and MATMUL of weight tiles whose stored values are all zero (default true;
+   * outputs are bit-identical either way, see docs/sparsity.md). */
+  skipZeroTiles?: boolean;
 }
 
 /** State threaded through the passes. */
@@ -32,7 +36,7 @@ interface State {
   model: ModelGraph;
   weights: ModelWeights;
   hw: HardwareConfig;
-  opts: Required<Pick<CompileOptions, 'dtype' | 'batch' | 'schedule'>> & CompileOptions;
+  opts: Required<Pick<CompileOptions, 'dtype' | 'batch' | 'schedule' | 'skipZeroTiles'>> & CompileOptions;
   quant?: QuantModel;
   schedule?: Schedule;
   generated?: Generated;
@@ -49,6 +53,9 @@ export const PASSES: readonly Pass[] = [
   { name: 'check-shapes', run: (s) => ({ ...s, model: checkShapes(s.model, s.weights) }) },
   // 2. Quantise: scales per tensor (or channel), integer weights/bias, requantisation mult+shift.
   { name: 'quantize', run: (s) => ({ ...s, quant: quantizeModel(s.model, s.weights, s.opts) }) },
+  // 2b. Zero tiles: map where the stored weights are zero so tiling, codegen and the cost model
+  //     can skip all-zero weight tiles (or nothing, with skipZeroTiles: false).
+  { name: 'find-zero-tiles', run: (s) => ({ ...s, quant: findZeroTiles(s.quant!, s.opts.skipZeroTiles) }) },
   // 3. Tile: segment the chain (fusion), choose loop order, tile sizes and residency per segment.
   {
     name: 'tile',
@@ -57,7 +64,7 @@ export const PASSES: readonly Pass[] = [
   // 4. Codegen: DRAM layout + image, LOAD/MATMUL/ACT/STORE loop nests, layer tags.
   { name: 'codegen', run: (s) => ({ ...s, generated: generateProgram(s.quant!, s.schedule!, s.hw) }) },
   // 5. Estimate: the cost model's cycle prediction for the chosen schedule.
-  { name: 'estimate', run: (s) => ({ ...s, estimate: estimateSchedule(s.quant!, s.schedule!, s.hw) }) },
+  { name: 'estimate', run: (s) => ({ ...s, estimate: { ...estimateSchedule(s.quant!, s.schedule!, s.hw), skipZeroTiles: s.opts.skipZeroTiles } }) },
 ];
 
 /** Normalises options with their defaults; rejects bad values with a sentence. */
@@ -69,7 +76,9 @@ export function normalizeOptions(opts: CompileOptions = {}): State['opts'] {
   const schedule = opts.schedule ?? 'tuned';
   if (schedule !== 'tuned' && schedule !== 'naive') throw new DlpError(`unknown schedule '${String(schedule)}' (expected tuned or naive)`);
   if (dtype === 'fp32' && opts.perChannel) throw new DlpError('perChannel applies to int8/int16 only, not fp32');
-  return { ...opts, dtype, batch, schedule };
+  const skipZeroTiles = opts.skipZeroTiles ?? true;
+  if (typeof skipZeroTiles !== 'boolean') throw new DlpError(`skipZeroTiles must be true or false, got '${String(skipZeroTiles)}'`);
+  return { ...opts, dtype, batch, schedule, skipZeroTiles };
 }
 
 /** Compiles a model for a hardware configuration into a bundle. */

@@ -125,11 +125,12 @@ class Writer {
     this.length += n;
     return at;
   }
-  u8(v: number) { this.view.setUint8(this.reserve(1), v); }
-  u16(v: number) { this.view.setUint16(this.reserve(2), v, true); }
-  u32(v: number) { this.view.setUint32(this.reserve(4), v, true); }
-  f64(v: number) { this.view.setFloat64(this.reserve(8), v, true); }
-  // reserve() may replace this.buf, so it must run before this.buf is read.
+  // reserve() may replace this.buf and this.view, so it must run before either is read
+  // (`this.view.setX(this.reserve(n))` would write through the old, too-small view).
+  u8(v: number) { const at = this.reserve(1); this.view.setUint8(at, v); }
+  u16(v: number) { const at = this.reserve(2); this.view.setUint16(at, v, true); }
+  u32(v: number) { const at = this.reserve(4); this.view.setUint32(at, v, true); }
+  f64(v: number) { const at = this.reserve(8); this.view.setFloat64(at, v, true); }
   bytes(b: Uint8Array) { const at = this.reserve(b.length); this.buf.set(b, at); }
   str(s: string) { const b = utf8.encode(s); this.u16(b.length); this.bytes(b); }
   element(dt: DType, v: number) {

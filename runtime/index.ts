@@ -75,3 +75,11 @@ export {
   type DeviceOptions, type DeviceRun, type DeviceAccuracy, type DeviceTimes, type DeviceSource,
 } from './offload/device-model.js';
 export { mergeReports } from './offload/merge-report.js';
+export {
+  compareSparse, formatSparseComparison,
+  type SparseComparison, type SparseCompareOptions, type SparseLayerRow, type RunCost, type ProgramCost,
+} from './offload/sparse-compare.js';
+export { pruneBlocks, type BlockPruneOptions } from './offload/block-prune.js';
+
+// Design-space exploration on a worker pool (`dlp explore`).
+export * from './explore/index.js';

@@ -1,5 +1,6 @@
 // `dlp compile MODEL(.mlp|.json|.onnx) --hw PRESET|FILE [--dtype int8|int16|fp32] [--batch B]
-//  [--weights FILE.safetensors] [--schedule tuned|naive] [--seed N] [--explain] -o OUT`:
+//  [--weights FILE.safetensors] [--schedule tuned|naive] [--seed N] [--per-channel]
+//  [--calibration FILE.safetensors] [--no-skip-zero-tiles] [--explain] -o OUT`:
 // compiles a model into a bundle directory (docs/bundle.md). Without weights (from the ONNX
 // file or --weights) it uses seeded random weights, which is fine for timing studies.
 import type { Command } from 'commander';
@@ -8,6 +9,7 @@ import { loadHardware, type HardwareConfig } from '../../isa/hardware.js';
 import { loadModelFile } from '../../compiler/load-model.js';
 import { readWeightsFile } from '../../compiler/weights/weights.js';
 import { randomWeights } from '../../compiler/weights/random.js';
+import { readCalibrationFile } from '../../compiler/weights/calibration.js';
 import { compile, type CompileOptions } from '../../compiler/pipeline.js';
 import { writeBundle, type Bundle } from '../../compiler/bundle.js';
 import { explainBundle } from '../../compiler/explain.js';
@@ -21,6 +23,10 @@ export interface ModelCliOptions {
   schedule?: string;
   seed?: string;
   explain?: boolean;
+  perChannel?: boolean;
+  calibration?: string;
+  /** Commander's negation of --no-skip-zero-tiles (true unless given). */
+  skipZeroTiles?: boolean;
 }
 
 function parseIntOption(name: string, v: string | undefined, fallback: number): number {
@@ -29,8 +35,16 @@ function parseIntOption(name: string, v: string | undefined, fallback: number): 
   return Number(v);
 }
 
-/** Loads the model and its weights and compiles it: shared by `dlp compile` and `dlp run`. */
-export function compileFromCli(file: string, o: ModelCliOptions): { bundle: Bundle; hw: HardwareConfig; model: ModelGraph; weights: ModelWeights } {
+/** What a model command compiles: hardware, model, weights and the checked compile options. */
+export interface CliCompileInputs {
+  hw: HardwareConfig;
+  model: ModelGraph;
+  weights: ModelWeights;
+  options: CompileOptions;
+}
+
+/** Loads the model, weights and calibration rows and checks the options (no compiling). */
+export function resolveCompileInputs(file: string, o: ModelCliOptions): CliCompileInputs {
   const hw = loadHardware(o.hw);
   const { model, weights: embedded } = loadModelFile(file);
   const seed = parseIntOption('seed', o.seed, 1);
@@ -41,7 +55,16 @@ export function compileFromCli(file: string, o: ModelCliOptions): { bundle: Bund
   if (schedule !== 'tuned' && schedule !== 'naive') throw new DlpError(`--schedule must be tuned or naive, got '${o.schedule}'`);
   const batch = parseIntOption('batch', o.batch, 1);
   if (batch < 1) throw new DlpError('--batch must be at least 1');
-  const bundle = compile(model, weights, hw, { dtype, batch, schedule });
+  if (o.perChannel && dtype === 'fp32') throw new DlpError('--per-channel applies to int8 and int16, not fp32');
+  const options: CompileOptions = { dtype, batch, schedule, perChannel: o.perChannel === true, skipZeroTiles: o.skipZeroTiles !== false };
+  if (o.calibration) options.calibration = readCalibrationFile(o.calibration, model.inputSize);
+  return { hw, model, weights, options };
+}
+
+/** Loads the model and its weights and compiles it: shared by `dlp compile` and `dlp run`. */
+export function compileFromCli(file: string, o: ModelCliOptions): { bundle: Bundle; hw: HardwareConfig; model: ModelGraph; weights: ModelWeights } {
+  const { hw, model, weights, options } = resolveCompileInputs(file, o);
+  const bundle = compile(model, weights, hw, options);
   return { bundle, hw, model, weights };
 }
 
@@ -55,6 +78,9 @@ export function addModelOptions(cmd: Command): Command {
     .option('--weights <file.safetensors>', 'weights file (default: the ONNX initialisers, else random)')
     .option('--schedule <kind>', 'tuned (searched tiling and fusion) or naive (lab baseline)', 'tuned')
     .option('--seed <N>', 'seed of the random weights', '1')
+    .option('--per-channel', 'one weight scale per output column (int8/int16)')
+    .option('--calibration <file.safetensors>', 'calibration rows for activation scales: one F32 tensor [rows, inputs]')
+    .option('--no-skip-zero-tiles', 'keep the LOAD and MATMUL of all-zero weight tiles (dense program, for comparison)')
     .option('--explain', 'print the chosen tiling, buffer occupancy and predicted cycles');
 }
 
@@ -66,5 +92,8 @@ export function register(program: Command): void {
       writeBundle(opts.output, bundle);
       if (opts.explain) process.stdout.write(explainBundle(bundle, hw));
       process.stdout.write(`wrote ${opts.output}: ${bundle.program.instrs.length} instructions, ${bundle.image.length} bytes of DRAM, predicted ${bundle.estimate.cycles} cycles on ${hw.name}\n`);
+      const tiles = Object.values(bundle.estimate.tiles ?? {});
+      const skipped = tiles.reduce((a, t) => a + t.skipped, 0);
+      if (skipped > 0) process.stdout.write(`skipped ${skipped} of ${tiles.reduce((a, t) => a + t.tiles, 0)} weight tiles (all zero)\n`);
     });
 }

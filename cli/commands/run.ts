@@ -1,19 +1,34 @@
-// `dlp run MODEL --hw ... --batch B [--dtype ...] [--json] [--trace F] [--explain]`: compile
-// and simulate in one go and print the simulator report. Inputs are seeded uniform values in
-// [0, 1) (the range of normalised MNIST pixels); `--explain` adds predicted vs simulated cycles.
+// `dlp run MODEL --hw ... --batch B [--dtype ...] [--json] [--trace F] [--explain]
+//  [--sparsity-report]`: compile and simulate in one go and print the simulator report. Inputs
+// are seeded uniform values in [0, 1) (the range of normalised MNIST pixels); `--explain` adds
+// predicted vs simulated cycles; `--sparsity-report` compiles and simulates the model with and
+// without zero-tile skipping and prints what skipping saved per layer (docs/sparsity.md).
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../isa/files.js';
 import { createRng } from '../../isa/rng.js';
 import { writeInputs } from '../../compiler/bundle.js';
 import { explainBundle } from '../../compiler/explain.js';
 import { formatReport, simulate, traceToJson } from '../../simulator/index.js';
-import { addModelOptions, compileFromCli, type ModelCliOptions } from './compile.js';
+import { compareSparse, formatSparseComparison } from '../../runtime/offload/sparse-compare.js';
+import { addModelOptions, compileFromCli, resolveCompileInputs, type ModelCliOptions } from './compile.js';
 
 export function register(program: Command): void {
   addModelOptions(program.command('run').description('compile a model and run it on the cycle-level simulator'))
     .option('--json', 'print the report as JSON')
     .option('--trace <file.json>', 'write a Chrome/Perfetto trace')
-    .action((file: string, opts: ModelCliOptions & { json?: boolean; trace?: string }) => {
+    .option('--sparsity-report', 'run with and without zero-tile skipping and print cycles, DRAM bytes and energy saved')
+    .action((file: string, opts: ModelCliOptions & { json?: boolean; trace?: string; sparsityReport?: boolean }) => {
+      if (opts.sparsityReport) {
+        const { hw, model, weights, options } = resolveCompileInputs(file, opts);
+        const c = compareSparse(model, weights, hw, { ...options, seed: Number(opts.seed ?? 1) });
+        if (opts.json) {
+          const { denseBundle: _d, sparseBundle: _s, ...rest } = c;
+          process.stdout.write(`${JSON.stringify(rest, null, 2)}\n`);
+        } else {
+          process.stdout.write(formatSparseComparison(c));
+        }
+        return;
+      }
       const { bundle, hw, model } = compileFromCli(file, opts);
       const rng = createRng(Number(opts.seed ?? 1));
       const x = new Float32Array(bundle.batch * model.inputSize);

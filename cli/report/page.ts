@@ -25,7 +25,7 @@ function card(label: string, value: string): string {
 
 export function renderReportHtml(r: MnistReport, trace: readonly TraceEvent[]): string {
   const c = r.config;
-  const layerRows = r.layers.map((l) => `<tr><td>${esc(l.name)}</td><td>${fmtInt(l.cycles)}</td><td>${fmtPct(l.share, 1)}</td><td>${fmtInt(l.macs)}</td>`
+  const layerRows = r.layers.map((l) => `<tr><td>${esc(l.name)}</td><td>${fmtInt(l.cycles)}</td><td>${fmtInt(l.mfuBusy)}</td><td>${fmtPct(l.share, 1)}</td><td>${fmtInt(l.macs)}</td>`
     + `<td>${fmtBytes(l.dramReadBytes)}</td><td>${fmtBytes(l.dramWriteBytes)}</td><td>${fmtJoules(l.energyJoules)}</td></tr>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>dlpkit MNIST report: ${esc(c.architecture)} on ${esc(r.hardware.name)}</title>
@@ -49,7 +49,7 @@ ${renderRooflineChart(r)}
 ${renderTimelineChart(trace, r.trace.rows, r.hardware.clockHz)}
 </div>
 <h2>Per layer</h2>
-<table><tr><th>layer</th><th>cycles</th><th>share</th><th>MACs</th><th>DRAM read</th><th>DRAM write</th><th>energy</th></tr>${layerRows}</table>
+<table><tr><th>layer</th><th>span cycles</th><th>MFU busy</th><th>share of compute</th><th>MACs</th><th>DRAM read</th><th>DRAM write</th><th>energy</th></tr>${layerRows}</table>
 <h2>Files</h2>
 <p><code>${REPORT_FILES.json}</code> (every number on this page), <code>${REPORT_FILES.trace}</code> (open in <a href="https://ui.perfetto.dev">ui.perfetto.dev</a>: one batch of ${r.trace.rows} images, ${fmtInt(r.trace.cycles)} cycles),
 <code>${REPORT_FILES.weights}</code> (the trained weights, PyTorch naming), <code>${REPORT_FILES.bundle}/</code> (the compiled program, DRAM layout and image).</p>

@@ -21,8 +21,9 @@ export const REPORT_FILES = {
 
 export interface LayerRow {
   name: string;
+  /** First issue to last finish of the layer's instructions; fused layers overlap in time. */
   cycles: number;
-  /** Fraction of the run's cycles. */
+  /** The layer's fraction of all MFU busy cycles (where the compute time went). */
   share: number;
   macs: number;
   dramReadBytes: number;
@@ -73,10 +74,11 @@ export interface MnistReport {
 
 /** Per-layer rows from a simulator report (only layers that did work). */
 export function buildLayerRows(r: SimReport): LayerRow[] {
+  const busy = r.perLayer.reduce((a, l) => a + l.mfuBusy, 0);
   return r.perLayer.filter((l) => l.cycles > 0).map((l) => {
     const bytes = l.dramReadBytes + l.dramWriteBytes;
     return {
-      name: l.name, cycles: l.cycles, share: r.cycles ? l.cycles / r.cycles : 0, macs: l.macs,
+      name: l.name, cycles: l.cycles, share: busy ? l.mfuBusy / busy : 0, macs: l.macs,
       dramReadBytes: l.dramReadBytes, dramWriteBytes: l.dramWriteBytes, mfuBusy: l.mfuBusy, energyJoules: l.energyJoules,
       opsPerByte: bytes ? (2 * l.macs) / bytes : Infinity, opsPerCycle: l.cycles ? (2 * l.macs) / l.cycles : 0,
     };

@@ -26,8 +26,8 @@ export function formatSummary(r: MnistReport): string {
     `DRAM read ${fmtBytes(r.dramReadBytes)}, write ${fmtBytes(r.dramWriteBytes)} · ${fmtBytes(r.dramBytesPerSecond)}/s (${fmtPct(r.dramBandwidthFraction, 1)} of peak)`,
     '',
     formatTable([
-      ['layer', 'cycles', 'share', 'MACs', 'DRAM read', 'DRAM write', 'energy'],
-      ...r.layers.map((l) => [l.name, fmtInt(l.cycles), fmtPct(l.share, 1), fmtInt(l.macs), fmtBytes(l.dramReadBytes), fmtBytes(l.dramWriteBytes), fmtJoules(l.energyJoules)]),
+      ['layer', 'span cycles', 'MFU busy', 'share', 'MACs', 'DRAM read', 'DRAM write', 'energy'],
+      ...r.layers.map((l) => [l.name, fmtInt(l.cycles), fmtInt(l.mfuBusy), fmtPct(l.share, 1), fmtInt(l.macs), fmtBytes(l.dramReadBytes), fmtBytes(l.dramWriteBytes), fmtJoules(l.energyJoules)]),
     ]),
     '',
     `host side: compile ${fmtSeconds(r.host.compileSeconds)}, transfer ${fmtSeconds(r.host.transferSeconds)}, simulate ${fmtSeconds(r.host.simulateSeconds)}`,

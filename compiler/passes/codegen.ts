@@ -8,6 +8,7 @@ import type { Program, Region } from '../../isa/program.js';
 import { DlpError } from '../../isa/errors.js';
 import type { QuantLayer, QuantModel } from './quantize.js';
 import { allocateSegment, auxBytesPerCol, needsFullSoftmaxRows, type Buffer, type Schedule, type SegmentPlan } from './tile.js';
+import { columnBlocks, panelLoads, residentLoads, type ColumnBlock, type KTile } from './sparsity.js';
 
 /** Weight regions carry their values inline (self-contained .dlps) up to this many elements;
  * beyond it they are declared `zero` and the bundle's DRAM image holds the data. */
@@ -155,6 +156,7 @@ function emitSegment(
   const dstRegion = (l: number) => (l === lastModel ? byName.get('output')! : byName.get(names.out[l]!)!);
   const wRegion = (L: QuantLayer) => byName.get(names.w[q.layers.indexOf(L)]!)!;
   const auxRegion = (L: QuantLayer) => byName.get(names.aux[q.layers.indexOf(L)]!)!;
+  const patterns = seg.layers.map((t) => columnBlocks(q.layers[t.layer]!, t.k, t.n));
   const slots = bufs.layers.map((lb) => ({
     x: lb.x && new Slots(lb.x), w: lb.w && new Slots(lb.w), aux: lb.aux && new Slots(lb.aux),
     acc: new Slots(lb.acc), out: lb.out && new Slots(lb.out), full: lb.full && new Slots(lb.full),
@@ -166,7 +168,11 @@ function emitSegment(
     const tag = t.layer + 1;
     const lb = bufs.layers[i]!;
     if (t.wMode === 'resident') {
-      emit(load(lb.w!.addr, 'wram', wRegion(L).addr, L.K, L.N, L.N * wb, L.N, q.dtype, tag));
+      // Dense, or only the rectangles the kept tiles need (the DRAM layout stays dense).
+      for (const r of residentLoads(L, t.k, t.n, hw)) {
+        const at = (r.k0 * L.N + r.n0) * wb;
+        emit(load(lb.w!.addr + at, 'wram', wRegion(L).addr + at, r.rows, r.cols, L.N * wb, L.N, q.dtype, tag));
+      }
     }
     if (t.auxResident) {
       const words = L.N * auxBytesPerCol(L) / 4;
@@ -232,12 +238,11 @@ function emitSegment(
         }
         if (t.xMode === 'fused') xBlock = prevFull;
         const full = lb.full ? s.full!.take() : undefined;
-        for (let n0 = 0; n0 < L.N; n0 += t.n) {
-          const nn = Math.min(t.n, L.N - n0);
+        for (const block of patterns[i]!) {
+          const { n0, nn } = block;
           const auxAddr = t.auxResident ? lb.aux!.addr + n0 * auxBytesPerCol(L) : loadAuxTile(s.aux!, L, n0, nn, tag);
           const acc = s.acc.take();
-          for (let k0 = 0; k0 < L.K; k0 += t.k) {
-            const kk = Math.min(t.k, L.K - k0);
+          keptTiles(block).forEach(({ k0, kk }, j) => {
             let inAddr: number;
             let inPitch: number;
             if (t.xMode === 'tile') {
@@ -249,8 +254,8 @@ function emitSegment(
               inPitch = L.K;
             }
             const w = weightTile(t.wMode, lb.w!, s.w!, L, k0, kk, n0, nn, tag);
-            emit({ op: 'MATMUL', out: acc, in: inAddr, w: w.addr, m: mr, k: kk, n: nn, outPitch: nn, inPitch, wPitch: w.pitch, acc: k0 > 0 ? 1 : 0, dtype: q.dtype, layer: tag });
-          }
+            emit({ op: 'MATMUL', out: acc, in: inAddr, w: w.addr, m: mr, k: kk, n: nn, outPitch: nn, inPitch, wPitch: w.pitch, acc: j > 0 ? 1 : 0, dtype: q.dtype, layer: tag });
+          });
           finishTile(i, r0, mr, n0, nn, acc, auxAddr, full);
         }
         if (full !== undefined && i === lastSeg) finishRows(i, r0, mr, full);
@@ -265,25 +270,26 @@ function emitSegment(
     const s = slots[0]!;
     const ib = DTYPE_BYTES[inTypeOf(q, t.layer)];
     const X = srcRegion(t.layer);
-    for (let n0 = 0; n0 < L.N; n0 += t.n) {
-      const nn = Math.min(t.n, L.N - n0);
+    for (const block of patterns[0]!) {
+      const { n0, nn } = block;
       const auxAddr = t.auxResident ? lb.aux!.addr + n0 * auxBytesPerCol(L) : loadAuxTile(s.aux!, L, n0, nn, tag);
       let panel = 0;
       if (t.wMode === 'panel') {
         panel = s.w!.take();
-        emit(load(panel, 'wram', wRegion(L).addr + n0 * wb, L.K, nn, L.N * wb, nn, q.dtype, tag));
+        for (const r of panelLoads(L, block, n0, hw)) {
+          emit(load(panel + r.k0 * nn * wb, 'wram', wRegion(L).addr + (r.k0 * L.N + n0) * wb, r.rows, nn, L.N * wb, nn, q.dtype, tag));
+        }
       }
       for (let r0 = 0; r0 < B; r0 += seg.m) {
         const mr = Math.min(seg.m, B - r0);
         const full = lb.full ? s.full!.take() : undefined;
         const acc = s.acc.take();
-        for (let k0 = 0; k0 < L.K; k0 += t.k) {
-          const kk = Math.min(t.k, L.K - k0);
+        keptTiles(block).forEach(({ k0, kk }, j) => {
           const xa = s.x!.take();
           emit(load(xa, 'nram', X.addr + (r0 * L.K + k0) * ib, mr, kk, L.K * ib, kk, inTypeOf(q, t.layer), tag));
           const w = t.wMode === 'panel' ? { addr: panel + k0 * nn * wb, pitch: nn } : weightTile('tile', lb.w!, s.w!, L, k0, kk, n0, nn, tag);
-          emit({ op: 'MATMUL', out: acc, in: xa, w: w.addr, m: mr, k: kk, n: nn, outPitch: nn, inPitch: kk, wPitch: w.pitch, acc: k0 > 0 ? 1 : 0, dtype: q.dtype, layer: tag });
-        }
+          emit({ op: 'MATMUL', out: acc, in: xa, w: w.addr, m: mr, k: kk, n: nn, outPitch: nn, inPitch: kk, wPitch: w.pitch, acc: j > 0 ? 1 : 0, dtype: q.dtype, layer: tag });
+        });
         finishTile(0, r0, mr, n0, nn, acc, auxAddr, full);
         if (full !== undefined) finishRows(0, r0, mr, full);
       }
@@ -304,6 +310,13 @@ function emitSegment(
     emit(load(a, 'wram', wRegion(L).addr + (k0 * L.N + n0) * wb, kk, nn, L.N * wb, nn, q.dtype, tag));
     return { addr: a, pitch: nn };
   }
+}
+
+/** The MATMULs of a column block: its kept k-tiles (the first one starts the accumulator), or
+ * for an all-zero block one 1-deep MATMUL of input column 0 by the zero weight row 0, which
+ * writes exact zeros (docs/sparsity.md). */
+function keptTiles(block: ColumnBlock): KTile[] {
+  return block.kept.length > 0 ? block.kept : [{ k0: 0, kk: 1 }];
 }
 
 function inTypeOf(q: QuantModel, l: number): DType {

@@ -9,6 +9,7 @@ import type { HardwareConfig } from '../../isa/hardware.js';
 import { actCycles, dmaTransferCycles, matmulCycles } from '../../isa/timing.js';
 import type { QuantModel } from './quantize.js';
 import { auxBytesPerCol, needsFullSoftmaxRows, type Schedule, type SegmentPlan } from './tile.js';
+import { blockClasses, columnBlocks, panelLoads, residentLoads, tilePattern, type BlockClass } from './sparsity.js';
 
 /** Busy cycles of each resource over a run of tile steps. */
 interface Tally {
@@ -45,18 +46,10 @@ function dma(t: Tally, hw: HardwareConfig, rows: number, rowBytes: number, strid
   t.instrs++;
 }
 
-/** Tile extents along a dimension: the full tile `count` times and the remainder once. */
-function splits(len: number, tile: number): { size: number; count: number }[] {
-  const full = Math.floor(len / tile);
-  const rest = len - full * tile;
-  const out = full > 0 ? [{ size: tile, count: full }] : [];
-  if (rest > 0) out.push({ size: rest, count: 1 });
-  return out;
-}
-
-/** Tallies one row block of `mr` rows (rows order) or one row block of one panel (cols order).
- * Tiles of equal extent cost the same, so each distinct (n, k) extent is costed once. */
-function tallyBlock(q: QuantModel, seg: SegmentPlan, mr: number, hw: HardwareConfig, panel?: number): Tally {
+/** Tallies one row block of `mr` rows (rows order) or one row block of one column-block class
+ * (cols order). Column blocks that keep the same tiles cost the same, so each class is costed
+ * once; skipped all-zero tiles cost nothing, an all-zero block costs its 1-deep MATMUL. */
+function tallyBlock(q: QuantModel, seg: SegmentPlan, mr: number, hw: HardwareConfig, only?: BlockClass): Tally {
   const t = zero();
   const wb = DTYPE_BYTES[q.dtype];
   const last = seg.layers.length - 1;
@@ -65,18 +58,20 @@ function tallyBlock(q: QuantModel, seg: SegmentPlan, mr: number, hw: HardwareCon
     const ib = DTYPE_BYTES[lt.layer === 0 ? q.inputType : q.layers[lt.layer - 1]!.outType];
     if (lt.xMode === 'block') dma(t, hw, mr, L.K * ib, L.K * ib, 'load');
     const fullRows = needsFullSoftmaxRows(q, lt.layer, lt) && i === last;
-    const nSplits = panel !== undefined ? [{ size: panel, count: 1 }] : splits(L.N, lt.n);
-    for (const { size: nn, count: nc } of nSplits) {
+    const tileCost = (nn: number, kk: number): Tally => {
+      const tile = zero();
+      if (lt.xMode === 'tile') dma(tile, hw, mr, kk * ib, L.K * ib, 'load');
+      if (lt.wMode === 'tile') dma(tile, hw, kk, nn * wb, L.N * wb, 'load');
+      tile.mfu += matmulCycles(hw, mr, kk, nn, q.dtype);
+      tile.instrs++;
+      return tile;
+    };
+    for (const cls of only ? [only] : blockClasses(L, lt.k, lt.n)) {
+      const nn = cls.nn;
       const step = zero();
-      if (!lt.auxResident && panel === undefined) dma(step, hw, 1, nn * auxBytesPerCol(L), nn * auxBytesPerCol(L), 'load');
-      for (const { size: kk, count: kc } of splits(L.K, lt.k)) {
-        const tile = zero();
-        if (lt.xMode === 'tile') dma(tile, hw, mr, kk * ib, L.K * ib, 'load');
-        if (lt.wMode === 'tile') dma(tile, hw, kk, nn * wb, L.N * wb, 'load');
-        tile.mfu += matmulCycles(hw, mr, kk, nn, q.dtype);
-        tile.instrs++;
-        addInto(step, tile, kc);
-      }
+      if (!lt.auxResident && only === undefined) dma(step, hw, 1, nn * auxBytesPerCol(L), nn * auxBytesPerCol(L), 'load');
+      for (const { kk, count } of cls.kept) addInto(step, tileCost(nn, kk), count);
+      if (cls.kept.length === 0) addInto(step, tileCost(nn, 1));
       const fuseSoftmax = q.softmax && lt.layer === q.layers.length - 1 && !fullRows;
       const func: ActFunc = fuseSoftmax ? 'softmax' : L.func;
       const groups = L.wScale.length === 1 ? 1 : nn;
@@ -85,7 +80,8 @@ function tallyBlock(q: QuantModel, seg: SegmentPlan, mr: number, hw: HardwareCon
       step.instrs += groups;
       if (i === last && !fullRows) dma(step, hw, mr, nn * DTYPE_BYTES[L.outType], L.N * DTYPE_BYTES[L.outType], 'store');
       step.steps++;
-      addInto(t, step, nc);
+      // A cols-order caller multiplies by the class size itself.
+      addInto(t, step, only ? 1 : cls.count);
     }
     if (fullRows) {
       t.vfu += actCycles(hw, mr, L.N, 'softmax');
@@ -108,12 +104,11 @@ function fusedBlockCompute(q: QuantModel, seg: SegmentPlan, mr: number, hw: Hard
     const L = q.layers[lt.layer]!;
     const fullRows = needsFullSoftmaxRows(q, lt.layer, lt) && i === last;
     const acts: number[] = [];
-    for (let n0 = 0; n0 < L.N; n0 += lt.n) {
-      const nn = Math.min(lt.n, L.N - n0);
+    for (const { nn, kept } of columnBlocks(L, lt.k, lt.n)) {
       const mms: number[] = [];
-      for (let k0 = 0; k0 < L.K; k0 += lt.k) {
+      for (const { kk } of kept.length > 0 ? kept : [{ kk: 1 }]) {
         mms.push(ops.length);
-        ops.push({ mfu: true, cycles: matmulCycles(hw, mr, Math.min(lt.k, L.K - k0), nn, q.dtype), deps: prevActs });
+        ops.push({ mfu: true, cycles: matmulCycles(hw, mr, kk, nn, q.dtype), deps: prevActs });
       }
       const func: ActFunc = q.softmax && lt.layer === q.layers.length - 1 && !fullRows ? 'softmax' : L.func;
       const groups = L.wScale.length === 1 ? 1 : nn;
@@ -159,7 +154,7 @@ function tallyPrologue(q: QuantModel, seg: SegmentPlan, hw: HardwareConfig): Tal
   const wb = DTYPE_BYTES[q.dtype];
   for (const lt of seg.layers) {
     const L = q.layers[lt.layer]!;
-    if (lt.wMode === 'resident') dma(t, hw, L.K, L.N * wb, L.N * wb, 'load');
+    if (lt.wMode === 'resident') for (const r of residentLoads(L, lt.k, lt.n, hw)) dma(t, hw, r.rows, r.cols * wb, L.N * wb, 'load');
     if (lt.auxResident) dma(t, hw, 1, L.N * auxBytesPerCol(L), L.N * auxBytesPerCol(L), 'load');
   }
   return t;
@@ -195,18 +190,19 @@ export function estimatePlanCycles(q: QuantModel, seg: SegmentPlan, batch: numbe
     const lt = seg.layers[0]!;
     const L = q.layers[lt.layer]!;
     const wb = DTYPE_BYTES[q.dtype];
-    splits(L.N, lt.n).forEach(({ size: nn, count }, si) => {
+    for (const cls of blockClasses(L, lt.k, lt.n)) {
+      const nn = cls.nn;
       const loads = zero();
-      if (lt.wMode === 'panel') dma(loads, hw, L.K, nn * wb, L.N * wb, 'load');
+      if (lt.wMode === 'panel') for (const r of panelLoads(L, cls, 0, hw)) dma(loads, hw, r.rows, nn * wb, L.N * wb, 'load');
       if (!lt.auxResident) dma(loads, hw, 1, nn * auxBytesPerCol(L), nn * auxBytesPerCol(L), 'load');
       // The first panel is a prologue the first MATMUL waits for; later ones are prefetched.
-      if (si === 0) addInto(prologue, loads);
-      addInto(total, loads, si === 0 ? count - 1 : count);
+      if (cls.first) addInto(prologue, loads);
+      addInto(total, loads, cls.first ? cls.count - 1 : cls.count);
       const blocks = zero();
-      if (full > 0) addInto(blocks, tallyBlock(q, seg, seg.m, hw, nn), full);
-      if (rest > 0) addInto(blocks, tallyBlock(q, seg, rest, hw, nn));
-      addInto(total, blocks, count);
-    });
+      if (full > 0) addInto(blocks, tallyBlock(q, seg, seg.m, hw, cls), full);
+      if (rest > 0) addInto(blocks, tallyBlock(q, seg, rest, hw, cls));
+      addInto(total, blocks, cls.count);
+    }
   }
   if (seg.sync) {
     addInto(total, prologue);
@@ -215,25 +211,36 @@ export function estimatePlanCycles(q: QuantModel, seg: SegmentPlan, batch: numbe
   return pipelined(total, prologue);
 }
 
+/** Weight tiles of one layer's k×n grid: all, skipped as all-zero, and all-zero column blocks
+ * (each kept as one 1-deep MATMUL). Per row block; every row block skips the same tiles. */
+export interface LayerTiles { tiles: number; skipped: number; zeroBlocks: number }
+
 export interface Estimate {
   cycles: number;
   /** Predicted cycles per layer name (fused segments split by their MFU work). */
   perLayer: Record<string, number>;
+  /** Zero-tile skipping per layer name. */
+  tiles: Record<string, LayerTiles>;
+  /** Whether the compiler skipped all-zero weight tiles (CompileOptions.skipZeroTiles). */
+  skipZeroTiles?: boolean;
 }
 
 /** Predicted cycles of a whole schedule: segments run one after another. */
 export function estimateSchedule(q: QuantModel, sched: Schedule, hw: HardwareConfig): Estimate {
   const perLayer: Record<string, number> = {};
+  const tiles: Record<string, LayerTiles> = {};
   let cycles = 0;
   for (const seg of sched.segments) {
     const c = estimatePlanCycles(q, seg, sched.batch, hw);
     cycles += c;
     const work = seg.layers.map((lt) => {
       const L = q.layers[lt.layer]!;
-      return matmulCycles(hw, sched.batch, L.K, L.N, q.dtype);
+      const p = tilePattern(L, lt.k, lt.n);
+      tiles[L.name] = { tiles: p.tiles, skipped: p.skipped, zeroBlocks: p.zeroBlocks };
+      return matmulCycles(hw, sched.batch, L.K, L.N, q.dtype) * Math.max(0.01, 1 - p.skipped / p.tiles);
     });
     const sum = work.reduce((a, b) => a + b, 0);
     seg.layers.forEach((lt, i) => { perLayer[q.layers[lt.layer]!.name] = Math.round((c * work[i]!) / sum); });
   }
-  return { cycles: Math.round(cycles), perLayer };
+  return { cycles: Math.round(cycles), perLayer, tiles };
 }

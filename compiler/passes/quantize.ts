@@ -1,12 +1,18 @@
 // Pass 2: quantisation. Turns fp32 weights into the integer (or fp32) tensors the program
 // stores, picks one symmetric scale per tensor (per output column for weights, optionally),
 // and derives the exact integers every ACT instruction carries (bias in int32, multiplier +
-// shift, dequantisation scale). The scheme is documented step by step in docs/quantization.md;
+// shift, dequantisation scale). Weight scales leave int32 headroom: each layer's weight qmax is
+// the largest (up to the type's) for which no accumulator can overflow (headroom.ts proves it).
+// The scheme is documented step by step in docs/quantization.md;
 // test/reference/mlp-reference.ts re-derives it independently from that document.
 import type { ActFunc, DType } from '../../isa/spec.js';
 import { DlpError } from '../../isa/errors.js';
 import { createRng } from '../../isa/rng.js';
-import type { Activation, ModelGraph, ModelWeights } from '../model.js';
+import type { Activation, LayerWeights, ModelGraph, ModelWeights } from '../model.js';
+import {
+  INT32_MAX, INT32_MIN, accumulatorBound, accumulatorRange, findOverflow, outputRange, typeRange, type AccRange, type ValueRange,
+} from './headroom.js';
+import type { ZeroMap } from './sparsity.js';
 
 export type ComputeDType = 'int8' | 'int16' | 'fp32';
 
@@ -52,6 +58,12 @@ export interface QuantLayer {
   inScale: number;
   /** Weight scales: length 1 (per tensor) or N (per channel). */
   wScale: number[];
+  /** Weight qmax per weight scale (s_w = maxabs/wQmax; |w_q| ≤ wQmax): the type's qmax unless
+   * int32 headroom needed a smaller one. Empty for fp32. */
+  wQmax: number[];
+  /** Largest |partial sum| (bias included) any accumulator of this layer can reach; ≤ 2^31 − 1
+   * by construction. 0 for fp32. */
+  accBound: number;
   /** ACT `scale` field per weight scale: fround(inScale · wScale[c]). */
   accScale: number[];
   /** Scale of this layer's output (1 for fp32 outputs). */
@@ -61,6 +73,8 @@ export interface QuantLayer {
   path: ActPath;
   /** Requantisation per weight scale (mult 1, shift 0 when unused). */
   requant: Requant[];
+  /** Where the stored weights are zero (pass 2b, sparsity.ts); absent = nothing to skip. */
+  zeros?: ZeroMap;
 }
 
 export interface QuantModel {
@@ -203,23 +217,14 @@ export function quantizeModel(model: ModelGraph, weights: ModelWeights, opts: Qu
 
   let inScale = inputScale;
   let K = model.inputSize;
+  // Any integer of the type may sit in the input region, so layer 1 assumes the full range.
+  let inRange = typeRange(dtype, K);
   const last = model.layers.length - 1;
   const layers = model.layers.map((layer, l): QuantLayer => {
     const N = layer.units;
     const lw = weights[l]!;
     const func = layer.activation.kind;
-    const wScale = weightScales(lw.w, K, N, perChannel, qmax);
-    const w = dtype === 'int8' ? new Int8Array(K * N) : new Int16Array(K * N);
-    for (let i = 0; i < K; i++) {
-      for (let j = 0; j < N; j++) {
-        const s = wScale[perChannel ? j : 0]!;
-        w[i * N + j] = clamp(roundHalfAway(lw.w[i * N + j]! / s), -qmax, qmax);
-      }
-    }
-    const bias = new Int32Array(N);
-    for (let j = 0; j < N; j++) {
-      bias[j] = clamp(roundHalfAway(lw.b[j]! / (inScale * wScale[perChannel ? j : 0]!)), -(2 ** 31), 2 ** 31 - 1);
-    }
+    const { w, bias, wScale, wQmax, acc } = fitWeights(layer.name, lw, K, N, inScale, inRange, perChannel, dtype);
     const accScale = wScale.map((s) => Math.fround(inScale * s));
     const isLast = l === last;
     let outScale = 1;
@@ -238,8 +243,9 @@ export function quantizeModel(model: ModelGraph, weights: ModelWeights, opts: Qu
     const q: QuantLayer = {
       name: layer.name, K, N, func, alpha: alphaOf(layer.activation), dtype, w, bias,
       slopes: func === 'prelu' ? lw.slopes ?? new Float32Array(N) : undefined,
-      inScale, wScale, accScale, outScale, outType: isLast ? 'fp32' : dtype, path, requant,
+      inScale, wScale, wQmax, accBound: accumulatorBound(acc), accScale, outScale, outType: isLast ? 'fp32' : dtype, path, requant,
     };
+    if (!isLast) inRange = outputRange(q, acc);
     inScale = outScale;
     K = N;
     return q;
@@ -256,7 +262,7 @@ function quantizeFp32(model: ModelGraph, weights: ModelWeights): QuantModel {
       name: layer.name, K, N, func: layer.activation.kind, alpha: alphaOf(layer.activation), dtype: 'fp32',
       w: Float32Array.from(lw.w), bias: Float32Array.from(lw.b),
       slopes: layer.activation.kind === 'prelu' ? lw.slopes ?? new Float32Array(N) : undefined,
-      inScale: 1, wScale: [1], accScale: [1], outScale: 1, outType: 'fp32', path: 'fp32',
+      inScale: 1, wScale: [1], wQmax: [], accBound: 0, accScale: [1], outScale: 1, outType: 'fp32', path: 'fp32',
       requant: [{ mult: 1, shift: 0 }],
     };
     K = N;
@@ -265,15 +271,137 @@ function quantizeFp32(model: ModelGraph, weights: ModelWeights): QuantModel {
   return { dtype: 'fp32', inputScale: 1, inputType: 'fp32', layers, softmax: model.softmax, perChannel: false };
 }
 
-function weightScales(w: Float32Array, K: number, N: number, perChannel: boolean, qmax: number): number[] {
-  if (!perChannel) {
-    let m = 0;
-    for (let i = 0; i < w.length; i++) m = Math.max(m, Math.abs(w[i]!));
-    return [scaleFor(m, qmax)];
+/** One layer's integer weights and bias with the scales and qmax that produced them. */
+interface FittedWeights {
+  w: Int8Array | Int16Array;
+  bias: Int32Array;
+  wScale: number[];
+  wQmax: number[];
+  acc: AccRange;
+}
+
+/** Columns c0..c1-1 of a layer quantised with weight qmax `q` against the range `m`. */
+interface Trial {
+  q: number;
+  scale: number;
+  /** K × (c1 − c0) integers. */
+  w: Int16Array;
+  /** Unclamped roundHalfAway(b / (s_in·s_w)); may exceed int32 (then the trial fails). */
+  bias: Float64Array;
+  acc: AccRange;
+  /** First failing column (relative to c0), or -1. */
+  bad: number;
+}
+
+/** Quantises columns c0..c1-1 into `w` (K × (c1 − c0), reused across trials) and checks them. */
+function tryQmax(lw: LayerWeights, K: number, N: number, c0: number, c1: number, m: number, q: number, inScale: number, inRange: ValueRange, w: Int16Array, fixedScale?: number): Trial {
+  const n = c1 - c0;
+  const scale = fixedScale ?? scaleFor(m, q);
+  for (let i = 0; i < K; i++) {
+    const row = i * N + c0;
+    for (let j = 0; j < n; j++) w[i * n + j] = clamp(roundHalfAway(lw.w[row + j]! / scale), -q, q);
   }
-  const m = new Float64Array(N);
-  for (let i = 0; i < K; i++) for (let j = 0; j < N; j++) m[j] = Math.max(m[j]!, Math.abs(w[i * N + j]!));
-  return Array.from(m, (v) => scaleFor(v, qmax));
+  const bias = new Float64Array(n);
+  for (let j = 0; j < n; j++) bias[j] = roundHalfAway(lw.b[c0 + j]! / (inScale * scale));
+  const acc = accumulatorRange(inRange, w, K, n, bias);
+  let bad = findOverflow(acc);
+  if (bad < 0) bad = bias.findIndex((b) => b < INT32_MIN || b > INT32_MAX);
+  return { q, scale, w, bias, acc, bad };
+}
+
+/**
+ * The largest weight qmax q ≤ QMAX[dtype] whose accumulators provably fit int32. The type's
+ * qmax is tried first (int8 practically always fits). Otherwise the worst accumulator grows
+ * about linearly with q, so q ≈ qmax·(2^31 − 1)/worst is tried next, then the search gallops
+ * up or down from there and bisects, always keeping a fitting lower end: the result fits even
+ * where rounding makes the test not quite monotone in q. When even q = 1 fails and the bias is
+ * to blame (weights tiny next to the bias), the scale is set by the bias instead:
+ * s_w = max|b| / (s_in·2^30), so |b_q| ≈ 2^30 and |w_q| ≤ 1.
+ */
+function fitColumns(name: string, lw: LayerWeights, K: number, N: number, c0: number, c1: number, inScale: number, inRange: ValueRange, dtype: 'int8' | 'int16'): Trial {
+  let m = 0;
+  for (let i = 0; i < K; i++) for (let j = c0; j < c1; j++) m = Math.max(m, Math.abs(lw.w[i * N + j]!));
+  // Two buffers: a trial never overwrites the weights of the best fitting trial so far.
+  const bufs = [new Int16Array(K * (c1 - c0)), new Int16Array(K * (c1 - c0))];
+  let best: Trial | undefined;
+  const attempt = (q: number): Trial => {
+    const t = tryQmax(lw, K, N, c0, c1, m, q, inScale, inRange, best?.w === bufs[0] ? bufs[1]! : bufs[0]!);
+    if (t.bad < 0) best = t;
+    return t;
+  };
+  const top = QMAX[dtype];
+  const first = attempt(top);
+  if (first.bad < 0) return first;
+  let worst = 0;
+  for (let j = 0; j < first.acc.neg.length; j++) worst = Math.max(worst, -first.acc.neg[j]!, first.acc.pos[j]!);
+  let hi = top;
+  const guess = attempt(clamp(Math.floor((top * INT32_MAX) / worst), 1, top - 1) || 1);
+  if (guess.bad < 0) {
+    for (let step = 1; best!.q + step < hi; step *= 2) {
+      const t = attempt(best!.q + step);
+      if (t.bad >= 0) hi = t.q;
+    }
+  } else {
+    hi = guess.q;
+    let last = guess;
+    for (let step = 1; !best && hi > 1; step *= 2) {
+      last = attempt(Math.max(1, hi - step));
+      if (last.bad >= 0) hi = last.q;
+    }
+    if (!best) return fitBiasLimited(name, lw, K, N, c0, c1, m, inScale, inRange, dtype, last);
+  }
+  while (hi - best!.q > 1) {
+    const t = attempt((best!.q + hi) >> 1);
+    if (t.bad >= 0) hi = t.q;
+  }
+  return best!;
+}
+
+/** The fallback when q = 1 fails (trial `atOne`): a scale set by the bias, or the error. */
+function fitBiasLimited(name: string, lw: LayerWeights, K: number, N: number, c0: number, c1: number, m: number, inScale: number, inRange: ValueRange, dtype: string, atOne: Trial): Trial {
+  let maxB = 0;
+  for (let j = c0; j < c1; j++) maxB = Math.max(maxB, Math.abs(lw.b[j]!));
+  const biasScale = Math.fround(maxB / (inScale * 2 ** 30));
+  if (!(biasScale > atOne.scale) || !Number.isFinite(biasScale)) throw overflowError(name, dtype, K, c0, atOne, lw, inScale);
+  const t = tryQmax(lw, K, N, c0, c1, m, 1, inScale, inRange, new Int16Array(K * (c1 - c0)), biasScale);
+  if (t.bad >= 0) throw overflowError(name, dtype, K, c0, t, lw, inScale);
+  return t;
+}
+
+function overflowError(name: string, dtype: string, K: number, c0: number, t: Trial, lw: LayerWeights, inScale: number): DlpError {
+  const j = t.bad;
+  const col = c0 + j;
+  const bq = t.bias[j]!;
+  if (bq < INT32_MIN || bq > INT32_MAX) {
+    return new DlpError(`layer '${name}': bias[${col}] = ${lw.b[col]} cannot be represented in int32 at the input scale ` +
+      `${inScale} by any finite weight scale; use a larger input scale`);
+  }
+  const reach = Math.max(-t.acc.neg[j]!, t.acc.pos[j]!);
+  return new DlpError(`layer '${name}': ${dtype} accumulators can overflow int32 even with weights quantised to ±1 ` +
+    `(column ${col} can reach ${reach} over ${K} inputs); use int8 or fewer inputs per layer`);
+}
+
+/** Quantises a layer's weights and bias with accumulator headroom (per tensor or per column). */
+function fitWeights(name: string, lw: LayerWeights, K: number, N: number, inScale: number, inRange: ValueRange, perChannel: boolean, dtype: 'int8' | 'int16'): FittedWeights {
+  const w = dtype === 'int8' ? new Int8Array(K * N) : new Int16Array(K * N);
+  const bias = new Int32Array(N);
+  const acc: AccRange = { neg: new Float64Array(N), pos: new Float64Array(N), lo: new Float64Array(N), hi: new Float64Array(N) };
+  const groups = perChannel ? Array.from({ length: N }, (_, c) => c) : [0];
+  const wScale: number[] = [];
+  const wQmax: number[] = [];
+  for (const g of groups) {
+    const [c0, c1] = perChannel ? [g, g + 1] : [0, N];
+    const n = c1 - c0;
+    const t = fitColumns(name, lw, K, N, c0, c1, inScale, inRange, dtype);
+    wScale.push(t.scale);
+    wQmax.push(t.q);
+    for (let i = 0; i < K; i++) for (let j = 0; j < n; j++) w[i * N + c0 + j] = t.w[i * n + j]!;
+    for (let j = 0; j < n; j++) {
+      bias[c0 + j] = t.bias[j]!;
+      for (const k of ['neg', 'pos', 'lo', 'hi'] as const) acc[k][c0 + j] = t.acc[k][j]!;
+    }
+  }
+  return { w, bias, wScale, wQmax, acc };
 }
 
 function clamp(v: number, lo: number, hi: number): number {

@@ -20,6 +20,9 @@ export interface ZeroMap {
   N: number;
   /** (K+1)×(N+1) summed-area table. */
   sat: Int32Array;
+  /** Longest run of zeros in any row / any column: no tile wider / taller can be all zero. */
+  maxRowRun: number;
+  maxColRun: number;
   /** Tile patterns already derived, by "k×n" (the map is immutable, so this is only a cache). */
   memo: Map<string, TilePattern>;
 }
@@ -51,7 +54,8 @@ export interface BlockClass {
 }
 
 export interface TilePattern {
-  blocks: ColumnBlock[];
+  /** Present when some tile is skipped; use columnBlocks() to get them in every case. */
+  blocks?: ColumnBlock[];
   classes: BlockClass[];
   /** Weight tiles in the k×n grid, those skipped (all zero), and all-zero column blocks. */
   tiles: number;
@@ -68,15 +72,26 @@ export function buildZeroMap(w: ArrayLike<number>, K: number, N: number): ZeroMa
   if (zeros === 0) return undefined;
   const W = N + 1;
   const sat = new Int32Array((K + 1) * W);
+  const colRun = new Int32Array(N);
+  let maxRowRun = 0;
+  let maxColRun = 0;
   for (let i = 0; i < K; i++) {
     let row = 0;
+    let run = 0;
     const o = (i + 1) * W;
     for (let j = 0; j < N; j++) {
-      if (w[i * N + j] !== 0) row++;
+      if (w[i * N + j] !== 0) {
+        row++;
+        run = 0;
+        colRun[j] = 0;
+      } else {
+        if (++run > maxRowRun) maxRowRun = run;
+        if (++colRun[j]! > maxColRun) maxColRun = colRun[j]!;
+      }
       sat[o + j + 1] = sat[o - W + j + 1]! + row;
     }
   }
-  return { K, N, sat, memo: new Map() };
+  return { K, N, sat, maxRowRun, maxColRun, memo: new Map() };
 }
 
 /** Pass 2b: attaches a zero map to every layer (or strips them when skipping is off). */
@@ -110,16 +125,49 @@ function runsOf(kept: KTile[]): { k0: number; rows: number }[] {
   return runs;
 }
 
-/** The column blocks of a layer tiled k×n, with the k-tiles each keeps. */
+/** How a layer tiled k×n skips: counts, cost classes and resident load rectangles. Blocks are
+ * materialised only when some tile is skipped (a dense pattern derives them on demand). */
 export function tilePattern(L: QuantLayer, k: number, n: number): TilePattern {
   const z = L.zeros;
   const key = `${k}x${n}`;
   const hit = z?.memo.get(key);
   if (hit) return hit;
+  const cols = Math.ceil(L.N / n);
+  const bands = Math.ceil(L.K / k);
+  let skipped = 0;
+  // Counting first, without allocating: most grids of a layer with scattered zeros skip nothing,
+  // and a grid whose narrowest tile is wider (taller) than any zero run cannot skip anything.
+  const narrowest = (len: number, t: number) => (len % t === 0 ? t : Math.min(t, len % t));
+  if (z && narrowest(L.N, n) <= z.maxRowRun && narrowest(L.K, k) <= z.maxColRun) {
+    for (let n0 = 0; n0 < L.N; n0 += n) {
+      for (let k0 = 0; k0 < L.K; k0 += k) if (countNonzero(z, k0, Math.min(k, L.K - k0), n0, Math.min(n, L.N - n0)) === 0) skipped++;
+    }
+  }
+  const p = skipped === 0
+    ? { classes: blockClasses(L, k, n, true), tiles: cols * bands, skipped: 0, zeroBlocks: 0, residentRects: [{ k0: 0, rows: L.K, n0: 0, cols: L.N }] }
+    : buildPattern(L, z!, k, n);
+  z?.memo.set(key, p);
+  return p;
+}
+
+/** The column blocks of a layer tiled k×n, with the k-tiles each keeps. */
+export function columnBlocks(L: QuantLayer, k: number, n: number): ColumnBlock[] {
+  const p = tilePattern(L, k, n);
+  if (p.blocks) return p.blocks;
+  const kept: KTile[] = [];
+  for (let k0 = 0; k0 < L.K; k0 += k) kept.push({ k0, kk: Math.min(k, L.K - k0) });
+  const runs = runsOf(kept);
+  const blocks: ColumnBlock[] = [];
+  for (let n0 = 0; n0 < L.N; n0 += n) blocks.push({ n0, nn: Math.min(n, L.N - n0), kept, runs });
+  return blocks;
+}
+
+function buildPattern(L: QuantLayer, z: ZeroMap, k: number, n: number): TilePattern {
   const blocks: ColumnBlock[] = [];
   const bands = Math.ceil(L.K / k);
-  /** kept[band * blocks + block]: what resident loads must cover. */
-  const grid = new Uint8Array(bands * Math.ceil(L.N / n));
+  const cols = Math.ceil(L.N / n);
+  /** kept[band * cols + block]: what resident loads must cover. */
+  const grid = new Uint8Array(bands * cols);
   let tiles = 0;
   let skipped = 0;
   let zeroBlocks = 0;
@@ -129,18 +177,16 @@ export function tilePattern(L: QuantLayer, k: number, n: number): TilePattern {
     for (let k0 = 0; k0 < L.K; k0 += k) {
       const kk = Math.min(k, L.K - k0);
       tiles++;
-      if (z && countNonzero(z, k0, kk, n0, nn) === 0) skipped++;
+      if (countNonzero(z, k0, kk, n0, nn) === 0) skipped++;
       else {
         kept.push({ k0, kk });
-        grid[(k0 / k) * Math.ceil(L.N / n) + blocks.length] = 1;
+        grid[(k0 / k) * cols + blocks.length] = 1;
       }
     }
     if (kept.length === 0) zeroBlocks++;
     blocks.push({ n0, nn, kept, runs: runsOf(kept) });
   }
-  const p: TilePattern = { blocks, classes: classify(blocks), tiles, skipped, zeroBlocks, residentRects: residentRectsOf(L, blocks, k, grid) };
-  z?.memo.set(key, p);
-  return p;
+  return { blocks, classes: classify(blocks), tiles, skipped, zeroBlocks, residentRects: residentRectsOf(L, blocks, k, grid) };
 }
 
 function classify(blocks: ColumnBlock[]): BlockClass[] {
@@ -164,8 +210,8 @@ function classify(blocks: ColumnBlock[]): BlockClass[] {
 }
 
 /** Cost-model classes without materialising blocks when nothing can be skipped. */
-export function blockClasses(L: QuantLayer, k: number, n: number): BlockClass[] {
-  if (L.zeros) return tilePattern(L, k, n).classes;
+export function blockClasses(L: QuantLayer, k: number, n: number, dense = false): BlockClass[] {
+  if (L.zeros && !dense) return tilePattern(L, k, n).classes;
   const ks = splits(L.K, k);
   return splits(L.N, n).map(({ size, count }, i) => ({
     nn: size, count, kept: ks.map((s) => ({ kk: s.size, count: s.count })), runs: [{ k0: 0, rows: L.K }], first: i === 0,
@@ -184,9 +230,9 @@ export function splits(len: number, tile: number): { size: number; count: number
 /** Per k-band, runs of adjacent blocks needing the same rows; full-width bands merge down. */
 function residentRectsOf(L: QuantLayer, blocks: ColumnBlock[], k: number, grid: Uint8Array): LoadRect[] {
   const rects: LoadRect[] = [];
-  for (let k0 = 0, band = 0; k0 < L.K; k0 += k, band++) {
+  for (let k0 = 0, bi = 0; k0 < L.K; k0 += k, bi++) {
     const kk = Math.min(k, L.K - k0);
-    const row = band * blocks.length;
+    const row = bi * blocks.length;
     const band: LoadRect[] = [];
     blocks.forEach((b, j) => {
       const h = grid[row + j] ? kk : k0 === 0 && b.kept.length === 0 ? 1 : 0;

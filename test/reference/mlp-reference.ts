@@ -20,8 +20,10 @@ export interface RefLayer {
 /** The scales a compiled bundle records (calibration is not re-done here). */
 export interface RefScales {
   input: number;
-  /** Per layer: weight scales (1 or per column) and the output scale (hidden layers). */
-  layers: { wScale: number[]; outScale: number }[];
+  /** Per layer: weight scales (1 or per column), the output scale (hidden layers) and the
+   * weight qmax per weight scale (docs/quantization.md, "Accumulator headroom"; default the
+   * type's qmax). */
+  layers: { wScale: number[]; outScale: number; wQmax?: number[] }[];
 }
 
 const f = Math.fround;
@@ -98,13 +100,14 @@ export function quantForward(layers: RefLayer[], scales: RefScales, dtype: 'int8
   let inScale = scales.input;
   let result = new Float32Array(0);
   layers.forEach((L, l) => {
-    const { wScale, outScale } = scales.layers[l]!;
+    const { wScale, outScale, wQmax } = scales.layers[l]!;
     const sw = (c: number) => (wScale.length === 1 ? wScale[0]! : wScale[c]!);
+    const wqMax = (c: number) => (wQmax === undefined ? qmax : wQmax.length === 1 ? wQmax[0]! : wQmax[c]!);
     const isLast = l === layers.length - 1;
     // Step 2: quantise weights and bias.
     const wq = new Array<number>(L.inputs * L.units);
     for (let i = 0; i < L.inputs; i++) {
-      for (let c = 0; c < L.units; c++) wq[i * L.units + c] = sat(roundHalfAway(L.w[i * L.units + c]! / sw(c)), -qmax, qmax);
+      for (let c = 0; c < L.units; c++) wq[i * L.units + c] = sat(roundHalfAway(L.w[i * L.units + c]! / sw(c)), -wqMax(c), wqMax(c));
     }
     const bq = Array.from({ length: L.units }, (_, c) => sat(roundHalfAway(L.b[c]! / (inScale * sw(c))), -2147483648, 2147483647));
     const next: number[] = new Array(rows * L.units);

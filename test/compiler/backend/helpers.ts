@@ -55,6 +55,6 @@ export function referenceFor(bundle: Bundle, model: ModelGraph, weights: ModelWe
   const layers = refLayers(model, weights);
   if (bundle.dtype === 'fp32') return fp32Forward(layers, x, rows, model.softmax);
   const q = bundle.layout.quant;
-  const scales = { input: q.inputScale, layers: q.layers.map((L) => ({ wScale: L.wScale, outScale: L.outScale })) };
+  const scales = { input: q.inputScale, layers: q.layers.map((L) => ({ wScale: L.wScale, outScale: L.outScale, wQmax: L.wQmax })) };
   return quantForward(layers, scales, bundle.dtype, x, rows, model.softmax);
 }

@@ -1,0 +1,205 @@
+// `npm run bench [-- --quick] [--only LIST] [--out FILE] [--workers N]`: the benchmark suite of
+// issue #9. Runs, in order (single-threaded measurements first, while the machine is
+// quietest): 1 simulator speed, 2 scaling, 3 schedule quality, 4 host training, 5 `dlp mnist`
+// end to end. Prints tables on stdout and writes every figure with the machine description to
+// bench/results/latest.json (plus a dated copy for full runs). A failing section is recorded
+// in `errors` and the others still run. Nothing here is asserted by `npm test`.
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../isa/files.js';
+import { loadHardware } from '../isa/hardware.js';
+import { benchEndToEnd, findRepoRoot, type EndToEndResult } from './end-to-end.js';
+import { benchMnistTraining, type MnistTrainingBench } from './mnist-train.js';
+import { benchScaling, type ScalingSeries } from './scaling.js';
+import { benchSchedule, type ScheduleResult } from './schedule.js';
+import { benchSimSpeed, type SimSpeedResult } from './sim-speed.js';
+import { formatCount, formatFixed, formatPercent, formatRange, formatSeconds, formatTable } from './table.js';
+
+export const SECTIONS = ['sim', 'scaling', 'schedule', 'training', 'e2e'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export interface BenchOptions {
+  quick: boolean;
+  only: Section[];
+  /** JSON output path (default bench/results/latest.json). */
+  out?: string;
+  workers?: number;
+  log: (s: string) => void;
+}
+
+export interface BenchResults {
+  format: 'dlpkit-bench';
+  version: 1;
+  quick: boolean;
+  date: string;
+  machine: { cpu: string; cores: number; availableParallelism: number; node: string; platform: string; arch: string; totalMemGiB: number; loadAverage: number[] };
+  durationSeconds: number;
+  simulator?: { hardware: string; dtype: 'int8'; cases: SimSpeedResult[] };
+  scaling?: ScalingSeries[];
+  schedule?: ScheduleResult;
+  training?: MnistTrainingBench & { hidden: number[]; batch: number };
+  endToEnd?: EndToEndResult;
+  /** Wall seconds each section took. */
+  sectionSeconds: Partial<Record<Section, number>>;
+  errors: Partial<Record<Section, string>>;
+}
+
+function describeMachine(): BenchResults['machine'] {
+  const c = cpus();
+  return {
+    cpu: c[0]?.model.trim() ?? 'unknown', cores: c.length, availableParallelism: availableParallelism(), node: process.version,
+    platform: process.platform, arch: process.arch, totalMemGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
+  };
+}
+
+/** Runs the selected sections; never throws for a section's failure. */
+export async function runBench(o: BenchOptions): Promise<BenchResults> {
+  const t0 = performance.now();
+  const r: BenchResults = {
+    format: 'dlpkit-bench', version: 1, quick: o.quick, date: new Date().toISOString(), machine: describeMachine(), durationSeconds: 0, sectionSeconds: {}, errors: {},
+  };
+  const hw = loadHardware('dlp-s');
+  const steps: Record<Section, () => Promise<void>> = {
+    sim: async () => { r.simulator = { hardware: hw.name, dtype: 'int8', cases: benchSimSpeed(hw, o.quick, o.log) }; },
+    scaling: async () => { r.scaling = benchScaling(hw, o.quick, o.log); },
+    schedule: async () => { r.schedule = await benchSchedule(o.quick, o.workers, o.log); },
+    training: async () => {
+      const epochs = o.quick ? 1 : 5;
+      o.log(`  host training: 784-128-64-10, batch 100, ${epochs} epoch${epochs > 1 ? 's' : ''}`);
+      r.training = { ...(await benchMnistTraining(epochs)), hidden: [128, 64], batch: 100 };
+    },
+    e2e: async () => {
+      o.log(`  end to end: dlp mnist${o.quick ? ' --quick' : ''}`);
+      const e = await benchEndToEnd(o.quick);
+      r.endToEnd = e;
+      if (e.error) r.errors.e2e = e.error;
+    },
+  };
+  for (const s of SECTIONS) {
+    if (!o.only.includes(s)) continue;
+    o.log(`[${s}]`);
+    const ts = performance.now();
+    try {
+      await steps[s]();
+    } catch (e) {
+      r.errors[s] = (e as Error).message;
+      o.log(`  failed: ${(e as Error).message}`);
+    }
+    r.sectionSeconds[s] = (performance.now() - ts) / 1000;
+  }
+  r.durationSeconds = (performance.now() - t0) / 1000;
+  return r;
+}
+
+/** The stdout report: one table per section that ran. */
+export function formatBench(r: BenchResults): string {
+  const m = r.machine;
+  const out = [`dlpkit bench${r.quick ? ' (quick)' : ''} — ${r.date}\n${m.cpu}, ${m.cores} cores, Node ${m.node}, load ${m.loadAverage.join(' ')}`];
+  if (r.simulator) {
+    out.push(formatTable(`1. Simulator speed (${r.simulator.hardware}, int8; median (min–max))`,
+      ['case', 'MACs', 'instrs', 'simulate', 'timing only', 'reference', 'MAC/s', 'instr/s', 'sim/ref', 'func/ref', 'timing ovh'],
+      r.simulator.cases.map((c) => [c.name, formatCount(c.macs), formatCount(c.instructions), formatRange(c.simulate), formatRange(c.timingOnly),
+        formatRange(c.reference), formatCount(c.macsPerSecond), formatCount(c.instructionsPerSecond), formatFixed(c.ratioToReference),
+        formatFixed(c.functionalRatioToReference), formatPercent(c.timingOverhead, 0)])));
+  }
+  if (r.scaling) {
+    for (const s of r.scaling) {
+      out.push(formatTable(`2. Scaling: ${s.name} — slope of host time vs MACs ${formatFixed(s.slopeHostVsMacs)}, vs instructions ` +
+        `${formatFixed(s.slopeHostVsInstructions)}; cycles/MAC vs MACs ${formatFixed(s.slopeCyclesPerMacVsMacs)}`,
+      ['widths', 'batch', 'MACs', 'instrs', 'cycles', 'cycles/MAC', 'host'],
+      s.points.map((p) => [p.widths.join('-'), String(p.batch), formatCount(p.macs), formatCount(p.instructions), formatCount(p.cycles),
+        p.cyclesPerMac.toPrecision(3), formatRange(p.host)])));
+    }
+  }
+  if (r.schedule) {
+    const s = r.schedule;
+    out.push(formatTable('3. Schedule quality: MNIST MLP (int8)', ['preset', 'batch', 'tuned cycles', 'cycles/roofline', 'naive cycles', 'naive/tuned', 'model err'],
+      s.mnist.map((x) => [x.preset, String(x.batch), formatCount(x.tunedCycles), formatFixed(x.rooflineRatio, 3), formatCount(x.naiveCycles),
+        formatFixed(x.naiveSpeedup), formatPercent(x.predictionError, 2)])));
+    out.push(formatTable(`   Dense-layer suite (K, N ∈ {${s.suite.sizes.join(', ')}}, batch ${s.suite.batches.join('/')}; ` +
+      `${s.suite.skipped} runs over the work caps skipped, ${s.overall.failed} failed)`,
+    ['preset', 'points', 'median cyc/roof', 'median naive/tuned', 'median model err'],
+    [...s.perPreset, { preset: 'all', ...s.overall }].map((p) => [p.preset, String(p.points), formatFixed(p.medianRooflineRatio, 3),
+      formatFixed(p.medianNaiveSpeedup), formatPercent(p.medianPredictionError, 2)])));
+  }
+  if (r.training) {
+    const t = r.training;
+    out.push(formatTable('4. Host training (784-128-64-10, batch 100)', ['epochs', 's/epoch (median)', 'cpu s/epoch', 'test accuracy', 'MNIST load'],
+      [[String(t.epochs), formatSeconds(t.secondsPerEpoch), formatSeconds(t.cpuSecondsPerEpoch), formatPercent(t.testAccuracy, 2), formatSeconds(t.loadSeconds)]]));
+  }
+  if (r.endToEnd) {
+    const e = r.endToEnd;
+    const s = e.summary ?? {};
+    const num = (k: string) => (typeof s[k] === 'number' ? (s[k] as number) : undefined);
+    out.push(formatTable('5. End to end', ['command', 'wall', 'host acc', 'DLP acc', 'speed-up'],
+      [[`dlp mnist${e.quick ? ' --quick' : ''}`, e.error ? `failed: ${e.error}` : formatSeconds(e.wallSeconds),
+        formatPercent(num('hostAccuracy'), 2), formatPercent(num('dlpAccuracy'), 2), formatFixed(num('speedup'), 1)]]));
+  }
+  for (const [s, msg] of Object.entries(r.errors)) out.push(`\n${s}: failed: ${msg}`);
+  const per = Object.entries(r.sectionSeconds).map(([k, v]) => `${k} ${formatSeconds(v)}`).join(', ');
+  out.push(`\nbench took ${formatSeconds(r.durationSeconds)} (${per})`);
+  return `${out.join('\n')}\n`;
+}
+
+/** Writes latest.json (or `out`) and, for a full run to the default place, a dated copy. */
+export function saveBench(r: BenchResults, out?: string): string[] {
+  const text = `${JSON.stringify(r, null, 2)}\n`;
+  if (out) {
+    writeFileAtomic(out, text);
+    return [out];
+  }
+  const dir = join(findRepoRoot(), 'bench', 'results');
+  const written = [join(dir, 'latest.json')];
+  if (!r.quick) written.push(join(dir, `${r.date.slice(0, 10)}-node${process.versions.node.split('.')[0]}.json`));
+  for (const f of written) writeFileAtomic(f, text);
+  return written;
+}
+
+function usage(): string {
+  return 'usage: npm run bench -- [--quick] [--only sim,scaling,schedule,training,e2e] [--out FILE.json] [--workers N]\n';
+}
+
+/** Parses the bench's arguments; bad ones are one line. */
+export function parseBenchArgs(argv: string[]): Omit<BenchOptions, 'log'> | string {
+  const o: Omit<BenchOptions, 'log'> = { quick: false, only: [...SECTIONS] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    try {
+      if (a === '--quick') o.quick = true;
+      else if (a === '--out') o.out = resolve(value());
+      else if (a === '--workers') {
+        const v = value();
+        if (!/^\d+$/.test(v) || Number(v) < 1) return `--workers must be a positive integer, got '${v}'`;
+        o.workers = Number(v);
+      } else if (a === '--only') {
+        const list = value().split(',');
+        const bad = list.find((s) => !(SECTIONS as readonly string[]).includes(s));
+        if (bad !== undefined) return `--only: unknown section '${bad}' (sections: ${SECTIONS.join(', ')})`;
+        o.only = list as Section[];
+      } else if (a === '--help' || a === '-h') return usage();
+      else return `unknown option '${a}'`;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+  return o;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  const parsed = parseBenchArgs(process.argv.slice(2));
+  if (typeof parsed === 'string') {
+    process.stderr.write(parsed.startsWith('usage') ? parsed : `error: ${parsed}\n${usage()}`);
+    process.exitCode = parsed.startsWith('usage') ? 0 : 1;
+  } else {
+    const results = await runBench({ ...parsed, log: (s) => process.stderr.write(`${s}\n`) });
+    process.stdout.write(formatBench(results));
+    for (const f of saveBench(results, parsed.out)) process.stdout.write(`wrote ${f}\n`);
+  }
+}

@@ -1,0 +1,154 @@
+// Accumulator headroom: interval analysis that proves no int32 accumulator of a quantised
+// layer can overflow (MATMUL wraps silently, so an overflow would be a wrong answer, not a trap).
+// Every input element carries a range [lo, hi] of the integers it can hold: the full type range
+// for the input region (any int8/int16 may be stored there), and for a hidden layer's output the
+// exact image of its accumulator range through the ACT instruction. Sums are exact in double
+// (|terms| ≤ 2^30, K < 2^22). The rule is stated in docs/quantization.md, "Accumulator headroom".
+import type { QuantLayer } from './quantize.js';
+
+export const INT32_MIN = -2147483648;
+export const INT32_MAX = 2147483647;
+
+/** Per-element integer range of a layer's input (or output). */
+export interface ValueRange {
+  lo: Float64Array;
+  hi: Float64Array;
+}
+
+/** Per output column: every partial sum of Σ x·w, with or without the bias, lies in
+ * [neg, pos]; the final accumulator plus bias lies in [lo, hi] ⊆ [neg, pos]. */
+export interface AccRange {
+  neg: Float64Array;
+  pos: Float64Array;
+  lo: Float64Array;
+  hi: Float64Array;
+}
+
+/** The full range of a stored integer type: [-128, 127] or [-32768, 32767]. */
+export function typeRange(dtype: 'int8' | 'int16', n: number): ValueRange {
+  const top = dtype === 'int8' ? 127 : 32767;
+  return { lo: new Float64Array(n).fill(-top - 1), hi: new Float64Array(n).fill(top) };
+}
+
+/**
+ * Bounds the accumulators of x (K elements in `x`) times w (K×N row-major) plus bias. A term
+ * x_i·w lies between min and max of lo_i·w and hi_i·w; partial sums in any order lie between
+ * the sum of the negative parts and the sum of the positive parts (the bias adds its own sign).
+ */
+export function accumulatorRange(x: ValueRange, w: ArrayLike<number>, K: number, N: number, bias: ArrayLike<number>): AccRange {
+  const neg = new Float64Array(N);
+  const pos = new Float64Array(N);
+  const lo = new Float64Array(N);
+  const hi = new Float64Array(N);
+  for (let i = 0; i < K; i++) {
+    const xl = x.lo[i]!;
+    const xh = x.hi[i]!;
+    const row = i * N;
+    for (let j = 0; j < N; j++) {
+      const wv = w[row + j]!;
+      if (wv === 0) continue;
+      const a = xl * wv;
+      const b = xh * wv;
+      const tl = a < b ? a : b;
+      const th = a < b ? b : a;
+      lo[j] += tl;
+      hi[j] += th;
+      if (tl < 0) neg[j] += tl;
+      if (th > 0) pos[j] += th;
+    }
+  }
+  for (let j = 0; j < N; j++) {
+    const b = bias[j]!;
+    lo[j] += b;
+    hi[j] += b;
+    if (b < 0) neg[j] += b;
+    else pos[j] += b;
+  }
+  return { neg, pos, lo, hi };
+}
+
+/** The first column whose partial sums can leave int32, or -1 when none can. */
+export function findOverflow(acc: AccRange): number {
+  for (let j = 0; j < acc.neg.length; j++) {
+    if (acc.neg[j]! < INT32_MIN || acc.pos[j]! > INT32_MAX) return j;
+  }
+  return -1;
+}
+
+/** Largest |partial sum| any column can reach. */
+export function accumulatorBound(acc: AccRange): number {
+  let m = 0;
+  for (let j = 0; j < acc.neg.length; j++) m = Math.max(m, -acc.neg[j]!, acc.pos[j]!);
+  return m;
+}
+
+function roundShift(p: number, s: number): number {
+  if (s === 0) return p;
+  const d = 2 ** s;
+  const q = Math.floor((Math.abs(p) + d / 2) / d);
+  return p < 0 ? -q : q;
+}
+
+function toFixed16(y: number): number {
+  const z = y * 65536;
+  const r = z < 0 ? -Math.floor(-z + 0.5) : Math.floor(z + 0.5);
+  return r < INT32_MIN ? INT32_MIN : r > INT32_MAX ? INT32_MAX : r;
+}
+
+type HiddenLayer = Pick<QuantLayer, 'func' | 'alpha' | 'path' | 'requant' | 'accScale' | 'slopes' | 'outType' | 'N'>;
+
+/**
+ * The range of a hidden layer's outputs given its accumulator range (after bias): ACT is
+ * monotone on x < 0 and on x ≥ 0 separately (requantisation by M ≥ 0, a fixed slope per
+ * column, increasing sigmoid/tanh, elu's negative piece bounded by 0 and -alpha), so the
+ * extremes sit at the ends of each piece: lo, min(hi, -1), max(lo, 0), hi.
+ */
+export function outputRange(L: HiddenLayer, acc: Pick<AccRange, 'lo' | 'hi'>): ValueRange {
+  const top = L.outType === 'int8' ? 127 : 32767;
+  const sat = (q: number) => (q < -top - 1 ? -top - 1 : q > top ? top : q);
+  const lo = new Float64Array(L.N);
+  const hi = new Float64Array(L.N);
+  for (let c = 0; c < L.N; c++) {
+    const { mult, shift } = L.requant[L.requant.length === 1 ? 0 : c]!;
+    const requant = (v: number) => sat(roundShift(v * mult, shift));
+    const xl = acc.lo[c]!;
+    const xh = acc.hi[c]!;
+    let ql = Infinity;
+    let qh = -Infinity;
+    if (L.path === 'int') {
+      const slope = L.func === 'prelu' ? Math.fround(L.slopes?.[c] ?? 0) : Math.fround(L.alpha);
+      const A = Math.round(slope * 65536);
+      const act = (x: number): number => {
+        if (L.func === 'relu') return Math.max(x, 0);
+        if ((L.func === 'leaky' || L.func === 'prelu') && x < 0) return roundShift(x * A, 16);
+        return x;
+      };
+      for (const x of [xl, Math.min(xh, -1), Math.max(xl, 0), xh]) {
+        if (x < xl || x > xh) continue;
+        const q = requant(act(x));
+        ql = Math.min(ql, q);
+        qh = Math.max(qh, q);
+      }
+    } else {
+      // Float path: bound y = f(v) analytically, then Y and the requantisation are monotone.
+      const s = L.accScale[L.accScale.length === 1 ? 0 : c]!;
+      const vl = Math.fround(xl * s);
+      const vh = Math.fround(xh * s);
+      let yl: number;
+      let yh: number;
+      if (L.func === 'sigmoid') [yl, yh] = [0, 1];
+      else if (L.func === 'tanh') [yl, yh] = [-1, 1];
+      else {
+        // elu: v for v ≥ 0; alpha·(exp(v) − 1) between 0 and -alpha for v < 0.
+        const a = Math.fround(L.alpha);
+        yl = vl >= 0 ? vl : Math.min(0, -a);
+        yh = vl >= 0 ? vh : Math.max(vh, 0, -a);
+      }
+      ql = requant(toFixed16(yl));
+      qh = requant(toFixed16(yh));
+    }
+    lo[c] = ql;
+    hi[c] = qh;
+  }
+  return { lo, hi };
+}

@@ -1,0 +1,82 @@
+// One design point: compile the model for the point's hardware with seeded random weights
+// (cycles and traffic do not depend on the values) and run the simulator in timing-only mode.
+// Pure and self-contained so a worker thread can run it from a structured-cloned task; a
+// point that cannot be compiled or simulated comes back as an error row, not a crash.
+import { DlpError } from '../../isa/errors.js';
+import { peakMacsPerCycle, type HardwareConfig } from '../../isa/hardware.js';
+import type { ModelGraph } from '../../compiler/model.js';
+import type { ComputeDType } from '../../compiler/passes/quantize.js';
+import { compile } from '../../compiler/pipeline.js';
+import { randomWeights } from '../../compiler/weights/random.js';
+import { simulate } from '../../simulator/simulate.js';
+import type { SweepValue } from './sweep.js';
+
+export interface PointTask {
+  index: number;
+  params: Record<string, SweepValue>;
+  model: ModelGraph;
+  hw: HardwareConfig;
+  dtype: ComputeDType;
+  batch: number;
+  schedule: 'tuned' | 'naive';
+  /** Seed of the random weights. */
+  seed: number;
+}
+
+/** Every figure of a simulated point (all deterministic: no host timings). */
+export interface PointMetrics {
+  cycles: number;
+  seconds: number;
+  macs: number;
+  instructions: number;
+  mfuUtilization: number;
+  dramReadBytes: number;
+  dramWriteBytes: number;
+  compulsoryDramBytes: number;
+  energyJoules: number;
+  rooflineCycles: number;
+  rooflineRatio: number;
+  boundBy: 'compute' | 'memory';
+  /** The cost model's prediction for the chosen schedule. */
+  predictedCycles: number;
+  /** Roofline coordinates: MACs per compulsory DRAM byte, MACs per cycle achieved. */
+  intensity: number;
+  macsPerCycle: number;
+  /** The point's roofs: peak MACs per cycle and DRAM bytes per cycle. */
+  peakMacsPerCycle: number;
+  dramBytesPerCycle: number;
+}
+
+export interface PointResult {
+  index: number;
+  params: Record<string, SweepValue>;
+  hardware: string;
+  dtype: ComputeDType;
+  batch: number;
+  schedule: 'tuned' | 'naive';
+  /** Present when the point ran. */
+  metrics?: PointMetrics;
+  /** One-line reason when it did not (e.g. a tile cannot fit the buffers). */
+  error?: string;
+}
+
+export function evaluatePoint(t: PointTask): PointResult {
+  const head = { index: t.index, params: t.params, hardware: t.hw.name, dtype: t.dtype, batch: t.batch, schedule: t.schedule };
+  try {
+    const bundle = compile(t.model, randomWeights(t.model, t.seed), t.hw, { dtype: t.dtype, batch: t.batch, schedule: t.schedule });
+    const r = simulate(bundle.program, t.hw, { dram: bundle.image, functional: false }).report;
+    const metrics: PointMetrics = {
+      cycles: r.cycles, seconds: r.seconds, macs: r.macs, instructions: r.instructions, mfuUtilization: r.mfuUtilization,
+      dramReadBytes: r.dramReadBytes, dramWriteBytes: r.dramWriteBytes, compulsoryDramBytes: r.compulsoryDramBytes,
+      energyJoules: r.energy.totalJoules, rooflineCycles: r.rooflineCycles, rooflineRatio: r.rooflineRatio, boundBy: r.boundBy,
+      predictedCycles: bundle.estimate.cycles,
+      intensity: r.compulsoryDramBytes > 0 ? r.macs / r.compulsoryDramBytes : 0,
+      macsPerCycle: r.cycles > 0 ? r.macs / r.cycles : 0,
+      peakMacsPerCycle: peakMacsPerCycle(t.hw, t.dtype), dramBytesPerCycle: t.hw.dram.bytesPerCycle,
+    };
+    return { ...head, metrics };
+  } catch (e) {
+    if (e instanceof DlpError) return { ...head, error: e.message };
+    throw e;
+  }
+}

@@ -1,0 +1,9 @@
+// Design-space exploration: sweeps of hardware parameters evaluated on a worker pool, with
+// the Pareto front, a CSV and an SVG (docs/explore.md).
+export { parseSweep, expandSweep, SWEEP_ALIASES, type SweepAxis, type SweepValue, type ExplorePoint } from './sweep.js';
+export { evaluatePoint, type PointTask, type PointResult, type PointMetrics } from './evaluate.js';
+export { runPoints, defaultWorkerCount, type PoolOptions } from './pool.js';
+export { findParetoFront } from './pareto.js';
+export { formatExploreCsv } from './csv.js';
+export { renderExploreSvg } from './svg.js';
+export { exploreDesignSpace, planExploration, type ExploreOptions, type Exploration } from './explore.js';

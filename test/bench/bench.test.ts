@@ -1,0 +1,74 @@
+// Smoke test of `npm run bench`: runs the quick bench as a user would (a child process) and
+// checks the JSON's shape — never a figure (the machines are shared and noisy). The `e2e`
+// section is left out: it spawns `dlp mnist --quick`, which has its own end-to-end test.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatBench, parseBenchArgs, SECTIONS, type BenchResults } from '../../bench/run.js';
+import { fitLogLogSlope, summarise } from '../../bench/stats.js';
+import { createRefLayers, runReferenceForward } from '../../bench/reference.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+const timing = { median: expect.any(Number), min: expect.any(Number), max: expect.any(Number), runs: expect.any(Number) };
+
+describe('bench helpers', () => {
+  it('summarises runs and fits log-log slopes', () => {
+    expect(summarise([3, 1, 2])).toEqual({ median: 2, min: 1, max: 3, runs: 3 });
+    expect(summarise([4, 1, 2, 3]).median).toBe(2.5);
+    expect(fitLogLogSlope([1, 10, 100], [5, 50, 500])).toBeCloseTo(1, 12);
+    expect(fitLogLogSlope([1, 10, 100], [7, 7, 7])).toBe(0);
+    expect(fitLogLogSlope([2, 4, 8], [4, 16, 64])).toBeCloseTo(2, 12);
+  });
+  it('computes the reference forward in integer arithmetic', () => {
+    const [L] = createRefLayers([2, 2]);
+    L!.w.set([1, 2, 3, 4]);
+    L!.bias.set([10, -10]);
+    expect([...runReferenceForward([L!], new Int8Array([1, -1, 2, 0]), 2)]).toEqual([8, -12, 12, -6]);
+  });
+  it.each([
+    [['--quick', '--only', 'sim,e2e', '--workers', '2'], { quick: true, only: ['sim', 'e2e'], workers: 2 }],
+    [[], { quick: false, only: [...SECTIONS] }],
+  ])('parses %j', (argv, expected) => {
+    expect(parseBenchArgs(argv)).toEqual(expected);
+  });
+  it.each([
+    [['--only', 'sim,gpu'], "--only: unknown section 'gpu' (sections: sim, scaling, schedule, training, e2e)"],
+    [['--workers', '0'], "--workers must be a positive integer, got '0'"],
+    [['--out'], '--out needs a value'],
+    [['--fast'], "unknown option '--fast'"],
+  ])('rejects %j', (argv, message) => {
+    expect(parseBenchArgs(argv)).toBe(message);
+  });
+});
+
+describe('npm run bench -- --quick', () => {
+  it('writes a results file of the documented shape', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'dlp-bench-')), 'quick.json');
+    const stdout = execFileSync(process.execPath,
+      ['--import', 'tsx', 'bench/run.ts', '--quick', '--only', 'sim,scaling,schedule,training', '--out', out],
+      { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(stdout).toContain('1. Simulator speed');
+    expect(stdout).toContain(`wrote ${out}`);
+    const r = JSON.parse(readFileSync(out, 'utf8')) as BenchResults;
+    expect(r).toMatchObject({
+      format: 'dlpkit-bench', version: 1, quick: true, errors: {},
+      machine: { cpu: expect.any(String), cores: expect.any(Number), node: process.version },
+    });
+    expect(Object.keys(r.sectionSeconds)).toEqual(['sim', 'scaling', 'schedule', 'training']);
+    expect(r.simulator!.cases.map((c) => c.name)).toEqual(['mnist-mlp b1000', 'gemm 100x784x128', 'gemm 256x256x256']);
+    for (const c of r.simulator!.cases) {
+      expect(c).toMatchObject({ simulate: timing, timingOnly: timing, reference: timing, macsPerSecond: expect.any(Number), ratioToReference: expect.any(Number) });
+    }
+    expect(r.simulator!.cases[1]!.macs).toBe(100 * 784 * 128);
+    expect(r.scaling!.map((s) => s.points.length)).toEqual([4, 3]);
+    expect(r.scaling![0]).toMatchObject({ slopeHostVsMacs: expect.any(Number), slopeCyclesPerMacVsMacs: expect.any(Number) });
+    expect(r.schedule!.mnist.map((m) => m.preset)).toEqual(['dlp-s', 'edge-tiny']);
+    expect(r.schedule!.mnist[0]).toMatchObject({ tunedCycles: expect.any(Number), naiveCycles: expect.any(Number), rooflineRatio: expect.any(Number) });
+    expect(r.schedule!.overall).toMatchObject({ points: 16, failed: 0, medianRooflineRatio: expect.any(Number), medianPredictionError: expect.any(Number) });
+    expect(r.training).toMatchObject({ epochs: 1, secondsPerEpoch: expect.any(Number), testAccuracy: expect.any(Number) });
+    expect(formatBench(r)).toContain('4. Host training');
+  });
+});

@@ -1,0 +1,199 @@
+// Counterexamples the properties found (and edge cases worth pinning), kept as plain cases
+// and re-run through the same checks on every `npm test`. A failing property prints an entry
+// in exactly this form; paste it here with a note on what went wrong and what fixed it.
+import { describe, expect, it } from 'vitest';
+import { CHECKS, type PropertyName } from './checks.js';
+import type { PropCase, HwSpec } from './case.js';
+
+interface Regression {
+  property: PropertyName;
+  note: string;
+  case: PropCase;
+  /** An open bug: the check is expected to fail (it.fails) until the bug is fixed. */
+  knownBug?: boolean;
+}
+
+const tinyHw = (over: Partial<HwSpec>): HwSpec => ({
+  base: 'dlp-s',
+  mfu: { kind: 'adder-tree', pes: 16, lanes: 1 },
+  nramBytes: 4096,
+  wramBytes: 4096,
+  dram: { bytesPerCycle: 1, latencyCycles: 0, burstBytes: 1 },
+  queues: { load: 1, compute: 1, store: 1 },
+  ...over,
+});
+
+const REGRESSIONS: Regression[] = [
+  {
+    property: 'roundtrip',
+    note: 'encodeProgram threw "Offset is outside the bounds of the DataView": Writer.u8/u16/u32/f64 ' +
+      'read this.view before reserve() grew the buffer (fixed in isa/encode.ts)',
+    case: {
+      inputSize: 1,
+      layers: [
+        { units: 33, activation: { kind: 'elu', alpha: 0.01 }, weights: { seed: 0, dist: 'uniform', scale: 1, biasScale: 1 } },
+        { units: 1, activation: { kind: 'relu' }, weights: { seed: 0, dist: 'uniform', scale: 1, biasScale: 0 } },
+      ],
+      softmax: true,
+      dtype: 'int8',
+      batch: 1,
+      rows: 1,
+      perChannel: false,
+      schedule: 'naive',
+      calibration: { seed: 0, dist: 'uniform', scale: 1, rows: 1 },
+      inputs: { seed: 0, dist: 'uniform', scale: 1 },
+      hw: tinyHw({}),
+    },
+  },
+  {
+    property: 'timing',
+    note: 'all-zero weights: the compiler skips the input (docs/sparsity.md), so "the input is read ' +
+      'at least once" is not a valid lower bound; only the output is',
+    case: {
+      inputSize: 293,
+      layers: [{ units: 1, activation: { kind: 'prelu' }, weights: { seed: 0, dist: 'zeros', scale: 1, biasScale: 0 } }],
+      softmax: false,
+      dtype: 'int8',
+      batch: 1,
+      rows: 1,
+      perChannel: false,
+      schedule: 'tuned',
+      calibration: { seed: 0, dist: 'uniform', scale: 1, rows: 1 },
+      inputs: { seed: 0, dist: 'signs', scale: 1 },
+      hw: tinyHw({ mfu: { kind: 'systolic', rows: 1, cols: 1, dataflow: 'os' }, dram: { bytesPerCycle: 0.25, latencyCycles: 0, burstBytes: 1 } }),
+    },
+  },
+  {
+    property: 'timing',
+    note: 'halving a 4×16 systolic array (rows 4 → 2) makes this program faster (7617 → 7384 cycles), ' +
+      'by more than its MATMULs\' own fill savings (200): shorter fills plus a scheduling effect; the ' +
+      'PE-halving check applies only when no MATMUL gets faster',
+    case: {
+      inputSize: 1,
+      layers: [
+        { units: 293, activation: { kind: 'elu', alpha: 1 }, weights: { seed: 0, dist: 'signs', scale: 1, biasScale: 1 } },
+        { units: 7, activation: { kind: 'leaky', alpha: 0.01 }, weights: { seed: 0, dist: 'signs', scale: 1, biasScale: 0 } },
+        { units: 1, activation: { kind: 'tanh' }, weights: { seed: 0, dist: 'uniform', scale: 1, biasScale: 1 } },
+      ],
+      softmax: false,
+      dtype: 'fp32',
+      batch: 2,
+      rows: 2,
+      perChannel: false,
+      schedule: 'tuned',
+      calibration: 'inputs',
+      inputs: { seed: 0, dist: 'uniform', scale: 1 },
+      hw: tinyHw({ mfu: { kind: 'systolic', rows: 4, cols: 16, dataflow: 'os' }, dram: { bytesPerCycle: 8.615384615384615, latencyCycles: 236, burstBytes: 1 } }),
+    },
+  },
+  {
+    property: 'sparse',
+    knownBug: true,
+    note: 'OPEN BUG: skipping zero tiles is slower than not skipping (1068 vs 942 cycles with ' +
+      'skipZeroTiles: false) for this all-zero 1-2-19 per-channel int8 model on a 17×32 systolic ' +
+      'array; found by the sparse property (about 1 case in 20-30)',
+    case: {
+      inputSize: 1,
+      layers: [
+        { units: 2, activation: { kind: 'prelu' }, weights: { seed: 0, dist: 'uniform', scale: 1, biasScale: 0, zeroTiles: { rows: 1, cols: 1, keep: 0 } } },
+        { units: 19, activation: { kind: 'prelu' }, weights: { seed: 0, dist: 'uniform', scale: 1, biasScale: 0, zeroTiles: { rows: 1, cols: 1, keep: 0 } } },
+      ],
+      softmax: false,
+      dtype: 'int8',
+      batch: 6,
+      rows: 5,
+      perChannel: true,
+      schedule: 'tuned',
+      calibration: 'inputs',
+      inputs: { seed: 0, dist: 'signs', scale: 1 },
+      hw: {
+        base: 'dlp-s',
+        mfu: { kind: 'systolic', rows: 17, cols: 32, dataflow: 'os' },
+        mfuRate: { int8: 2, int16: 1, fp32: 1 },
+        nramBytes: 4096,
+        wramBytes: 256,
+        dram: { bytesPerCycle: 4.666666666666667, latencyCycles: 0, burstBytes: 1 },
+        vfu: { lanes: 1, cheapCycles: 4, dearCycles: 1, startupCycles: 1 },
+        queues: { load: 1, compute: 1, store: 1 },
+      },
+    },
+  },
+  {
+    property: 'sparse',
+    knownBug: true,
+    note: 'OPEN BUG: the all-zero block\'s 1-deep MATMUL loads input column 0 as a strided ' +
+      '2-row × 1-byte LOAD (2 bursts of 64 B) where the dense program loads the contiguous 2×2 ' +
+      'tile (1 burst): 3906 vs 3650 cycles at 0.25 B/cycle, naive schedule',
+    case: {
+      inputSize: 1,
+      layers: [
+        { units: 2, activation: { kind: 'identity' }, weights: { seed: 0, dist: 'uniform', scale: 1, biasScale: 0, zeroTiles: { rows: 1, cols: 1, keep: 0 } } },
+        { units: 1, activation: { kind: 'tanh' }, weights: { seed: 0, dist: 'uniform', scale: 1, biasScale: 1, zeroTiles: { rows: 1, cols: 1, keep: 0 } } },
+      ],
+      softmax: false,
+      dtype: 'int8',
+      batch: 2,
+      rows: 2,
+      perChannel: false,
+      schedule: 'naive',
+      calibration: 'inputs',
+      inputs: { seed: 0, dist: 'signs', scale: 1 },
+      hw: tinyHw({ mfu: { kind: 'adder-tree', pes: 1, lanes: 32 }, wramBytes: 256, dram: { bytesPerCycle: 0.25, latencyCycles: 0, burstBytes: 64 } }),
+    },
+  },
+  {
+    property: 'equivalence',
+    note: 'pinned edge: int16, width 1 everywhere, saturating ±64 inputs against a 1/4096 fixed input ' +
+      'scale, tiny fixed hidden scales (every hidden value saturates), per-channel, naive schedule',
+    case: {
+      inputSize: 1,
+      layers: [
+        { units: 1, activation: { kind: 'leaky', alpha: -0.5 }, weights: { seed: 3, dist: 'signs', scale: 4, biasScale: 2 } },
+        { units: 1, activation: { kind: 'prelu' }, weights: { seed: 4, dist: 'signs', scale: 4, biasScale: 2 } },
+        { units: 1, activation: { kind: 'identity' }, weights: { seed: 5, dist: 'uniform', scale: 1, biasScale: 0 } },
+      ],
+      softmax: false,
+      dtype: 'int16',
+      batch: 3,
+      rows: 2,
+      perChannel: true,
+      schedule: 'naive',
+      calibration: 'default',
+      scales: { input: 1 / 4096, layers: [1 / 4096, 1 / 4096] },
+      inputs: { seed: 1, dist: 'signs', scale: 64 },
+      hw: tinyHw({ nramBytes: 256, wramBytes: 256 }),
+    },
+  },
+  {
+    property: 'sparse',
+    note: 'pinned edge: prime widths, 16×16 zero tiles with 1 in 4 kept, int8 with softmax on a ' +
+      'weight-stationary systolic array with small buffers',
+    case: {
+      inputSize: 61,
+      layers: [
+        { units: 127, activation: { kind: 'relu' }, weights: { seed: 7, dist: 'uniform', scale: 1, biasScale: 0.25, zeroTiles: { rows: 16, cols: 16, keep: 0.25 } } },
+        { units: 13, activation: { kind: 'identity' }, weights: { seed: 8, dist: 'uniform', scale: 1, biasScale: 0.25, zeroTiles: { rows: 16, cols: 16, keep: 0.25 } } },
+      ],
+      softmax: true,
+      dtype: 'int8',
+      batch: 5,
+      rows: 5,
+      perChannel: false,
+      schedule: 'tuned',
+      calibration: 'inputs',
+      inputs: { seed: 2, dist: 'uniform', scale: 1 },
+      hw: tinyHw({ mfu: { kind: 'systolic', rows: 8, cols: 8, dataflow: 'ws' }, nramBytes: 2048, wramBytes: 1024 }),
+    },
+  },
+];
+
+describe('property regressions', () => {
+  REGRESSIONS.forEach((r, k) => {
+    const name = `${k + 1}. ${r.property}: ${r.note.split(':')[0]}`;
+    // Each case must run (not be refused as too small) and pass its check; a known bug must
+    // still fail, so fixing it turns this red until the entry (and KNOWN_BUGS) is updated.
+    const run = async () => expect(await CHECKS[r.property](r.case)).toBe(true);
+    if (r.knownBug) it.fails(name, run);
+    else it(name, run);
+  });
+});
