@@ -152,7 +152,7 @@ export function rowSizes(batch: number): number[] {
 interface Scored { seg: SegmentPlan; cycles: number }
 
 /** All feasible plans for one layer on its own (both loop orders, every residency mode). */
-function singleLayerCandidates(q: QuantModel, l: number, batch: number, hw: HardwareConfig): SegmentPlan[] {
+export function singleLayerCandidates(q: QuantModel, l: number, batch: number, hw: HardwareConfig): SegmentPlan[] {
   const L = q.layers[l]!;
   const { nUnit, kUnit } = mfuShape(hw);
   const out: SegmentPlan[] = [];
@@ -187,7 +187,7 @@ function singleLayerCandidates(q: QuantModel, l: number, batch: number, hw: Hard
 }
 
 /** Fused plans for layers [a, b]: all weights resident, each layer whole (n = N, k = K). */
-function fusedCandidates(q: QuantModel, a: number, b: number, batch: number, hw: HardwareConfig): SegmentPlan[] {
+export function fusedCandidates(q: QuantModel, a: number, b: number, batch: number, hw: HardwareConfig): SegmentPlan[] {
   const out: SegmentPlan[] = [];
   for (const m of rowSizes(batch)) {
     const layers: LayerTile[] = [];

@@ -85,7 +85,7 @@ export function findMismatch(got: Float32Array, want: Float32Array, tol: Float64
     const ok = tol[i] === 0 ? Object.is(got[i], want[i]) || got[i] === want[i] : Math.abs(got[i]! - want[i]!) <= tol[i]!;
     if (!ok) {
       return `output[${Math.floor(i / cols)}][${i % cols}] = ${got[i]} but the reference gives ${want[i]}` +
-        (tol[i] ? ` (tolerance ${tol[i]!.toExponential(3)})` : ' (bit-exact required)');
+        (tol[i] === 0 ? ' (bit-exact required)' : ` (tolerance ${tol[i]!.toExponential(3)})`);
     }
   }
   return undefined;

@@ -143,6 +143,29 @@ const REGRESSIONS: Regression[] = [
   },
   {
     property: 'equivalence',
+    note: 'fp32 tolerance was NaN: logits of ~1e6 gave an infinite softmax error bound, and ' +
+      '0 (underflowed probability) × ∞ = NaN; the bound is now capped at 1 (found by test:deep)',
+    case: {
+      inputSize: 123,
+      layers: [
+        { units: 129, activation: { kind: 'elu', alpha: 0.01 }, weights: { seed: 0, dist: 'signs', scale: 1, biasScale: 1 } },
+        { units: 257, activation: { kind: 'prelu' }, weights: { seed: 0, dist: 'uniform', scale: 1, biasScale: 1 } },
+        { units: 34, activation: { kind: 'elu', alpha: 0.01 }, weights: { seed: 0, dist: 'signs', scale: 1, biasScale: 1 } },
+        { units: 293, activation: { kind: 'elu', alpha: 1 }, weights: { seed: 0, dist: 'signs', scale: 1, biasScale: 0, zeroTiles: { rows: 32, cols: 1, keep: 0.25 } } },
+      ],
+      softmax: true,
+      dtype: 'fp32',
+      batch: 2,
+      rows: 2,
+      perChannel: false,
+      schedule: 'tuned',
+      calibration: 'inputs',
+      inputs: { seed: 312322992, dist: 'uniform', scale: 1 },
+      hw: tinyHw({ mfu: { kind: 'systolic', rows: 1, cols: 1, dataflow: 'os' }, dram: { bytesPerCycle: 0.25, latencyCycles: 0, burstBytes: 1 } }),
+    },
+  },
+  {
+    property: 'equivalence',
     note: 'pinned edge: int16, width 1 everywhere, saturating ±64 inputs against a 1/4096 fixed input ' +
       'scale, tiny fixed hidden scales (every hidden value saturates), per-channel, naive schedule',
     case: {

@@ -67,7 +67,9 @@ export function fp32ForwardWithBound(layers: RefLayer[], x: Float32Array, rows: 
     let E = 0;
     for (let c = 0; c < n; c++) E = Math.max(E, err[r * n + c]!);
     const rel = Math.expm1(2 * E) + 2 * (n + 3) * U;
-    for (let c = 0; c < n; c++) bound[r * n + c] = Math.abs(y[r * n + c]!) * rel * (1 + 1e-6) + 2 * TINY;
+    // A probability that underflowed to 0 may be up to 2^-149 before rounding; no probability
+    // moves by more than 1 (this also keeps an infinite rel from giving 0·∞ = NaN).
+    for (let c = 0; c < n; c++) bound[r * n + c] = Math.min(1, (Math.abs(y[r * n + c]!) + 2 ** -149) * rel * (1 + 1e-6) + 2 * TINY);
   }
   return { y, bound };
 }
