@@ -1,36 +1,22 @@
 // `dlp mnist --quick`, `dlp train` and `dlp infer` end to end through main(), into a temp
 // folder: the report files exist and parse, the page has its four charts, the JSON summaries
 // carry their fields, and bad flags or values fail with one line and exit code 1.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../cli/main.js';
+import { runDlp, useTempDir } from '../helpers/cli.js';
 import { readBundle } from '../../compiler/bundle.js';
 import { readWeightsFile } from '../../compiler/weights/weights.js';
 import { QUICK_SUBSET } from '../../cli/commands/mnist.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'dlp-cli-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = useTempDir('dlp-cli-');
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => { out += String(s); return true; });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => { err += String(s); return true; });
-  try {
-    const code = await main(args);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 describe('dlp mnist --quick', () => {
   const out = join(dir, 'report');
   let summary: Record<string, unknown>;
   beforeAll(async () => {
-    const r = await run(['mnist', '--quick', '--json', '--out', out]);
+    const r = await runDlp(['mnist', '--quick', '--json', '--out', out]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     summary = JSON.parse(r.out) as Record<string, unknown>;
@@ -92,7 +78,7 @@ describe('dlp mnist --quick', () => {
 describe('dlp train and dlp infer', () => {
   const weights = join(dir, 'w.safetensors');
   it('trains and prints testAccuracy, epochSeconds and the loss history', async () => {
-    const r = await run(['train', '--subset', '800', '--epochs', '2', '--hidden', '32', '--json', '-o', weights]);
+    const r = await runDlp(['train', '--subset', '800', '--epochs', '2', '--hidden', '32', '--json', '-o', weights]);
     expect(r.code).toBe(0);
     const s = JSON.parse(r.out) as { testAccuracy: number; epochSeconds: number[]; lossHistory: number[]; trainSamples: number };
     expect(s.testAccuracy).toBeGreaterThan(0.5);
@@ -104,7 +90,7 @@ describe('dlp train and dlp infer', () => {
   });
 
   it('reports k-fold cross-validation', async () => {
-    const r = await run(['train', '--subset', '300', '--epochs', '1', '--hidden', '16', '--kfold', '3', '--json', '-o', join(dir, 'k.safetensors')]);
+    const r = await runDlp(['train', '--subset', '300', '--epochs', '1', '--hidden', '16', '--kfold', '3', '--json', '-o', join(dir, 'k.safetensors')]);
     expect(r.code).toBe(0);
     const s = JSON.parse(r.out) as { crossValidation: { folds: unknown[] }; epochSeconds: number[] };
     expect(s.crossValidation.folds).toHaveLength(3);
@@ -112,14 +98,14 @@ describe('dlp train and dlp infer', () => {
   });
 
   it('runs the trained weights on the simulator', async () => {
-    const r = await run(['infer', '--weights', weights, '--images', '200', '--json']);
+    const r = await runDlp(['infer', '--weights', weights, '--images', '200', '--json']);
     expect(r.code).toBe(0);
     const s = JSON.parse(r.out) as { accuracy: number; correct: number; images: number; report: { cycles: number; macs: number } };
     expect(s.images).toBe(200);
     expect(s.correct).toBe(Math.round(s.accuracy * 200));
     expect(s.accuracy).toBeGreaterThan(0.5);
     expect(s.report.macs).toBe(200 * (784 * 32 + 32 * 10));
-    const text = await run(['infer', '--weights', weights, '--images', '50']);
+    const text = await runDlp(['infer', '--weights', weights, '--images', '50']);
     expect(text.out).toMatch(/^mnist 784-32-10 on dlp-s \(int8\): accuracy \d+\.\d\d % \(\d+ of 50 test images\)/);
     expect(text.out).toContain('Simulation on dlp-s');
   });
@@ -140,14 +126,14 @@ describe('command-line errors', () => {
     [['infer', '--weights', 'missing.safetensors'], 'error: missing.safetensors: cannot read weights file: ENOENT'],
   ];
   it.each(cases)('%j', async (args, message) => {
-    const r = await run(args);
+    const r = await runDlp(args);
     expect(r.code).toBe(1);
     expect(r.err.split('\n')[0]).toContain(message);
     expect(r.out).toBe('');
   });
 
   it.each(['mnist', 'train', 'infer'])('%s --help shows an example', async (name) => {
-    const r = await run([name, '--help']);
+    const r = await runDlp([name, '--help']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Examples?:\n {2}\$ dlp /);
   });

@@ -1,34 +1,20 @@
 // `dlp scalesim` end to end through cli/main.ts: the shipped sample config and topology, the
 // COMPUTE_REPORT.csv it writes (SCALE-Sim's stall-free Total Cycles equal folds·perFold − 1),
 // JSON output and one-line errors.
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../cli/main.js';
+import { runDlp, useTempDir } from '../helpers/cli.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'dlp-scalesim-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = useTempDir('dlp-scalesim-');
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => { out += String(s); return true; });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => { err += String(s); return true; });
-  try {
-    const code = await main(args);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 const CFG = 'examples/scalesim/systolic32_ws.cfg';
 
 describe('dlp scalesim', () => {
   it('writes COMPUTE_REPORT.csv for the shipped GEMM sample', async () => {
     const outDir = join(dir, 'gemm');
-    const r = await run(['scalesim', '--config', CFG, '--topology', 'examples/scalesim/mlp_gemm.csv', '-o', outDir]);
+    const r = await runDlp(['scalesim', '--config', CFG, '--topology', 'examples/scalesim/mlp_gemm.csv', '-o', outDir]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toContain('SCALE-Sim run on scalesim-systolic32_ws (32x32 ws systolic array)');
@@ -62,7 +48,7 @@ describe('dlp scalesim', () => {
 
   it('prints JSON and lowers a convolution topology by im2col', async () => {
     const outDir = join(dir, 'conv');
-    const r = await run(['scalesim', '--config', CFG, '--topology', 'examples/scalesim/conv_tiny.csv', '-o', outDir, '--json']);
+    const r = await runDlp(['scalesim', '--config', CFG, '--topology', 'examples/scalesim/conv_tiny.csv', '-o', outDir, '--json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out) as { runName: string; topology: string; layers: { name: string; m: number; n: number; k: number; scaleSim: { totalCycles: number } }[] };
     expect([j.runName, j.topology]).toEqual(['systolic32_ws', 'conv']);
@@ -74,10 +60,10 @@ describe('dlp scalesim', () => {
   it('reports malformed input as one line naming file:line', async () => {
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'Layer, M, N, K,\nfc, 10, 20,\n');
-    const r = await run(['scalesim', '--config', CFG, '--topology', bad, '-o', join(dir, 'bad')]);
+    const r = await runDlp(['scalesim', '--config', CFG, '--topology', bad, '-o', join(dir, 'bad')]);
     expect(r.code).toBe(1);
     expect(r.err).toBe(`error: ${bad}:2: layer 'fc': expected 'name, M, N, K,' but found 3 fields\n`);
-    const missing = await run(['scalesim', '--config', join(dir, 'none.cfg'), '--topology', bad]);
+    const missing = await runDlp(['scalesim', '--config', join(dir, 'none.cfg'), '--topology', bad]);
     expect(missing.err).toBe(`error: cannot read SCALE-Sim config '${join(dir, 'none.cfg')}' (ENOENT)\n`);
   });
 });

@@ -1,36 +1,21 @@
 // `dlp compile` and `dlp run` through main(), and the bundle's write/read round trip.
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../../cli/main.js';
+import { runDlp, useTempDir } from '../../helpers/cli.js';
 import { readBundle, readOutputs, writeInputs } from '../../../compiler/bundle.js';
 import { loadHardware } from '../../../isa/hardware.js';
 import { simulate } from '../../../simulator/index.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'dlp-backend-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = useTempDir('dlp-backend-');
 const model = join(dir, 'small.mlp');
 writeFileSync(model, 'model small { input 20  dense 16 relu  dense 5  softmax }\n');
 
-async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => { out += String(s); return true; });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => { err += String(s); return true; });
-  try {
-    const code = await main(argv);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 describe('dlp compile', () => {
   it('writes a bundle directory that reads back and runs', async () => {
     const outDir = join(dir, 'small.bundle');
-    const r = await capture(['compile', model, '--hw', 'edge-tiny', '--batch', '3', '--dtype', 'int16', '-o', outDir, '--explain']);
+    const r = await runDlp(['compile', model, '--hw', 'edge-tiny', '--batch', '3', '--dtype', 'int16', '-o', outDir, '--explain']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toContain('schedule tuned for edge-tiny, int16, batch 3');
@@ -51,7 +36,7 @@ describe('dlp compile', () => {
   });
 
   it('rejects a bad dtype and a missing output with one line', async () => {
-    const r = await capture(['compile', model, '--dtype', 'int4', '-o', join(dir, 'x')]);
+    const r = await runDlp(['compile', model, '--dtype', 'int4', '-o', join(dir, 'x')]);
     expect(r.code).toBe(1);
     expect(r.err).toBe("error: --dtype must be int8, int16 or fp32, got 'int4'\n");
   });
@@ -59,7 +44,7 @@ describe('dlp compile', () => {
 
 describe('dlp run', () => {
   it('prints the simulator report as JSON with predicted cycles under --explain', async () => {
-    const r = await capture(['run', model, '--hw', 'dlp-s', '--batch', '4', '--json', '--explain']);
+    const r = await runDlp(['run', model, '--hw', 'dlp-s', '--batch', '4', '--json', '--explain']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out) as { report: { cycles: number; hardware: string }; predicted: { cycles: number } };
     expect(j.report.hardware).toBe('dlp-s');
@@ -68,7 +53,7 @@ describe('dlp run', () => {
   });
 
   it('text mode adds the predicted vs simulated line', async () => {
-    const r = await capture(['run', model, '--hw', 'diannao', '--batch', '2', '--explain', '--schedule', 'naive']);
+    const r = await runDlp(['run', model, '--hw', 'diannao', '--batch', '2', '--explain', '--schedule', 'naive']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/total: predicted \d+ cycles, simulated \d+ cycles \(model error [+-]\d+\.\d %\)/);
   });

@@ -1,10 +1,9 @@
 // The user-facing side of sparsity and calibration: compareSparse, `dlp run --sparsity-report`,
 // `dlp compile --no-skip-zero-tiles`, `--per-channel` and `--calibration FILE`.
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../../cli/main.js';
+import { runDlp, useTempDir } from '../../helpers/cli.js';
 import { parseMlp } from '../../../compiler/frontend/mlp.js';
 import { writeWeightsFile } from '../../../compiler/weights/weights.js';
 import { writeSafetensors } from '../../../compiler/weights/safetensors.js';
@@ -15,8 +14,7 @@ import { compareSparse, formatSparseComparison } from '../../../runtime/offload/
 import { makeInputs } from '../backend/helpers.js';
 import { prunedWeights } from './helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'dlp-sparse-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = useTempDir('dlp-sparse-');
 const src = 'model pruned { input 64  dense 48 relu  dense 10  softmax }\n';
 const modelFile = join(dir, 'pruned.mlp');
 writeFileSync(modelFile, src);
@@ -25,18 +23,6 @@ const weights = prunedWeights(model, 3);
 const weightsFile = join(dir, 'pruned.safetensors');
 writeWeightsFile(weightsFile, model, weights);
 
-async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => { out += String(s); return true; });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => { err += String(s); return true; });
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 describe('compareSparse', () => {
   it('reports cycles, DRAM bytes and energy saved per layer with identical outputs', () => {
@@ -60,7 +46,7 @@ describe('compareSparse', () => {
 
 describe('dlp run --sparsity-report', () => {
   it('prints the comparison table', async () => {
-    const r = await capture(['run', modelFile, '--hw', 'edge-tiny', '--batch', '8', '--weights', weightsFile, '--sparsity-report']);
+    const r = await runDlp(['run', modelFile, '--hw', 'edge-tiny', '--batch', '8', '--weights', weightsFile, '--sparsity-report']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toContain('zero-tile skipping on edge-tiny (int8, batch 8)');
@@ -69,7 +55,7 @@ describe('dlp run --sparsity-report', () => {
   });
 
   it('--json gives the numbers', async () => {
-    const r = await capture(['run', modelFile, '--hw', 'edge-tiny', '--batch', '4', '--weights', weightsFile, '--sparsity-report', '--json']);
+    const r = await runDlp(['run', modelFile, '--hw', 'edge-tiny', '--batch', '4', '--weights', weightsFile, '--sparsity-report', '--json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out) as { outputsIdentical: boolean; dense: { cycles: number }; sparse: { cycles: number } };
     expect(j.outputsIdentical).toBe(true);
@@ -81,8 +67,8 @@ describe('dlp compile options', () => {
   it('--no-skip-zero-tiles compiles the dense program; the default says what it skipped', async () => {
     const a = join(dir, 'sparse.bundle');
     const b = join(dir, 'dense.bundle');
-    const ra = await capture(['compile', modelFile, '--hw', 'edge-tiny', '--batch', '4', '--weights', weightsFile, '-o', a, '--explain']);
-    const rb = await capture(['compile', modelFile, '--hw', 'edge-tiny', '--batch', '4', '--weights', weightsFile, '-o', b, '--no-skip-zero-tiles']);
+    const ra = await runDlp(['compile', modelFile, '--hw', 'edge-tiny', '--batch', '4', '--weights', weightsFile, '-o', a, '--explain']);
+    const rb = await runDlp(['compile', modelFile, '--hw', 'edge-tiny', '--batch', '4', '--weights', weightsFile, '-o', b, '--no-skip-zero-tiles']);
     expect(ra.code).toBe(0);
     expect(rb.code).toBe(0);
     expect(ra.out).toMatch(/^skipped \d+ of \d+ weight tiles \(all zero\)$/m);
@@ -98,7 +84,7 @@ describe('dlp compile options', () => {
     const file = join(dir, 'calib.safetensors');
     writeFileSync(file, writeSafetensors({ x: { dtype: 'F32', shape: [16, 64], data: calib } }));
     const out = join(dir, 'pc.bundle');
-    const r = await capture(['compile', modelFile, '--hw', 'dlp-s', '--weights', weightsFile, '--per-channel', '--calibration', file, '-o', out]);
+    const r = await runDlp(['compile', modelFile, '--hw', 'dlp-s', '--weights', weightsFile, '--per-channel', '--calibration', file, '-o', out]);
     expect(r.err).toBe('');
     const q = readBundle(out).layout.quant;
     expect(q.perChannel).toBe(true);
@@ -109,12 +95,12 @@ describe('dlp compile options', () => {
   });
 
   it('rejects --per-channel with fp32 and a calibration file of the wrong shape', async () => {
-    const r1 = await capture(['compile', modelFile, '--dtype', 'fp32', '--per-channel', '-o', join(dir, 'x.bundle')]);
+    const r1 = await runDlp(['compile', modelFile, '--dtype', 'fp32', '--per-channel', '-o', join(dir, 'x.bundle')]);
     expect(r1.code).not.toBe(0);
     expect(r1.err).toContain('--per-channel applies to int8 and int16, not fp32');
     const bad = join(dir, 'bad.safetensors');
     writeFileSync(bad, writeSafetensors({ x: { dtype: 'F32', shape: [2, 63], data: new Float32Array(126) } }));
-    const r2 = await capture(['compile', modelFile, '--calibration', bad, '-o', join(dir, 'y.bundle')]);
+    const r2 = await runDlp(['compile', modelFile, '--calibration', bad, '-o', join(dir, 'y.bundle')]);
     expect(r2.code).not.toBe(0);
     expect(r2.err).toContain(`${bad}: calibration tensor 'x' has shape [2, 63]; expected [rows, 64] with rows >= 1`);
   });
