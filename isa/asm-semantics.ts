@@ -30,6 +30,9 @@ export interface NamedArgAst {
 export type InitAst =
   | { kind: 'zero'; at: number }
   | { kind: 'data'; values: ExprAst[]; at: number }
+  /** A data list of plain signed literals, split by asm-parse.ts without a node per value
+   * (weights run to 2^20 values): each value with the offset its ExprAst would have. */
+  | { kind: 'numbers'; values: number[]; valueAt: number[]; at: number }
   | { kind: 'random'; args: NamedArgAst[]; at: number };
 
 export type StatementAst =
@@ -149,9 +152,24 @@ semantics.addOperation<(StatementAst | null)[]>('lines', {
   },
 });
 
-/** Parses assembly text into statements (blank lines dropped), or reports ohm's failure.
- * The match is checked before semantics run: actions on a failed match would lose the location. */
-export function parseAsm(source: string): ParseResult {
+/** Matches one line (no line break in it) with the `Line` rule: its statement with offsets
+ * relative to the line, null for a blank or comment-only line, undefined if it does not parse. */
+export function matchLine(line: string): StatementAst | null | undefined {
+  const match = grammar.match(line, 'Line');
+  return match.failed() ? undefined : (semantics(match)['stmt']() as StatementAst | null);
+}
+
+/** Why a text does not parse, as the whole-program rule reports it: the rightmost failure
+ * position (relative to `text`) and what was expected there. Undefined if it parses. */
+export function explainFailure(text: string): { pos: number; expected: string } | undefined {
+  const match = grammar.match(text);
+  return match.failed() ? { pos: match.getRightmostFailurePosition(), expected: match.getExpectedText() } : undefined;
+}
+
+/** The reference parser: one ohm match over the whole text. It is correct but slow (ohm's
+ * memo table over a large input costs ~20 KB/s), so assemble() uses the line-by-line parser
+ * of asm-parse.ts; tests check that the two agree. */
+export function parseAsmWhole(source: string): ParseResult {
   const match = grammar.match(source);
   if (match.failed()) {
     return { ok: false, pos: match.getRightmostFailurePosition(), expected: match.getExpectedText() };

@@ -1,7 +1,9 @@
-// The assembler: .dlps text → checked Program. Parsing is ohm's (asm.ohm + asm-semantics.ts);
+// The assembler: .dlps text → checked Program. Parsing is ohm's (asm.ohm + asm-semantics.ts,
+// driven line by line by asm-parse.ts);
 // this file gives the AST its meaning: symbols, directives, operands, defaults, and every
 // check, each failure a DlpError at file:line:column with a caret excerpt.
-import { parseAsm, type ExprAst, type InitAst, type OperandAst, type StatementAst } from './asm-semantics.js';
+import { parseAsm } from './asm-parse.js';
+import type { ExprAst, InitAst, OperandAst, StatementAst } from './asm-semantics.js';
 import { DlpError, caretExcerpt } from './errors.js';
 import { findNearest, formatChoices, formatNumber } from './format.js';
 import type { Program, Region, RegionInit, SourceLoc } from './program.js';
@@ -176,20 +178,19 @@ class Assembler {
     const init: InitAst | undefined = s.init;
     if (!init || init.kind === 'zero') return { kind: 'zero' };
     const what = `region '${s.name}':`;
-    if (init.kind === 'data') {
+    if (init.kind === 'data' || init.kind === 'numbers') {
       const count = shape.reduce((a, b) => a * b, 1);
       if (init.values.length !== count) {
         throw this.fail(init.at, `${what} data has ${init.values.length} values but shape [${shape.join(', ')}] holds ${count}`);
       }
-      return {
-        kind: 'data',
-        values: init.values.map((e, k) => {
-          const v = this.evaluate(e);
-          const bad = checkElement(dtype, v);
-          if (bad) throw this.fail(e.at, `${what} data value ${formatNumber(v)} at index ${k} ${bad}`);
-          return dtype === 'fp32' ? Math.fround(v) : v + 0;
-        }),
-      };
+      const values: number[] = [];
+      for (let k = 0; k < count; k++) {
+        const v = init.kind === 'numbers' ? init.values[k]! : this.evaluate(init.values[k]!);
+        const bad = checkElement(dtype, v);
+        if (bad) throw this.fail(init.kind === 'numbers' ? init.valueAt[k]! : init.values[k]!.at, `${what} data value ${formatNumber(v)} at index ${k} ${bad}`);
+        values.push(dtype === 'fp32' ? Math.fround(v) : v + 0);
+      }
+      return { kind: 'data', values };
     }
     const args = new Map<string, number>();
     for (const a of init.args) {

@@ -123,10 +123,18 @@ export function validateInstr(i: Instr, loc: ErrorLoc = {}): void {
 export const MAX_RANK = 8;
 const ADDR_LIMIT = 2 ** 32;
 
+/** Inclusive value ranges of the dtypes as integers, computed once: checkElement runs per
+ * data value (up to 2^20 per region). */
+const DTYPE_RANGES = new Map<DType, { readonly min: number; readonly max: number }>(
+  DTYPES.map((dt) => {
+    const bits = DTYPE_BYTES[dt] * 8;
+    return [dt, Object.freeze({ min: -(2 ** (bits - 1)), max: 2 ** (bits - 1) - 1 })];
+  }),
+);
+
 /** Inclusive value range of an integer dtype. */
-export function dtypeRange(dt: DType): { min: number; max: number } {
-  const bits = DTYPE_BYTES[dt] * 8;
-  return { min: -(2 ** (bits - 1)), max: 2 ** (bits - 1) - 1 };
+export function dtypeRange(dt: DType): { readonly min: number; readonly max: number } {
+  return DTYPE_RANGES.get(dt)!;
 }
 
 /** A reason the number cannot be stored as one element of `dt`, if any. */

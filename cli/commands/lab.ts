@@ -86,15 +86,17 @@ export function register(program: Command): void {
     .argument('<lab>', 'lab number (e.g. 3 or 03) or folder name')
     .option('--solution', 'check the reference solution instead of your files')
     .option('--dir <dir>', 'check the files in DIR (default: the lab folder)')
+    .option('--root <dir>', 'labs that extend dlpkit itself (07): the checkout to check (default: the current directory)')
     .option('--quick', 'quick mode: data subsets and lowered thresholds, labelled as such')
     .option('--reveal', 'show expected values of numeric answers (for teachers)')
     .option('--json', 'print the structured result as JSON')
-    .action(async (key: string, o: { solution?: boolean; dir?: string; quick?: boolean; reveal?: boolean; json?: boolean }) => {
+    .action(async (key: string, o: { solution?: boolean; dir?: string; root?: string; quick?: boolean; reveal?: boolean; json?: boolean }) => {
       const l = findLab(key);
       if (!l) throw new DlpError(`unknown lab '${key}' (labs: ${labs.map((x) => x.id).join(', ')})`);
       if (o.solution && o.dir) throw new DlpError('give either --solution or --dir, not both');
       const r = await l.check({
         ...(o.dir !== undefined ? { dir: o.dir } : {}),
+        ...(o.root !== undefined ? { root: o.root } : {}),
         solution: !!o.solution,
         quick: !!o.quick,
         reveal: !!o.reveal,

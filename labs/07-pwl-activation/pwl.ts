@@ -1,46 +1,43 @@
-// Lab 07 — your file. A piecewise-linear (PWL) activation unit in fixed point, the way
-// DianNao's NFU-3 computes activations: a small table of (slope, intercept) pairs indexed by
-// the top bits of the input. Implement the four TODOs exactly as README.md "The spec" says;
-// the checker compares you bit for bit with the spec and against the float GELU.
+// Lab 07, step 2 — the starting point of isa/pwl.ts. Copy this file to isa/pwl.ts in your
+// checkout and fill in the three TODOs exactly as README.md "The PWL rule" says: the simulator
+// and the compiler will both read GELU_TABLE from there (isa/ is the one layer both may import),
+// and the checker compares your tables entry by entry and your evaluator bit for bit.
+// Keep the file free of imports: isa/ imports nothing of ours.
 
-/** The table geometry (do not change: the checker also tries other geometries). */
-export interface PwlSpec {
-  /** Fractional bits of inputs, outputs and intercepts (Q·.inFrac). */
-  inFrac: number;
-  /** Fractional bits of the slopes (int16, Q1.slopeFrac). */
-  slopeFrac: number;
-  /** Table domain [lo, hi) in real units; (hi − lo)·2^inFrac / segments must be a power of two. */
+/** Where a table lives: [lo, hi) split into `segments` equal segments. */
+export interface PwlGeometry {
   lo: number;
   hi: number;
   segments: number;
 }
 
-export const PWL_SPEC: PwlSpec = { inFrac: 10, slopeFrac: 14, lo: -8, hi: 8, segments: 32 };
-
+/** Chord slopes a_i and intercepts b_i (fp32) of segments of width `width` starting at `lo`. */
 export interface PwlTable {
-  spec: PwlSpec;
-  /** Per segment: round(a_i · 2^slopeFrac), a_i the chord slope. */
-  slopes: Int16Array;
-  /** Per segment: round(b_i · 2^inFrac), b_i the chord intercept. */
-  intercepts: Int32Array;
+  lo: number;
+  hi: number;
+  width: number;
+  a: Float32Array;
+  b: Float32Array;
 }
 
-/** GELU, tanh form (BERT, GPT-2): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
+/** The geometry of func=gelu: 32 segments of width 0.5 on [−8, 8). */
+export const GELU_PWL: PwlGeometry = { lo: -8, hi: 8, segments: 32 };
+
+/** GELU, tanh form (BERT, GPT-2), in double precision: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
 export function gelu(x: number): number {
   throw new Error('TODO: gelu');
 }
 
-/** Chord table of f over spec's segments, rounded half away from zero. */
-export function buildPwlTable(f: (x: number) => number, spec: PwlSpec = PWL_SPEC): PwlTable {
+/** Chords of f through t_i = fround(f(x_i)) at the knots x_i = lo + i·width (README, rule 1–3). */
+export function buildPwlTable(f: (x: number) => number, g: PwlGeometry): PwlTable {
   throw new Error('TODO: buildPwlTable');
 }
 
-/** One int16 input (Q·.inFrac) → int16 output, integer arithmetic only. */
-export function evalPwl(table: PwlTable, x: number): number {
+/** The table at an fp32 value v (README, rule 4–6): 0 below lo, v from hi up, else one
+ * multiply and one add, each rounded to fp32. */
+export function evalPwl(t: PwlTable, v: number): number {
   throw new Error('TODO: evalPwl');
 }
 
-/** The ACT-PWL vector operation: dst[i] = evalPwl(table, src[i]) (src and dst may be the same array). */
-export function actPwl(table: PwlTable, src: Int16Array, dst: Int16Array): void {
-  throw new Error('TODO: actPwl');
-}
+/** The ROM of func=gelu. */
+export const GELU_TABLE: PwlTable = buildPwlTable(gelu, GELU_PWL);

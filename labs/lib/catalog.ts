@@ -9,7 +9,7 @@ export const LABS: readonly LabInfo[] = [
   { id: '04', folder: '04-tiling', title: 'Tiling and buffers', minutes: 120 },
   { id: '05', folder: '05-roofline', title: 'Roofline: memory-bound or compute-bound', minutes: 90 },
   { id: '06', folder: '06-quantization', title: 'Quantisation: fp32, int16, int8 and per-channel scales', minutes: 120 },
-  { id: '07', folder: '07-pwl-activation', title: 'Extend the ISA: a piecewise-linear GELU', minutes: 150 },
+  { id: '07', folder: '07-pwl-activation', title: 'Extend the ISA: a piecewise-linear GELU, end to end', minutes: 180 },
   { id: '08', folder: '08-overfitting-cv', title: 'Overfitting and cross-validation', minutes: 90 },
 ];
 

@@ -56,16 +56,17 @@ export function readStudentJson(dir: string, file: string): unknown {
   }
 }
 
-/** Parses the flags shared by every checker's command line (`--dir D`, `--solution`, `--quick`, `--reveal`). */
+/** Parses the flags shared by every checker's command line (`--dir D`, `--root D`, `--solution`, `--quick`, `--reveal`). */
 export function parseCheckArgs(argv: string[]): CheckOptions {
   const opts: CheckOptions = { log: (l) => process.stderr.write(`${l}\n`) };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--dir') opts.dir = argv[++i];
     else if (a === '--solution') opts.solution = true;
+    else if (a === '--root') opts.root = argv[++i];
     else if (a === '--quick') opts.quick = true;
     else if (a === '--reveal') opts.reveal = true;
-    else throw new DlpError(`unknown option '${a}' (use --dir DIR, --solution, --quick, --reveal)`);
+    else throw new DlpError(`unknown option '${a}' (use --dir DIR, --root DIR, --solution, --quick, --reveal)`);
   }
   return opts;
 }

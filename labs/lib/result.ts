@@ -36,6 +36,9 @@ export interface CheckOptions {
   dir?: string;
   /** Check the reference solution (same as dir = <lab>/solution). */
   solution?: boolean;
+  /** Labs that extend dlpkit itself (07): the checkout to check (default: the current
+   * directory when it is a dlpkit checkout, else the repository the lab belongs to). */
+  root?: string;
   /** Subset / fewer cases / lower thresholds, each labelled as such in the output. */
   quick?: boolean;
   /** Show the expected value of numeric answers (for teachers); students get direction and size of the error. */
