@@ -42,7 +42,7 @@ export function explainBundle(b: Bundle, hw: HardwareConfig, simulated?: { cycle
       const L = q.layers[t.layer]!;
       const pred = b.estimate.perLayer[L.name] ?? 0;
       const sim = simulated?.perLayer?.[L.name];
-      lines.push(`  ${L.name} ${L.K}→${L.N} ${L.func}: tile m×k×n = ${seg.m}×${t.k}×${t.n}; ${W_TEXT[t.wMode]}; ${X_TEXT[t.xMode]}; bias ${t.auxResident ? 'resident' : 'per column tile'}`);
+      lines.push(`  ${L.name} ${L.K}→${L.N} ${L.func}: tile m×k×n = ${seg.m}×${t.k}×${t.n}; ${W_TEXT[t.wMode]}; ${X_TEXT[t.xMode]}; bias ${t.auxResident ? 'resident' : 'per column tile'}${t.transposed ? '; operands swapped (yᵀ = Wᵀ·xᵀ: Wᵀ streams through NRAM, the input row stays in WRAM)' : ''}`);
       const lb = bufs?.layers[i];
       if (lb) {
         const parts = [lb.x, lb.w, lb.aux, lb.acc, lb.out, lb.full].filter((x) => x !== undefined)

@@ -5,7 +5,8 @@ import { DlpError } from '../isa/errors.js';
 import type { ModelGraph, ModelWeights } from './model.js';
 import { checkShapes } from './passes/shapes.js';
 import { quantizeModel, type ComputeDType, type QuantModel } from './passes/quantize.js';
-import { planNaive, planTuned, type Schedule } from './passes/tile.js';
+import { planNaive, planTunedAlternatives, type Schedule, type SegmentPlan } from './passes/tile.js';
+import { replayScheduleCycles, replaySegmentCycles } from './passes/predict.js';
 import { generateProgram, type Generated } from './passes/codegen.js';
 import { findZeroTiles } from './passes/sparsity.js';
 import { estimateSchedule, type Estimate } from './passes/cost.js';
@@ -59,13 +60,39 @@ export const PASSES: readonly Pass[] = [
   // 3. Tile: segment the chain (fusion), choose loop order, tile sizes and residency per segment.
   {
     name: 'tile',
-    run: (s) => ({ ...s, schedule: (s.opts.schedule === 'naive' ? planNaive : planTuned)(s.quant!, s.opts.batch, s.hw) }),
+    run: (s) => ({ ...s, schedule: s.opts.schedule === 'naive' ? planNaive(s.quant!, s.opts.batch, s.hw) : planTunedReplayed(s.quant!, s.opts.batch, s.hw) }),
   },
   // 4. Codegen: DRAM layout + image, LOAD/MATMUL/ACT/STORE loop nests, layer tags.
   { name: 'codegen', run: (s) => ({ ...s, generated: generateProgram(s.quant!, s.schedule!, s.hw) }) },
   // 5. Estimate: the cost model's cycle prediction for the chosen schedule.
-  { name: 'estimate', run: (s) => ({ ...s, estimate: { ...estimateSchedule(s.quant!, s.schedule!, s.hw), skipZeroTiles: s.opts.skipZeroTiles } }) },
+  //    Tuned schedules are timed by replaying their instructions on the timing rules; the
+  //    naive one's SYNC after every instruction makes the analytic sum exact already.
+  {
+    name: 'estimate',
+    run: (s) => {
+      if (s.opts.schedule === 'naive') return { ...s, estimate: { ...estimateSchedule(s.quant!, s.schedule!, s.hw), skipZeroTiles: s.opts.skipZeroTiles } };
+      const est = estimateSchedule(s.quant!, s.schedule!, s.hw, (seg: SegmentPlan) => replaySegmentCycles(s.quant!, seg, s.opts.batch, s.hw));
+      // Several segments: time the whole program when affordable (segments overlap at seams).
+      const whole = s.schedule!.segments.length > 1 ? replayScheduleCycles(s.quant!, s.schedule!, s.hw) : undefined;
+      if (whole !== undefined) {
+        for (const k of Object.keys(est.perLayer)) est.perLayer[k] = Math.round((est.perLayer[k]! * whole) / est.cycles);
+        est.cycles = whole;
+      }
+      return { ...s, estimate: { ...est, skipZeroTiles: s.opts.skipZeroTiles } };
+    },
+  },
 ];
+
+/** The tuned schedule, its candidates ranked by instruction replay; when the per-segment sums
+ * of the replay and of the analytic model disagree on the segmentation, both whole schedules
+ * are replayed and the faster kept. */
+function planTunedReplayed(q: QuantModel, batch: number, hw: HardwareConfig): Schedule {
+  const alts = planTunedAlternatives(q, batch, hw, (seg) => replaySegmentCycles(q, seg, batch, hw));
+  if (alts.length === 1) return alts[0]!;
+  const timed = alts.map((sc) => ({ sc, cycles: replayScheduleCycles(q, sc, hw) }));
+  if (timed.some((t) => t.cycles === undefined)) return alts[0]!;
+  return timed.reduce((a, b) => (b.cycles! < a.cycles! ? b : a)).sc;
+}
 
 /** Normalises options with their defaults; rejects bad values with a sentence. */
 export function normalizeOptions(opts: CompileOptions = {}): State['opts'] {

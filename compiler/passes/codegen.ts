@@ -44,6 +44,14 @@ function auxBytes(L: QuantLayer, chunk: number): Uint8Array {
   return out;
 }
 
+/** The K×N weights as N×K (row n holds the K weights of output n). */
+function transposeWeights(L: QuantLayer): QuantLayer['w'] {
+  const src = L.w;
+  const out = new (src.constructor as new (n: number) => typeof src)(src.length);
+  for (let k = 0; k < L.K; k++) for (let n = 0; n < L.N; n++) out[n * L.K + k] = src[k * L.N + n]!;
+  return out;
+}
+
 function typedBytes(a: Int8Array | Int16Array | Int32Array | Float32Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
@@ -82,9 +90,14 @@ function layoutDram(q: QuantModel, sched: Schedule, hw: HardwareConfig) {
   for (const seg of sched.segments) for (const t of seg.layers) tileOf.set(t.layer, t.n);
   const roles: Generated['roles'] = { input: 'input', output: 'output', weights: [], aux: [], intermediates: [] };
   const names = regionNamesOf(q);
+  const transposed = new Set<number>();
+  for (const seg of sched.segments) for (const t of seg.layers) if (t.transposed) transposed.add(t.layer);
   q.layers.forEach((L, l) => {
-    const w = add(names.w[l]!, L.dtype, [L.K, L.N], L.dtype === 'fp32' ? undefined : L.wScale[0], typedBytes(L.w),
-      inline ? () => Array.from(L.w) : undefined);
+    // Plans that swap operands read Wᵀ rows (LayerTile.transposed): such layers keep their
+    // weights transposed in DRAM, shape [N, K].
+    const wData = transposed.has(l) ? transposeWeights(L) : L.w;
+    const w = add(names.w[l]!, L.dtype, transposed.has(l) ? [L.N, L.K] : [L.K, L.N], L.dtype === 'fp32' ? undefined : L.wScale[0], typedBytes(wData),
+      inline ? () => Array.from(wData) : undefined);
     roles.weights.push(w.name);
     const aux = auxBytes(L, auxChunk(q, tileOf.get(l)!));
     const auxType: DType = L.bias instanceof Int32Array ? 'int32' : 'fp32';
@@ -127,6 +140,34 @@ export function generateProgram(q: QuantModel, sched: Schedule, hw: HardwareConf
   return { program: { instrs, regions, layerNames }, image, roles };
 }
 
+/** The instructions of one segment over `rows` batch rows, with DRAM regions laid out
+ * without data (no image): what the cost model's replay times. Ends with HALT. */
+export function emitSegmentForTiming(q: QuantModel, seg: SegmentPlan, rows: number, hw: HardwareConfig): Instr[] {
+  return emitSegmentsForTiming(q, [seg], rows, hw);
+}
+
+/** emitSegmentForTiming for consecutive segments (a whole schedule). */
+export function emitSegmentsForTiming(q: QuantModel, segs: readonly SegmentPlan[], rows: number, hw: HardwareConfig): Instr[] {
+  const names = regionNamesOf(q);
+  const byName = new Map<string, Region>();
+  let top = 0;
+  const add = (name: string, bytes: number) => {
+    byName.set(name, { name, dtype: 'int8', shape: [bytes], addr: top, init: { kind: 'zero' } });
+    top += Math.ceil(bytes / DRAM_ALIGN) * DRAM_ALIGN;
+  };
+  q.layers.forEach((L, l) => {
+    add(names.w[l]!, L.K * L.N * DTYPE_BYTES[L.dtype]);
+    add(names.aux[l]!, L.N * auxBytesPerCol(L));
+    add(names.out[l]!, rows * L.N * 4);
+  });
+  add('input', rows * q.layers[0]!.K * 4);
+  add('output', rows * q.layers[q.layers.length - 1]!.N * 4);
+  const instrs: Instr[] = [];
+  for (const seg of segs) emitSegment(q, seg, rows, hw, byName, instrs, {}, q.layers.length + 1);
+  instrs.push({ op: 'HALT', layer: 0 });
+  return instrs;
+}
+
 /** Cycles through the copies of a buffer. */
 class Slots {
   private next = 0;
@@ -167,7 +208,9 @@ function emitSegment(
     const L = q.layers[t.layer]!;
     const tag = t.layer + 1;
     const lb = bufs.layers[i]!;
-    if (t.wMode === 'resident') {
+    if (t.wMode === 'resident' && t.transposed) {
+      emit(load(lb.w!.addr, 'nram', wRegion(L).addr, L.N, L.K, L.K * wb, L.K, q.dtype, tag));
+    } else if (t.wMode === 'resident') {
       // Dense, or only the rectangles the kept tiles need (the DRAM layout stays dense).
       for (const r of residentLoads(L, t.k, t.n, hw)) {
         const at = (r.k0 * L.N + r.n0) * wb;
@@ -232,6 +275,10 @@ function emitSegment(
         const ib = DTYPE_BYTES[t.layer === 0 ? q.inputType : q.layers[t.layer - 1]!.outType];
         const X = srcRegion(t.layer);
         let xBlock = 0;
+        if (t.transposed) {
+          emitTransposedRow(i, r0, mr);
+          return;
+        }
         if (t.xMode === 'block') {
           xBlock = s.x!.take();
           emit(load(xBlock, 'nram', X.addr + r0 * L.K * ib, mr, L.K, L.K * ib, L.K, inTypeOf(q, t.layer), tag));
@@ -293,6 +340,40 @@ function emitSegment(
         finishTile(0, r0, mr, n0, nn, acc, auxAddr, full);
         if (full !== undefined) finishRows(0, r0, mr, full);
       }
+    }
+  }
+
+  /** One batch row of a swapped-operand layer (LayerTile.transposed): the input row goes to
+   * WRAM as the stationary operand, Wᵀ tiles stream from NRAM, yᵀ = Wᵀ·xᵀ lands as an nn×1
+   * column, which is the same bytes as the usual 1×nn accumulator row. */
+  function emitTransposedRow(i: number, r0: number, mr: number): void {
+    const t = seg.layers[i]!;
+    const L = q.layers[t.layer]!;
+    const tag = t.layer + 1;
+    const lb = bufs!.layers[i]!;
+    const s = slots[i]!;
+    const ib = DTYPE_BYTES[inTypeOf(q, t.layer)];
+    const xRow = s.x!.take();
+    emit(load(xRow, 'wram', srcRegion(t.layer).addr + r0 * L.K * ib, mr, L.K, L.K * ib, L.K, inTypeOf(q, t.layer), tag));
+    const full = lb.full ? s.full!.take() : undefined;
+    for (const block of patterns[i]!) {
+      const { n0, nn } = block;
+      const auxAddr = t.auxResident ? lb.aux!.addr + n0 * auxBytesPerCol(L) : loadAuxTile(s.aux!, L, n0, nn, tag);
+      const acc = s.acc.take();
+      keptTiles(block).forEach(({ k0, kk }, j) => {
+        let wt: number;
+        let pitch: number;
+        if (t.wMode === 'resident') {
+          wt = lb.w!.addr + (n0 * L.K + k0) * wb;
+          pitch = L.K;
+        } else {
+          wt = s.w!.take();
+          pitch = kk;
+          emit(load(wt, 'nram', wRegion(L).addr + (n0 * L.K + k0) * wb, nn, kk, L.K * wb, kk, q.dtype, tag));
+        }
+        emit({ op: 'MATMUL', out: acc, in: wt, w: xRow + k0 * ib, m: nn, k: kk, n: mr, outPitch: mr, inPitch: pitch, wPitch: mr, acc: j > 0 ? 1 : 0, dtype: q.dtype, layer: tag });
+      });
+      finishTile(i, r0, mr, n0, nn, acc, auxAddr, full);
     }
   }
 

@@ -22,11 +22,13 @@ interface Tally {
   instrs: number;
   /** Output-tile steps (the pipeline's unit of work). */
   steps: number;
+  /** MATMULs: the k-tiles inside the steps, which pipeline their loads too. */
+  tiles: number;
   /** VFU cycles the MFU must wait for (ACTs whose results the next MATMUL reads). */
   gate: number;
 }
 
-const zero = (): Tally => ({ load: 0, store: 0, channel: 0, mfu: 0, vfu: 0, instrs: 0, steps: 0, gate: 0 });
+const zero = (): Tally => ({ load: 0, store: 0, channel: 0, mfu: 0, vfu: 0, instrs: 0, steps: 0, tiles: 0, gate: 0 });
 
 function addInto(a: Tally, b: Tally, times = 1): void {
   a.load += b.load * times;
@@ -36,6 +38,7 @@ function addInto(a: Tally, b: Tally, times = 1): void {
   a.vfu += b.vfu * times;
   a.instrs += b.instrs * times;
   a.steps += b.steps * times;
+  a.tiles += b.tiles * times;
   a.gate += b.gate * times;
 }
 
@@ -61,9 +64,16 @@ function tallyBlock(q: QuantModel, seg: SegmentPlan, mr: number, hw: HardwareCon
     const tileCost = (nn: number, kk: number): Tally => {
       const tile = zero();
       if (lt.xMode === 'tile') dma(tile, hw, mr, kk * ib, L.K * ib, 'load');
-      if (lt.wMode === 'tile') dma(tile, hw, kk, nn * wb, L.N * wb, 'load');
-      tile.mfu += matmulCycles(hw, mr, kk, nn, q.dtype);
+      if (lt.transposed) {
+        // yᵀ = Wᵀ·xᵀ: an nn×kk Wᵀ tile streams past the stationary input slice.
+        if (lt.wMode === 'tile') dma(tile, hw, nn, kk * wb, L.K * wb, 'load');
+        tile.mfu += matmulCycles(hw, nn, kk, mr, q.dtype);
+      } else {
+        if (lt.wMode === 'tile') dma(tile, hw, kk, nn * wb, L.N * wb, 'load');
+        tile.mfu += matmulCycles(hw, mr, kk, nn, q.dtype);
+      }
       tile.instrs++;
+      tile.tiles++;
       return tile;
     };
     for (const cls of only ? [only] : blockClasses(L, lt.k, lt.n)) {
@@ -154,19 +164,24 @@ function tallyPrologue(q: QuantModel, seg: SegmentPlan, hw: HardwareConfig): Tal
   const wb = DTYPE_BYTES[q.dtype];
   for (const lt of seg.layers) {
     const L = q.layers[lt.layer]!;
-    if (lt.wMode === 'resident') for (const r of residentLoads(L, lt.k, lt.n, hw)) dma(t, hw, r.rows, r.cols * wb, L.N * wb, 'load');
+    if (lt.wMode === 'resident' && lt.transposed) dma(t, hw, L.N, L.K * wb, L.K * wb, 'load');
+    else if (lt.wMode === 'resident') for (const r of residentLoads(L, lt.k, lt.n, hw)) dma(t, hw, r.rows, r.cols * wb, L.N * wb, 'load');
     if (lt.auxResident) dma(t, hw, 1, L.N * auxBytesPerCol(L), L.N * auxBytesPerCol(L), 'load');
   }
   return t;
 }
 
-/** Pipeline time of a tally: the busiest resource plus one average step of fill and drain. */
+/** Pipeline time of a tally: the busiest resource plus the fill and drain of one item. Loads
+ * and MATMULs pipeline per k-tile (the next tile's LOAD overlaps this tile's MATMUL even inside
+ * one output step), the ACT and STORE per output step; treating a step's k-tiles as one item
+ * would charge a single-step plan (N ≤ C on a systolic array) all its loads serially. */
 function pipelined(t: Tally, prologue: Tally): number {
   if (t.steps === 0) return prologue.load;
   const compute = Math.max(t.mfu + t.gate, t.vfu);
   const bound = Math.max(t.load, compute, t.store, t.channel, t.instrs);
-  const l = t.load / t.steps;
-  const c = compute / t.steps;
+  const items = Math.max(t.tiles, t.steps);
+  const l = t.load / items;
+  const c = (t.mfu + t.gate) / items + t.vfu / t.steps;
   const s = t.store / t.steps;
   const fill = l + c + s - Math.max(l, c, s);
   return prologue.load + bound + fill;
@@ -225,13 +240,14 @@ export interface Estimate {
   skipZeroTiles?: boolean;
 }
 
-/** Predicted cycles of a whole schedule: segments run one after another. */
-export function estimateSchedule(q: QuantModel, sched: Schedule, hw: HardwareConfig): Estimate {
+/** Predicted cycles of a whole schedule: segments run one after another. `segmentCycles`
+ * replaces the analytic per-segment estimate (the pipeline passes the instruction replay). */
+export function estimateSchedule(q: QuantModel, sched: Schedule, hw: HardwareConfig, segmentCycles?: (seg: SegmentPlan) => number | undefined): Estimate {
   const perLayer: Record<string, number> = {};
   const tiles: Record<string, LayerTiles> = {};
   let cycles = 0;
   for (const seg of sched.segments) {
-    const c = estimatePlanCycles(q, seg, sched.batch, hw);
+    const c = segmentCycles?.(seg) ?? estimatePlanCycles(q, seg, sched.batch, hw);
     cycles += c;
     const work = seg.layers.map((lt) => {
       const L = q.layers[lt.layer]!;

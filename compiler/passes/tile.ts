@@ -25,6 +25,13 @@ export interface LayerTile {
   xMode: XMode;
   /** Bias/slopes for all N columns loaded once, else per column tile. */
   auxResident: boolean;
+  /** Operands swapped (batch 1 on a weight-stationary array): the MFU computes yᵀ = Wᵀ·xᵀ,
+   * with Wᵀ tiles (n×k, from a transposed DRAM copy) streaming through NRAM as the moving
+   * operand and the input row held in WRAM as the stationary one. WS arrays cost
+   * 2R + C + T − 2 cycles per fold with T = m, so m = 1 wastes ~95 % of each fold; swapped,
+   * T = n and the array streams a weight column per cycle, as fast as DRAM delivers them.
+   * Only with order 'rows', m = 1, xMode 'block' and wMode 'resident' | 'tile'. */
+  transposed?: boolean;
 }
 
 export interface SegmentPlan {
@@ -101,11 +108,18 @@ export function allocateSegment(q: QuantModel, seg: SegmentPlan, hw: HardwareCon
     const L = q.layers[t.layer]!;
     const ib = DTYPE_BYTES[t.layer === 0 ? q.inputType : q.layers[t.layer - 1]!.outType];
     const lb: Partial<LayerBuffers> = {};
-    if (t.xMode === 'block') lb.x = take(`${L.name}.x`, 'nram', seg.m * L.K * ib, cnt);
-    if (t.xMode === 'tile') lb.x = take(`${L.name}.x`, 'nram', seg.m * t.k * ib, cnt);
-    if (t.wMode === 'resident') lb.w = take(`${L.name}.w`, 'wram', L.K * L.N * wb, 1);
-    if (t.wMode === 'panel') lb.w = take(`${L.name}.w`, 'wram', L.K * t.n * wb, cnt);
-    if (t.wMode === 'tile') lb.w = take(`${L.name}.w`, 'wram', t.k * t.n * wb, cnt);
+    if (t.transposed) {
+      // Swapped operands: the input row in WRAM, Wᵀ (resident or n×k tiles) in NRAM.
+      lb.x = take(`${L.name}.x`, 'wram', L.K * ib, cnt);
+      if (t.wMode === 'resident') lb.w = take(`${L.name}.w`, 'nram', L.K * L.N * wb, 1);
+      else lb.w = take(`${L.name}.w`, 'nram', t.k * t.n * wb, cnt);
+    } else {
+      if (t.xMode === 'block') lb.x = take(`${L.name}.x`, 'nram', seg.m * L.K * ib, cnt);
+      if (t.xMode === 'tile') lb.x = take(`${L.name}.x`, 'nram', seg.m * t.k * ib, cnt);
+      if (t.wMode === 'resident') lb.w = take(`${L.name}.w`, 'wram', L.K * L.N * wb, 1);
+      if (t.wMode === 'panel') lb.w = take(`${L.name}.w`, 'wram', L.K * t.n * wb, cnt);
+      if (t.wMode === 'tile') lb.w = take(`${L.name}.w`, 'wram', t.k * t.n * wb, cnt);
+    }
     const ap = auxBytesPerCol(L);
     lb.aux = t.auxResident ? take(`${L.name}.aux`, 'nram', L.N * ap, 1) : take(`${L.name}.aux`, 'nram', t.n * ap, cnt);
     lb.acc = take(`${L.name}.acc`, 'nram', seg.m * t.n * 4, cnt);
@@ -183,6 +197,28 @@ export function singleLayerCandidates(q: QuantModel, l: number, batch: number, h
       }
     }
   }
+  if (batch === 1 && hw.mfu.kind === 'systolic' && hw.mfu.dataflow === 'ws' && !fullRows) out.push(...transposedCandidates(q, l, hw));
+  return out;
+}
+
+/** Swapped-operand plans of one layer at batch 1 (see LayerTile.transposed): k-tiles snap to
+ * the array's rows (the stationary input slice fills R rows), n-tiles are as long as NRAM
+ * allows (T = n streams). */
+function transposedCandidates(q: QuantModel, l: number, hw: HardwareConfig): SegmentPlan[] {
+  const L = q.layers[l]!;
+  const { nUnit, kUnit } = mfuShape(hw);
+  const out: SegmentPlan[] = [];
+  const plans: Omit<LayerTile, 'layer' | 'auxResident'>[] = [{ n: L.N, k: L.K, wMode: 'resident', xMode: 'block', transposed: true }];
+  for (const n of tileSizes(L.N, nUnit)) for (const k of tileSizes(L.K, kUnit)) plans.push({ n, k, wMode: 'tile', xMode: 'block', transposed: true });
+  for (const t of plans) {
+    for (const auxResident of [true, false]) {
+      const seg: SegmentPlan = { order: 'rows', m: 1, double: true, sync: false, layers: [{ layer: l, auxResident, ...t }] };
+      if (allocateSegment(q, seg, hw)) {
+        out.push(seg);
+        break;
+      }
+    }
+  }
   return out;
 }
 
@@ -201,46 +237,99 @@ export function fusedCandidates(q: QuantModel, a: number, b: number, batch: numb
   return out;
 }
 
-function best(q: QuantModel, cands: SegmentPlan[], batch: number, hw: HardwareConfig): Scored | undefined {
+/** A finer (slower) predictor of a segment's cycles, e.g. predict.ts's instruction replay;
+ * undefined when it declines (too costly), and the analytic ranking stands. */
+export type SegmentScorer = (seg: SegmentPlan) => number | undefined;
+
+/** Candidates the fine scorer re-ranks: the analytic model's best few overall, plus the best
+ * few of each loop structure (order × weight mode × input mode), since the analytic model's
+ * errors differ by structure (it is optimistic about many small weight-tile loads, for one). */
+const RESCORE_TOP = 6;
+const RESCORE_PER_KIND = 3;
+const RESCORE_MAX = 24;
+
+interface Ranked { analytic: Scored; fine?: Scored }
+
+function best(q: QuantModel, cands: SegmentPlan[], batch: number, hw: HardwareConfig, rescore?: SegmentScorer): Ranked | undefined {
+  const scored = cands.map((seg) => ({ seg, cycles: estimatePlanCycles(q, seg, batch, hw) }));
+  scored.sort((a, b) => a.cycles - b.cycles);
+  if (scored.length === 0) return undefined;
+  if (!rescore) return { analytic: scored[0]! };
   let top: Scored | undefined;
-  for (const seg of cands) {
-    const cycles = estimatePlanCycles(q, seg, batch, hw);
-    if (!top || cycles < top.cycles) top = { seg, cycles };
+  const seen = new Set<string>();
+  const perKind = new Map<string, number>();
+  for (const s of scored) {
+    if (seen.size >= RESCORE_MAX) break;
+    // Plans the analytic model cannot tell apart with the same tile shape are (nearly) the
+    // same program: rescore one of them and spend the budget on distinct shapes.
+    const t = s.seg.layers[0]!;
+    const key = `${s.cycles}/${s.seg.m}/${t.n}/${t.k}`;
+    const kind = `${s.seg.order}/${t.wMode}/${t.xMode}/${t.transposed ? 'T' : ''}/${s.seg.layers.length}`;
+    const taken = perKind.get(kind) ?? 0;
+    if (seen.has(key) || (seen.size >= RESCORE_TOP && taken >= RESCORE_PER_KIND)) continue;
+    seen.add(key);
+    perKind.set(kind, taken + 1);
+    // A plan too costly to replay keeps out of the comparison (its analytic figure is not
+    // comparable with replayed ones); if every one is, the analytic ranking stands.
+    const cycles = rescore(s.seg);
+    if (cycles !== undefined && (!top || cycles < top.cycles)) top = { seg: s.seg, cycles };
   }
-  return top;
+  return { analytic: scored[0]!, fine: top };
 }
 
-/** Searches segmentations (dynamic programming over layer boundaries) and tile plans. */
-export function planTuned(q: QuantModel, batch: number, hw: HardwareConfig): Schedule {
+/** Searches segmentations (dynamic programming over layer boundaries) and tile plans. With a
+ * `rescore`r, the analytic model's top candidates of each segment are re-ranked by it. */
+export function planTuned(q: QuantModel, batch: number, hw: HardwareConfig, rescore?: SegmentScorer): Schedule {
+  return planTunedAlternatives(q, batch, hw, rescore)[0]!;
+}
+
+/** The tuned schedule by segment costs from the rescorer (first) and, when that differs, the
+ * one by analytic costs. Summing per-segment costs ignores how consecutive segments overlap
+ * (the next segment's loads start while the previous one drains), which the two models weigh
+ * differently; the caller can time both whole schedules and keep the faster. */
+export function planTunedAlternatives(q: QuantModel, batch: number, hw: HardwareConfig, rescore?: SegmentScorer): Schedule[] {
   const nL = q.layers.length;
-  const bestSingle = q.layers.map((_, l) => best(q, singleLayerCandidates(q, l, batch, hw), batch, hw));
-  // cost[i] = best cycles for layers [0, i); choice[i] = segment ending at i.
-  const cost = new Array<number>(nL + 1).fill(Infinity);
-  const choice = new Array<SegmentPlan | undefined>(nL + 1);
-  cost[0] = 0;
-  for (let end = 1; end <= nL; end++) {
-    const single = bestSingle[end - 1];
-    if (single && cost[end - 1]! + single.cycles < cost[end]!) {
-      cost[end] = cost[end - 1]! + single.cycles;
-      choice[end] = single.seg;
-    }
-    for (let start = end - 2; start >= 0; start--) {
-      const fused = best(q, fusedCandidates(q, start, end - 1, batch, hw), batch, hw);
-      if (!fused) break;
-      if (cost[start]! + fused.cycles < cost[end]!) {
-        cost[end] = cost[start]! + fused.cycles;
-        choice[end] = fused.seg;
+  const single = q.layers.map((_, l) => best(q, singleLayerCandidates(q, l, batch, hw), batch, hw, rescore));
+  const fused = new Map<string, Ranked | undefined>();
+  const fusedOf = (a: number, b: number) => {
+    const key = `${a}-${b}`;
+    if (!fused.has(key)) fused.set(key, best(q, fusedCandidates(q, a, b, batch, hw), batch, hw, rescore));
+    return fused.get(key);
+  };
+  const pick = (r: Ranked | undefined, fine: boolean) => (r ? (fine ? r.fine ?? r.analytic : r.analytic) : undefined);
+  const solve = (fine: boolean): Schedule => {
+    // cost[i] = best cycles for layers [0, i); choice[i] = segment ending at i.
+    const cost = new Array<number>(nL + 1).fill(Infinity);
+    const choice = new Array<SegmentPlan | undefined>(nL + 1);
+    cost[0] = 0;
+    for (let end = 1; end <= nL; end++) {
+      const one = pick(single[end - 1], fine);
+      if (one && cost[end - 1]! + one.cycles < cost[end]!) {
+        cost[end] = cost[end - 1]! + one.cycles;
+        choice[end] = one.seg;
       }
+      for (let start = end - 2; start >= 0; start--) {
+        const f = pick(fusedOf(start, end - 1), fine);
+        if (!f) break;
+        if (cost[start]! + f.cycles < cost[end]!) {
+          cost[end] = cost[start]! + f.cycles;
+          choice[end] = f.seg;
+        }
+      }
+      if (!Number.isFinite(cost[end]!)) throw noFit(q, end - 1, hw);
     }
-    if (!Number.isFinite(cost[end]!)) throw noFit(q, end - 1, hw);
-  }
-  const segments: SegmentPlan[] = [];
-  for (let end = nL; end > 0; ) {
-    const seg = choice[end]!;
-    segments.unshift(seg);
-    end -= seg.layers.length;
-  }
-  return { kind: 'tuned', batch, segments };
+    const segments: SegmentPlan[] = [];
+    for (let end = nL; end > 0; ) {
+      const seg = choice[end]!;
+      segments.unshift(seg);
+      end -= seg.layers.length;
+    }
+    return { kind: 'tuned', batch, segments };
+  };
+  const first = solve(rescore !== undefined);
+  if (!rescore) return [first];
+  const second = solve(false);
+  return JSON.stringify(second.segments) === JSON.stringify(first.segments) ? [first] : [first, second];
 }
 
 /** The naive schedule: one MFU-sized tile at a time, single buffers, nothing resident, a SYNC

@@ -23,13 +23,13 @@ describe('compiled programs against the reference MLP (properties)', () => {
   }, PROPERTY_TIMEOUT);
 
   it('6. print∘parse and decode∘encode round-trip compiled programs', () => {
-    // Small models: the assembler parses region data at tens of KB per second, and compiled
-    // programs carry their weights inline.
-    assertProperty('roundtrip', arbCase({ weightBudget: 2000, budget: 8000 }), (c) => fc.pre(checkRoundTrip(c)), runsOf(15));
+    assertProperty('roundtrip', arbCase({ weightBudget: 20000, budget: 40000 }), (c) => fc.pre(checkRoundTrip(c)), runsOf(15));
   }, PROPERTY_TIMEOUT);
 
   it('sparse: all-zero weight tiles stay exact and cost no more than dense', () => {
-    const timing = !KNOWN_BUGS.sparseSkipSlower;
-    assertProperty('sparse', arbCase({ sparse: true }), (c) => fc.pre(checkSparse(c, { timing })), runsOf(20));
+    // Tuned schedules are timed by instruction replay, so skipping can't lose there; the naive
+    // lab baseline still has the open bug pinned in regressions.test.ts.
+    const timed = (c: { schedule: string }) => c.schedule === 'tuned' || !KNOWN_BUGS.sparseSkipSlowerNaive;
+    assertProperty('sparse', arbCase({ sparse: true }), (c) => fc.pre(checkSparse(c, { timing: timed(c) })), runsOf(20));
   }, PROPERTY_TIMEOUT);
 });

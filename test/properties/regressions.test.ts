@@ -88,10 +88,9 @@ const REGRESSIONS: Regression[] = [
   },
   {
     property: 'sparse',
-    knownBug: true,
-    note: 'OPEN BUG: skipping zero tiles is slower than not skipping (1068 vs 942 cycles with ' +
-      'skipZeroTiles: false) for this all-zero 1-2-19 per-channel int8 model on a 17×32 systolic ' +
-      'array; found by the sparse property (about 1 case in 20-30)',
+    note: 'FIXED (tuned plans are now chosen by instruction replay): skipping zero tiles was ' +
+      'slower than not skipping (1068 vs 942 cycles with skipZeroTiles: false) for this all-zero ' +
+      '1-2-19 per-channel int8 model on a 17×32 systolic array; found by the sparse property',
     case: {
       inputSize: 1,
       layers: [

@@ -1,0 +1,40 @@
+// Cycle prediction of one segment by replaying its emitted instructions (replay.ts). Long
+// batches are not replayed whole: a segment's loop nest repeats per row block, so the replay
+// runs the first few row blocks and extrapolates the steady-state cost per block linearly.
+// This keeps a prediction to a few thousand replayed instructions per candidate.
+import type { HardwareConfig } from '../../isa/hardware.js';
+import type { QuantModel } from './quantize.js';
+import type { Schedule, SegmentPlan } from './tile.js';
+import { emitSegmentForTiming, emitSegmentsForTiming } from './codegen.js';
+import { replayCycles } from './replay.js';
+
+/** Row blocks replayed before extrapolating (the last two give the per-block slope). A cols-
+ * order plan sweeps every row block per weight panel, so a short sweep hides the next panel's
+ * load worse than the real one: it needs more blocks for a steady slope. */
+const BLOCKS = { rows: 3, cols: 8 } as const;
+/** Most instructions one prediction replays; plans with more (tiny tiles over huge layers)
+ * keep the analytic estimate, so compile time stays bounded. */
+export const REPLAY_BUDGET = 30_000;
+
+/** Predicted cycles of a segment over `batch` rows, or undefined when the replay would exceed
+ * REPLAY_BUDGET instructions. */
+export function replaySegmentCycles(q: QuantModel, seg: SegmentPlan, batch: number, hw: HardwareConfig): number | undefined {
+  const blocks = Math.ceil(batch / seg.m);
+  const upTo = BLOCKS[seg.order];
+  const whole = blocks <= upTo + 1;
+  const one = emitSegmentForTiming(q, seg, Math.min(batch, seg.m), hw).length;
+  if (one * (whole ? blocks : 2 * upTo - 1) > REPLAY_BUDGET) return undefined;
+  const run = (rows: number) => replayCycles(emitSegmentForTiming(q, seg, rows, hw), hw);
+  if (whole) return run(batch);
+  const a = run((upTo - 1) * seg.m);
+  const b = run(upTo * seg.m);
+  // Per-row slope of the steady state; a ragged last block is charged pro rata.
+  return b + ((b - a) / seg.m) * (batch - upTo * seg.m);
+}
+
+/** Predicted cycles of a whole multi-segment schedule (segments overlap at their seams), or
+ * undefined when its full replay would exceed twice REPLAY_BUDGET instructions. */
+export function replayScheduleCycles(q: QuantModel, sched: Schedule, hw: HardwareConfig): number | undefined {
+  const instrs = emitSegmentsForTiming(q, sched.segments, sched.batch, hw);
+  return instrs.length > 2 * REPLAY_BUDGET ? undefined : replayCycles(instrs, hw);
+}
