@@ -62,6 +62,9 @@ export const PASSES: readonly Pass[] = [
     name: 'tile',
     run: (s) => ({ ...s, schedule: s.opts.schedule === 'naive' ? planNaive(s.quant!, s.opts.batch, s.hw) : planTunedReplayed(s.quant!, s.opts.batch, s.hw) }),
   },
+  // 3b. Skip or not: a tuned schedule that skips zero tiles is kept only if replaying it is no
+  //     slower than the best dense schedule (skipping can cost extra bursts or finer tiles).
+  { name: 'keep-skipping-if-faster', run: (s) => (s.opts.schedule === 'tuned' ? chooseSkipping(s) : s) },
   // 4. Codegen: DRAM layout + image, LOAD/MATMUL/ACT/STORE loop nests, layer tags.
   { name: 'codegen', run: (s) => ({ ...s, generated: generateProgram(s.quant!, s.schedule!, s.hw) }) },
   // 5. Estimate: the cost model's cycle prediction for the chosen schedule.
@@ -92,6 +95,18 @@ function planTunedReplayed(q: QuantModel, batch: number, hw: HardwareConfig): Sc
   const timed = alts.map((sc) => ({ sc, cycles: replayScheduleCycles(q, sc, hw) }));
   if (timed.some((t) => t.cycles === undefined)) return alts[0]!;
   return timed.reduce((a, b) => (b.cycles! < a.cycles! ? b : a)).sc;
+}
+
+/** Replays the skipping schedule against the best schedule without skipping and keeps the
+ * faster (ties keep skipping, which never moves more DRAM bytes per MAC kept). */
+function chooseSkipping(s: State): State {
+  if (!s.quant!.layers.some((L) => L.zeros)) return s;
+  const denseQuant = findZeroTiles(s.quant!, false);
+  const dense = planTunedReplayed(denseQuant, s.opts.batch, s.hw);
+  const skipCycles = replayScheduleCycles(s.quant!, s.schedule!, s.hw);
+  const denseCycles = replayScheduleCycles(denseQuant, dense, s.hw);
+  if (skipCycles === undefined || denseCycles === undefined || skipCycles <= denseCycles) return s;
+  return { ...s, quant: denseQuant, schedule: dense };
 }
 
 /** Normalises options with their defaults; rejects bad values with a sentence. */
