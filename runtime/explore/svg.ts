@@ -40,16 +40,22 @@ function linearTicks(lo: number, hi: number): number[] {
   return out;
 }
 
-/** A log scale when the data spans at least a decade, else linear; padded by 5 %. */
-function makeScale(values: number[], from: number, to: number, allowLog = true): Scale {
+/** A log scale when the data spans at least a decade (or always, for `log`; values must then
+ * be positive), else linear; padded by 5 %. */
+function makeScale(values: number[], from: number, to: number, mode: 'auto' | 'log' = 'auto'): Scale {
   let lo = Math.min(...values);
   let hi = Math.max(...values);
-  const log = allowLog && lo > 0 && hi / lo >= 10;
+  if (mode === 'log' && hi === lo) { lo /= 2; hi *= 2; }
+  const log = lo > 0 && (mode === 'log' || hi / lo >= 10);
   if (log) {
     const a = Math.log10(lo) - 0.05 * (Math.log10(hi) - Math.log10(lo));
     const b = Math.log10(hi) + 0.05 * (Math.log10(hi) - Math.log10(lo));
     const ticks: number[] = [];
-    for (let e = Math.ceil(a); e <= Math.floor(b); e++) ticks.push(10 ** e);
+    // Decades, plus 2× and 5× steps when the range spans too few decades to label.
+    const steps = b - a < 2 ? [1, 2, 5] : [1];
+    for (let e = Math.floor(a); e <= Math.ceil(b); e++) {
+      for (const m of steps) if (Math.log10(m * 10 ** e) >= a && Math.log10(m * 10 ** e) <= b) ticks.push(m * 10 ** e);
+    }
     return { log, ticks, map: (v) => from + ((Math.log10(v) - a) / (b - a)) * (to - from) };
   }
   if (hi === lo) { lo = lo === 0 ? -1 : lo * 0.9; hi = hi === 0 ? 1 : hi * 1.1; }
@@ -116,17 +122,22 @@ function drawRoofline(results: readonly PointResult[], pareto: readonly number[]
   const xVals = m.map((v) => v.intensity).filter((v) => v > 0);
   // The x range also covers each roof's ridge point so the knee of every roof is visible.
   const ridges = m.map((v) => v.peakMacsPerCycle / v.dramBytesPerCycle);
-  const xs = makeScale([...xVals, ...ridges], PANEL_W + MARGIN.left, 2 * PANEL_W - MARGIN.right);
-  const ys = makeScale([...m.map((v) => v.macsPerCycle).filter((v) => v > 0), ...m.map((v) => v.peakMacsPerCycle)], PANEL_H - MARGIN.bottom, MARGIN.top);
-  const parts = [drawAxes(PANEL_W, xs, ys, 'Roofline', 'MACs per DRAM byte', 'MACs per cycle')];
-  const roofs = [...new Map(m.map((v) => [`${v.peakMacsPerCycle}/${v.dramBytesPerCycle}`, v])).values()];
+  // Log-log, as rooflines are drawn: the bandwidth slope is then a straight line, and the y range
+  // covers each roof's lowest point so no roof leaves the frame (a clip path guards the rest).
   const xLo = Math.min(...xVals, ...ridges) / 1.2;
   const xHi = Math.max(...xVals, ...ridges) * 1.2;
+  const roofs = [...new Map(m.map((v) => [`${v.peakMacsPerCycle}/${v.dramBytesPerCycle}`, v])).values()];
+  const xs = makeScale([xLo, xHi], PANEL_W + MARGIN.left, 2 * PANEL_W - MARGIN.right, 'log');
+  const yVals = [...m.map((v) => v.macsPerCycle).filter((v) => v > 0), ...roofs.flatMap((r) => [r.peakMacsPerCycle, Math.min(r.peakMacsPerCycle, r.dramBytesPerCycle * xLo)])];
+  const ys = makeScale(yVals, PANEL_H - MARGIN.bottom, MARGIN.top, 'log');
+  const parts = [drawAxes(PANEL_W, xs, ys, 'Roofline', 'MACs per DRAM byte', 'MACs per cycle')];
+  const [cl, cr, ct, cb] = [PANEL_W + MARGIN.left, 2 * PANEL_W - MARGIN.right, MARGIN.top, PANEL_H - MARGIN.bottom];
+  parts.push(`<clipPath id="roofline-plot"><rect x="${cl}" y="${ct}" width="${cr - cl}" height="${cb - ct}"/></clipPath>`);
   for (const r of roofs) {
     const ridge = r.peakMacsPerCycle / r.dramBytesPerCycle;
     const pts = [xLo, Math.min(Math.max(ridge, xLo), xHi), xHi].map((x) => [x, Math.min(r.peakMacsPerCycle, r.dramBytesPerCycle * x)] as const);
     const path = pts.map(([x, y]) => `${xs.map(x).toFixed(1)},${ys.map(y).toFixed(1)}`).join(' ');
-    parts.push(`<polyline class="roof" points="${path}" fill="none" stroke="#999" stroke-dasharray="4 3">` +
+    parts.push(`<polyline class="roof" clip-path="url(#roofline-plot)" points="${path}" fill="none" stroke="#999" stroke-dasharray="4 3">` +
       `<title>peak ${r.peakMacsPerCycle} MACs/cycle, ${r.dramBytesPerCycle} B/cycle</title></polyline>`);
   }
   const onFront = new Set(pareto);
