@@ -13,7 +13,7 @@ import { encodeProgram, decodeProgram } from '../isa/encode.js';
 import { printProgram } from '../isa/print.js';
 import type { Generated } from './passes/codegen.js';
 import type { Estimate } from './passes/cost.js';
-import { quantizeInput, type ActPath, type ComputeDType, type QuantModel, type Requant } from './passes/quantize.js';
+import { quantizeInput, type ComputeDType, type QuantLayer, type QuantModel } from './passes/quantize.js';
 import type { Schedule } from './passes/tile.js';
 
 export type RegionRole = 'input' | 'output' | 'weights' | 'aux' | 'activation';
@@ -29,25 +29,12 @@ export interface RegionInfo {
   scale?: number;
 }
 
-/** Per-layer quantisation record (everything the integer scheme needs to be re-derived). */
-export interface LayerQuantInfo {
-  name: string;
-  K: number;
-  N: number;
-  func: string;
-  alpha: number;
-  path: ActPath;
-  inScale: number;
-  wScale: number[];
-  /** Weight qmax per weight scale (smaller than the type's when int32 headroom required it). */
-  wQmax: number[];
-  /** Largest |partial sum| any accumulator can reach (≤ 2^31 − 1; 0 for fp32). */
-  accBound: number;
-  accScale: number[];
-  outScale: number;
-  outType: DType;
-  requant: Requant[];
-}
+/** Per-layer quantisation record (everything the integer scheme needs to be re-derived): the
+ * serialisable part of QuantLayer, with `func` read back from JSON as a plain string. */
+export type LayerQuantInfo = Omit<
+  Pick<QuantLayer, 'name' | 'K' | 'N' | 'func' | 'alpha' | 'path' | 'inScale' | 'wScale' | 'wQmax' | 'accBound' | 'accScale' | 'outScale' | 'outType' | 'requant'>,
+  'func'
+> & { func: string };
 
 export interface BundleLayout {
   input: RegionInfo;

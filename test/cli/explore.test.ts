@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadHardware } from '../../isa/hardware.js';
-import { DlpError } from '../../isa/errors.js';
 import { parseMlp } from '../../compiler/frontend/mlp.js';
 import { checkShapes } from '../../compiler/passes/shapes.js';
 import {
@@ -13,20 +12,11 @@ import {
   type PointResult,
 } from '../../runtime/explore/index.js';
 import { main } from '../../cli/main.js';
+import { errorOf } from '../helpers/errors.js';
 
 const MODEL_TEXT = 'model tiny {\n  input 64\n  dense h: 32 relu\n  dense out: 10\n}\n';
 const model = checkShapes(parseMlp(MODEL_TEXT, 'tiny.mlp'));
 const dlps = loadHardware('dlp-s');
-
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DlpError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a DlpError');
-}
 
 describe('parseSweep', () => {
   it('parses aliases, dotted paths and strings', () => {

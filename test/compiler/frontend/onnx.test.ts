@@ -1,24 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DlpError } from '../../../isa/errors.js';
 import { parseMlp } from '../../../compiler/frontend/mlp.js';
 import { exportOnnx, importOnnx } from '../../../compiler/frontend/onnx.js';
 import { ModelProto } from '../../../compiler/frontend/onnx-schema.js';
 import { randomWeights } from '../../../compiler/weights/random.js';
 import { transpose } from '../../../compiler/weights/weights.js';
 import { buildFixtures, fixtureValues } from '../../fixtures/onnx/make-fixtures.js';
+import { errorOf } from '../../helpers/errors.js';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(`test/fixtures/onnx/${name}`));
-
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DlpError);
-    return (e as DlpError).message;
-  }
-  throw new Error('expected a DlpError');
-}
 
 describe('ONNX fixtures', () => {
   it('are exactly what make-fixtures.ts produces', () => {

@@ -3,6 +3,7 @@ import { DlpError } from '../../../isa/errors.js';
 import {
   floatToBfloat, floatToHalf, halfToFloat, readSafetensors, writeSafetensors, type SafeTensor,
 } from '../../../compiler/weights/safetensors.js';
+import { errorOf } from '../../helpers/errors.js';
 
 /** Builds a file byte by byte: u64 LE header length, the header text, then `data`. */
 function handBuilt(header: string, data: number[], declaredLength = header.length): Uint8Array {
@@ -11,16 +12,6 @@ function handBuilt(header: string, data: number[], declaredLength = header.lengt
   out.set(new TextEncoder().encode(header), 8);
   out.set(data, 8 + header.length);
   return out;
-}
-
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DlpError);
-    return (e as DlpError).message;
-  }
-  throw new Error('expected a DlpError');
 }
 
 describe('safetensors', () => {

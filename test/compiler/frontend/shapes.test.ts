@@ -2,22 +2,12 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DlpError } from '../../../isa/errors.js';
 import { parseMlp } from '../../../compiler/frontend/mlp.js';
 import { loadModelFile } from '../../../compiler/load-model.js';
 import type { ModelGraph, ModelWeights } from '../../../compiler/model.js';
 import { checkShapes } from '../../../compiler/passes/shapes.js';
 import { randomWeights } from '../../../compiler/weights/random.js';
-
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DlpError);
-    return (e as DlpError).message;
-  }
-  throw new Error('expected a DlpError');
-}
+import { errorOf } from '../../helpers/errors.js';
 
 const src = 'model s {\n  input 128\n  dense fc1: 64 relu\n  dense fc2: 10 prelu\n}';
 const model = parseMlp(src, 's.mlp');

@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DlpError } from '../../../isa/errors.js';
 import { parseMlp } from '../../../compiler/frontend/mlp.js';
 import { readSafetensors, writeSafetensors, type SafeTensor } from '../../../compiler/weights/safetensors.js';
 import { randomWeights } from '../../../compiler/weights/random.js';
 import {
   readWeightsFile, tensorsToWeights, weightsToTensors, writeWeightsFile,
 } from '../../../compiler/weights/weights.js';
+import { errorOf } from '../../helpers/errors.js';
 
 const model = parseMlp('model t { input 3 dense fc1: 2 prelu dense out: 1 }');
 // (in, out) row-major: w[i * out + j].
@@ -18,16 +18,6 @@ const weights = [
 ];
 const dir = mkdtempSync(join(tmpdir(), 'dlp-weights-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DlpError);
-    return (e as DlpError).message;
-  }
-  throw new Error('expected a DlpError');
-}
 
 describe('PyTorch-named weights', () => {
   it('stores weight [out, in] (transposed), bias and slope', () => {
