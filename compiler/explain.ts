@@ -2,12 +2,18 @@
 // fused layers; per layer the tile sizes, weight/input residency and buffer occupancy; and
 // the cost model's predicted cycles (with the simulator's, when the caller has them).
 import type { HardwareConfig } from '../isa/hardware.js';
+import { bestMatmulMapping, type MatmulDType } from '../isa/timing.js';
 import type { Bundle } from './bundle.js';
 import type { QuantModel } from './passes/quantize.js';
 import { allocateSegment } from './passes/tile.js';
 
 const W_TEXT = { resident: 'weights resident', panel: 'K×n weight panel per column panel', tile: 'weight tiles streamed' } as const;
 const X_TEXT = { fused: 'input fused from the previous layer (NRAM)', block: 'input block per row block', tile: 'input tiles streamed' } as const;
+
+/** How the MFU maps the layer's full tile: only a swapped mapping is worth a note. */
+function mappingText(hw: HardwareConfig, m: number, k: number, n: number, dtype: MatmulDType): string {
+  return bestMatmulMapping(hw, m, k, n, dtype).swap ? '; MFU mapping swapped (outᵀ = wᵀ·inᵀ: the input tile is held, weights stream)' : '';
+}
 
 function pct(part: number, whole: number): string {
   return `${((100 * part) / whole).toFixed(1)} %`;
@@ -42,7 +48,7 @@ export function explainBundle(b: Bundle, hw: HardwareConfig, simulated?: { cycle
       const L = q.layers[t.layer]!;
       const pred = b.estimate.perLayer[L.name] ?? 0;
       const sim = simulated?.perLayer?.[L.name];
-      lines.push(`  ${L.name} ${L.K}→${L.N} ${L.func}: tile m×k×n = ${seg.m}×${t.k}×${t.n}; ${W_TEXT[t.wMode]}; ${X_TEXT[t.xMode]}; bias ${t.auxResident ? 'resident' : 'per column tile'}${t.transposed ? '; operands swapped (yᵀ = Wᵀ·xᵀ: Wᵀ streams through NRAM, the input row stays in WRAM)' : ''}`);
+      lines.push(`  ${L.name} ${L.K}→${L.N} ${L.func}: tile m×k×n = ${seg.m}×${t.k}×${t.n}; ${W_TEXT[t.wMode]}; ${X_TEXT[t.xMode]}; bias ${t.auxResident ? 'resident' : 'per column tile'}${mappingText(hw, seg.m, t.k, t.n, q.dtype)}`);
       const lb = bufs?.layers[i];
       if (lb) {
         const parts = [lb.x, lb.w, lb.aux, lb.acc, lb.out, lb.full].filter((x) => x !== undefined)

@@ -8,6 +8,8 @@ import { quantizeModel, type ComputeDType, type QuantModel } from './passes/quan
 import { planNaive, planTunedAlternatives, type Schedule, type SegmentPlan } from './passes/tile.js';
 import { replayScheduleCycles, replaySegmentCycles } from './passes/predict.js';
 import { generateProgram, type Generated } from './passes/codegen.js';
+import { hoistLoads } from './passes/hoist.js';
+import { replayCycles } from './passes/replay.js';
 import { findZeroTiles } from './passes/sparsity.js';
 import { estimateSchedule, type Estimate } from './passes/cost.js';
 import { assembleBundle, type Bundle } from './bundle.js';
@@ -67,6 +69,20 @@ export const PASSES: readonly Pass[] = [
   { name: 'keep-skipping-if-faster', run: (s) => (s.opts.schedule === 'tuned' ? chooseSkipping(s) : s) },
   // 4. Codegen: DRAM layout + image, LOAD/MATMUL/ACT/STORE loop nests, layer tags.
   { name: 'codegen', run: (s) => ({ ...s, generated: generateProgram(s.quant!, s.schedule!, s.hw) }) },
+  // 4b. Hoist loads: each LOAD moves up past the compute and stores it shares no bytes with,
+  //     so in-order dispatch does not hold the DMA back behind a full compute queue; kept
+  //     when the replay says it is no slower.
+  {
+    name: 'hoist-loads',
+    run: (s) => {
+      const plain = s.generated!.program.instrs;
+      const hoisted = hoistLoads(plain);
+      // Kept only when the replay says it is no slower (an early LOAD can also take the DRAM
+      // channel from a STORE the next step waits for).
+      if (s.opts.schedule === 'tuned' && replayCycles(hoisted, s.hw) > replayCycles(plain, s.hw)) return s;
+      return { ...s, generated: { ...s.generated!, program: { ...s.generated!.program, instrs: hoisted } } };
+    },
+  },
   // 5. Estimate: the cost model's cycle prediction for the chosen schedule.
   //    Tuned schedules are timed by replaying their instructions on the timing rules; the
   //    naive one's SYNC after every instruction makes the analytic sum exact already.

@@ -139,6 +139,7 @@ export const ISA = {
       { name: 'acc', kind: 'flag', bits: 1, default: 0, doc: '1: add to the existing out; 0: overwrite.' },
       { name: 'dtype', kind: 'enum', bits: 2, values: DTYPES, doc: 'Operand type: int8, int16 (int32 out) or fp32 (fp32 out).' },
       layer,
+      { name: 'swap', kind: 'flag', bits: 1, default: 0, doc: 'Mapping only, never the result: 1 maps the transposed product outᵀ = wᵀ·inᵀ onto the MFU (the array holds the in tile and streams w), so the tile costs what an n×k·k×m tile costs.' },
     ],
   },
   ACT: {

@@ -76,8 +76,12 @@ export function adderTreeFillCycles(pes: number, lanes: number): number {
  * Adder tree (M PEs × N lanes): each cycle every PE reduces N products of one input row
  * against its own output column, so the tile needs m·⌈k/N⌉·⌈n/M⌉ passes, each taking
  * `mfuRate[dtype]` cycles, plus the pipeline fill.
- * Systolic (R×C): folds·perFold (SCALE-Sim v2 stall-free) times `mfuRate[dtype]`. */
-export function matmulCycles(hw: HardwareConfig, m: number, k: number, n: number, dtype: MatmulDType): number {
+ * Systolic (R×C): folds·perFold (SCALE-Sim v2 stall-free) times `mfuRate[dtype]`.
+ * `swap` (the MATMUL flag) maps the transposed product outᵀ = wᵀ·inᵀ instead: the roles of
+ * m and n trade places (on a weight-stationary array the in tile is held and w streams, i.e.
+ * the input-stationary mapping), so it costs what an n×k·k×m tile costs. */
+export function matmulCycles(hw: HardwareConfig, m: number, k: number, n: number, dtype: MatmulDType, swap = false): number {
+  if (swap) [m, n] = [n, m];
   const rate = hw.mfuRate[dtype];
   const mfu = hw.mfu;
   if (mfu.kind === 'adder-tree') {
@@ -85,6 +89,16 @@ export function matmulCycles(hw: HardwareConfig, m: number, k: number, n: number
   }
   const f = systolicFolds(mfu, m, k, n);
   return f.folds * f.perFold * rate;
+}
+
+/** The cheaper mapping of an m×k·k×n tile (direct or swapped; ties keep the direct one). A
+ * weight-stationary array fills and drains per fold and then streams T = m rows, so few batch
+ * rows waste most of each fold; swapped, T = n output columns stream instead. */
+export function bestMatmulMapping(hw: HardwareConfig, m: number, k: number, n: number, dtype: MatmulDType): { swap: boolean; cycles: number } {
+  const direct = matmulCycles(hw, m, k, n, dtype);
+  if (m === n) return { swap: false, cycles: direct };
+  const swapped = matmulCycles(hw, m, k, n, dtype, true);
+  return swapped < direct ? { swap: true, cycles: swapped } : { swap: false, cycles: direct };
 }
 
 // ---- VFU ------------------------------------------------------------------------------------

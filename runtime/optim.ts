@@ -1,8 +1,11 @@
 // Optimisers: the course's plain SGD (w ← w − α·∂L/∂w), SGD with momentum and Adam, plus
 // the L1/L2 penalties, which are added to the gradients of weights only (never biases or
 // PReLU slopes) before the step. State (velocities, moments) is kept per parameter.
+// The updates run in WebAssembly (tensor/wasm-update.ts, state kept in wasm memory) when it
+// is available, else in the JavaScript loops below; both give bit-identical weights.
 import { DlpError } from '../isa/errors.js';
 import type { Param } from './nn/layer.js';
+import { createWasmUpdater, type WasmUpdater } from './tensor/wasm-update.js';
 
 export type OptimizerKind = 'sgd' | 'momentum' | 'adam';
 
@@ -25,13 +28,32 @@ export interface Optimizer {
 }
 
 export function createOptimizer(opts: OptimizerOptions | OptimizerKind): Optimizer {
+  return createOptimizerOn(opts, 'auto');
+}
+
+/**
+ * createOptimizer with the backend chosen: 'auto' (WebAssembly when available) or 'js' (the
+ * JavaScript loops). Both give the same weights bit for bit; 'js' exists for tests.
+ */
+export function createOptimizerOn(opts: OptimizerOptions | OptimizerKind, backend: 'auto' | 'js'): Optimizer {
   const o = typeof opts === 'string' ? { kind: opts } : opts;
+  const wasm = (): WasmUpdater | undefined => (backend === 'auto' ? createWasmUpdater() : undefined);
   switch (o.kind) {
-    case 'sgd': return { kind: 'sgd', step: stepSgd };
-    case 'momentum': return createMomentum(o.momentum ?? 0.9, o.nesterov ?? false);
-    case 'adam': return createAdam(o.beta1 ?? 0.9, o.beta2 ?? 0.999, o.epsilon ?? 1e-8);
+    case 'sgd': return createSgd(wasm());
+    case 'momentum': return createMomentum(o.momentum ?? 0.9, o.nesterov ?? false, wasm());
+    case 'adam': return createAdam(o.beta1 ?? 0.9, o.beta2 ?? 0.999, o.epsilon ?? 1e-8, wasm());
     default: throw new DlpError(`unknown optimizer '${String(o.kind)}' (expected sgd, momentum or adam)`);
   }
+}
+
+function createSgd(wasm: WasmUpdater | undefined): Optimizer {
+  if (!wasm) return { kind: 'sgd', step: stepSgd };
+  return {
+    kind: 'sgd',
+    step(params, lr) {
+      for (const p of params) wasm.sgd(p, p.value, p.grad, lr);
+    },
+  };
 }
 
 function stepSgd(params: readonly Param[], lr: number): void {
@@ -42,7 +64,15 @@ function stepSgd(params: readonly Param[], lr: number): void {
   }
 }
 
-function createMomentum(mu: number, nesterov: boolean): Optimizer {
+function createMomentum(mu: number, nesterov: boolean, wasm: WasmUpdater | undefined): Optimizer {
+  if (wasm) {
+    return {
+      kind: 'momentum',
+      step(params, lr) {
+        for (const p of params) wasm.momentum(p, p.value, p.grad, mu, lr, nesterov);
+      },
+    };
+  }
   const velocity = new Map<Param, Float32Array>();
   return {
     kind: 'momentum',
@@ -62,7 +92,7 @@ function createMomentum(mu: number, nesterov: boolean): Optimizer {
   };
 }
 
-function createAdam(beta1: number, beta2: number, eps: number): Optimizer {
+function createAdam(beta1: number, beta2: number, eps: number, wasm: WasmUpdater | undefined): Optimizer {
   const moments = new Map<Param, { m: Float32Array; v: Float32Array }>();
   let t = 0;
   return {
@@ -71,6 +101,10 @@ function createAdam(beta1: number, beta2: number, eps: number): Optimizer {
       t++;
       // Bias corrections folded into the step size, as in the Adam paper's final form.
       const a = (lr * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
+      if (wasm) {
+        for (const p of params) wasm.adam(p, p.value, p.grad, beta1, 1 - beta1, beta2, 1 - beta2, a, eps);
+        return;
+      }
       for (const p of params) {
         let s = moments.get(p);
         if (!s) moments.set(p, (s = { m: new Float32Array(p.value.length), v: new Float32Array(p.value.length) }));

@@ -70,7 +70,7 @@ export function prepareOps(instrs: readonly Instr[], hw: HardwareConfig, footpri
         return { kind: 'dma', queue, unit, cycles: hw.dram.latencyCycles, transfer, footprint };
       }
       case 'MATMUL':
-        return { kind: 'unit', queue, unit, cycles: matmulCycles(hw, instr.m, instr.k, instr.n, instr.dtype as MatmulDType), transfer: 0, footprint };
+        return { kind: 'unit', queue, unit, cycles: matmulCycles(hw, instr.m, instr.k, instr.n, instr.dtype as MatmulDType, instr.swap === 1), transfer: 0, footprint };
       case 'ACT':
         return { kind: 'unit', queue, unit, cycles: actCycles(hw, instr.rows, instr.cols, instr.func), transfer: 0, footprint };
       case 'SYNC':

@@ -4,6 +4,7 @@
 // into ACT. Buffers come from tile.ts's allocateSegment, so what the search sized is what runs.
 import { DTYPE_BYTES, type ActFunc, type DType, type Instr } from '../../isa/spec.js';
 import type { HardwareConfig } from '../../isa/hardware.js';
+import { bestMatmulMapping, type MatmulDType } from '../../isa/timing.js';
 import type { Program, Region } from '../../isa/program.js';
 import { DlpError } from '../../isa/errors.js';
 import type { QuantLayer, QuantModel } from './quantize.js';
@@ -41,14 +42,6 @@ function auxBytes(L: QuantLayer, chunk: number): Uint8Array {
     }
     if (L.slopes) for (let c = c0; c < c0 + w; c++, at += 4) view.setFloat32(at, L.slopes[c]!, true);
   }
-  return out;
-}
-
-/** The K×N weights as N×K (row n holds the K weights of output n). */
-function transposeWeights(L: QuantLayer): QuantLayer['w'] {
-  const src = L.w;
-  const out = new (src.constructor as new (n: number) => typeof src)(src.length);
-  for (let k = 0; k < L.K; k++) for (let n = 0; n < L.N; n++) out[n * L.K + k] = src[k * L.N + n]!;
   return out;
 }
 
@@ -90,14 +83,9 @@ function layoutDram(q: QuantModel, sched: Schedule, hw: HardwareConfig) {
   for (const seg of sched.segments) for (const t of seg.layers) tileOf.set(t.layer, t.n);
   const roles: Generated['roles'] = { input: 'input', output: 'output', weights: [], aux: [], intermediates: [] };
   const names = regionNamesOf(q);
-  const transposed = new Set<number>();
-  for (const seg of sched.segments) for (const t of seg.layers) if (t.transposed) transposed.add(t.layer);
   q.layers.forEach((L, l) => {
-    // Plans that swap operands read Wᵀ rows (LayerTile.transposed): such layers keep their
-    // weights transposed in DRAM, shape [N, K].
-    const wData = transposed.has(l) ? transposeWeights(L) : L.w;
-    const w = add(names.w[l]!, L.dtype, transposed.has(l) ? [L.N, L.K] : [L.K, L.N], L.dtype === 'fp32' ? undefined : L.wScale[0], typedBytes(wData),
-      inline ? () => Array.from(wData) : undefined);
+    const w = add(names.w[l]!, L.dtype, [L.K, L.N], L.dtype === 'fp32' ? undefined : L.wScale[0], typedBytes(L.w),
+      inline ? () => Array.from(L.w) : undefined);
     roles.weights.push(w.name);
     const aux = auxBytes(L, auxChunk(q, tileOf.get(l)!));
     const auxType: DType = L.bias instanceof Int32Array ? 'int32' : 'fp32';
@@ -208,20 +196,24 @@ function emitSegment(
     const L = q.layers[t.layer]!;
     const tag = t.layer + 1;
     const lb = bufs.layers[i]!;
-    if (t.wMode === 'resident' && t.transposed) {
-      emit(load(lb.w!.addr, 'nram', wRegion(L).addr, L.N, L.K, L.K * wb, L.K, q.dtype, tag));
-    } else if (t.wMode === 'resident') {
+    if (t.wMode === 'resident') {
       // Dense, or only the rectangles the kept tiles need (the DRAM layout stays dense).
       for (const r of residentLoads(L, t.k, t.n, hw)) {
         const at = (r.k0 * L.N + r.n0) * wb;
         emit(load(lb.w!.addr + at, 'wram', wRegion(L).addr + at, r.rows, r.cols, L.N * wb, L.N, q.dtype, tag));
       }
     }
-    if (t.auxResident) {
-      const words = L.N * auxBytesPerCol(L) / 4;
-      emit(load(lb.aux!.addr, 'nram', auxRegion(L).addr, 1, words, words * 4, words, 'int32', tag));
-    }
   });
+  // Resident bias/slope vectors are first read by the first ACT, so their LOAD is emitted after
+  // the first MATMUL's operand LOADs, not ahead of them: the MFU starts one DRAM latency earlier.
+  const auxPending = seg.layers.map((t) => t.auxResident);
+  const loadResidentAux = (i: number) => {
+    if (!auxPending[i]) return;
+    auxPending[i] = false;
+    const L = q.layers[seg.layers[i]!.layer]!;
+    const words = L.N * auxBytesPerCol(L) / 4;
+    emit(load(bufs.layers[i]!.aux!.addr, 'nram', auxRegion(L).addr, 1, words, words * 4, words, 'int32', seg.layers[i]!.layer + 1));
+  };
 
   /** The ACTs (and softmax/store) that finish one m×nn output tile of layer i. */
   const finishTile = (i: number, r0: number, mr: number, n0: number, nn: number, acc: number, auxAddr: number, fullAddr: number | undefined) => {
@@ -243,6 +235,7 @@ function emitSegment(
       dstPitch = nn;
     }
     const fuseSoftmax = q.softmax && t.layer === lastModel && !needsFullSoftmaxRows(q, t.layer, t);
+    loadResidentAux(i);
     emitActs(q, L, { mr, n0, nn, acc, auxAddr, dst, dstPitch, tag, func: fuseSoftmax ? 'softmax' : L.func }, emit);
     if (i === lastSeg && fullAddr === undefined) {
       const R = dstRegion(t.layer);
@@ -275,10 +268,6 @@ function emitSegment(
         const ib = DTYPE_BYTES[t.layer === 0 ? q.inputType : q.layers[t.layer - 1]!.outType];
         const X = srcRegion(t.layer);
         let xBlock = 0;
-        if (t.transposed) {
-          emitTransposedRow(i, r0, mr);
-          return;
-        }
         if (t.xMode === 'block') {
           xBlock = s.x!.take();
           emit(load(xBlock, 'nram', X.addr + r0 * L.K * ib, mr, L.K, L.K * ib, L.K, inTypeOf(q, t.layer), tag));
@@ -301,7 +290,8 @@ function emitSegment(
               inPitch = L.K;
             }
             const w = weightTile(t.wMode, lb.w!, s.w!, L, k0, kk, n0, nn, tag);
-            emit({ op: 'MATMUL', out: acc, in: inAddr, w: w.addr, m: mr, k: kk, n: nn, outPitch: nn, inPitch, wPitch: w.pitch, acc: j > 0 ? 1 : 0, dtype: q.dtype, layer: tag });
+            loadResidentAux(i);
+            emit(matmul(hw, acc, inAddr, w.addr, mr, kk, nn, inPitch, w.pitch, j > 0, q.dtype, tag));
           });
           finishTile(i, r0, mr, n0, nn, acc, auxAddr, full);
         }
@@ -335,45 +325,12 @@ function emitSegment(
           const xa = s.x!.take();
           emit(load(xa, 'nram', X.addr + (r0 * L.K + k0) * ib, mr, kk, L.K * ib, kk, inTypeOf(q, t.layer), tag));
           const w = t.wMode === 'panel' ? { addr: panel + k0 * nn * wb, pitch: nn } : weightTile('tile', lb.w!, s.w!, L, k0, kk, n0, nn, tag);
-          emit({ op: 'MATMUL', out: acc, in: xa, w: w.addr, m: mr, k: kk, n: nn, outPitch: nn, inPitch: kk, wPitch: w.pitch, acc: j > 0 ? 1 : 0, dtype: q.dtype, layer: tag });
+          loadResidentAux(0);
+          emit(matmul(hw, acc, xa, w.addr, mr, kk, nn, kk, w.pitch, j > 0, q.dtype, tag));
         });
         finishTile(0, r0, mr, n0, nn, acc, auxAddr, full);
         if (full !== undefined) finishRows(0, r0, mr, full);
       }
-    }
-  }
-
-  /** One batch row of a swapped-operand layer (LayerTile.transposed): the input row goes to
-   * WRAM as the stationary operand, Wᵀ tiles stream from NRAM, yᵀ = Wᵀ·xᵀ lands as an nn×1
-   * column, which is the same bytes as the usual 1×nn accumulator row. */
-  function emitTransposedRow(i: number, r0: number, mr: number): void {
-    const t = seg.layers[i]!;
-    const L = q.layers[t.layer]!;
-    const tag = t.layer + 1;
-    const lb = bufs!.layers[i]!;
-    const s = slots[i]!;
-    const ib = DTYPE_BYTES[inTypeOf(q, t.layer)];
-    const xRow = s.x!.take();
-    emit(load(xRow, 'wram', srcRegion(t.layer).addr + r0 * L.K * ib, mr, L.K, L.K * ib, L.K, inTypeOf(q, t.layer), tag));
-    const full = lb.full ? s.full!.take() : undefined;
-    for (const block of patterns[i]!) {
-      const { n0, nn } = block;
-      const auxAddr = t.auxResident ? lb.aux!.addr + n0 * auxBytesPerCol(L) : loadAuxTile(s.aux!, L, n0, nn, tag);
-      const acc = s.acc.take();
-      keptTiles(block).forEach(({ k0, kk }, j) => {
-        let wt: number;
-        let pitch: number;
-        if (t.wMode === 'resident') {
-          wt = lb.w!.addr + (n0 * L.K + k0) * wb;
-          pitch = L.K;
-        } else {
-          wt = s.w!.take();
-          pitch = kk;
-          emit(load(wt, 'nram', wRegion(L).addr + (n0 * L.K + k0) * wb, nn, kk, L.K * wb, kk, q.dtype, tag));
-        }
-        emit({ op: 'MATMUL', out: acc, in: wt, w: xRow + k0 * ib, m: nn, k: kk, n: mr, outPitch: mr, inPitch: pitch, wPitch: mr, acc: j > 0 ? 1 : 0, dtype: q.dtype, layer: tag });
-      });
-      finishTile(i, r0, mr, n0, nn, acc, auxAddr, full);
     }
   }
 
@@ -423,6 +380,16 @@ function emitActs(q: QuantModel, L: QuantLayer, a: ActSite, emit: (i: Instr) => 
       mult: rq.mult, shift: rq.shift, scale: L.path === 'fp32' ? 1 : L.accScale[g.s]!, alpha: Math.fround(L.alpha), layer: a.tag,
     });
   }
+}
+
+/** A MATMUL into an m×n accumulator, mapped onto the MFU whichever way is cheaper (the swap
+ * flag changes the cost, never the result; see bestMatmulMapping). */
+function matmul(
+  hw: HardwareConfig, out: number, inAddr: number, w: number, m: number, k: number, n: number,
+  inPitch: number, wPitch: number, acc: boolean, dtype: DType, layer: number,
+): Instr {
+  const swap = bestMatmulMapping(hw, m, k, n, dtype as MatmulDType).swap ? 1 : 0;
+  return { op: 'MATMUL', out, in: inAddr, w, m, k, n, outPitch: n, inPitch, wPitch, acc: acc ? 1 : 0, dtype, layer, swap };
 }
 
 function load(dst: number, space: 'nram' | 'wram', src: number, rows: number, cols: number, stride: number, pitch: number, dtype: DType, layer: number): Instr {

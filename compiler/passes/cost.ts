@@ -6,7 +6,7 @@
 // busiest resource plus one step of fill and drain; without it (naive) everything is serial.
 import { DTYPE_BYTES, type ActFunc } from '../../isa/spec.js';
 import type { HardwareConfig } from '../../isa/hardware.js';
-import { actCycles, dmaTransferCycles, matmulCycles } from '../../isa/timing.js';
+import { actCycles, bestMatmulMapping, dmaTransferCycles } from '../../isa/timing.js';
 import type { QuantModel } from './quantize.js';
 import { auxBytesPerCol, needsFullSoftmaxRows, type Schedule, type SegmentPlan } from './tile.js';
 import { blockClasses, columnBlocks, panelLoads, residentLoads, tilePattern, type BlockClass } from './sparsity.js';
@@ -64,14 +64,8 @@ function tallyBlock(q: QuantModel, seg: SegmentPlan, mr: number, hw: HardwareCon
     const tileCost = (nn: number, kk: number): Tally => {
       const tile = zero();
       if (lt.xMode === 'tile') dma(tile, hw, mr, kk * ib, L.K * ib, 'load');
-      if (lt.transposed) {
-        // yᵀ = Wᵀ·xᵀ: an nn×kk Wᵀ tile streams past the stationary input slice.
-        if (lt.wMode === 'tile') dma(tile, hw, nn, kk * wb, L.K * wb, 'load');
-        tile.mfu += matmulCycles(hw, nn, kk, mr, q.dtype);
-      } else {
-        if (lt.wMode === 'tile') dma(tile, hw, kk, nn * wb, L.N * wb, 'load');
-        tile.mfu += matmulCycles(hw, mr, kk, nn, q.dtype);
-      }
+      if (lt.wMode === 'tile') dma(tile, hw, kk, nn * wb, L.N * wb, 'load');
+      tile.mfu += bestMatmulMapping(hw, mr, kk, nn, q.dtype).cycles;
       tile.instrs++;
       tile.tiles++;
       return tile;
@@ -118,7 +112,7 @@ function fusedBlockCompute(q: QuantModel, seg: SegmentPlan, mr: number, hw: Hard
       const mms: number[] = [];
       for (const { kk } of kept.length > 0 ? kept : [{ kk: 1 }]) {
         mms.push(ops.length);
-        ops.push({ mfu: true, cycles: matmulCycles(hw, mr, kk, nn, q.dtype), deps: prevActs });
+        ops.push({ mfu: true, cycles: bestMatmulMapping(hw, mr, kk, nn, q.dtype).cycles, deps: prevActs });
       }
       const func: ActFunc = q.softmax && lt.layer === q.layers.length - 1 && !fullRows ? 'softmax' : L.func;
       const groups = L.wScale.length === 1 ? 1 : nn;
@@ -164,8 +158,7 @@ function tallyPrologue(q: QuantModel, seg: SegmentPlan, hw: HardwareConfig): Tal
   const wb = DTYPE_BYTES[q.dtype];
   for (const lt of seg.layers) {
     const L = q.layers[lt.layer]!;
-    if (lt.wMode === 'resident' && lt.transposed) dma(t, hw, L.N, L.K * wb, L.K * wb, 'load');
-    else if (lt.wMode === 'resident') for (const r of residentLoads(L, lt.k, lt.n, hw)) dma(t, hw, r.rows, r.cols * wb, L.N * wb, 'load');
+    if (lt.wMode === 'resident') for (const r of residentLoads(L, lt.k, lt.n, hw)) dma(t, hw, r.rows, r.cols * wb, L.N * wb, 'load');
     if (lt.auxResident) dma(t, hw, 1, L.N * auxBytesPerCol(L), L.N * auxBytesPerCol(L), 'load');
   }
   return t;
@@ -253,7 +246,7 @@ export function estimateSchedule(q: QuantModel, sched: Schedule, hw: HardwareCon
       const L = q.layers[lt.layer]!;
       const p = tilePattern(L, lt.k, lt.n);
       tiles[L.name] = { tiles: p.tiles, skipped: p.skipped, zeroBlocks: p.zeroBlocks };
-      return matmulCycles(hw, sched.batch, L.K, L.N, q.dtype) * Math.max(0.01, 1 - p.skipped / p.tiles);
+      return bestMatmulMapping(hw, sched.batch, L.K, L.N, q.dtype).cycles * Math.max(0.01, 1 - p.skipped / p.tiles);
     });
     const sum = work.reduce((a, b) => a + b, 0);
     seg.layers.forEach((lt, i) => { perLayer[q.layers[lt.layer]!.name] = Math.round((c * work[i]!) / sum); });

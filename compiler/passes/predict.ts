@@ -1,14 +1,17 @@
-// Cycle prediction of one segment by replaying its emitted instructions (replay.ts). Long
+// Cycle prediction of one segment by replaying its emitted instructions (replay.ts), after
+// the pipeline's load hoisting (hoist.ts), as they will run. Long
 // batches are not replayed whole: a segment's loop nest repeats per row block, so the replay
 // runs the first few row blocks and extrapolates the steady-state cost per block linearly.
 // This keeps a prediction to a few thousand replayed instructions per candidate.
 import type { HardwareConfig } from '../../isa/hardware.js';
+import type { Instr } from '../../isa/spec.js';
 import type { QuantModel } from './quantize.js';
 import type { Schedule, SegmentPlan } from './tile.js';
 import { emitSegmentForTiming, emitSegmentsForTiming } from './codegen.js';
 import { replayCycles } from './replay.js';
+import { hoistLoads } from './hoist.js';
 
-/** Row blocks replayed before extrapolating (the last two give the per-block slope). A cols-
+/** Row blocks replayed before extrapolating (the last two give the per-block slope; at least three). A cols-
  * order plan sweeps every row block per weight panel, so a short sweep hides the next panel's
  * load worse than the real one: it needs more blocks for a steady slope. */
 const BLOCKS = { rows: 3, cols: 8 } as const;
@@ -24,17 +27,23 @@ export function replaySegmentCycles(q: QuantModel, seg: SegmentPlan, batch: numb
   const whole = blocks <= upTo + 1;
   const one = emitSegmentForTiming(q, seg, Math.min(batch, seg.m), hw).length;
   if (one * (whole ? blocks : 2 * upTo - 1) > REPLAY_BUDGET) return undefined;
-  const run = (rows: number) => replayCycles(emitSegmentForTiming(q, seg, rows, hw), hw);
-  if (whole) return run(batch);
-  const a = run((upTo - 1) * seg.m);
-  const b = run(upTo * seg.m);
-  // Per-row slope of the steady state; a ragged last block is charged pro rata.
-  return b + ((b - a) / seg.m) * (batch - upTo * seg.m);
+  // Each prediction replays the loop-nest order and the hoisted one (the pipeline keeps the
+  // faster, see hoist-loads); the block loop is timed once per variant.
+  const predict = (order: (instrs: Instr[]) => Instr[]) => {
+    const run = (rows: number) => replayCycles(order(emitSegmentForTiming(q, seg, rows, hw)), hw);
+    if (whole) return run(batch);
+    // Double buffers alternate, so consecutive blocks can cost differently (period two): the
+    // slope is taken over the last two blocks replayed. A ragged last block is charged pro rata.
+    const a = run((upTo - 2) * seg.m);
+    const b = run(upTo * seg.m);
+    return b + ((b - a) / (2 * seg.m)) * (batch - upTo * seg.m);
+  };
+  return Math.min(predict((x) => x), predict(hoistLoads));
 }
 
 /** Predicted cycles of a whole multi-segment schedule (segments overlap at their seams), or
  * undefined when its full replay would exceed twice REPLAY_BUDGET instructions. */
 export function replayScheduleCycles(q: QuantModel, sched: Schedule, hw: HardwareConfig): number | undefined {
   const instrs = emitSegmentsForTiming(q, sched.segments, sched.batch, hw);
-  return instrs.length > 2 * REPLAY_BUDGET ? undefined : replayCycles(instrs, hw);
+  return instrs.length > 2 * REPLAY_BUDGET ? undefined : Math.min(replayCycles(instrs, hw), replayCycles(hoistLoads(instrs), hw));
 }

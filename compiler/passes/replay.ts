@@ -15,13 +15,13 @@ import { actCycles, dmaTransferCycles, matmulCycles, type MatmulDType } from '..
 const SPACE = { dram: 0, nram: 1, wram: 2 } as const;
 
 /** Bounding byte ranges one instruction reads and writes: [space, lo, hi) triples, flat. */
-interface Ranges { reads: number[]; writes: number[] }
+export interface Ranges { reads: number[]; writes: number[] }
 
 function box(out: number[], space: number, start: number, rows: number, rowBytes: number, pitchBytes: number): void {
   out.push(space, start, start + (rows - 1) * pitchBytes + rowBytes);
 }
 
-function rangesOf(i: Instr): Ranges {
+export function rangesOf(i: Instr): Ranges {
   const reads: number[] = [];
   const writes: number[] = [];
   switch (i.op) {
@@ -70,7 +70,7 @@ function meets(a: number[], b: number[]): boolean {
 }
 
 /** RAW, WAR or WAW between two instructions' ranges. */
-function conflicts(a: Ranges, b: Ranges): boolean {
+export function conflicts(a: Ranges, b: Ranges): boolean {
   return meets(a.writes, b.reads) || meets(a.writes, b.writes) || meets(a.reads, b.writes);
 }
 
@@ -96,7 +96,7 @@ export function replayCycles(instrs: readonly Instr[], hw: HardwareConfig): numb
     members[q]!.push(i);
     ranges[i] = rangesOf(ins);
     if (ins.op === 'LOAD' || ins.op === 'STORE') cost[i] = dmaTransferCycles(hw, ins.rows, ins.cols * DTYPE_BYTES[ins.dtype], ins.stride);
-    else if (ins.op === 'MATMUL') cost[i] = matmulCycles(hw, ins.m, ins.k, ins.n, ins.dtype as MatmulDType);
+    else if (ins.op === 'MATMUL') cost[i] = matmulCycles(hw, ins.m, ins.k, ins.n, ins.dtype as MatmulDType, ins.swap === 1);
     else if (ins.op === 'ACT') cost[i] = actCycles(hw, ins.rows, ins.cols, ins.func);
   });
   const head = [0, 0, 0];

@@ -25,13 +25,6 @@ export interface LayerTile {
   xMode: XMode;
   /** Bias/slopes for all N columns loaded once, else per column tile. */
   auxResident: boolean;
-  /** Operands swapped (batch 1 on a weight-stationary array): the MFU computes yᵀ = Wᵀ·xᵀ,
-   * with Wᵀ tiles (n×k, from a transposed DRAM copy) streaming through NRAM as the moving
-   * operand and the input row held in WRAM as the stationary one. WS arrays cost
-   * 2R + C + T − 2 cycles per fold with T = m, so m = 1 wastes ~95 % of each fold; swapped,
-   * T = n and the array streams a weight column per cycle, as fast as DRAM delivers them.
-   * Only with order 'rows', m = 1, xMode 'block' and wMode 'resident' | 'tile'. */
-  transposed?: boolean;
 }
 
 export interface SegmentPlan {
@@ -108,18 +101,11 @@ export function allocateSegment(q: QuantModel, seg: SegmentPlan, hw: HardwareCon
     const L = q.layers[t.layer]!;
     const ib = DTYPE_BYTES[t.layer === 0 ? q.inputType : q.layers[t.layer - 1]!.outType];
     const lb: Partial<LayerBuffers> = {};
-    if (t.transposed) {
-      // Swapped operands: the input row in WRAM, Wᵀ (resident or n×k tiles) in NRAM.
-      lb.x = take(`${L.name}.x`, 'wram', L.K * ib, cnt);
-      if (t.wMode === 'resident') lb.w = take(`${L.name}.w`, 'nram', L.K * L.N * wb, 1);
-      else lb.w = take(`${L.name}.w`, 'nram', t.k * t.n * wb, cnt);
-    } else {
-      if (t.xMode === 'block') lb.x = take(`${L.name}.x`, 'nram', seg.m * L.K * ib, cnt);
-      if (t.xMode === 'tile') lb.x = take(`${L.name}.x`, 'nram', seg.m * t.k * ib, cnt);
-      if (t.wMode === 'resident') lb.w = take(`${L.name}.w`, 'wram', L.K * L.N * wb, 1);
-      if (t.wMode === 'panel') lb.w = take(`${L.name}.w`, 'wram', L.K * t.n * wb, cnt);
-      if (t.wMode === 'tile') lb.w = take(`${L.name}.w`, 'wram', t.k * t.n * wb, cnt);
-    }
+    if (t.xMode === 'block') lb.x = take(`${L.name}.x`, 'nram', seg.m * L.K * ib, cnt);
+    if (t.xMode === 'tile') lb.x = take(`${L.name}.x`, 'nram', seg.m * t.k * ib, cnt);
+    if (t.wMode === 'resident') lb.w = take(`${L.name}.w`, 'wram', L.K * L.N * wb, 1);
+    if (t.wMode === 'panel') lb.w = take(`${L.name}.w`, 'wram', L.K * t.n * wb, cnt);
+    if (t.wMode === 'tile') lb.w = take(`${L.name}.w`, 'wram', t.k * t.n * wb, cnt);
     const ap = auxBytesPerCol(L);
     lb.aux = t.auxResident ? take(`${L.name}.aux`, 'nram', L.N * ap, 1) : take(`${L.name}.aux`, 'nram', t.n * ap, cnt);
     lb.acc = take(`${L.name}.acc`, 'nram', seg.m * t.n * 4, cnt);
@@ -197,28 +183,6 @@ export function singleLayerCandidates(q: QuantModel, l: number, batch: number, h
       }
     }
   }
-  if (batch === 1 && hw.mfu.kind === 'systolic' && hw.mfu.dataflow === 'ws' && !fullRows) out.push(...transposedCandidates(q, l, hw));
-  return out;
-}
-
-/** Swapped-operand plans of one layer at batch 1 (see LayerTile.transposed): k-tiles snap to
- * the array's rows (the stationary input slice fills R rows), n-tiles are as long as NRAM
- * allows (T = n streams). */
-function transposedCandidates(q: QuantModel, l: number, hw: HardwareConfig): SegmentPlan[] {
-  const L = q.layers[l]!;
-  const { nUnit, kUnit } = mfuShape(hw);
-  const out: SegmentPlan[] = [];
-  const plans: Omit<LayerTile, 'layer' | 'auxResident'>[] = [{ n: L.N, k: L.K, wMode: 'resident', xMode: 'block', transposed: true }];
-  for (const n of tileSizes(L.N, nUnit)) for (const k of tileSizes(L.K, kUnit)) plans.push({ n, k, wMode: 'tile', xMode: 'block', transposed: true });
-  for (const t of plans) {
-    for (const auxResident of [true, false]) {
-      const seg: SegmentPlan = { order: 'rows', m: 1, double: true, sync: false, layers: [{ layer: l, auxResident, ...t }] };
-      if (allocateSegment(q, seg, hw)) {
-        out.push(seg);
-        break;
-      }
-    }
-  }
   return out;
 }
 
@@ -264,7 +228,7 @@ function best(q: QuantModel, cands: SegmentPlan[], batch: number, hw: HardwareCo
     // same program: rescore one of them and spend the budget on distinct shapes.
     const t = s.seg.layers[0]!;
     const key = `${s.cycles}/${s.seg.m}/${t.n}/${t.k}`;
-    const kind = `${s.seg.order}/${t.wMode}/${t.xMode}/${t.transposed ? 'T' : ''}/${s.seg.layers.length}`;
+    const kind = `${s.seg.order}/${t.wMode}/${t.xMode}/${s.seg.layers.length}`;
     const taken = perKind.get(kind) ?? 0;
     if (seen.has(key) || (seen.size >= RESCORE_TOP && taken >= RESCORE_PER_KIND)) continue;
     seen.add(key);

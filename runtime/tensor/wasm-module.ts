@@ -1,95 +1,14 @@
-// A hand-assembled WebAssembly module with 4-lane SIMD versions of the matmul kernels.
-// The project has no WAT toolchain, so the bytes are emitted here by a minimal encoder: each
-// kernel is written as a straight list of instructions, in the same loop order as the
-// TypeScript reference in matmul.ts (zero entries of the left operand are still skipped).
-// Exports: axpy, dot, mm (C += A·B), mmTA (C += Aᵀ·B), mmTB (C = A·Bᵀ), mmBlocked (C += A·B,
-// register-blocked over a gathered list of non-zeros) and transpose; memory "env"."mem".
+// A hand-assembled WebAssembly module with 4-lane SIMD versions of the matmul kernels,
+// emitted by the minimal encoder in wasm-encoder.ts: each kernel is a straight list of
+// instructions, in the same loop order as the TypeScript reference in matmul.ts (zero
+// entries of the left operand are still skipped).
+// Exports: axpy, dot, mm (C += A·B), mmTA (C += Aᵀ·B), mmTB (C = A·Bᵀ), mmBlocked (C (+)= A·B
+// with A through strides, register-blocked over a gathered list of non-zeros; the one simd.ts
+// uses) and transpose; memory "env"."mem" (shared when a worker thread splits products).
 
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
+import { assembleModule, Body, F32, I32, V128, type FuncDef, type MemoryImport } from './wasm-encoder.js';
 
-/** Unsigned LEB128. */
-function uleb(v: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
-}
-
-/** Signed LEB128 (small constants only). */
-function sleb(v: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-/** A function body under construction; methods append one instruction each. */
-class Body {
-  readonly code: number[] = [];
-  get(i: number): this { this.code.push(0x20, ...uleb(i)); return this; }
-  set(i: number): this { this.code.push(0x21, ...uleb(i)); return this; }
-  i32(v: number): this { this.code.push(0x41, ...sleb(v)); return this; }
-  f32(v: number): this {
-    const b = new Uint8Array(new Float32Array([v]).buffer);
-    this.code.push(0x43, ...b);
-    return this;
-  }
-  add(): this { this.code.push(0x6a); return this; }
-  mul(): this { this.code.push(0x6c); return this; }
-  and(): this { this.code.push(0x71); return this; }
-  shl(): this { this.code.push(0x74); return this; }
-  geU(): this { this.code.push(0x4f); return this; }
-  fadd(): this { this.code.push(0x92); return this; }
-  fmul(): this { this.code.push(0x94); return this; }
-  fne(): this { this.code.push(0x5c); return this; }
-  loadF(): this { this.code.push(0x2a, 2, 0); return this; }
-  loadI(): this { this.code.push(0x28, 2, 0); return this; }
-  storeI(): this { this.code.push(0x36, 2, 0); return this; }
-  storeF(): this { this.code.push(0x38, 2, 0); return this; }
-  loadV(offset = 0): this { this.code.push(0xfd, 0x00, 4, ...uleb(offset)); return this; }
-  storeV(offset = 0): this { this.code.push(0xfd, 0x0b, 4, ...uleb(offset)); return this; }
-  splat(): this { this.code.push(0xfd, 0x13); return this; }
-  lane(l: number): this { this.code.push(0xfd, 0x1f, l); return this; }
-  vadd(): this { this.code.push(0xfd, ...uleb(0xe4)); return this; }
-  vmul(): this { this.code.push(0xfd, ...uleb(0xe6)); return this; }
-  call(f: number): this { this.code.push(0x10, ...uleb(f)); return this; }
-  /** block { loop { <body>; br 0 } }; `br_if 1` inside leaves. */
-  loop(body: (b: this) => void): this {
-    this.code.push(0x02, 0x40, 0x03, 0x40);
-    body(this);
-    this.code.push(0x0c, 0, 0x0b, 0x0b);
-    return this;
-  }
-  /** Leaves the innermost loop() when the i32 on the stack is non-zero. */
-  exitIf(): this { this.code.push(0x0d, 1); return this; }
-  ifThen(body: (b: this) => void): this {
-    this.code.push(0x04, 0x40);
-    body(this);
-    this.code.push(0x0b);
-    return this;
-  }
-  /** local[i] += c */
-  inc(i: number, c: number): this { return this.get(i).i32(c).add().set(i); }
-}
-
-interface FuncDef {
-  type: number;
-  locals: number[];
-  body: Body;
-  name: string;
-}
+const SIX_I32 = [I32, I32, I32, I32, I32, I32];
 
 // Function indices (no imported functions, so definitions start at 0).
 const AXPY = 0;
@@ -113,7 +32,7 @@ function axpy(): FuncDef {
     l.get(y).get(y).loadF().get(x).loadF().get(alpha).fmul().fadd().storeF();
     l.inc(x, 4).inc(y, 4);
   });
-  return { type: 1, locals: [V128, I32, I32], body: b, name: 'axpy' };
+  return { name: 'axpy', params: [F32, I32, I32, I32], results: [], locals: [V128, I32, I32], body: b };
 }
 
 /** Σ x[i]·y[i] — params (x, y, n) → f32. */
@@ -135,7 +54,7 @@ function dot(): FuncDef {
     l.inc(x, 4).inc(y, 4);
   });
   b.get(s);
-  return { type: 2, locals: [V128, I32, I32, F32], body: b, name: 'dot' };
+  return { name: 'dot', params: [I32, I32, I32], results: [F32], locals: [V128, I32, I32, F32], body: b };
 }
 
 /** C[m×n] += A[m×k]·B[k×n], skipping zero A entries — params (a, b, c, m, k, n). */
@@ -157,7 +76,7 @@ function mm(): FuncDef {
     });
     rows.get(c).get(nb).add().set(c);
   });
-  return { type: 0, locals: [I32, I32, I32, I32, F32, I32], body: b, name: 'mm' };
+  return { name: 'mm', params: SIX_I32, results: [], locals: [I32, I32, I32, I32, F32, I32], body: b };
 }
 
 /** C[m×n] += A[k×m]ᵀ·B[k×n], skipping zero A entries — params (a, b, c, k, m, n). */
@@ -179,7 +98,7 @@ function mmTA(): FuncDef {
     });
     rows.get(bb).get(nb).add().set(bb);
   });
-  return { type: 0, locals: [I32, I32, I32, I32, F32, I32], body: b, name: 'mmTA' };
+  return { name: 'mmTA', params: SIX_I32, results: [], locals: [I32, I32, I32, I32, F32, I32], body: b };
 }
 
 /** C[m×n] = A[m×k]·B[n×k]ᵀ — params (a, b, c, m, k, n). */
@@ -199,80 +118,109 @@ function mmTB(): FuncDef {
     });
     rows.get(a).get(kb).add().set(a);
   });
-  return { type: 0, locals: [I32, I32, I32, I32], body: b, name: 'mmTB' };
+  return { name: 'mmTB', params: SIX_I32, results: [], locals: [I32, I32, I32, I32], body: b };
 }
 
 
 /**
- * C[m×n] += A[m×k]·B[k×n], register-blocked — params (a, b, c, m, k, n, list).
+ * C[m×n] (+)= A[m×k]·B[k×n], register-blocked — params (a, b, c, m, k, n, list, rs, es, acc).
+ * Element (i, p) of A is read at a + i·rs + p·es (bytes), so A may be a transposed view
+ * (rs = 4, es = 4·rows) and Aᵀ·B needs no transpose. With acc = 0, C is overwritten (the
+ * accumulators start at +0, exactly as from a zeroed C), else accumulated into.
  * Per row of A the non-zero entries are first gathered into `list` (values, then at
- * list + 4k the byte addresses of the matching rows of B); then each 32-column strip of the
- * C row is accumulated in eight SIMD registers over that list, so C is loaded and stored
- * once per strip instead of once per non-zero. 4-column strips and single columns finish
- * the row. A row of zeros costs only its scan.
+ * list + 4k the byte addresses of the matching rows of B). Contiguous rows are scanned four
+ * at a time and all-zero groups skipped (runs of zero pixels); other values are recorded
+ * branch-free (every entry written, the cursor advanced only past non-zeros), so the
+ * scattered zeros of ReLU outputs cost no mispredictions. Then each 32-column strip of the C row is accumulated in eight SIMD
+ * registers over that list, so C is loaded and stored once per strip instead of once per
+ * non-zero. 4-column strips and single columns finish the row. Every element of C sees the
+ * same f32 multiply-then-add sequence (in list order) whichever path computes it.
  */
+/**
+ * Accumulators of the widest strip (24 columns). TurboFan loads a strip's B values before
+ * multiplying, so a strip needs 2·regs + 1 xmm registers; with 8 (as before) one
+ * accumulator spilled to the stack and the loop ran ~3× slower. 6 leaves headroom.
+ */
+const STRIP_REGS = 6;
+
 function mmBlocked(): FuncDef {
-  const [a, bb, c, m, k, n, list] = [0, 1, 2, 3, 4, 5, 6];
-  const [aend, ap, rowEnd, vp, bp, nb, j, t, tend, delta, end32, end4] = [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
-  const v = 19; // f32
-  const sf = 20; // f32
-  const s = 21; // v128
-  const acc = [22, 23, 24, 25, 26, 27, 28, 29]; // v128
+  const [a, bb, c, m, k, n, list, rs, es, accumulate] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [aend, ap, rowEnd, vp, bp, nb, j, t, tend, delta, row4End] = [10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20];
+  const [v, sf] = [21, 22]; // f32
+  const [s, zero, quad] = [23, 24, 25]; // v128
+  const acc = Array.from({ length: STRIP_REGS }, (_, q) => 26 + q); // v128
   const b = new Body();
+  b.f32(0).splat().set(zero);
   b.get(n).i32(2).shl().set(nb);
   b.get(k).i32(2).shl().set(delta);
-  b.get(m).get(k).mul().i32(2).shl().get(a).add().set(aend);
-  b.get(n).i32(-32).and().i32(2).shl().set(end32);
-  b.get(n).i32(-4).and().i32(2).shl().set(end4);
-  b.get(a).set(ap);
+  b.get(m).get(rs).mul().get(a).add().set(aend);
   // Loads the B address of list entry t, offset by the column byte offset j.
   const rowAddr = (x: Body): Body => x.get(t).get(delta).add().loadI().get(j).add();
+  /** Starts accumulator r from C at byte offset o of the strip, or from +0. */
+  const start = (x: Body, r: number, o: number, wide: boolean): void => {
+    x.get(accumulate).ifElse(
+      (y) => (wide ? y.get(c).get(j).add().loadV(o) : y.get(c).get(j).add().loadF()).set(r),
+      (y) => (wide ? y.get(zero) : y.f32(0)).set(r),
+    );
+  };
   b.loop((rows) => {
-    rows.get(ap).get(aend).geU().exitIf();
-    rows.get(ap).get(delta).add().set(rowEnd);
+    rows.get(a).get(aend).geU().exitIf();
+    rows.get(a).set(ap);
+    rows.get(k).get(es).mul().get(a).add().set(rowEnd);
     rows.get(list).set(vp).get(bb).set(bp);
+    /** Appends v (B row at bp + o) to the list, keeping it only when non-zero. */
+    const record = (x: Body): void => {
+      x.get(vp).get(v).storeF();
+      x.get(vp).get(delta).add().get(bp).storeI();
+      x.get(v).f32(0).fne().i32(2).shl().get(vp).add().set(vp);
+    };
+    // Contiguous rows: four values at a time, skipping all-zero groups (runs of zero pixels
+    // are common and well predicted).
+    rows.get(es).i32(4).eq().ifThen((x) => {
+      x.get(k).i32(-4).and().i32(4).mul().get(a).add().set(row4End);
+      x.loop((g) => {
+        g.get(ap).get(row4End).geU().exitIf();
+        g.get(ap).loadV().set(quad);
+        g.get(quad).get(zero).neMask().ifThen((y) => {
+          for (let q = 0; q < 4; q++) {
+            y.get(quad).lane(q).set(v);
+            record(y);
+            if (q < 3) y.get(bp).get(nb).add().set(bp);
+          }
+          y.get(bp).get(nb).i32(-3).mul().add().set(bp);
+        });
+        g.inc(ap, 16).get(bp).get(nb).i32(2).shl().add().set(bp);
+      });
+    });
     rows.loop((g) => {
       g.get(ap).get(rowEnd).geU().exitIf();
       g.get(ap).loadF().set(v);
-      g.get(v).f32(0).fne().ifThen((x) => {
-        x.get(vp).get(v).storeF();
-        x.get(vp).get(delta).add().get(bp).storeI();
-        x.inc(vp, 4);
-      });
-      g.inc(ap, 4).get(bp).get(nb).add().set(bp);
+      record(g);
+      g.get(ap).get(es).add().set(ap).get(bp).get(nb).add().set(bp);
     });
     rows.get(vp).set(tend);
     rows.i32(0).set(j);
-    rows.loop((strip) => {
-      strip.get(j).get(end32).geU().exitIf();
-      acc.forEach((r, q) => strip.get(c).get(j).add().loadV(16 * q).set(r));
-      strip.get(list).set(t);
-      strip.loop((l) => {
-        l.get(t).get(tend).geU().exitIf();
-        l.get(t).loadF().splat().set(s);
-        rowAddr(l).set(bp);
-        acc.forEach((r, q) => l.get(r).get(bp).loadV(16 * q).get(s).vmul().vadd().set(r));
-        l.inc(t, 4);
+    // Strips of STRIP_REGS accumulators while they fit, then one of 4, 2 and 1 as needed.
+    for (const width of [STRIP_REGS, 4, 2, 1]) {
+      const regs = acc.slice(0, width);
+      rows.loop((strip) => {
+        strip.get(j).i32(16 * width).add().get(nb).gtS().exitIf();
+        regs.forEach((r, q) => start(strip, r, 16 * q, true));
+        strip.get(list).set(t);
+        strip.loop((l) => {
+          l.get(t).get(tend).geU().exitIf();
+          l.get(t).loadF().splat().set(s);
+          rowAddr(l).set(bp);
+          regs.forEach((r, q) => l.get(r).get(bp).loadV(16 * q).get(s).vmul().vadd().set(r));
+          l.inc(t, 4);
+        });
+        regs.forEach((r, q) => strip.get(c).get(j).add().get(r).storeV(16 * q));
+        strip.inc(j, 16 * width);
       });
-      acc.forEach((r, q) => strip.get(c).get(j).add().get(r).storeV(16 * q));
-      strip.inc(j, 128);
-    });
-    rows.loop((strip) => {
-      strip.get(j).get(end4).geU().exitIf();
-      strip.get(c).get(j).add().loadV().set(acc[0]!);
-      strip.get(list).set(t);
-      strip.loop((l) => {
-        l.get(t).get(tend).geU().exitIf();
-        l.get(acc[0]!).get(t).loadF().splat();
-        rowAddr(l).loadV().vmul().vadd().set(acc[0]!);
-        l.inc(t, 4);
-      });
-      strip.get(c).get(j).add().get(acc[0]!).storeV();
-      strip.inc(j, 16);
-    });
+    }
     rows.loop((col) => {
       col.get(j).get(nb).geU().exitIf();
-      col.get(c).get(j).add().loadF().set(sf);
+      start(col, sf, 0, false);
       col.get(list).set(t);
       col.loop((l) => {
         l.get(t).get(tend).geU().exitIf();
@@ -284,9 +232,10 @@ function mmBlocked(): FuncDef {
       col.inc(j, 4);
     });
     rows.get(c).get(nb).add().set(c);
+    rows.get(a).get(rs).add().set(a);
   });
-  const locals = [...Array(12).fill(I32), F32, F32, V128, ...Array(8).fill(V128)] as number[];
-  return { type: 3, locals, body: b, name: 'mmBlocked' };
+  const locals = [...Array(11).fill(I32), F32, F32, V128, V128, V128, ...Array(STRIP_REGS).fill(V128)] as number[];
+  return { name: 'mmBlocked', params: [...SIX_I32, I32, I32, I32, I32], results: [], locals, body: b };
 }
 
 /** dst[cols×rows] = src[rows×cols]ᵀ — params (src, dst, rows, cols, unused, unused). */
@@ -307,43 +256,10 @@ function transpose(): FuncDef {
     });
     r.inc(dst, 4);
   });
-  return { type: 0, locals: [I32, I32, I32, I32], body: b, name: 'transpose' };
+  return { name: 'transpose', params: SIX_I32, results: [], locals: [I32, I32, I32, I32], body: b };
 }
 
-function section(id: number, payload: number[]): number[] {
-  return [id, ...uleb(payload.length), ...payload];
-}
-
-function vec(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-function name(s: string): number[] {
-  const b = [...new TextEncoder().encode(s)];
-  return [...uleb(b.length), ...b];
-}
-
-/** The module's bytes. */
-export function buildKernelModule(): Uint8Array {
-  const funcs = [axpy(), dot(), mm(), mmTA(), mmTB(), mmBlocked(), transpose()];
-  const types = [
-    [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32]]), 0],
-    [0x60, ...vec([[F32], [I32], [I32], [I32]]), 0],
-    [0x60, ...vec([[I32], [I32], [I32]]), 1, F32],
-    [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [I32]]), 0],
-  ];
-  const imports = [[...name('env'), ...name('mem'), 0x02, 0x00, ...uleb(1)]];
-  const bodies = funcs.map((f) => {
-    const locals = vec(f.locals.map((t) => [1, t]));
-    const body = [...locals, ...f.body.code, 0x0b];
-    return [...uleb(body.length), ...body];
-  });
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec(types)),
-    ...section(2, vec(imports)),
-    ...section(3, vec(funcs.map((f) => uleb(f.type)))),
-    ...section(7, vec(funcs.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
-    ...section(10, vec(bodies)),
-  ]);
+/** The module's bytes; with `memory.shared` it imports a shared memory (for the worker thread). */
+export function buildKernelModule(memory: MemoryImport = { shared: false }): Uint8Array {
+  return assembleModule([axpy(), dot(), mm(), mmTA(), mmTB(), mmBlocked(), transpose()], memory);
 }

@@ -1,7 +1,7 @@
 // Hand-computed cycle counts: the isa/timing.ts formulas on dlp-s and small systolic arrays,
 // and single instructions run through the whole simulator.
 import { describe, expect, it } from 'vitest';
-import { actCycles, dmaCycles, matmulCycles, systolicFolds } from '../../isa/timing.js';
+import { actCycles, bestMatmulMapping, dmaCycles, matmulCycles, systolicFolds } from '../../isa/timing.js';
 import { simulate } from '../../simulator/index.js';
 import { act, hardware, halt, load, matmul, program, store } from './build.js';
 
@@ -54,6 +54,25 @@ describe('systolic MFU (SCALE-Sim v2 stall-free)', () => {
   });
 
   it.each([
+    // swap=1 maps outᵀ = wᵀ·inᵀ: the cost of the n×k·k×m tile (WS ↔ IS; OS and the adder
+    // tree trade which of m and n spreads over the array).
+    ['ws', 2, 8, 16, 4 * 2 * 12, 2 * 1 * 26],
+    ['is', 2, 8, 16, 2 * 1 * 26, 2 * 4 * 12],
+    ['os', 2, 8, 16, 4 * 1 * 14, 1 * 4 * 14],
+  ] as const)('swap on 4×4 %s: %i×%i·×%i', (dataflow, m, k, n, direct, swapped) => {
+    const sys = hardware((h) => { h.mfu = { kind: 'systolic', rows: 4, cols: 4, dataflow }; });
+    expect(matmulCycles(sys, m, k, n, 'int8')).toBe(direct);
+    expect(matmulCycles(sys, m, k, n, 'int8', true)).toBe(swapped);
+    expect(bestMatmulMapping(sys, m, k, n, 'int8')).toEqual({ swap: swapped < direct, cycles: Math.min(direct, swapped) });
+  });
+
+  it('swap on the adder tree spreads batch rows over the PEs: n·⌈k/N⌉·⌈m/M⌉ + fill', () => {
+    expect(matmulCycles(hw, 64, 37, 10, 'int8', true)).toBe(10 * 2 * 2 + 11);
+    expect(bestMatmulMapping(hw, 64, 37, 10, 'int8')).toEqual({ swap: true, cycles: 51 });
+    expect(bestMatmulMapping(hw, 10, 37, 10, 'int8').swap).toBe(false);
+  });
+
+  it.each([
     // non-divisible 5×7·7×9 on R = 4, C = 3
     ['os', 6, 12, 45 / 72],
     ['ws', 6, 14, 63 / 72],
@@ -74,6 +93,24 @@ describe('single instructions through the simulator', () => {
     const { report } = simulate(program([base[0]!, halt()]), hw, { dram: new Uint8Array(80) });
     expect(report.cycles).toBe(104);
     expect(report.units.dmaIn.busyCycles).toBe(104);
+  });
+
+  it('swap=1 changes the MFU cycles and the fold counts, never the result', () => {
+    const sys = hardware((h) => { h.mfu = { kind: 'systolic', rows: 4, cols: 4, dataflow: 'ws' }; });
+    const dram = Uint8Array.from({ length: 1024 }, (_, i) => (i * 37 + 11) & 0xff);
+    const run = (swap: number) => simulate(program([
+      ...base,
+      matmul({ out: 1024, in: 0, w: 0, m: 4, k: 20, n: 40, dtype: 'int8', swap }),
+      store({ dst: 0, src: 1024, rows: 4, cols: 40, dtype: 'int32' }),
+      halt(),
+    ]), sys, { dram: dram.slice() });
+    const [direct, swapped] = [run(0), run(1)];
+    expect(Array.from(swapped.dram)).toEqual(Array.from(direct.dram));
+    // WS direct: Sr = k = 20, Sc = n = 40, T = m = 4 → 5·10 folds of 8+4+4−2 = 14 cycles;
+    // swapped: Sr = 20, Sc = m = 4, T = n = 40 → 5 folds of 8+4+40−2 = 50 cycles.
+    expect(direct.report.units.mfu.busyCycles).toBe(50 * 14);
+    expect(swapped.report.units.mfu.busyCycles).toBe(5 * 50);
+    expect([direct.report.systolic!.folds, swapped.report.systolic!.folds]).toEqual([50, 5]);
   });
 
   it('dependent chain LOAD → MATMUL → ACT → STORE', () => {

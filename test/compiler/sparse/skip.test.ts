@@ -9,6 +9,7 @@ import type { ModelWeights } from '../../../compiler/model.js';
 import { readOutputs, writeInputs, type Bundle } from '../../../compiler/bundle.js';
 import { quantizeModel } from '../../../compiler/passes/quantize.js';
 import { findZeroTiles } from '../../../compiler/passes/sparsity.js';
+import { hoistLoads } from '../../../compiler/passes/hoist.js';
 import { generateProgram } from '../../../compiler/passes/codegen.js';
 import { simulate } from '../../../simulator/index.js';
 import { makeInputs, makeModel, makeWeights, referenceFor, runCompiled } from '../backend/helpers.js';
@@ -42,7 +43,8 @@ const hws: [string, () => HardwareConfig][] = [
 /** The program codegen emits for `plans` from dense (no zero map) or sparse quantised weights. */
 function programFor(b: Bundle, w: ModelWeights, hw: HardwareConfig, skip: boolean, x: Float32Array) {
   const q = findZeroTiles(quantizeModel(model, w, { dtype: b.dtype, calibration: x }), skip);
-  return generateProgram(q, b.plans, hw).program;
+  const p = generateProgram(q, b.plans, hw).program;
+  return { ...p, instrs: hoistLoads(p.instrs) };
 }
 
 describe('90 % block-pruned MLP', () => {
