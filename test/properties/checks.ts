@@ -140,9 +140,6 @@ export function checkRoundTrip(c: PropCase): boolean {
 /** Known open bugs: while true, the random sparse property checks exactness only and the
  * regression table pins the bug with `it.fails`. Skipping all-zero tiles can make a program
  * slower than not skipping (regressions.test.ts, 'sparse'); set to false once fixed. */
-/** Open bugs the random properties must not trip over (each is pinned in regressions.test.ts). */
-export const KNOWN_BUGS = { sparseSkipSlowerNaive: true };
-
 /** Sparse (issue #11): weights with all-zero tiles stay exact against the dense reference, and
  * skipping the zero tiles never makes the program slower than compiling the same weights with
  * skipZeroTiles: false. (DRAM bytes may grow: docs/sparsity.md lets the search trade a few
