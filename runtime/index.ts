@@ -42,7 +42,7 @@ export {
 } from './train.js';
 
 // MNIST from the original IDX files.
-export { loadMnist, readIdxImages, readIdxLabels, mnistDataDir, type Mnist, type MnistOptions } from './mnist.js';
+export { loadMnist, readIdxImages, readIdxLabels, mnistDataDir, courseMnistOptions, type Mnist, type MnistOptions } from './mnist.js';
 
 // The rest of chapter 2: linear regression, the perceptron, bagging, pruning, augmentation.
 export {

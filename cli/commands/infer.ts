@@ -16,7 +16,7 @@ import { addExamples, parseChoice, parseDtype, parsePositiveInt } from '../optio
 import { reportToJson } from '../report/report-data.js';
 
 interface InferCliOptions {
-  weights: string; model?: string; activation?: string; hw: string; dtype?: string; images?: string; calibration?: string; json?: boolean;
+  weights: string; model?: string; activation?: string; hw: string; dtype?: string; images?: string; calibration?: string; json?: boolean; pixels?: string;
 }
 
 const MNIST_PIXELS = 28 * 28;
@@ -60,6 +60,7 @@ export function register(program: Command): void {
     .option('--dtype <type>', 'int8, int16 or fp32', 'int8')
     .option('--images <N>', 'first N test images', '10000')
     .option('--calibration <N>', 'training images used to calibrate int8/int16 scales', '500')
+    .option('--pixels <scale>', 'unit: pixels in [0, 1]; raw: 0..255 (for weights trained with dlp train --course or --pixels raw)', 'unit')
     .option('--json', 'print accuracy and the simulator report as JSON')
     .action((o: InferCliOptions) => {
       const dtype = parseDtype(o.dtype);
@@ -69,7 +70,8 @@ export function register(program: Command): void {
       // Model and weights first: a wrong file fails before MNIST is read.
       const model = o.model ? loadModelFile(o.model).model : inferGraph(o.weights, MNIST_PIXELS, activation);
       const weights = readWeightsFile(o.weights, model);
-      const mnist = loadMnist({ subset: Math.max(images, calRows) });
+      const pixels = parseChoice('pixels', o.pixels, ['unit', 'raw'] as const, 'unit');
+      const mnist = loadMnist({ subset: Math.max(images, calRows), pixels });
       const rows = Math.min(images, mnist.test.n);
       const test = { x: mnist.test.x.subarray(0, rows * MNIST_PIXELS), y: mnist.test.y.subarray(0, rows) };
       const device = compileForDevice({ model, weights }, undefined, {

@@ -11,6 +11,7 @@ import type { ActivationKind, ModelGraph } from '../../compiler/model.js';
 import {
   attachPruner, augmentTrainOptions, crossValidate, createMlp, defaultTrainOptions, kFoldSplits, loadMnist, measureSparsity,
   collectPruneTargets, predictPerceptron, saveModel, train, trainBagging, trainPerceptron,
+  courseMnistOptions, courseMnistSpec, courseTrainOptions, type InitKind,
   type Dataset, type EpochReport, type Model, type OptimizerKind, type TrainOptions,
 } from '../../runtime/index.js';
 import { addExamples, parseChoice, parseHidden, parseNumber, parsePositiveInt, withInterrupt } from '../options.js';
@@ -23,6 +24,7 @@ interface TrainCliOptions {
   model?: string; hidden?: string; activation?: string; epochs?: string; batch?: string; lr?: string; optimizer?: string;
   l1?: string; l2?: string; dropout?: string; earlyStopping?: string; validation?: string; kfold?: string; bagging?: string;
   prune?: string; augment?: boolean; digits?: string; subset?: string; seed?: string; json?: boolean; output: string;
+  pixels?: string; course?: boolean; init?: string; std?: string;
 }
 
 export interface TrainSummary {
@@ -73,8 +75,14 @@ async function trainNetwork(o: TrainCliOptions, kind: 'mlp' | 'linear', signal: 
   };
   const progress = createEpochProgress(chooseProgressMode(Boolean(o.json)), opts.epochs!);
   if (o.augment) opts = augmentTrainOptions(opts, { seed });
-  const { train: data, test } = loadMnist(subset ? { subset } : {});
-  const spec = { inputSize: data.features, hidden, outputs: 10, activation, dropout, seed, loss: kind === 'linear' ? 'mse' as const : 'softmax-ce' as const, name: kind === 'linear' ? 'linear' : 'mnist-mlp' };
+  const pixels = parseChoice('pixels', o.pixels, ['unit', 'raw'] as const, 'unit');
+  const { train: data, test } = loadMnist({ ...(subset ? { subset } : {}), pixels });
+  const init = o.init === undefined ? undefined : parseChoice<InitKind>('init', o.init, ['he', 'xavier', 'normal'], 'he');
+  const std = parseNumber('std', o.std, 0.01, Number.MIN_VALUE);
+  const spec = {
+    inputSize: data.features, hidden, outputs: 10, activation, dropout, seed, loss: kind === 'linear' ? 'mse' as const : 'softmax-ce' as const,
+    name: kind === 'linear' ? 'linear' : 'mnist-mlp', ...(init ? { init, std } : {}),
+  };
   const interrupted = (): never => { throw new DlpError('interrupted (Ctrl-C) during training; no weights were written'); };
   const summary: TrainSummary = { model: kind, testAccuracy: 0, epochSeconds: [], lossHistory: [], trainSamples: data.n, testSamples: test.n, weights: o.output };
   try {
@@ -169,6 +177,19 @@ function formatTrainSummary(s: TrainSummary): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** --course: the lab's settings for every option not given on the command line. */
+function courseDefaults(cmd: Command, o: TrainCliOptions): Partial<TrainCliOptions> {
+  const course: Partial<TrainCliOptions> = {
+    hidden: courseMnistSpec.hidden.join(','), init: 'normal', std: String(courseMnistSpec.std), optimizer: courseTrainOptions.optimizer as string,
+    lr: String(courseTrainOptions.lr), batch: String(courseTrainOptions.batchSize), epochs: String(courseTrainOptions.epochs), pixels: courseMnistOptions.pixels!,
+  };
+  const out: Partial<TrainCliOptions> = {};
+  for (const [k, v] of Object.entries(course) as [keyof TrainCliOptions, string][]) {
+    if (cmd.getOptionValueSource(k) !== 'cli' || o[k] === undefined) (out as Record<string, string>)[k] = v;
+  }
+  return out;
+}
+
 export function register(program: Command): void {
   const cmd = program.command('train')
     .description('train a model on MNIST on the host (CPU) and write its weights')
@@ -191,13 +212,18 @@ export function register(program: Command): void {
     .option('--digits <a,b>', 'the two digits the perceptron separates', '0,1')
     .option('--subset <N>', 'use only the first N images (perceptron: N training images of the two digits, default 2000)')
     .option('--seed <N>', 'seed of initialisation, shuffling and sampling', '1')
+    .option('--init <kind>', 'weight initialisation: he, xavier or normal (N(0, std)); default he (xavier for sigmoid/tanh)')
+    .option('--std <sigma>', 'σ of --init normal', '0.01')
+    .option('--pixels <scale>', 'unit: pixels in [0, 1]; raw: 0..255 as the course\'s lab feeds them', 'unit')
+    .option('--course', 'the course lab: 784-32-16-10, --init normal --std 0.01, SGD lr 0.01, batch 100, 2 epochs, raw pixels (options given explicitly still apply)')
     .option('--json', 'print testAccuracy, epochSeconds and lossHistory as JSON')
     .option('-o, --output <file>', 'weights file (safetensors)', 'weights.safetensors')
     .action(async (opts: TrainCliOptions) => {
+      if (opts.course) Object.assign(opts, courseDefaults(cmd, opts));
       const kind = parseChoice('model', opts.model, ['mlp', 'linear', 'perceptron'] as const, 'mlp');
       const summary = kind === 'perceptron' ? trainDigitPerceptron(opts) : await withInterrupt((signal) => trainNetwork(opts, kind, signal));
       process.stdout.write(opts.json ? reportToJson(summary) : formatTrainSummary(summary));
     });
-  addExamples(cmd, 'dlp train --epochs 8 --hidden 128,64 -o mnist.safetensors', 'dlp train --model linear --optimizer sgd --lr 0.1 --epochs 3 --json',
+  addExamples(cmd, 'dlp train --epochs 8 --hidden 128,64 -o mnist.safetensors', 'dlp train --course -o course.safetensors', 'dlp train --model linear --optimizer sgd --lr 0.1 --epochs 3 --json',
     'dlp train --prune 0.9 --augment --early-stopping 2 -o sparse.safetensors');
 }

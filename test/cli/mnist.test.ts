@@ -89,6 +89,16 @@ describe('dlp train and dlp infer', () => {
     expect(existsSync(weights)).toBe(true);
   });
 
+  it('--course trains the lab network with the lab settings; explicit options still win', async () => {
+    const r = await runDlp(['train', '--course', '--subset', '3000', '--json', '-o', join(dir, 'c.safetensors')]);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.out) as { lossHistory: number[] };
+    // The runtime's courseTrainOptions on raw pixels (test/runtime/mnist-training.test.ts).
+    expect(s.lossHistory.map((l) => Number(l.toFixed(4)))).toEqual([2.1747, 1.7255]);
+    const unit = await runDlp(['train', '--course', '--pixels', 'unit', '--epochs', '1', '--subset', '3000', '--json', '-o', join(dir, 'u.safetensors')]);
+    expect((JSON.parse(unit.out) as { lossHistory: number[] }).lossHistory[0]).toBeCloseTo(Math.log(10), 2);
+  });
+
   it('reports k-fold cross-validation', async () => {
     const r = await runDlp(['train', '--subset', '300', '--epochs', '1', '--hidden', '16', '--kfold', '3', '--json', '-o', join(dir, 'k.safetensors')]);
     expect(r.code).toBe(0);
