@@ -1,8 +1,9 @@
 // `dlp scalesim --config FILE.cfg --topology FILE.csv [-o OUTDIR] [--json] [--base PRESET]
 //  [--seed N]`: runs a SCALE-Sim v2 configuration and topology on dlpkit. Each GEMM (or
 // convolution lowered by im2col) is compiled as a one-layer int8 model for the matching
-// systolic hardware and simulated; COMPUTE_REPORT.csv holds SCALE-Sim's columns, computed with
-// its formulas, followed by dlpkit's simulated figures (docs/scalesim.md).
+// systolic hardware and simulated; COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv and
+// DETAILED_ACCESS_REPORT.csv hold SCALE-Sim's columns, computed with its formulas, followed by
+// dlpkit's simulated figures (docs/scalesim.md).
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +12,8 @@ import { writeFileAtomic } from '../../isa/files.js';
 import { loadHardware, type HardwareConfig } from '../../isa/hardware.js';
 import { compile } from '../../compiler/pipeline.js';
 import {
-  formatComputeReport, gemmModel, parseScaleSimConfig, parseTopology, scaleSimFigures, scaleSimHardware,
+  formatBandwidthReport, formatComputeReport, formatDetailedAccessReport, gemmModel, parseScaleSimConfig, parseTopology,
+  scaleSimAccess, scaleSimFigures, scaleSimHardware,
   type ComputeReportRow, type TopologyLayer,
 } from '../../compiler/scalesim/index.js';
 import { simulate } from '../../simulator/index.js';
@@ -38,13 +40,17 @@ export function runScaleSimLayer(layer: TopologyLayer, index: number, hw: Hardwa
     if (e instanceof DlpError) throw new DlpError(`layer '${layer.name}' (M=${layer.m}, N=${layer.n}, K=${layer.k}): ${e.reason}`, { file: topoFile, line: layer.line });
     throw e;
   }
+  const scaleSim = scaleSimFigures(hw.mfu, layer);
   return {
     name: layer.name, m: layer.m, n: layer.n, k: layer.k,
-    scaleSim: scaleSimFigures(hw.mfu, layer),
+    scaleSim,
+    access: scaleSimAccess(hw.mfu, layer, scaleSim.totalCycles),
     dlp: {
       cycles: report.cycles,
       mfuUtilization: report.mfuUtilization,
       dramBytes: report.dramReadBytes + report.dramWriteBytes,
+      dramReadBytes: report.dramReadBytes,
+      dramWriteBytes: report.dramWriteBytes,
       energyJoules: report.energy.totalJoules,
       rooflineRatio: report.rooflineRatio,
       boundBy: report.boundBy,
@@ -52,7 +58,7 @@ export function runScaleSimLayer(layer: TopologyLayer, index: number, hw: Hardwa
   };
 }
 
-function formatTable(rows: ComputeReportRow[], hw: HardwareConfig, csvPath: string): string {
+function formatTable(rows: ComputeReportRow[], hw: HardwareConfig, csvPaths: string[]): string {
   const head = ['id', 'layer', 'M', 'N', 'K', 'folds', 'SCALE-Sim cycles', 'util %', 'map eff %', 'dlp cycles', 'dlp/SCALE-Sim'];
   const body = rows.map((r, i) => [
     String(i), r.name, String(r.m), String(r.n), String(r.k), String(r.scaleSim.folds), String(r.scaleSim.totalCycles),
@@ -65,17 +71,17 @@ function formatTable(rows: ComputeReportRow[], hw: HardwareConfig, csvPath: stri
   return [
     `SCALE-Sim run on ${hw.name} (${mfu} systolic array)`,
     ...all.map((r) => r.map((cell, c) => (c === 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')),
-    `wrote ${csvPath}`,
+    ...csvPaths.map((p) => `wrote ${p}`),
   ].join('\n');
 }
 
 export function register(program: Command): void {
   program
     .command('scalesim')
-    .description('run a SCALE-Sim v2 config and topology on dlpkit and write COMPUTE_REPORT.csv')
+    .description('run a SCALE-Sim v2 config and topology on dlpkit and write COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv, DETAILED_ACCESS_REPORT.csv')
     .requiredOption('--config <file.cfg>', 'SCALE-Sim config ([general], [architecture_presets], [run_presets])')
     .requiredOption('--topology <file.csv>', 'SCALE-Sim topology: GEMM (Layer, M, N, K,) or convolution (lowered by im2col)')
-    .option('-o, --output <dir>', 'output folder for COMPUTE_REPORT.csv (default: ./<run_name>, as SCALE-Sim)')
+    .option('-o, --output <dir>', 'output folder for the reports (default: ./<run_name>, as SCALE-Sim)')
     .option('--json', 'print the per-layer figures as JSON')
     .option('--base <preset|file.json>', 'hardware preset for what SCALE-Sim does not describe (clock, DRAM latency, VFU, energy)', 'systolic-32-ws')
     .option('--seed <n>', 'seed of the random weights', '1')
@@ -86,13 +92,18 @@ export function register(program: Command): void {
       const hw = scaleSimHardware(cfg, loadHardware(opts.base), opts.config);
       const seed = Number(opts.seed ?? '1');
       const rows = topo.layers.map((layer, i) => runScaleSimLayer(layer, i, hw, seed, opts.topology));
-      const csvPath = join(opts.output ?? cfg.runName, 'COMPUTE_REPORT.csv');
+      const outDir = opts.output ?? cfg.runName;
+      const csvPath = join(outDir, 'COMPUTE_REPORT.csv');
+      const bwPath = join(outDir, 'BANDWIDTH_REPORT.csv');
+      const detailPath = join(outDir, 'DETAILED_ACCESS_REPORT.csv');
       writeFileAtomic(csvPath, formatComputeReport(rows));
+      writeFileAtomic(bwPath, formatBandwidthReport(rows));
+      writeFileAtomic(detailPath, formatDetailedAccessReport(rows));
       if (opts.json) {
-        const json = { runName: cfg.runName, hardware: hw, topology: topo.kind, report: csvPath, layers: rows };
+        const json = { runName: cfg.runName, hardware: hw, topology: topo.kind, report: csvPath, bandwidthReport: bwPath, detailedAccessReport: detailPath, layers: rows };
         process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
       } else {
-        process.stdout.write(`${formatTable(rows, hw, csvPath)}\n`);
+        process.stdout.write(`${formatTable(rows, hw, [csvPath, bwPath, detailPath])}\n`);
       }
     });
 }

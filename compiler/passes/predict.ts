@@ -11,10 +11,12 @@ import { emitSegmentForTiming, emitSegmentsForTiming } from './codegen.js';
 import { replayCycles } from './replay.js';
 import { hoistLoads } from './hoist.js';
 
-/** Row blocks replayed before extrapolating (the last two give the per-block slope; at least three). A cols-
- * order plan sweeps every row block per weight panel, so a short sweep hides the next panel's
- * load worse than the real one: it needs more blocks for a steady slope. */
-const BLOCKS = { rows: 3, cols: 8 } as const;
+/** Row blocks replayed before extrapolating: the slope is taken between block counts lo and
+ * hi, past the start-up transient (queues filling). Double buffers and queue depths make the
+ * steady state periodic (periods of 2 and 3 blocks occur), so rows-order plans average over 6
+ * blocks. A cols-order plan sweeps every row block per weight panel, so a short sweep hides the
+ * next panel's load worse than the real one: it needs more blocks for a steady slope. */
+const BLOCKS = { rows: { lo: 3, hi: 9 }, cols: { lo: 6, hi: 8 } } as const;
 /** Most instructions one prediction replays; plans with more (tiny tiles over huge layers)
  * keep the analytic estimate, so compile time stays bounded. */
 export const REPLAY_BUDGET = 30_000;
@@ -23,20 +25,19 @@ export const REPLAY_BUDGET = 30_000;
  * REPLAY_BUDGET instructions. */
 export function replaySegmentCycles(q: QuantModel, seg: SegmentPlan, batch: number, hw: HardwareConfig): number | undefined {
   const blocks = Math.ceil(batch / seg.m);
-  const upTo = BLOCKS[seg.order];
-  const whole = blocks <= upTo + 1;
+  const { lo, hi } = BLOCKS[seg.order];
+  const whole = blocks <= hi + 1;
   const one = emitSegmentForTiming(q, seg, Math.min(batch, seg.m), hw).length;
-  if (one * (whole ? blocks : 2 * upTo - 1) > REPLAY_BUDGET) return undefined;
+  if (one * (whole ? blocks : lo + hi) > REPLAY_BUDGET) return undefined;
   // Each prediction replays the loop-nest order and the hoisted one (the pipeline keeps the
   // faster, see hoist-loads); the block loop is timed once per variant.
   const predict = (order: (instrs: Instr[]) => Instr[]) => {
     const run = (rows: number) => replayCycles(order(emitSegmentForTiming(q, seg, rows, hw)), hw);
     if (whole) return run(batch);
-    // Double buffers alternate, so consecutive blocks can cost differently (period two): the
-    // slope is taken over the last two blocks replayed. A ragged last block is charged pro rata.
-    const a = run((upTo - 2) * seg.m);
-    const b = run(upTo * seg.m);
-    return b + ((b - a) / (2 * seg.m)) * (batch - upTo * seg.m);
+    // A ragged last block is charged pro rata.
+    const a = run(lo * seg.m);
+    const b = run(hi * seg.m);
+    return b + ((b - a) / ((hi - lo) * seg.m)) * (batch - hi * seg.m);
   };
   return Math.min(predict((x) => x), predict(hoistLoads));
 }

@@ -1,5 +1,6 @@
 // SCALE-Sim interoperability: its config and topology files, their mapping onto dlpkit
-// hardware and models, and its COMPUTE_REPORT.csv figures (docs/scalesim.md).
+// hardware and models, and its COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv and
+// DETAILED_ACCESS_REPORT.csv figures (docs/scalesim.md).
 export { parseScaleSimConfig, readIni, type ScaleSimConfig, type Dataflow } from './config.js';
 export { parseTopology, lowerConv, type Topology, type TopologyLayer, type ConvShape } from './topology.js';
 export { scaleSimHardware, gemmModel } from './map.js';
@@ -7,3 +8,7 @@ export {
   scaleSimFigures, computeUtilFoldCycles, formatComputeReport, formatPyFloat, COMPUTE_REPORT_COLUMNS,
   type ScaleSimFigures, type DlpFigures, type ComputeReportRow,
 } from './report.js';
+export { scaleSimAccess, sramCounts, demandRowSpan, type ScaleSimAccess, type SramAccess, type Operand } from './access.js';
+export {
+  formatBandwidthReport, formatDetailedAccessReport, BANDWIDTH_REPORT_COLUMNS, DETAILED_ACCESS_REPORT_COLUMNS,
+} from './access-report.js';

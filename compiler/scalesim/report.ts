@@ -2,6 +2,7 @@
 // point operations (so the printed percentages match its COMPUTE_REPORT.csv digit for digit),
 // and the COMPUTE_REPORT.csv writer that puts dlpkit's own simulated figures beside them.
 import { systolicFolds, type SystolicFolds } from '../../isa/timing.js';
+import type { ScaleSimAccess } from './access.js';
 import type { Dataflow } from './config.js';
 
 export interface ScaleSimFigures extends SystolicFolds {
@@ -59,7 +60,10 @@ export function scaleSimFigures(mfu: { rows: number; cols: number; dataflow: Dat
 export interface DlpFigures {
   cycles: number;
   mfuUtilization: number;
+  /** dramReadBytes + dramWriteBytes. */
   dramBytes: number;
+  dramReadBytes: number;
+  dramWriteBytes: number;
   energyJoules: number;
   rooflineRatio: number;
   boundBy: 'compute' | 'memory';
@@ -71,6 +75,8 @@ export interface ComputeReportRow {
   n: number;
   k: number;
   scaleSim: ScaleSimFigures;
+  /** SCALE-Sim's SRAM access figures (BANDWIDTH_REPORT.csv, DETAILED_ACCESS_REPORT.csv). */
+  access: ScaleSimAccess;
   dlp: DlpFigures;
 }
 
