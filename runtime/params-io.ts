@@ -5,10 +5,11 @@ import type { SafeTensor } from '../compiler/weights/safetensors.js';
 import { readWeightsFile, weightsToTensors, writeWeightsFile } from '../compiler/weights/weights.js';
 import type { Model } from './model.js';
 
-/** Writes the model's parameters to `path` (atomically). */
-export function saveModel(model: Model, path: string): void {
+/** Writes the model's parameters to `path` (atomically); `metadata` goes into the file's
+ * `__metadata__` (dlp train records `pixels`: the input scale the model was trained on). */
+export function saveModel(model: Model, path: string, metadata: Record<string, string> = {}): void {
   const { model: graph, weights } = model.toGraph();
-  writeWeightsFile(path, graph, weights);
+  writeWeightsFile(path, graph, weights, metadata);
 }
 
 /** Loads parameters saved by saveModel (or PyTorch) into a model of the same architecture. */

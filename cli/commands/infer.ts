@@ -9,7 +9,7 @@ import { DlpError } from '../../isa/errors.js';
 import type { ActivationKind, DenseLayer, ModelGraph } from '../../compiler/model.js';
 import { loadModelFile } from '../../compiler/load-model.js';
 import { readSafetensors } from '../../compiler/weights/safetensors.js';
-import { readWeightsFile } from '../../compiler/weights/weights.js';
+import { readWeightsFile, readWeightsMetadata } from '../../compiler/weights/weights.js';
 import { formatReport } from '../../simulator/index.js';
 import { compileForDevice, loadMnist, sampleCalibration } from '../../runtime/index.js';
 import { addExamples, parseChoice, parseDtype, parsePositiveInt } from '../options.js';
@@ -60,7 +60,7 @@ export function register(program: Command): void {
     .option('--dtype <type>', 'int8, int16 or fp32', 'int8')
     .option('--images <N>', 'first N test images', '10000')
     .option('--calibration <N>', 'training images used to calibrate int8/int16 scales', '500')
-    .option('--pixels <scale>', 'unit: pixels in [0, 1]; raw: 0..255 (for weights trained with dlp train --course or --pixels raw)', 'unit')
+    .option('--pixels <scale>', 'unit: pixels in [0, 1]; raw: 0..255 (default: what the weights file records, dlp train writes it; else unit)')
     .option('--json', 'print accuracy and the simulator report as JSON')
     .action((o: InferCliOptions) => {
       const dtype = parseDtype(o.dtype);
@@ -70,7 +70,8 @@ export function register(program: Command): void {
       // Model and weights first: a wrong file fails before MNIST is read.
       const model = o.model ? loadModelFile(o.model).model : inferGraph(o.weights, MNIST_PIXELS, activation);
       const weights = readWeightsFile(o.weights, model);
-      const pixels = parseChoice('pixels', o.pixels, ['unit', 'raw'] as const, 'unit');
+      const recorded = readWeightsMetadata(o.weights).pixels;
+      const pixels = parseChoice('pixels', o.pixels ?? recorded, ['unit', 'raw'] as const, 'unit');
       const mnist = loadMnist({ subset: Math.max(images, calRows), pixels });
       const rows = Math.min(images, mnist.test.n);
       const test = { x: mnist.test.x.subarray(0, rows * MNIST_PIXELS), y: mnist.test.y.subarray(0, rows) };

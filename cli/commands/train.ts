@@ -97,7 +97,7 @@ async function trainNetwork(o: TrainCliOptions, kind: 'mlp' | 'linear', signal: 
       const ensemble = await trainBagging(data, { members: bagging, seed, spec, trainOptions: opts });
       if (signal.aborted) interrupted();
       const files = ensemble.members.map((_, i) => o.output.replace(/(\.safetensors)?$/, `.member${i + 1}.safetensors`));
-      ensemble.members.forEach((m, i) => saveModel(m, files[i]!));
+      ensemble.members.forEach((m, i) => saveModel(m, files[i]!, { pixels }));
       const predicted = ensemble.classify(test.x, test.n);
       let correct = 0;
       for (let i = 0; i < test.n; i++) if (predicted[i] === test.y[i]) correct++;
@@ -114,7 +114,7 @@ async function trainNetwork(o: TrainCliOptions, kind: 'mlp' | 'linear', signal: 
       summary.testAccuracy = accuracyOf(model, test);
       summary.stoppedEarly = result.stoppedEarly;
       if (result.bestEpoch !== undefined) summary.bestEpoch = result.bestEpoch;
-      saveModel(model, o.output);
+      saveModel(model, o.output, { pixels });
     }
   } finally {
     progress.stop();

@@ -24,11 +24,21 @@ export function elementCount(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
+/** The `__metadata__` string map of a safetensors file ({} when it has none). */
+export function readSafetensorsMetadata(bytes: Uint8Array, file?: string): Record<string, string> {
+  return readSafetensorsWithMetadata(bytes, file).metadata;
+}
+
 /** Parses a safetensors file; every malformation is a DlpError naming the file. */
 export function readSafetensors(bytes: Uint8Array, file?: string): Map<string, SafeTensor> {
+  return readSafetensorsWithMetadata(bytes, file).tensors;
+}
+
+function readSafetensorsWithMetadata(bytes: Uint8Array, file?: string): { tensors: Map<string, SafeTensor>; metadata: Record<string, string> } {
   const fail = (message: string): never => {
     throw new DlpError(message, { file });
   };
+  let metadata: Record<string, string> = {};
   if (bytes.length < 8) fail(`truncated safetensors file: ${bytes.length} bytes, shorter than the 8-byte header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = view.getUint32(0, true) + view.getUint32(4, true) * 2 ** 32;
@@ -51,6 +61,7 @@ export function readSafetensors(bytes: Uint8Array, file?: string): Map<string, S
       if (!isRecord(value) || !Object.values(value).every((v) => typeof v === 'string')) {
         fail('invalid safetensors header: __metadata__ must map strings to strings');
       }
+      metadata = value as Record<string, string>;
       continue;
     }
     if (!isRecord(value)) fail(`tensor ${name}: header entry must be an object`);
@@ -76,7 +87,7 @@ export function readSafetensors(bytes: Uint8Array, file?: string): Map<string, S
     const data = decodeData(view, dataStart + e.begin, e.dtype, elementCount(e.shape));
     tensors.set(e.name, { dtype: e.dtype, shape: e.shape, data });
   }
-  return tensors;
+  return { tensors, metadata };
 }
 
 /** The tensors must tile the data buffer exactly: no overlap, no hole, nothing past the end. */

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { DlpError } from '../../isa/errors.js';
 import { writeFileAtomic } from '../../isa/files.js';
 import type { LayerWeights, ModelGraph, ModelWeights } from '../model.js';
-import { type SafeTensor, elementCount, fmtShape, readSafetensors, writeSafetensors } from './safetensors.js';
+import { type SafeTensor, elementCount, fmtShape, readSafetensors, readSafetensorsMetadata, writeSafetensors } from './safetensors.js';
 
 /** The tensors a model's weights file must hold, with their PyTorch shapes. */
 export function expectedTensors(model: ModelGraph): Map<string, number[]> {
@@ -106,8 +106,20 @@ export function readWeightsFile(path: string, model: ModelGraph): ModelWeights {
   return tensorsToWeights(model, readSafetensors(bytes, path), path);
 }
 
-/** Writes `weights` as a PyTorch-compatible safetensors file (atomically). */
-export function writeWeightsFile(path: string, model: ModelGraph, weights: ModelWeights): void {
-  const bytes = writeSafetensors(weightsToTensors(model, weights), { format: 'pt', model: model.name, producer: 'dlpkit' });
+/** The `__metadata__` strings of a weights file (e.g. `pixels`, the input scale it was trained on). */
+export function readWeightsMetadata(path: string): Record<string, string> {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new DlpError(`cannot read weights file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
+  }
+  return readSafetensorsMetadata(bytes, path);
+}
+
+/** Writes `weights` as a PyTorch-compatible safetensors file (atomically); `metadata` adds
+ * strings to the header's `__metadata__`. */
+export function writeWeightsFile(path: string, model: ModelGraph, weights: ModelWeights, metadata: Record<string, string> = {}): void {
+  const bytes = writeSafetensors(weightsToTensors(model, weights), { format: 'pt', model: model.name, producer: 'dlpkit', ...metadata });
   writeFileAtomic(path, bytes);
 }

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDlp, useTempDir } from '../helpers/cli.js';
 import { readBundle } from '../../compiler/bundle.js';
-import { readWeightsFile } from '../../compiler/weights/weights.js';
+import { readWeightsFile, readWeightsMetadata } from '../../compiler/weights/weights.js';
 import { QUICK_SUBSET } from '../../cli/commands/mnist.js';
 
 const dir = useTempDir('dlp-cli-');
@@ -97,6 +97,19 @@ describe('dlp train and dlp infer', () => {
     expect(s.lossHistory.map((l) => Number(l.toFixed(4)))).toEqual([2.1747, 1.7255]);
     const unit = await runDlp(['train', '--course', '--pixels', 'unit', '--epochs', '1', '--subset', '3000', '--json', '-o', join(dir, 'u.safetensors')]);
     expect((JSON.parse(unit.out) as { lossHistory: number[] }).lossHistory[0]).toBeCloseTo(Math.log(10), 2);
+  });
+
+  it('the weights file records the pixel scale, and dlp infer uses it unless told otherwise', async () => {
+    const file = join(dir, 'c.safetensors');
+    expect(readWeightsMetadata(file)).toMatchObject({ pixels: 'raw', producer: 'dlpkit' });
+    const acc = async (extra: string[]) => {
+      const r = await runDlp(['infer', '--weights', file, '--images', '300', '--json', ...extra]);
+      expect(r.code).toBe(0);
+      return (JSON.parse(r.out) as { accuracy: number }).accuracy;
+    };
+    const recorded = await acc([]);
+    expect(await acc(['--pixels', 'raw'])).toBe(recorded);
+    expect(await acc(['--pixels', 'unit'])).not.toBe(recorded);
   });
 
   it('reports k-fold cross-validation', async () => {
