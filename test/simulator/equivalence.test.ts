@@ -16,7 +16,7 @@ const instrArb: fc.Arbitrary<Instr> = fc.oneof(
     .map(({ extra, ...f }) => load({ ...f, dtype: 'int8', pitch: f.cols + extra, stride: f.cols + extra })),
   fc.record({ dst: addr(512), src: addr(256), rows: small, cols: small, extra: fc.nat(4) })
     .map(({ extra, ...f }) => store({ ...f, dtype: 'int8', pitch: f.cols, stride: f.cols + extra })),
-  fc.record({ out: addr(256), in: addr(256), w: addr(256), m: small, k: small, n: small, acc: fc.constantFrom(0, 1) })
+  fc.record({ out: addr(256), in: addr(256), w: addr(256), m: small, k: small, n: small, acc: fc.constantFrom(0, 1), swap: fc.constantFrom(0, 1) })
     .map((f) => matmul({ ...f, dtype: 'int8' })),
   fc.record({ dst: addr(256), src: addr(256), rows: small, cols: small, func: fc.constantFrom('relu' as const, 'sigmoid' as const, 'softmax' as const) })
     .map((f) => act({ ...f, inType: 'int32', outType: f.func === 'softmax' ? 'fp32' : 'int8' })),
