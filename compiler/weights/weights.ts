@@ -95,26 +95,22 @@ export function tensorsToWeights(
   });
 }
 
-/** Reads a safetensors weights file for `model`. */
-export function readWeightsFile(path: string, model: ModelGraph): ModelWeights {
-  let bytes: Uint8Array;
+function readWeightsBytes(path: string): Uint8Array {
   try {
-    bytes = readFileSync(path);
+    return readFileSync(path);
   } catch (e) {
     throw new DlpError(`cannot read weights file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
   }
-  return tensorsToWeights(model, readSafetensors(bytes, path), path);
+}
+
+/** Reads a safetensors weights file for `model`. */
+export function readWeightsFile(path: string, model: ModelGraph): ModelWeights {
+  return tensorsToWeights(model, readSafetensors(readWeightsBytes(path), path), path);
 }
 
 /** The `__metadata__` strings of a weights file (e.g. `pixels`, the input scale it was trained on). */
 export function readWeightsMetadata(path: string): Record<string, string> {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new DlpError(`cannot read weights file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
-  }
-  return readSafetensorsMetadata(bytes, path);
+  return readSafetensorsMetadata(readWeightsBytes(path), path);
 }
 
 /** Writes `weights` as a PyTorch-compatible safetensors file (atomically); `metadata` adds
