@@ -2,7 +2,6 @@
 // fused layers; per layer the tile sizes, weight/input residency and buffer occupancy; and
 // the cost model's predicted cycles (with the simulator's, when the caller has them).
 import type { HardwareConfig } from '../isa/hardware.js';
-import { bestMatmulMapping, type MatmulDType } from '../isa/timing.js';
 import type { Bundle } from './bundle.js';
 import type { QuantModel } from './passes/quantize.js';
 import { allocateSegment } from './passes/tile.js';
@@ -10,9 +9,16 @@ import { allocateSegment } from './passes/tile.js';
 const W_TEXT = { resident: 'weights resident', panel: 'K×n weight panel per column panel', tile: 'weight tiles streamed' } as const;
 const X_TEXT = { fused: 'input fused from the previous layer (NRAM)', block: 'input block per row block', tile: 'input tiles streamed' } as const;
 
-/** How the MFU maps the layer's full tile: only a swapped mapping is worth a note. */
-function mappingText(hw: HardwareConfig, m: number, k: number, n: number, dtype: MatmulDType): string {
-  return bestMatmulMapping(hw, m, k, n, dtype).swap ? '; MFU mapping swapped (outᵀ = wᵀ·inᵀ: the input tile is held, weights stream)' : '';
+/** How the program maps the layer's MATMULs (tag = layer + 1): only swapped ones are worth a note. */
+function mappingText(b: Bundle, tag: number): string {
+  let all = 0;
+  let swapped = 0;
+  for (const i of b.program.instrs) {
+    if (i.op !== 'MATMUL' || i.layer !== tag) continue;
+    all++;
+    swapped += i.swap;
+  }
+  return swapped > 0 ? `; MFU mapping swapped on ${swapped} of ${all} MATMULs (outᵀ = wᵀ·inᵀ: the input tile is held, weights stream)` : '';
 }
 
 function pct(part: number, whole: number): string {
@@ -48,7 +54,7 @@ export function explainBundle(b: Bundle, hw: HardwareConfig, simulated?: { cycle
       const L = q.layers[t.layer]!;
       const pred = b.estimate.perLayer[L.name] ?? 0;
       const sim = simulated?.perLayer?.[L.name];
-      lines.push(`  ${L.name} ${L.K}→${L.N} ${L.func}: tile m×k×n = ${seg.m}×${t.k}×${t.n}; ${W_TEXT[t.wMode]}; ${X_TEXT[t.xMode]}; bias ${t.auxResident ? 'resident' : 'per column tile'}${mappingText(hw, seg.m, t.k, t.n, q.dtype)}`);
+      lines.push(`  ${L.name} ${L.K}→${L.N} ${L.func}: tile m×k×n = ${seg.m}×${t.k}×${t.n}; ${W_TEXT[t.wMode]}; ${X_TEXT[t.xMode]}; bias ${t.auxResident ? 'resident' : 'per column tile'}${mappingText(b, t.layer + 1)}`);
       const lb = bufs?.layers[i];
       if (lb) {
         const parts = [lb.x, lb.w, lb.aux, lb.acc, lb.out, lb.full].filter((x) => x !== undefined)

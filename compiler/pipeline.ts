@@ -6,10 +6,9 @@ import type { ModelGraph, ModelWeights } from './model.js';
 import { checkShapes } from './passes/shapes.js';
 import { quantizeModel, type ComputeDType, type QuantModel } from './passes/quantize.js';
 import { planNaive, planTunedAlternatives, type Schedule, type SegmentPlan } from './passes/tile.js';
-import { replayScheduleCycles, replaySegmentCycles } from './passes/predict.js';
+import { REPLAY_BUDGET, replayScheduleCycles, replaySegmentCycles } from './passes/predict.js';
 import { generateProgram, type Generated } from './passes/codegen.js';
-import { hoistLoads } from './passes/hoist.js';
-import { replayCycles } from './passes/replay.js';
+import { fasterLoadOrder } from './passes/hoist.js';
 import { findZeroTiles } from './passes/sparsity.js';
 import { estimateSchedule, type Estimate } from './passes/cost.js';
 import { assembleBundle, type Bundle } from './bundle.js';
@@ -43,6 +42,8 @@ interface State {
   quant?: QuantModel;
   schedule?: Schedule;
   generated?: Generated;
+  /** Cycles of the generated program by instruction replay (tuned schedules; hoist-loads). */
+  replayed?: number;
   estimate?: Estimate;
 }
 
@@ -75,12 +76,11 @@ export const PASSES: readonly Pass[] = [
   {
     name: 'hoist-loads',
     run: (s) => {
-      const plain = s.generated!.program.instrs;
-      const hoisted = hoistLoads(plain);
-      // Kept only when the replay says it is no slower (an early LOAD can also take the DRAM
-      // channel from a STORE the next step waits for).
-      if (s.opts.schedule === 'tuned' && replayCycles(hoisted, s.hw) > replayCycles(plain, s.hw)) return s;
-      return { ...s, generated: { ...s.generated!, program: { ...s.generated!.program, instrs: hoisted } } };
+      const program = s.generated!.program;
+      // The naive schedule's SYNC after every instruction leaves nothing to hoist.
+      if (s.opts.schedule === 'naive') return s;
+      const { instrs, cycles } = fasterLoadOrder(program.instrs, s.hw);
+      return { ...s, generated: { ...s.generated!, program: { ...program, instrs } }, replayed: cycles };
     },
   },
   // 5. Estimate: the cost model's cycle prediction for the chosen schedule.
@@ -91,8 +91,9 @@ export const PASSES: readonly Pass[] = [
     run: (s) => {
       if (s.opts.schedule === 'naive') return { ...s, estimate: { ...estimateSchedule(s.quant!, s.schedule!, s.hw), skipZeroTiles: s.opts.skipZeroTiles } };
       const est = estimateSchedule(s.quant!, s.schedule!, s.hw, (seg: SegmentPlan) => replaySegmentCycles(s.quant!, seg, s.opts.batch, s.hw));
-      // Several segments: time the whole program when affordable (segments overlap at seams).
-      const whole = s.schedule!.segments.length > 1 ? replayScheduleCycles(s.quant!, s.schedule!, s.hw) : undefined;
+      // Several segments: the whole program's replay (segments overlap at seams), when affordable.
+      const affordable = s.generated!.program.instrs.length <= 2 * REPLAY_BUDGET;
+      const whole = s.schedule!.segments.length > 1 && affordable ? s.replayed : undefined;
       if (whole !== undefined) {
         for (const k of Object.keys(est.perLayer)) est.perLayer[k] = Math.round((est.perLayer[k]! * whole) / est.cycles);
         est.cycles = whole;

@@ -34,6 +34,19 @@ export function dmaCycles(hw: HardwareConfig, rows: number, rowBytes: number, st
   return hw.dram.latencyCycles + dmaTransferCycles(hw, rows, rowBytes, stride);
 }
 
+/** The shared DRAM channel's grant rule (the simulator's and the compiler's replay): among
+ * pending transfers (instruction indices) whose request time has come, request[j] <= t, the
+ * earliest request, ties to program order. Returns the position in `pending`, or −1. */
+export function channelGrant(pending: readonly number[], request: ArrayLike<number>, t: number): number {
+  let best = -1;
+  for (let k = 0; k < pending.length; k++) {
+    const j = pending[k]!;
+    if (request[j]! > t) continue;
+    if (best < 0 || request[j]! < request[pending[best]!]! || (request[j] === request[pending[best]!] && j < pending[best]!)) best = k;
+  }
+  return best;
+}
+
 // ---- MFU ------------------------------------------------------------------------------------
 
 export type MatmulDType = 'int8' | 'int16' | 'fp32';
@@ -54,11 +67,13 @@ export interface SystolicFolds {
   scaleSimCycles: number;
 }
 
-/** Folds and cycles per fold of an m×k·k×n GEMM on a systolic MFU (SCALE-Sim v2 formulas). */
+/** Folds and cycles per fold of an m×k·k×n GEMM on a systolic MFU (SCALE-Sim v2 formulas);
+ * `swap` maps the transposed product (see matmulCycles). */
 export function systolicFolds(
   mfu: { rows: number; cols: number; dataflow: 'os' | 'ws' | 'is' },
-  m: number, k: number, n: number,
+  m: number, k: number, n: number, swap = false,
 ): SystolicFolds {
+  if (swap) [m, n] = [n, m];
   const { rows: R, cols: C, dataflow } = mfu;
   const [sr, sc, t] = dataflow === 'os' ? [m, n, k] : dataflow === 'ws' ? [k, n, m] : [k, m, n];
   const folds = cdiv(sr, R) * cdiv(sc, C);
@@ -81,13 +96,14 @@ export function adderTreeFillCycles(pes: number, lanes: number): number {
  * m and n trade places (on a weight-stationary array the in tile is held and w streams, i.e.
  * the input-stationary mapping), so it costs what an n×k·k×m tile costs. */
 export function matmulCycles(hw: HardwareConfig, m: number, k: number, n: number, dtype: MatmulDType, swap = false): number {
-  if (swap) [m, n] = [n, m];
   const rate = hw.mfuRate[dtype];
   const mfu = hw.mfu;
   if (mfu.kind === 'adder-tree') {
-    return m * cdiv(k, mfu.lanes) * cdiv(n, mfu.pes) * rate + adderTreeFillCycles(mfu.pes, mfu.lanes);
+    const rowsIn = swap ? n : m;
+    const colsOut = swap ? m : n;
+    return rowsIn * cdiv(k, mfu.lanes) * cdiv(colsOut, mfu.pes) * rate + adderTreeFillCycles(mfu.pes, mfu.lanes);
   }
-  const f = systolicFolds(mfu, m, k, n);
+  const f = systolicFolds(mfu, m, k, n, swap);
   return f.folds * f.perFold * rate;
 }
 

@@ -115,7 +115,7 @@ export function buildReport(program: Program, hw: HardwareConfig, ops: readonly 
     if (instr.op !== 'MATMUL') return;
     mfuMinCycles += (instr.m * instr.k * instr.n) / peakMacsPerCycle(hw, instr.dtype as MatmulDType);
     if (hw.mfu.kind === 'systolic') {
-      const f = instr.swap === 1 ? systolicFolds(hw.mfu, instr.n, instr.k, instr.m) : systolicFolds(hw.mfu, instr.m, instr.k, instr.n);
+      const f = systolicFolds(hw.mfu, instr.m, instr.k, instr.n, instr.swap === 1);
       folds.folds += f.folds;
       folds.mapped += f.sr * f.sc;
       folds.slots += f.folds * hw.mfu.rows * hw.mfu.cols;

@@ -9,7 +9,7 @@
 // reference model in test/simulator proves both give the same numbers.
 import { ISA, QUEUES, UNITS, type Instr } from '../isa/spec.js';
 import type { HardwareConfig } from '../isa/hardware.js';
-import { actCycles, dmaTransferCycles, matmulCycles, type MatmulDType } from '../isa/timing.js';
+import { actCycles, channelGrant, dmaTransferCycles, matmulCycles, type MatmulDType } from '../isa/timing.js';
 import { type Footprint, footprintsConflict } from './access.js';
 import { DTYPE_BYTES } from '../isa/spec.js';
 
@@ -160,12 +160,7 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
     }
     // (4) the shared DRAM channel grants the oldest request
     if (chanFree <= t && pending.length > 0) {
-      let best = -1;
-      for (let k = 0; k < pending.length; k++) {
-        const j = pending[k]!;
-        if (request[j]! > t) continue;
-        if (best < 0 || request[j]! < request[pending[best]!]! || (request[j] === request[pending[best]!] && j < pending[best]!)) best = k;
-      }
+      const best = channelGrant(pending, request, t);
       if (best >= 0) {
         const j = pending.splice(best, 1)[0]!;
         grant[j] = t;

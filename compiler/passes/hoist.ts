@@ -7,7 +7,8 @@
 // orders it after every earlier instruction that touches its bytes. Results are unchanged:
 // only instructions with disjoint footprints trade places, and LOADs keep their own order.
 import type { Instr } from '../../isa/spec.js';
-import { conflicts, rangesOf, type Ranges } from './replay.js';
+import type { HardwareConfig } from '../../isa/hardware.js';
+import { conflicts, rangesOf, replayCycles, type Ranges } from './replay.js';
 
 /** Most instructions one LOAD moves past: a step's compute and stores, not a whole loop. */
 const WINDOW = 24;
@@ -40,4 +41,14 @@ export function hoistLoads(instrs: readonly Instr[]): Instr[] {
     tail = tail.slice(at);
   }
   return out;
+}
+
+/** The faster of the stream as emitted and hoisted, by replay, with its cycles. Hoisting is
+ * usually faster but not always (an early LOAD can take the DRAM channel from a STORE the next
+ * step waits for); ties keep the hoisted order. */
+export function fasterLoadOrder(instrs: Instr[], hw: HardwareConfig): { instrs: Instr[]; cycles: number } {
+  const hoisted = hoistLoads(instrs);
+  const plain = replayCycles(instrs, hw);
+  const early = replayCycles(hoisted, hw);
+  return early <= plain ? { instrs: hoisted, cycles: early } : { instrs, cycles: plain };
 }

@@ -9,7 +9,7 @@ import type { QuantModel } from './quantize.js';
 import type { Schedule, SegmentPlan } from './tile.js';
 import { emitSegmentForTiming, emitSegmentsForTiming } from './codegen.js';
 import { replayCycles } from './replay.js';
-import { hoistLoads } from './hoist.js';
+import { fasterLoadOrder, hoistLoads } from './hoist.js';
 
 /** Row blocks replayed before extrapolating: the slope is taken between block counts lo and
  * hi, past the start-up transient (queues filling). Double buffers and queue depths make the
@@ -46,5 +46,5 @@ export function replaySegmentCycles(q: QuantModel, seg: SegmentPlan, batch: numb
  * undefined when its full replay would exceed twice REPLAY_BUDGET instructions. */
 export function replayScheduleCycles(q: QuantModel, sched: Schedule, hw: HardwareConfig): number | undefined {
   const instrs = emitSegmentsForTiming(q, sched.segments, sched.batch, hw);
-  return instrs.length > 2 * REPLAY_BUDGET ? undefined : Math.min(replayCycles(instrs, hw), replayCycles(hoistLoads(instrs), hw));
+  return instrs.length > 2 * REPLAY_BUDGET ? undefined : fasterLoadOrder(instrs, hw).cycles;
 }

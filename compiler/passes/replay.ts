@@ -10,7 +10,7 @@
 // simulator only when two transfers contend and the later-placed one requested first.
 import { DTYPE_BYTES, ISA, type Instr } from '../../isa/spec.js';
 import type { HardwareConfig } from '../../isa/hardware.js';
-import { actCycles, dmaTransferCycles, matmulCycles, type MatmulDType } from '../../isa/timing.js';
+import { actCycles, channelGrant, dmaTransferCycles, matmulCycles, type MatmulDType } from '../../isa/timing.js';
 
 const SPACE = { dram: 0, nram: 1, wram: 2 } as const;
 
@@ -158,12 +158,7 @@ export function replayCycles(instrs: readonly Instr[], hw: HardwareConfig): numb
       }
     }
     if (chanFree <= t && pending.length > 0) {
-      let best = -1;
-      for (let k = 0; k < pending.length; k++) {
-        const j = pending[k]!;
-        if (request[j]! > t) continue;
-        if (best < 0 || request[j]! < request[pending[best]!]! || (request[j] === request[pending[best]!] && j < pending[best]!)) best = k;
-      }
+      const best = channelGrant(pending, request, t);
       if (best >= 0) {
         const j = pending.splice(best, 1)[0]!;
         finish[j] = chanFree = t + cost[j]!;
