@@ -9,7 +9,7 @@ import { DlpError } from '../../isa/errors.js';
 import type { ActivationKind, DenseLayer, ModelGraph } from '../../compiler/model.js';
 import { loadModelFile } from '../../compiler/load-model.js';
 import { readSafetensors } from '../../compiler/weights/safetensors.js';
-import { readWeightsFile, readWeightsMetadata } from '../../compiler/weights/weights.js';
+import { readWeightsFileWithMetadata } from '../../compiler/weights/weights.js';
 import { formatReport } from '../../simulator/index.js';
 import { compileForDevice, loadMnist, sampleCalibration } from '../../runtime/index.js';
 import { addExamples, parseChoice, parseDtype, parsePositiveInt } from '../options.js';
@@ -69,9 +69,8 @@ export function register(program: Command): void {
       const activation = parseChoice<ActivationKind>('activation', o.activation, ACTIVATIONS as unknown as ActivationKind[], 'relu');
       // Model and weights first: a wrong file fails before MNIST is read.
       const model = o.model ? loadModelFile(o.model).model : inferGraph(o.weights, MNIST_PIXELS, activation);
-      const weights = readWeightsFile(o.weights, model);
-      const recorded = readWeightsMetadata(o.weights).pixels;
-      const pixels = parseChoice('pixels', o.pixels ?? recorded, ['unit', 'raw'] as const, 'unit');
+      const { weights, metadata } = readWeightsFileWithMetadata(o.weights, model);
+      const pixels = parseChoice('pixels', o.pixels ?? metadata.pixels, ['unit', 'raw'] as const, 'unit');
       const mnist = loadMnist({ subset: Math.max(images, calRows), pixels });
       const rows = Math.min(images, mnist.test.n);
       const test = { x: mnist.test.x.subarray(0, rows * MNIST_PIXELS), y: mnist.test.y.subarray(0, rows) };

@@ -178,16 +178,12 @@ function formatTrainSummary(s: TrainSummary): string {
 }
 
 /** --course: the lab's settings for every option not given on the command line. */
-function courseDefaults(cmd: Command, o: TrainCliOptions): Partial<TrainCliOptions> {
+function courseDefaults(cmd: Command): Partial<TrainCliOptions> {
   const course: Partial<TrainCliOptions> = {
     hidden: courseMnistSpec.hidden.join(','), init: 'normal', std: String(courseMnistSpec.std), optimizer: courseTrainOptions.optimizer as string,
     lr: String(courseTrainOptions.lr), batch: String(courseTrainOptions.batchSize), epochs: String(courseTrainOptions.epochs), pixels: courseMnistOptions.pixels!,
   };
-  const out: Partial<TrainCliOptions> = {};
-  for (const [k, v] of Object.entries(course) as [keyof TrainCliOptions, string][]) {
-    if (cmd.getOptionValueSource(k) !== 'cli' || o[k] === undefined) (out as Record<string, string>)[k] = v;
-  }
-  return out;
+  return Object.fromEntries(Object.entries(course).filter(([k]) => cmd.getOptionValueSource(k) !== 'cli'));
 }
 
 export function register(program: Command): void {
@@ -219,7 +215,7 @@ export function register(program: Command): void {
     .option('--json', 'print testAccuracy, epochSeconds and lossHistory as JSON')
     .option('-o, --output <file>', 'weights file (safetensors)', 'weights.safetensors')
     .action(async (opts: TrainCliOptions) => {
-      if (opts.course) Object.assign(opts, courseDefaults(cmd, opts));
+      if (opts.course) Object.assign(opts, courseDefaults(cmd));
       const kind = parseChoice('model', opts.model, ['mlp', 'linear', 'perceptron'] as const, 'mlp');
       const summary = kind === 'perceptron' ? trainDigitPerceptron(opts) : await withInterrupt((signal) => trainNetwork(opts, kind, signal));
       process.stdout.write(opts.json ? reportToJson(summary) : formatTrainSummary(summary));

@@ -24,17 +24,13 @@ export function elementCount(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-/** The `__metadata__` string map of a safetensors file ({} when it has none). */
-export function readSafetensorsMetadata(bytes: Uint8Array, file?: string): Record<string, string> {
-  return readSafetensorsWithMetadata(bytes, file).metadata;
-}
-
 /** Parses a safetensors file; every malformation is a DlpError naming the file. */
 export function readSafetensors(bytes: Uint8Array, file?: string): Map<string, SafeTensor> {
   return readSafetensorsWithMetadata(bytes, file).tensors;
 }
 
-function readSafetensorsWithMetadata(bytes: Uint8Array, file?: string): { tensors: Map<string, SafeTensor>; metadata: Record<string, string> } {
+/** readSafetensors plus the `__metadata__` string map ({} when the file has none). */
+export function readSafetensorsWithMetadata(bytes: Uint8Array, file?: string): { tensors: Map<string, SafeTensor>; metadata: Record<string, string> } {
   const fail = (message: string): never => {
     throw new DlpError(message, { file });
   };

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { DlpError } from '../../isa/errors.js';
 import { writeFileAtomic } from '../../isa/files.js';
 import type { LayerWeights, ModelGraph, ModelWeights } from '../model.js';
-import { type SafeTensor, elementCount, fmtShape, readSafetensors, readSafetensorsMetadata, writeSafetensors } from './safetensors.js';
+import { type SafeTensor, elementCount, fmtShape, readSafetensorsWithMetadata, writeSafetensors } from './safetensors.js';
 
 /** The tensors a model's weights file must hold, with their PyTorch shapes. */
 export function expectedTensors(model: ModelGraph): Map<string, number[]> {
@@ -105,12 +105,18 @@ function readWeightsBytes(path: string): Uint8Array {
 
 /** Reads a safetensors weights file for `model`. */
 export function readWeightsFile(path: string, model: ModelGraph): ModelWeights {
-  return tensorsToWeights(model, readSafetensors(readWeightsBytes(path), path), path);
+  return readWeightsFileWithMetadata(path, model).weights;
+}
+
+/** readWeightsFile plus the file's `__metadata__` strings, from one read. */
+export function readWeightsFileWithMetadata(path: string, model: ModelGraph): { weights: ModelWeights; metadata: Record<string, string> } {
+  const { tensors, metadata } = readSafetensorsWithMetadata(readWeightsBytes(path), path);
+  return { weights: tensorsToWeights(model, tensors, path), metadata };
 }
 
 /** The `__metadata__` strings of a weights file (e.g. `pixels`, the input scale it was trained on). */
 export function readWeightsMetadata(path: string): Record<string, string> {
-  return readSafetensorsMetadata(readWeightsBytes(path), path);
+  return readSafetensorsWithMetadata(readWeightsBytes(path), path).metadata;
 }
 
 /** Writes `weights` as a PyTorch-compatible safetensors file (atomically); `metadata` adds
