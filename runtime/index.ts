@@ -59,7 +59,7 @@ export {
 } from './bagging.js';
 export {
   createPruner, collectPruneTargets, normalisePruneOptions, scheduledSparsity, measureSparsity, formatSparsityReport,
-  attachPruner, trainPruned, countTrainingSteps, sweepSparsity, formatSparsitySweep, gradualPruning,
+  attachPruner, trainPruned, countTrainingSteps, sweepSparsity, formatSparsitySweep, gradualPruning, gradualPruningLr,
   type Pruner, type PruneOptions, type PruneSchedule, type PruneScope, type PruneTarget, type PruneTrainingOptions, type PrunedTraining,
   type LayerSparsity, type SparsityReport, type SparsitySweepOptions, type SparsitySweepRow,
 } from './prune.js';

@@ -10,7 +10,7 @@ import { writeWeightsFile } from '../../compiler/weights/weights.js';
 import type { ActivationKind, ModelGraph } from '../../compiler/model.js';
 import {
   attachPruner, augmentTrainOptions, crossValidate, createMlp, defaultTrainOptions, kFoldSplits, loadMnist, measureSparsity,
-  collectPruneTargets, gradualPruning, predictPerceptron, saveModel, train, trainBagging, trainPerceptron,
+  collectPruneTargets, gradualPruning, gradualPruningLr, predictPerceptron, saveModel, train, trainBagging, trainPerceptron,
   courseMnistOptions, courseMnistSpec, courseTrainOptions, parseFreezeList, type InitKind, type PruneScope,
   type Dataset, type EpochReport, type Model, type OptimizerKind, type TrainOptions,
 } from '../../runtime/index.js';
@@ -198,7 +198,7 @@ export function register(program: Command): void {
     .option('--activation <fn>', `hidden activation: ${ACTIVATIONS.join(', ')}`, 'relu')
     .option('--epochs <N>', 'training epochs (perceptron: update budget in epochs)', String(defaultTrainOptions.epochs))
     .option('--batch <B>', 'mini-batch size', String(defaultTrainOptions.batchSize))
-    .option('--lr <x>', 'learning rate', String(defaultTrainOptions.lr))
+    .option('--lr <x>', `learning rate (${gradualPruningLr} with --prune)`, String(defaultTrainOptions.lr))
     .option('--optimizer <kind>', 'sgd, momentum or adam', 'adam')
     .option('--l2 <lambda>', 'L2 penalty (weight decay) on weights', '0')
     .option('--l1 <lambda>', 'L1 penalty on weights', '0')
@@ -223,6 +223,8 @@ export function register(program: Command): void {
     .option('-o, --output <file>', 'weights file (safetensors)', 'weights.safetensors')
     .action(async (opts: TrainCliOptions) => {
       if (opts.course) Object.assign(opts, courseDefaults(cmd));
+      // Pruned runs train at the pruning schedule's learning rate unless --lr is given.
+      else if (opts.prune !== undefined && cmd.getOptionValueSource('lr') !== 'cli') opts.lr = String(gradualPruningLr);
       const kind = parseChoice('model', opts.model, ['mlp', 'linear', 'perceptron'] as const, 'mlp');
       const summary = kind === 'perceptron' ? trainDigitPerceptron(opts) : await withInterrupt((signal) => trainNetwork(opts, kind, signal));
       process.stdout.write(opts.json ? reportToJson(summary) : formatTrainSummary(summary));
