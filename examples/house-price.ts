@@ -11,9 +11,11 @@ const area = [50, 47, 60, 55]; // m²
 const floors = [2, 1, 4, 3];
 const price = [50, 42, 80, 52]; // in 10 000 ¥
 
-const cases: Array<{ title: string; x: FeatureRows; query: number[]; names: string[] }> = [
-  { title: 'area alone', x: area.map((a) => [a]), query: [65], names: ['area'] },
-  { title: 'area and floors', x: area.map((a, j) => [a, floors[j]!]), query: [65, 4], names: ['area', 'floors'] },
+// The book's query is a 65 m² house on 10 floors (both fits of the two-feature model give
+// 24.0); (65, 4) is a second query inside the range of the data.
+const cases: Array<{ title: string; x: FeatureRows; queries: number[][]; names: string[] }> = [
+  { title: 'area alone', x: area.map((a) => [a]), queries: [[65]], names: ['area'] },
+  { title: 'area and floors', x: area.map((a, j) => [a, floors[j]!]), queries: [[65, 10], [65, 4]], names: ['area', 'floors'] },
 ];
 
 const fmt = (v: number): string => v.toFixed(4);
@@ -32,8 +34,10 @@ for (const c of cases) {
   console.log(`  ŵ (GD)          = [${Array.from(gd.model.weights, fmt).join(', ')}]`);
   console.log(`  ŵ (closed form) = [${Array.from(closed.weights, fmt).join(', ')}]`);
   console.log(`  training loss ${fmt(computeSquaredLoss(closed, c.x, price))}`);
-  const q = `(${c.query.join(', ')})`;
-  console.log(`  predicted price for ${q}: GD ${fmt(predictLinear(gd.model, [c.query])[0]!)}, closed form ${fmt(predictLinear(closed, [c.query])[0]!)}`);
+  for (const query of c.queries) {
+    const q = `(${query.join(', ')})`;
+    console.log(`  predicted price for ${q}: GD ${fmt(predictLinear(gd.model, [query])[0]!)}, closed form ${fmt(predictLinear(closed, [query])[0]!)}`);
+  }
 }
 
 // Why the runtime standardises by default: on raw areas (~50) the bias direction is so much

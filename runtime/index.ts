@@ -59,10 +59,11 @@ export {
 } from './bagging.js';
 export {
   createPruner, collectPruneTargets, normalisePruneOptions, scheduledSparsity, measureSparsity, formatSparsityReport,
-  attachPruner, trainPruned, countTrainingSteps, sweepSparsity, formatSparsitySweep,
-  type Pruner, type PruneOptions, type PruneSchedule, type PruneTarget, type PruneTrainingOptions, type PrunedTraining,
+  attachPruner, trainPruned, countTrainingSteps, sweepSparsity, formatSparsitySweep, gradualPruning, gradualPruningLr,
+  type Pruner, type PruneOptions, type PruneSchedule, type PruneScope, type PruneTarget, type PruneTrainingOptions, type PrunedTraining,
   type LayerSparsity, type SparsityReport, type SparsitySweepOptions, type SparsitySweepRow,
 } from './prune.js';
+export { trainableParams, parseFreezeList } from './freeze.js';
 export {
   createAugmenter, augmentTrainOptions, normaliseAugmentOptions, transformImage, shiftImage,
   type Augmenter, type AugmentOptions, type ImageTransform,

@@ -38,6 +38,11 @@ export interface MlpSpec {
   std?: number;
   /** Dropout rate after every hidden activation. Default 0. */
   dropout?: number;
+  /**
+   * Dropout rate on the input units (the book keeps inputs with probability 0.8: rate 0.2).
+   * Default 0.
+   */
+  inputDropout?: number;
   /** Seed for initialisation and dropout masks. Default 1. */
   seed?: number;
 }
@@ -248,6 +253,8 @@ export function createMlp(spec: MlpSpec): Model {
     if (layer) layers.push(layer);
     if (!last && spec.dropout) layers.push(new Dropout(sizes[i + 1]!, spec.dropout, rng.fork(), `dropout${i + 1}`));
   }
+  // Forked last, so adding input dropout leaves the initial weights and hidden masks as they were.
+  if (spec.inputDropout) layers.unshift(new Dropout(spec.inputSize, spec.inputDropout, rng.fork(), 'dropout0'));
   return new Model(layers, spec.loss ?? 'softmax-ce', spec.name ?? `mlp-${sizes.join('-')}`);
 }
 

@@ -6,6 +6,7 @@ import { DlpError } from '../isa/errors.js';
 import { gatherBatch, selectRows, targetWidth, type Dataset } from './data.js';
 import type { Metrics, Model } from './model.js';
 import { addPenaltyGradients, createOptimizer, type OptimizerKind, type OptimizerOptions } from './optim.js';
+import { trainableParams } from './freeze.js';
 import { createRng } from './rng.js';
 import { holdoutSplit } from './validate.js';
 
@@ -49,6 +50,11 @@ export interface TrainOptions {
   onBatch?: (done: number, total: number) => void;
   /** Stops training cleanly after the current batch; the result says `aborted`. */
   signal?: AbortSignal;
+  /**
+   * Parameters left as they are (`fc1.bias`, `*.bias`, `fc2.*`): no optimiser step and no
+   * penalty touches them. Default none.
+   */
+  freeze?: readonly string[];
 }
 
 export interface EpochReport {
@@ -97,7 +103,7 @@ export async function train(model: Model, data: Dataset, options: Partial<TrainO
   if (opts.earlyStopping && !valSet) throw new DlpError('earlyStopping needs a validation set or fraction');
 
   const optimizer = createOptimizer(opts.optimizer);
-  const params = model.params();
+  const params = trainableParams(model, opts.freeze);
   const w = model.outputSize;
   const bs = Math.min(opts.batchSize, trainSet.n);
   const xb = new Float32Array(bs * trainSet.features);

@@ -10,8 +10,8 @@ import { writeWeightsFile } from '../../compiler/weights/weights.js';
 import type { ActivationKind, ModelGraph } from '../../compiler/model.js';
 import {
   attachPruner, augmentTrainOptions, crossValidate, createMlp, defaultTrainOptions, kFoldSplits, loadMnist, measureSparsity,
-  collectPruneTargets, predictPerceptron, saveModel, train, trainBagging, trainPerceptron,
-  courseMnistOptions, courseMnistSpec, courseTrainOptions, type InitKind,
+  collectPruneTargets, gradualPruning, gradualPruningLr, predictPerceptron, saveModel, train, trainBagging, trainPerceptron,
+  courseMnistOptions, courseMnistSpec, courseTrainOptions, parseFreezeList, type InitKind, type PruneScope,
   type Dataset, type EpochReport, type Model, type OptimizerKind, type TrainOptions,
 } from '../../runtime/index.js';
 import { addExamples, parseChoice, parseHidden, parseNumber, parsePositiveInt, withInterrupt } from '../options.js';
@@ -24,7 +24,7 @@ interface TrainCliOptions {
   model?: string; hidden?: string; activation?: string; epochs?: string; batch?: string; lr?: string; optimizer?: string;
   l1?: string; l2?: string; dropout?: string; earlyStopping?: string; validation?: string; kfold?: string; bagging?: string;
   prune?: string; augment?: boolean; digits?: string; subset?: string; seed?: string; json?: boolean; output: string;
-  pixels?: string; course?: boolean; init?: string; std?: string;
+  pixels?: string; course?: boolean; init?: string; std?: string; freeze?: string; inputDropout?: string; pruneScope?: string;
 }
 
 export interface TrainSummary {
@@ -54,6 +54,9 @@ async function trainNetwork(o: TrainCliOptions, kind: 'mlp' | 'linear', signal: 
   const hidden = kind === 'linear' ? [] : parseHidden(o.hidden, [128, 64]);
   const activation = parseChoice<ActivationKind>('activation', o.activation, ACTIVATIONS as unknown as ActivationKind[], 'relu');
   const dropout = parseNumber('dropout', o.dropout, 0, 0, 1, true);
+  const inputDropout = parseNumber('input-dropout', o.inputDropout, 0, 0, 1, true);
+  const freeze = o.freeze === undefined ? undefined : parseFreezeList(o.freeze);
+  const pruneScope = parseChoice<PruneScope>('prune-scope', o.pruneScope, ['global', 'layer'], 'global');
   const patience = o.earlyStopping === undefined ? undefined : parsePositiveInt('early-stopping', o.earlyStopping, 1);
   const validation = parseNumber('validation', o.validation, patience ? 0.1 : 0, 0, 1, true);
   const kfold = o.kfold === undefined ? undefined : parsePositiveInt('kfold', o.kfold, 2);
@@ -68,6 +71,7 @@ async function trainNetwork(o: TrainCliOptions, kind: 'mlp' | 'linear', signal: 
     lr: parseNumber('lr', o.lr, defaultTrainOptions.lr, Number.MIN_VALUE),
     optimizer: parseChoice<OptimizerKind>('optimizer', o.optimizer, ['sgd', 'momentum', 'adam'], 'adam'),
     l1: parseNumber('l1', o.l1, 0), l2: parseNumber('l2', o.l2, 0), seed, signal,
+    ...(freeze ? { freeze } : {}),
     ...(validation > 0 ? { validation } : {}),
     ...(patience ? { earlyStopping: { patience } } : {}),
     onBatch: (d, t) => progress.onBatch(d, t),
@@ -80,7 +84,7 @@ async function trainNetwork(o: TrainCliOptions, kind: 'mlp' | 'linear', signal: 
   const init = o.init === undefined ? undefined : parseChoice<InitKind>('init', o.init, ['he', 'xavier', 'normal'], 'he');
   const std = parseNumber('std', o.std, 0.01, Number.MIN_VALUE);
   const spec = {
-    inputSize: data.features, hidden, outputs: 10, activation, dropout, seed, loss: kind === 'linear' ? 'mse' as const : 'softmax-ce' as const,
+    inputSize: data.features, hidden, outputs: 10, activation, dropout, inputDropout, seed, loss: kind === 'linear' ? 'mse' as const : 'softmax-ce' as const,
     name: kind === 'linear' ? 'linear' : 'mnist-mlp', ...(init ? { init, std } : {}),
   };
   const interrupted = (): never => { throw new DlpError('interrupted (Ctrl-C) during training; no weights were written'); };
@@ -106,7 +110,7 @@ async function trainNetwork(o: TrainCliOptions, kind: 'mlp' | 'linear', signal: 
       summary.weights = files[0]!;
     } else {
       const model = createMlp(spec);
-      const withPrune = prune !== undefined ? attachPruner(model, data, opts, { targetSparsity: prune }) : undefined;
+      const withPrune = prune !== undefined ? attachPruner(model, data, opts, { ...gradualPruning, targetSparsity: prune, scope: pruneScope }) : undefined;
       const result = await train(model, data, withPrune?.trainOptions ?? opts);
       if (result.aborted) interrupted();
       withPrune?.pruner.finish();
@@ -194,7 +198,7 @@ export function register(program: Command): void {
     .option('--activation <fn>', `hidden activation: ${ACTIVATIONS.join(', ')}`, 'relu')
     .option('--epochs <N>', 'training epochs (perceptron: update budget in epochs)', String(defaultTrainOptions.epochs))
     .option('--batch <B>', 'mini-batch size', String(defaultTrainOptions.batchSize))
-    .option('--lr <x>', 'learning rate', String(defaultTrainOptions.lr))
+    .option('--lr <x>', `learning rate (${gradualPruningLr} with --prune)`, String(defaultTrainOptions.lr))
     .option('--optimizer <kind>', 'sgd, momentum or adam', 'adam')
     .option('--l2 <lambda>', 'L2 penalty (weight decay) on weights', '0')
     .option('--l1 <lambda>', 'L1 penalty on weights', '0')
@@ -204,6 +208,9 @@ export function register(program: Command): void {
     .option('--kfold <K>', 'also report K-fold cross-validation on the training set')
     .option('--bagging <K>', 'train K members on bootstrap samples and average them')
     .option('--prune <sparsity>', 'magnitude-prune to this fraction of zero weights, e.g. 0.9')
+    .option('--prune-scope <scope>', 'global: one magnitude threshold over all layers (the --prune total is exact); layer: every layer at --prune', 'global')
+    .option('--input-dropout <p>', 'dropout rate on the input pixels (the book keeps inputs with probability 0.8: 0.2)', '0')
+    .option('--freeze <names>', 'parameters left untrained, e.g. *.bias or fc1.weight,fc2.bias')
     .option('--augment', 'random shifts (±2 px) and rotations (±10°) of the training images')
     .option('--digits <a,b>', 'the two digits the perceptron separates', '0,1')
     .option('--subset <N>', 'use only the first N images (perceptron: N training images of the two digits, default 2000)')
@@ -216,6 +223,8 @@ export function register(program: Command): void {
     .option('-o, --output <file>', 'weights file (safetensors)', 'weights.safetensors')
     .action(async (opts: TrainCliOptions) => {
       if (opts.course) Object.assign(opts, courseDefaults(cmd));
+      // Pruned runs train at the pruning schedule's learning rate unless --lr is given.
+      else if (opts.prune !== undefined && cmd.getOptionValueSource('lr') !== 'cli') opts.lr = String(gradualPruningLr);
       const kind = parseChoice('model', opts.model, ['mlp', 'linear', 'perceptron'] as const, 'mlp');
       const summary = kind === 'perceptron' ? trainDigitPerceptron(opts) : await withInterrupt((signal) => trainNetwork(opts, kind, signal));
       process.stdout.write(opts.json ? reportToJson(summary) : formatTrainSummary(summary));

@@ -1,3 +1,4 @@
+// Leaky ReLU is x < 0 ? αx : x (PyTorch, ONNX): the book's max(αx, x) for α in [0, 1].
 // Element-wise activations of the course: ReLU, Leaky ReLU, PReLU (learned per-channel
 // slopes), ELU, sigmoid and tanh. Each keeps what its derivative needs (the input, or the
 // output where the derivative is cheaper from it) in a reused buffer.

@@ -5,7 +5,8 @@
 //               H(65) = (−4199 + 65·131)/49 = 4316/49 ≈ 88.0816.
 //   both:       S₁₁ = 98, S₁₂ = 22, S₂₂ = 5, S₁y = 262, S₂y = 58; det = 98·5 − 22² = 6,
 //               w₁ = (262·5 − 22·58)/6 = 17/3, w₂ = (98·58 − 22·262)/6 = −40/3,
-//               w₀ = 56 − 53·17/3 + 2.5·40/3 = −211, H(65, 4) = −211 + 1105/3 − 160/3 = 104.
+//               w₀ = 56 − 53·17/3 + 2.5·40/3 = −211, H(65, 4) = −211 + 1105/3 − 160/3 = 104;
+//               the book's query (65 m², 10 floors): H(65, 10) = −211 + 1105/3 − 400/3 = 24.
 import { describe, expect, it } from 'vitest';
 import {
   computeSquaredLoss, fitLinearRegressionClosedForm, fitLinearRegressionGD, predictLinear, solveLinearSystem,
@@ -32,6 +33,7 @@ describe('closed form (normal equations)', () => {
     expect(m.weights[1]).toBeCloseTo(17 / 3, 10);
     expect(m.weights[2]).toBeCloseTo(-40 / 3, 10);
     expect(predictLinear(m, [[65, 4]])[0]).toBeCloseTo(104, 9);
+    expect(predictLinear(m, [[65, 10]])[0]).toBeCloseTo(24, 9);
   });
 
   it('fits better with the second feature', () => {
@@ -57,6 +59,7 @@ describe('batch gradient descent', () => {
   it.each([
     ['area alone', byArea, [65], 4316 / 49],
     ['area and floors', byBoth, [65, 4], 104],
+    ['area and floors (the book\'s query)', byBoth, [65, 10], 24],
   ] as const)('converges to the closed form on %s', (_name, x, query, expected) => {
     const r = fitLinearRegressionGD(x, price);
     expect(r.converged).toBe(true);

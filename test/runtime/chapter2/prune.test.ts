@@ -6,7 +6,7 @@ import { loadMnist } from '../../../runtime/mnist.js';
 import type { Param } from '../../../runtime/nn/layer.js';
 import {
   collectPruneTargets, createPruner, formatSparsityReport, formatSparsitySweep, normalisePruneOptions,
-  scheduledSparsity, sweepSparsity, attachPruner,
+  scheduledSparsity, sweepSparsity, attachPruner, gradualPruning,
 } from '../../../runtime/prune.js';
 import { train } from '../../../runtime/train.js';
 
@@ -45,6 +45,33 @@ describe('createPruner', () => {
     expect(Array.from(p.value).map((v) => Number(v.toFixed(2)))).toEqual([0.5, 0, 0.3, 0, -0.7, 0, 0.2, -0.3, 0.9, 0]);
     expect(pruner.report()).toEqual({ layers: [{ name: 'fc1', size: 10, zeros: 4, sparsity: 0.4 }], size: 10, zeros: 4, sparsity: 0.4 });
     expect(formatSparsityReport(pruner.report())).toBe('fc1     40.0 % zero (4 of 10)\ntotal   40.0 % zero (4 of 10)');
+  });
+
+  it("scope 'global': one threshold over all tensors, the total exact, ties in (tensor, index) order", () => {
+    const a = param([0.1, 0.2, 0.3, 0.4]);
+    const b = param([1, 2, 0.05, 3]);
+    const pruner = createPruner([{ name: 'fc1', param: a }, { name: 'fc2', param: b }], { targetSparsity: 0.5, schedule: 'oneshot', scope: 'global' });
+    pruner.finish();
+    // The 4 smallest of all 8 magnitudes: 0.05 (fc2), 0.1, 0.2, 0.3 (fc1).
+    expect(Array.from(a.value).map((v) => Number(v.toFixed(2)))).toEqual([0, 0, 0, 0.4]);
+    expect(Array.from(b.value)).toEqual([1, 2, 0, 3]);
+    expect(pruner.report().layers.map((l) => l.zeros)).toEqual([3, 1]);
+    const c = param([0.1, 0.1]);
+    const d = param([0.1, 0.1, 0.1]);
+    const tied = createPruner([{ name: 'fc1', param: c }, { name: 'fc2', param: d }], { targetSparsity: 0.6, schedule: 'oneshot', scope: 'global' });
+    tied.finish();
+    // ⌊0.6·5⌋ = 3 zeros: both of fc1, then fc2's first.
+    expect(tied.report().layers.map((l) => l.zeros)).toEqual([2, 1]);
+    expect(Array.from(d.value).map((v) => Number(v.toFixed(2)))).toEqual([0, 0.1, 0.1]);
+  });
+
+  it('rejects an unknown scope and a startFraction past the ramp', () => {
+    expect(() => normalisePruneOptions({ targetSparsity: 0.5, schedule: 'oneshot', scope: 'row' as never })).toThrow("prune: scope must be 'layer' or 'global', got 'row'");
+    const model = createMlp({ inputSize: 4, hidden: [3], outputs: 2, seed: 1 });
+    const data = { x: new Float32Array(8), y: new Uint8Array(2), n: 2, features: 4 };
+    expect(() => attachPruner(model, data, { epochs: 1 }, { targetSparsity: 0.5, startFraction: 0.8, rampFraction: 0.6 })).toThrow(
+      'prune: startFraction must be in [0, rampFraction = 0.6), got 0.8',
+    );
   });
 
   it('never reopens a pruned weight and holds it at zero', () => {
@@ -101,6 +128,27 @@ describe('pruning during training', () => {
     // The compiler's IR sees the same exact zeros.
     const { weights } = model.toGraph();
     expect(weights[0]!.w.filter((v) => v === 0).length).toBe(Math.floor(0.9 * 784 * 32));
+  });
+
+  it('the gradual schedule (gradualPruning) trains densely first, then prunes globally to the exact total', async () => {
+    const { train: data } = loadMnist({ subset: 800 });
+    const model = createMlp({ inputSize: 784, hidden: [32], outputs: 10, seed: 2 });
+    const targets = collectPruneTargets(model.layers);
+    const zerosAt: number[] = [];
+    const { pruner, trainOptions } = attachPruner(model, data, {
+      epochs: 4, batchSize: 50, lr: 0.003, optimizer: 'adam',
+      onBatch: () => zerosAt.push(targets.reduce((z, t) => z + t.param.value.reduce((n, v) => n + (v === 0 ? 1 : 0), 0), 0)),
+    }, { ...gradualPruning, targetSparsity: 0.9 });
+    // 4 epochs × 16 batches = 64 steps: dense until ⌊0.125·64⌋ = 8, target at ⌈0.6·64⌉ − 1 = 38.
+    expect([pruner.options.startStep, pruner.options.endStep, pruner.options.scope]).toEqual([8, 38, 'global']);
+    await train(model, data, trainOptions);
+    expect(zerosAt.slice(0, 8).every((z) => z === 0)).toBe(true);
+    const total = 784 * 32 + 32 * 10;
+    expect(zerosAt[38]).toBe(Math.floor(0.9 * total));
+    const report = pruner.report();
+    expect(report.zeros).toBe(Math.floor(0.9 * total));
+    // One threshold: the wide first layer gives up a larger share than the classifier layer.
+    expect(report.layers[0]!.sparsity).toBeGreaterThan(report.layers[1]!.sparsity);
   });
 
   it('rejects an unknown layer name', () => {
