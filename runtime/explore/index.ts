@@ -7,3 +7,9 @@ export { findParetoFront } from './pareto.js';
 export { formatExploreCsv } from './csv.js';
 export { renderExploreSvg } from './svg.js';
 export { exploreDesignSpace, planExploration, type ExploreOptions, type Exploration } from './explore.js';
+export {
+  createPlan, planTasks, pointId, readPlan, formatPlan, formatJobs, parseShard, shardFromEnv, shapesOf, PLAN_FILES,
+  type SweepPlan, type SweepJob, type SweepOptions,
+} from './plan.js';
+export { runShard, readRecord, resultPath, type PointRecord, type ShardOptions, type ShardProgress } from './shard.js';
+export { assembleSweep, mergeSweepDir, checkJobsFile, formatMergedCsv, mergedJson, type MergedSweep, type ModelSweep } from './merge.js';
