@@ -21,6 +21,9 @@ export interface SimOptions {
   trace?: boolean;
   /** Compute results (default true); false runs only checks and timing. */
   functional?: boolean;
+  /** Grant the DRAM channel in this order (another run's `channelOrder`) instead of
+   * first-come-first-served (docs/simulator.md, "Monotonicity"). */
+  channelOrder?: readonly number[];
 }
 
 export interface SimResult {
@@ -28,6 +31,8 @@ export interface SimResult {
   dram: Uint8Array;
   report: SimReport;
   trace?: TraceEvent[];
+  /** DMA instruction indices in the order the DRAM channel granted them. */
+  channelOrder: number[];
 }
 
 /** Runs every instruction in program order, checking that on-chip reads only see written bytes. */
@@ -63,7 +68,8 @@ export function simulate(program: Program, hw: HardwareConfig, opts: SimOptions 
   runFunctional(program, mem, footprints, opts.functional !== false);
   const ops = prepareOps(program.instrs, hw, footprints);
   const depths = WORK_QUEUES.map((q) => hw.queues[q]);
-  const schedule = scheduleOps(ops, depths, (i, reason) => instrError(program, i, reason));
+  const order = opts.channelOrder ? { channelOrder: opts.channelOrder } : {};
+  const schedule = scheduleOps(ops, depths, (i, reason) => instrError(program, i, reason), order);
   const report = buildReport(program, hw, ops, schedule);
-  return { dram: mem.dram.bytes, report, trace: opts.trace ? buildTrace(program, hw, ops, schedule) : undefined };
+  return { dram: mem.dram.bytes, report, trace: opts.trace ? buildTrace(program, hw, ops, schedule) : undefined, channelOrder: schedule.channelOrder };
 }
