@@ -118,14 +118,15 @@ export function formatBench(r: BenchResults): string {
   }
   if (r.schedule) {
     const s = r.schedule;
-    out.push(formatTable('3. Schedule quality: MNIST MLP (int8)', ['preset', 'batch', 'tuned cycles', 'cycles/roofline', 'naive cycles', 'naive/tuned', 'model err'],
+    out.push(formatTable('3. Schedule quality: MNIST MLP (int8); replay err = replayed estimate (consistency), analytic err = the ranking model',
+      ['preset', 'batch', 'tuned cycles', 'cycles/roofline', 'naive cycles', 'naive/tuned', 'replay err', 'analytic err'],
       s.mnist.map((x) => [x.preset, String(x.batch), formatCount(x.tunedCycles), formatFixed(x.rooflineRatio, 3), formatCount(x.naiveCycles),
-        formatFixed(x.naiveSpeedup), formatPercent(x.predictionError, 2)])));
+        formatFixed(x.naiveSpeedup), formatPercent(x.predictionError, 2), formatPercent(x.analyticError, 2)])));
     out.push(formatTable(`   Dense-layer suite (K, N ∈ {${s.suite.sizes.join(', ')}}, batch ${s.suite.batches.join('/')}; ` +
       `${s.suite.skipped} runs over the work caps skipped, ${s.overall.failed} failed)`,
-    ['preset', 'points', 'median cyc/roof', 'median naive/tuned', 'median model err'],
+    ['preset', 'points', 'median cyc/roof', 'median naive/tuned', 'median replay err', 'median analytic err', 'max analytic err'],
     [...s.perPreset, { preset: 'all', ...s.overall }].map((p) => [p.preset, String(p.points), formatFixed(p.medianRooflineRatio, 3),
-      formatFixed(p.medianNaiveSpeedup), formatPercent(p.medianPredictionError, 2)])));
+      formatFixed(p.medianNaiveSpeedup), formatPercent(p.medianPredictionError, 2), formatPercent(p.medianAnalyticError, 2), formatPercent(p.maxAnalyticError, 1)])));
   }
   if (r.training) {
     const t = r.training;
