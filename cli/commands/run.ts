@@ -12,6 +12,7 @@ import { writeInputs } from '../../compiler/bundle.js';
 import { explainBundle } from '../../compiler/explain.js';
 import { formatReport, simulate, traceToJson } from '../../simulator/index.js';
 import { compareSparse, formatSparseComparison } from '../../runtime/offload/sparse-compare.js';
+import { compile } from '../../compiler/pipeline.js';
 import { addModelOptions, compileFromCli, resolveCompileInputs, type ModelCliOptions } from './compile.js';
 import { checkOutputPath, readInputRows, runRows, writeOutputRows } from '../io/rows.js';
 import { DlpError } from '../../isa/errors.js';
@@ -56,20 +57,28 @@ export function register(program: Command): void {
     });
 }
 
+/** Input rows used to calibrate int8/int16 scales when no --calibration file is given. */
+export const CALIBRATION_ROWS = 1024;
+
 /** `dlp run MODEL --input X --output Y`: the user's rows through the simulated DLP. */
 function runUserRows(file: string, opts: ModelCliOptions & { json?: boolean; input?: string; output?: string }): void {
   if (!opts.input || !opts.output) throw new DlpError('--input and --output go together (rows in, outputs out)');
   checkOutputPath(opts.output, opts.input);
-  const { bundle, hw, model, hostOutput } = compileFromCli(file, opts);
+  const { hw, model, weights, options, hostOutput } = resolveCompileInputs(file, opts);
   const x = readInputRows(opts.input, model.inputSize);
+  // Without --calibration, int8/int16 scales come from the rows being run (up to CALIBRATION_ROWS).
+  const calibrated = options.dtype !== 'fp32' && !options.calibration;
+  if (calibrated) options.calibration = x.data.subarray(0, Math.min(x.rows, CALIBRATION_ROWS) * x.cols);
+  const bundle = compile(model, weights, hw, options);
   const r = runRows(bundle, hw, x, hostOutput);
   writeOutputRows(opts.output, r.output);
-  const summary = { rows: x.rows, features: x.cols, outputs: r.output.cols, batch: bundle.batch, runs: r.runs, cycles: r.cycles, output: opts.output, hostOutput: hostOutput ?? null };
+  const summary = { calibration: calibrated ? `first ${Math.min(x.rows, CALIBRATION_ROWS)} input rows` : options.calibration ? 'file' : null, rows: x.rows, features: x.cols, outputs: r.output.cols, batch: bundle.batch, runs: r.runs, cycles: r.cycles, output: opts.output, hostOutput: hostOutput ?? null };
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ ...summary, report: r.report }, null, 2)}\n`);
     return;
   }
   process.stdout.write(`ran ${x.rows} rows of ${x.cols} features on ${hw.name} (${bundle.dtype}) in ${r.runs} run${r.runs === 1 ? '' : 's'} of batch ${bundle.batch}: ${r.cycles} cycles in total\n`);
+  if (calibrated) process.stdout.write(`${bundle.dtype} scales calibrated on the first ${Math.min(x.rows, CALIBRATION_ROWS)} input rows (give --calibration FILE to fix them)\n`);
   if (hostOutput === 'log-softmax') process.stdout.write('LogSoftmax: the device computed the logits; the host applied log-softmax\n');
   process.stdout.write(`wrote ${opts.output}: ${x.rows} × ${r.output.cols} fp32 values\n`);
 }
