@@ -61,7 +61,7 @@ export function matmul(a: Float32Array, b: Float32Array, m: number, k: number, n
 export function matmulTransA(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float32Array {
   sizeCheck('matmulTransA', a, k * m, b, k * n);
   const c = new Float32Array(m * n);
-  mmTA(a, b, c, m, k, n);
+  mmTA(a, b, c, k, m, n);
   return c;
 }
 

@@ -13,7 +13,7 @@ export const LABS: readonly LabInfo[] = [
   { id: '06', folder: '06-quantization', title: 'Quantisation: fp32, int16, int8 and per-channel scales', minutes: 120, handout: ['README.md', 'quant.ts', 'compare.ts', 'answers.json'] },
   { id: '07', folder: '07-pwl-activation', title: 'Extend the ISA: a piecewise-linear GELU, end to end', minutes: 180, handout: ['README.md', 'pwl.ts'] },
   { id: '08', folder: '08-overfitting-cv', title: 'Overfitting and cross-validation', minutes: 90, handout: ['README.md', 'experiment.ts'] },
-  { id: '09', folder: '09-mnist-mlp', title: 'The book\'s lab 1: a three-layer MLP for MNIST, written by hand', minutes: 240, handout: ['README.md', 'mlp.ts'] },
+  { id: '09', folder: '09-mnist-mlp', title: 'The book\'s lab 1: a three-layer MLP for MNIST, written by hand', minutes: 240, handout: ['README.md', 'layers.ts', 'mlp.ts'] },
   { id: '10', folder: '10-dlp-inference', title: 'The book\'s lab 2: MNIST inference on the DLP through CnnlNet', minutes: 180, handout: ['README.md', 'infer.ts'] },
 ];
 
