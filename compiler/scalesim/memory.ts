@@ -9,6 +9,11 @@
 // - write_buffer: OFMAP words collect in lines of Bandwidth words. Once the active half is
 //   full, the pending lines (up to the drain half) go to DRAM, one line per cycle; a write
 //   that finds the buffer full while a drain is under way waits for the drain to end.
+// SCALE-Sim v3 (without Ramulator traces, custom layouts or sparsity) runs the same model with
+// two changes kept here behind `v3`: a read that waits for a prefetch adds the wait twice, and a
+// prefetch that lands early (wait ≤ 0) pulls the row's serve cycle earlier by that much
+// (read_buffer.service_reads: `offset += p` then `if p > 0: offset += p`); DRAM start/stop
+// cycles are the minimum/maximum of its traces rather than their first/last rows.
 import type { PrefetchSets } from './demand.js';
 
 /** A read operand's DRAM-side figures (DETAILED_ACCESS_REPORT's DRAM columns). */
@@ -25,7 +30,7 @@ export class ReadBuffer {
   private accesses = 0;
   private dramStart = 0;
 
-  constructor(bytes: number, private readonly bandwidth: number, private readonly sets: PrefetchSets) {
+  constructor(bytes: number, private readonly bandwidth: number, private readonly sets: PrefetchSets, private readonly v3 = false) {
     this.activeSize = Math.ceil(bytes * 0.5);
     this.prefetchSize = bytes - this.activeSize;
     const elemsPerSet = Math.ceil(bytes / 100);
@@ -48,6 +53,7 @@ export class ReadBuffer {
         if (++guard > numSets + 1) throw new Error('internal: SCALE-Sim read buffer never holds the requested element');
         this.prefetch();
         const wait = this.lastPrefetchCycle - (cycle + offset);
+        if (this.v3) offset += wait;
         if (wait > 0) offset += wait;
       }
     }
@@ -92,7 +98,7 @@ export class WriteBuffer {
   private dramStart: number | undefined;
   private dramStop = 0;
 
-  constructor(bytes: number, private readonly bandwidth: number) {
+  constructor(bytes: number, private readonly bandwidth: number, private readonly v3 = false) {
     this.total = bytes;
     this.activeSize = Math.ceil(bytes * 0.5);
     this.drainSize = bytes - this.activeSize;
@@ -132,17 +138,18 @@ export class WriteBuffer {
   /** write_buffer.empty_drain_buf: up to ⌈drain/Bandwidth⌉ lines, one per cycle. It counts
    * every line as full except for the padding of the last one, as SCALE-Sim does. */
   private drain(start: number): number {
-    const end = Math.min(this.drainFrom + Math.ceil(this.drainSize / this.bandwidth), this.lines.length);
-    const n = end - this.drainFrom;
+    const last = Math.min(this.drainFrom + Math.ceil(this.drainSize / this.bandwidth), this.lines.length);
+    const n = last - this.drainFrom;
     if (n <= 0) throw new Error('SCALE-Sim would fail here (write buffer drain with no pending line); this configuration is outside what it can run');
-    const words = n * this.bandwidth - (this.bandwidth - this.lines[end - 1]!);
+    const words = n * this.bandwidth - (this.bandwidth - this.lines[last - 1]!);
     this.accesses += words;
     this.free += words;
-    this.drainFrom = end;
+    this.drainFrom = last;
     if (this.drainFrom > 4096) { this.lines = this.lines.slice(this.drainFrom); this.drainFrom = 0; }
     this.dramStart ??= start;
-    this.dramStop = start + n - 1;
-    return this.dramStop;
+    const end = start + n - 1;
+    this.dramStop = this.v3 ? Math.max(this.dramStop, end) : end;
+    return end;
   }
 
   dram(): DramSide {

@@ -11,12 +11,17 @@ import { sramCounts, type SramAccess } from './access.js';
 export interface UserModeMemory {
   /** SRAM sizes in bytes (SCALE-Sim's kB × 1024, 1-byte words). */
   ifmapBytes: number; filterBytes: number; ofmapBytes: number;
-  /** Words per cycle between each SRAM and DRAM (the first Bandwidth entry). */
-  bandwidth: number;
+  /** Words per cycle between each SRAM and DRAM: v2 uses the first Bandwidth entry for all
+   * three; v3 reads at [layout] IfmapSRAMBankBandwidth / FilterSRAMBankBandwidth. */
+  ifmapBandwidth: number; filterBandwidth: number; ofmapBandwidth: number;
+  /** Which SCALE-Sim's memory code to follow (memory.ts). */
+  version: 'v2' | 'v3';
 }
 
 export interface UserModeFigures {
   totalCycles: number;
+  /** v3's "Total Cycles (incl. prefetch)": last OFMAP DRAM write − first IFMAP/FILTER DRAM read. */
+  totalCyclesInclPrefetch: number;
   stallCycles: number;
   /** SRAM start/stop cycles (served cycles of the first and last rows with a request) and counts. */
   sram: { ifmap: SramAccess; filter: SramAccess; ofmap: SramAccess };
@@ -28,9 +33,10 @@ const track = (s: Span, cycle: number) => { if (s.first < 0) s.first = cycle; s.
 
 export function runUserMode(a: SystolicArray, g: Gemm, mem: UserModeMemory): UserModeFigures {
   const f = folding(a, g);
-  const ifBuf = new ReadBuffer(mem.ifmapBytes, mem.bandwidth, prefetchSets(a, g, 'ifmap', Math.ceil(mem.ifmapBytes / 100)));
-  const fiBuf = new ReadBuffer(mem.filterBytes, mem.bandwidth, prefetchSets(a, g, 'filter', Math.ceil(mem.filterBytes / 100)));
-  const ofBuf = new WriteBuffer(mem.ofmapBytes, mem.bandwidth);
+  const v3 = mem.version === 'v3';
+  const ifBuf = new ReadBuffer(mem.ifmapBytes, mem.ifmapBandwidth, prefetchSets(a, g, 'ifmap', Math.ceil(mem.ifmapBytes / 100)), v3);
+  const fiBuf = new ReadBuffer(mem.filterBytes, mem.filterBandwidth, prefetchSets(a, g, 'filter', Math.ceil(mem.filterBytes / 100)), v3);
+  const ofBuf = new WriteBuffer(mem.ofmapBytes, mem.ofmapBandwidth, v3);
   const row = demandRow(a, g);
   const ifRow = new Int32Array(f.ifmapWidth);
   const fiRow = new Int32Array(f.filterWidth);
@@ -58,11 +64,13 @@ export function runUserMode(a: SystolicArray, g: Gemm, mem: UserModeMemory): Use
   // SCALE-Sim reports the compute model's counts (access.ts), not the demand rows' own.
   const reported = sramCounts(a.dataflow, a.rows, a.cols, g);
   const sram = (s: Span, count: number): SramAccess => ({ startCycle: Math.max(s.first, 0), stopCycle: Math.max(s.last, 0), count });
+  const dram = { ifmap: ifBuf.dram(), filter: fiBuf.dram(), ofmap: ofBuf.dram() };
   return {
     totalCycles: lastOfmapCycle,
+    totalCyclesInclPrefetch: Math.trunc(dram.ofmap.stopCycle - Math.min(dram.ifmap.startCycle, dram.filter.startCycle)),
     stallCycles: stalls,
     sram: { ifmap: sram(spans.ifmap, reported.ifmap), filter: sram(spans.filter, reported.filter), ofmap: sram(spans.ofmap, reported.ofmap) },
-    dram: { ifmap: ifBuf.dram(), filter: fiBuf.dram(), ofmap: ofBuf.dram() },
+    dram,
   };
 }
 

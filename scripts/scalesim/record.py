@@ -47,7 +47,8 @@ def grid(name):
         yield dict(rows=8, cols=8, dataflow='os', bandwidth=2, sramKB=[64, 64, 64], mode='USER', gemm=[100, 128, 784])
     elif name == 'v3golden':
         for df in DATAFLOWS:
-            yield dict(rows=32, cols=32, dataflow=df, bandwidth=10, sramKB=[64, 64, 64], mode='USER', gemm=[256, 128, 256])
+            yield dict(rows=32, cols=32, dataflow=df, bandwidth=10, sramKB=[64, 64, 64], mode='USER', gemm=[256, 128, 256],
+                       layout=dict(bankBandwidth=10, banks=10, ports=2))
     elif name == 'v3user':
         # A smaller v3 grid: every shape and dataflow, two bandwidths, both SRAM sizes, two GEMMs.
         for (r, c) in SHAPES:
@@ -55,7 +56,10 @@ def grid(name):
                 for bw in [1, 10]:
                     for kb in SRAM_KB:
                         for g in GEMMS[:2]:
-                            yield dict(rows=r, cols=c, dataflow=df, bandwidth=bw, sramKB=[kb, kb, kb], mode='USER', gemm=list(g))
+                            # v3 reads IFMAP/FILTER at [layout] *SRAMBankBandwidth in USER mode; give
+                            # them a different figure from Bandwidth (OFMAP) to see both used.
+                            yield dict(rows=r, cols=c, dataflow=df, bandwidth=bw, sramKB=[kb, kb, kb], mode='USER', gemm=list(g),
+                                       layout=dict(bankBandwidth=11 - bw, banks=1, ports=2))
     else:
         raise SystemExit(f'unknown grid {name}')
 
@@ -70,10 +74,12 @@ def config_text(p, version):
         f"Bandwidth : {p['bandwidth']}", f"Dataflow : {p['dataflow']}", 'MemoryBanks: 1',
     ]
     if version == 'v3':
+        lay = p.get('layout', dict(bankBandwidth=p['bandwidth'], banks=1, ports=2))
         lines += ['ReadRequestBuffer: 32', 'WriteRequestBuffer: 32', '',
-                  '[layout]', 'IfmapCustomLayout: False', 'IfmapSRAMBankBandwidth: 10', 'IfmapSRAMBankNum: 10',
-                  'IfmapSRAMBankPort: 2', 'FilterCustomLayout: False', 'FilterSRAMBankBandwidth: 10',
-                  'FilterSRAMBankNum: 10', 'FilterSRAMBankPort: 2', '',
+                  '[layout]', 'IfmapCustomLayout: False', f"IfmapSRAMBankBandwidth: {lay['bankBandwidth']}",
+                  f"IfmapSRAMBankNum: {lay['banks']}", f"IfmapSRAMBankPort: {lay['ports']}", 'FilterCustomLayout: False',
+                  f"FilterSRAMBankBandwidth: {lay['bankBandwidth']}", f"FilterSRAMBankNum: {lay['banks']}",
+                  f"FilterSRAMBankPort: {lay['ports']}", '',
                   '[sparsity]', 'SparsitySupport : false', 'SparseRep : ellpack_block', 'OptimizedMapping : false',
                   'BlockSize : 8', 'RandomNumberGeneratorSeed : 40']
     lines += ['', '[run_presets]', f"InterfaceBandwidth: {p['mode']}"]
@@ -101,6 +107,18 @@ def run_point(p, version):
         with open(topo, 'w') as f:
             f.write(f'Layer, M, N, K,\nlayer0, {m}, {n}, {k},\n')
         kwargs = dict(save_disk_space=True, verbose=False, config=cfg, topology=topo, input_type_gemm=True)
+        if version == 'v3':
+            # v3 always reads a layout file; with IfmapCustomLayout/FilterCustomLayout False its
+            # contents are unused. This row is copied from v3's layouts/GEMM_mnk examples.
+            lay = os.path.join(d, 'layout.csv')
+            with open(lay, 'w') as f:
+                f.write('Layer name, IFMAP Height Intraline Factor, IFMAP Width Intraline Factor, Filter Height Intraline Factor, '
+                        'Filter Width Intraline Factor, Channel Intraline Factor, Num Filter Intraline Factor, IFMAP Height Intraline Order, '
+                        'IFMAP Width Intraline Order, Channel Intraline Order, IFMAP Height Interline Order, IFMAP Width Interline Order, '
+                        'Channel Interline Order, Num Filter Intraline Order, Channel Intraline Order, Filter Height Intraline Order, '
+                        'Filter Width Intraline Order, Num Filter Interline Order, Channel Interline Order, Filter Height Interline Order, '
+                        'Filter Width Interline Order,\nlayer0,128,8,1,8,1,128,2,1,0,5,4,3,3,0,1,2,7,4,5,6,\n')
+            kwargs['layout'] = lay
         with contextlib.redirect_stdout(io.StringIO()):
             s = scalesim(**kwargs)
             s.run_scale(top_path=os.path.join(d, 'out'))
