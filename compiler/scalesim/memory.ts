@@ -19,6 +19,15 @@ import type { PrefetchSets } from './demand.js';
 /** A read operand's DRAM-side figures (DETAILED_ACCESS_REPORT's DRAM columns). */
 export interface DramSide { startCycle: number; stopCycle: number; accesses: number }
 
+/** SCALE-Sim's DRAM-side report figures of a USER-mode run. */
+export interface ScaleSimMemoryFigures {
+  version: 'v2' | 'v3';
+  totalCyclesInclPrefetch: number;
+  dram: { ifmap: DramSide; filter: DramSide; ofmap: DramSide };
+  /** "Avg … DRAM BW": accesses / (stop − start + 1), words per cycle. */
+  avgDramBw: { ifmap: number; filter: number; ofmap: number };
+}
+
 export class ReadBuffer {
   private readonly activeSize: number;
   private readonly prefetchSize: number;

@@ -5,8 +5,10 @@
 // (1 for reads, 0 for writes). Total Cycles is the cycle the last row's writes were served.
 // Rows are generated and consumed one by one: memory stays O(operand size), not O(cycles).
 import { demandRow, folding, prefetchSets, type Gemm, type SystolicArray } from './demand.js';
-import { ReadBuffer, WriteBuffer, type DramSide } from './memory.js';
-import { sramCounts, type SramAccess } from './access.js';
+import { ReadBuffer, WriteBuffer, type DramSide, type ScaleSimMemoryFigures } from './memory.js';
+import { sramCounts, type ScaleSimAccess, type SramAccess } from './access.js';
+import type { ScaleSimConfig } from './config.js';
+import { scaleSimFigures, type ScaleSimFigures } from './report.js';
 
 export interface UserModeMemory {
   /** SRAM sizes in bytes (SCALE-Sim's kB × 1024, 1-byte words). */
@@ -77,4 +79,50 @@ export function runUserMode(a: SystolicArray, g: Gemm, mem: UserModeMemory): Use
 function hasRequest(r: Int32Array): boolean {
   for (let i = 0; i < r.length; i++) if (r[i]! >= 0) return true;
   return false;
+}
+
+/** A config's USER-mode memory, as SCALE-Sim sets it up (single_layer_sim.run): 1-byte words,
+ * kB × 1024 bytes, the first Bandwidth entry (v3: [layout] bank bandwidths for the reads). */
+export function userModeMemory(cfg: ScaleSimConfig): UserModeMemory {
+  const bw = cfg.bandwidth?.[0];
+  if (bw === undefined) throw new Error('internal: USER mode without Bandwidth');
+  return {
+    ifmapBytes: cfg.ifmapKiB * 1024, filterBytes: cfg.filterKiB * 1024, ofmapBytes: cfg.ofmapKiB * 1024,
+    ifmapBandwidth: cfg.v3 ? cfg.v3.ifmap.bankBandwidth : bw,
+    filterBandwidth: cfg.v3 ? cfg.v3.filter.bankBandwidth : bw,
+    ofmapBandwidth: bw,
+    version: cfg.version,
+  };
+}
+
+/** SCALE-Sim's figures for one GEMM in USER mode: its compute model's mapping efficiency,
+ * compute utilisation and SRAM counts (unchanged by memory), with Total Cycles, Stall Cycles,
+ * utilisation, SRAM start/stop cycles and the DRAM columns from the memory run. */
+export function scaleSimUserFigures(mfu: SystolicArray, g: Gemm, mem: UserModeMemory): { scaleSim: ScaleSimFigures; access: ScaleSimAccess; memory: ScaleSimMemoryFigures } {
+  const calc = scaleSimFigures(mfu, g);
+  const run = runUserMode(mfu, g, mem);
+  const total = run.totalCycles;
+  const scaleSim: ScaleSimFigures = {
+    ...calc,
+    totalCycles: total,
+    stallCycles: run.stallCycles,
+    overallUtil: (calc.macs * 100) / (total * mfu.rows * mfu.cols),
+  };
+  const access: ScaleSimAccess = {
+    ...run.sram,
+    avgIfmapSramBw: run.sram.ifmap.count / total,
+    avgFilterSramBw: run.sram.filter.count / total,
+    avgOfmapSramBw: run.sram.ofmap.count / total,
+  };
+  const bwOf = (d: DramSide) => d.accesses / (d.stopCycle - d.startCycle + 1);
+  return {
+    scaleSim,
+    access,
+    memory: {
+      version: mem.version,
+      totalCyclesInclPrefetch: run.totalCyclesInclPrefetch,
+      dram: run.dram,
+      avgDramBw: { ifmap: bwOf(run.dram.ifmap), filter: bwOf(run.dram.filter), ofmap: bwOf(run.dram.ofmap) },
+    },
+  };
 }
