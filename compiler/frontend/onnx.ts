@@ -3,7 +3,6 @@
 // node by node, folding Gemm / MatMul(+Add) into dense layers (weights transposed to (in, out)
 // and scaled by Gemm's alpha/beta), attaching the activation that follows, and accepting only
 // shape-only ops (Flatten, Reshape, Identity, Dropout) where they do not change the features.
-import { basename, extname } from 'node:path';
 import { DlpError } from '../../isa/errors.js';
 import type { Activation, DenseLayer, LayerWeights, ModelGraph, ModelWeights } from '../model.js';
 import { checkShapes } from '../passes/shapes.js';
@@ -297,8 +296,16 @@ function reaches(node: OnnxNode, input: string, nodes: OnnxNode[]): boolean {
   return node.input.some((i) => live.has(i));
 }
 
+/** A path's last segment without its extension (node:path's basename(p, extname(p)), kept
+ * free of Node so the importer runs in a browser). */
+function fileStem(path: string): string {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(0, dot) : name;
+}
+
 function modelName(graphName: string | undefined, file: string | undefined): string {
-  const raw = file !== undefined ? basename(file, extname(file)) : graphName || 'model';
+  const raw = file !== undefined ? fileStem(file) : graphName || 'model';
   const cleaned = raw.replace(/[^A-Za-z0-9_]/g, '_');
   return /^[A-Za-z_]/.test(cleaned) ? cleaned : `m_${cleaned}`;
 }

@@ -1,7 +1,8 @@
 // Lab 05 (provided, do not edit): compile the lab's layer — dense 784→128 + ReLU, int8 — for
 // a hardware config and batch, and simulate it (timing only). Both your sweep script and the
 // checker call this, so your numbers and the checker's come from the same tools.
-import { loadHardware, type HardwareConfig } from '../../isa/hardware.js';
+import { type HardwareConfig } from '../../isa/hardware.js';
+import { loadHardware } from '../../isa/node.js';
 import { compileAndRun, mlpGraph } from '../lib/device.js';
 import type { SimReport } from '../../simulator/index.js';
 
