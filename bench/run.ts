@@ -8,7 +8,7 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../isa/files.js';
-import { loadHardware } from '../isa/hardware.js';
+import { loadHardware } from '../isa/node.js';
 import { benchAssembler, type AssemblerBench } from './assembler.js';
 import { benchEndToEnd, findRepoRoot, type EndToEndResult } from './end-to-end.js';
 import { benchMnistTraining, type MnistTrainingBench } from './mnist-train.js';

@@ -5,13 +5,15 @@
 // file or --weights) it uses seeded random weights, which is fine for timing studies.
 import type { Command } from 'commander';
 import { DlpError } from '../../isa/errors.js';
-import { loadHardware, type HardwareConfig } from '../../isa/hardware.js';
+import { type HardwareConfig } from '../../isa/hardware.js';
+import { loadHardware } from '../../isa/node.js';
 import { loadModelFile } from '../../compiler/load-model.js';
 import { readModelWeights } from '../../compiler/weights/state-dict-file.js';
 import { randomWeights } from '../../compiler/weights/random.js';
-import { readCalibrationFile } from '../../compiler/weights/calibration.js';
+import { readCalibrationFile } from '../../compiler/weights/calibration-file.js';
 import { compile, type CompileOptions } from '../../compiler/pipeline.js';
-import { writeBundle, type Bundle } from '../../compiler/bundle.js';
+import { type Bundle } from '../../compiler/bundle.js';
+import { writeBundle } from '../../compiler/bundle-files.js';
 import { explainBundle } from '../../compiler/explain.js';
 import { simulate } from '../../simulator/index.js';
 import type { ModelGraph, ModelWeights } from '../../compiler/model.js';
