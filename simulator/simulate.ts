@@ -2,6 +2,7 @@
 // core in program order (with read-before-write checks), schedule the same instructions on the
 // timing model, and assemble report and trace.
 import { DlpError } from '../isa/errors.js';
+import { createTileMatmul, type TileMatmul } from '../kernels/index.js';
 import type { HardwareConfig } from '../isa/hardware.js';
 import type { Program } from '../isa/program.js';
 import type { Footprint } from './access.js';
@@ -37,6 +38,7 @@ export interface SimResult {
 
 /** Runs every instruction in program order, checking that on-chip reads only see written bytes. */
 function runFunctional(program: Program, mem: Memories, footprints: readonly Footprint[], compute: boolean): void {
+  const tiles: TileMatmul | undefined = compute ? createTileMatmul() : undefined;
   program.instrs.forEach((instr, i) => {
     const fp = footprints[i]!;
     for (const span of fp.reads) {
@@ -47,7 +49,7 @@ function runFunctional(program: Program, mem: Memories, footprints: readonly Foo
     }
     if (compute) {
       try {
-        executeInstr(mem, instr);
+        executeInstr(mem, instr, tiles);
       } catch (e) {
         if (e instanceof DlpError) throw instrError(program, i, e.reason);
         throw e;
