@@ -36,7 +36,7 @@ export function formatReport(r: SimReport): string {
     ['MFU utilisation', pct(r.mfuUtilization)],
     ['roofline cycles', `${int(r.rooflineCycles)} (${r.boundBy}-bound)`],
     ['cycles / roofline', r.rooflineRatio.toFixed(2)],
-    ['energy', siEnergy(r.energy.totalJoules)],
+    ['energy', `${siEnergy(r.energy.totalJoules)} (${r.energy.scope === 'dynamic' ? 'dynamic only' : 'dynamic + static'})`],
   ]));
   lines.push('', table([['unit', 'busy cycles', 'utilisation'], unit('dma-in', r.units.dmaIn), unit('mfu', r.units.mfu),
     unit('vfu', r.units.vfu), unit('dma-out', r.units.dmaOut)]));

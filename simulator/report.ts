@@ -6,6 +6,7 @@ import { peakMacsPerCycle } from '../isa/hardware.js';
 import type { Program } from '../isa/program.js';
 import { actOpsPerElement, dmaBurstBytes, systolicFolds, type MatmulDType } from '../isa/timing.js';
 import { DTYPE_BYTES } from '../isa/spec.js';
+import { energyScope } from '../isa/energy.js';
 import type { Span } from './access.js';
 import type { Schedule, Stalls, TimedOp } from './timing-model.js';
 
@@ -13,6 +14,18 @@ export interface UnitStats { busyCycles: number; utilization: number }
 
 /** Energy per component in picojoules. */
 export interface EnergyBreakdown { mac: number; vfu: number; nram: number; wram: number; dram: number; static: number }
+
+/** The event counts the energy is charged for (breakdown = counts × the hardware's pJ per event). */
+export interface EnergyEvents {
+  /** MACs per MATMUL operand type. */
+  macs: { int8: number; int16: number; fp32: number };
+  vfuOps: number;
+  /** Bytes read plus written in each buffer. */
+  nramBytes: number;
+  wramBytes: number;
+  /** Bytes on the DRAM channel after burst rounding. */
+  dramBurstBytes: number;
+}
 
 export interface LayerStats {
   layer: number;
@@ -57,7 +70,11 @@ export interface SimReport {
   rooflineCycles: number;
   rooflineRatio: number;
   boundBy: 'compute' | 'memory';
-  energy: { totalJoules: number; breakdown: EnergyBreakdown };
+  /**
+   * `scope`: what the total includes — 'dynamic' (the presets: no sourced static figure) or
+   * 'dynamic+static' when the hardware sets staticWatts. Constants and sources: isa/energy.ts.
+   */
+  energy: { totalJoules: number; scope: 'dynamic' | 'dynamic+static'; breakdown: EnergyBreakdown; events: EnergyEvents };
   /** SCALE-Sim figures when the MFU is systolic. */
   systolic?: { folds: number; mappingEfficiency: number; scaleSimCycles: number };
   perLayer: LayerStats[];
@@ -149,6 +166,11 @@ export function buildReport(program: Program, hw: HardwareConfig, ops: readonly 
     static: e.staticWatts * seconds * 1e12,
   };
   const totalPj = Object.values(breakdown).reduce((a, b) => a + b, 0);
+  const macsOf = (d: MatmulDType): number => program.instrs.reduce((a, ins, i) => a + (ins.op === 'MATMUL' && ins.dtype === d ? counts[i]!.macs : 0), 0);
+  const events: EnergyEvents = {
+    macs: { int8: macsOf('int8'), int16: macsOf('int16'), fp32: macsOf('fp32') },
+    vfuOps: sum((c) => c.vfuOps), nramBytes: sum((c) => c.nram), wramBytes: sum((c) => c.wram), dramBurstBytes: burst,
+  };
   const unit = (u: number): UnitStats => ({ busyCycles: sched.unitBusy[u]!, utilization: ratio(sched.unitBusy[u]!, cycles) });
 
   return {
@@ -170,7 +192,7 @@ export function buildReport(program: Program, hw: HardwareConfig, ops: readonly 
     rooflineCycles,
     rooflineRatio: ratio(cycles, rooflineCycles),
     boundBy: mfuMinCycles >= memCycles ? 'compute' : 'memory',
-    energy: { totalJoules: totalPj * 1e-12, breakdown },
+    energy: { totalJoules: totalPj * 1e-12, scope: energyScope(e.staticWatts), breakdown, events },
     systolic: hw.mfu.kind === 'systolic'
       ? { folds: folds.folds, mappingEfficiency: ratio(folds.mapped, folds.slots), scaleSimCycles: folds.scaleSimCycles }
       : undefined,

@@ -37,7 +37,7 @@ export function renderReportHtml(r: MnistReport, trace: readonly TraceEvent[]): 
 ${card('host accuracy', fmtPct(r.hostAccuracy))}${card('DLP accuracy', fmtPct(r.dlpAccuracy))}
 ${card('CPU forward (median)', fmtSeconds(r.cpuForwardSeconds))}${card('DLP (simulated)', fmtSeconds(r.dlpSeconds))}
 ${card('speed-up', `${r.speedup.toFixed(1)}×`)}${card('cycles', fmtInt(r.cycles))}
-${card('MFU utilisation', fmtPct(r.mfuUtilization, 1))}${card('energy', fmtJoules(r.energyJoules))}
+${card('MFU utilisation', fmtPct(r.mfuUtilization, 1))}${card(r.simulator.energy.scope === 'dynamic' ? 'energy (dynamic only)' : 'energy (dynamic + static)', fmtJoules(r.energyJoules))}
 ${card('DRAM traffic', fmtBytes(r.dramReadBytes + r.dramWriteBytes))}${card('DRAM bandwidth', `${fmtBytes(r.dramBytesPerSecond)}/s`)}
 </div>
 <p>${r.grade

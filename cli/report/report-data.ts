@@ -75,6 +75,8 @@ export interface MnistReport {
   dramBandwidthFraction: number;
   mfuUtilization: number;
   energyJoules: number;
+  /** What energyJoules includes: 'dynamic' (every preset) or 'dynamic+static'. */
+  energyScope: 'dynamic' | 'dynamic+static';
   layers: LayerRow[];
   hardware: { name: string; clockHz: number; peakMacsPerCycle: number; dramBytesPerCycle: number };
   training: { seconds: number; history: Pick<EpochReport, 'epoch' | 'loss' | 'accuracy' | 'lr' | 'seconds'>[] };

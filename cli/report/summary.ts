@@ -37,7 +37,7 @@ export function formatSummary(r: MnistReport): string {
     ]),
     '',
     formatSpeedupLine(r),
-    `cycles ${fmtInt(r.cycles)} at ${(r.hardware.clockHz / 1e9).toFixed(2)} GHz · MFU utilisation ${fmtPct(r.mfuUtilization, 1)} · energy ${fmtJoules(r.energyJoules)}`,
+    `cycles ${fmtInt(r.cycles)} at ${(r.hardware.clockHz / 1e9).toFixed(2)} GHz · MFU utilisation ${fmtPct(r.mfuUtilization, 1)} · energy ${fmtJoules(r.energyJoules)} (${r.simulator.energy.scope === 'dynamic' ? 'dynamic only' : 'dynamic + static'})`,
     `DRAM read ${fmtBytes(r.dramReadBytes)}, write ${fmtBytes(r.dramWriteBytes)} · ${fmtBytes(r.dramBytesPerSecond)}/s (${fmtPct(r.dramBandwidthFraction, 1)} of peak)`,
     '',
     formatTable([

@@ -77,7 +77,14 @@ export function mergeReports(rs: readonly SimReport[]): SimReport {
     rooflineRatio: ratio(cycles, rooflineCycles),
     // The runs differ at most in their row count; the longest one speaks for the whole.
     boundBy: rs.reduce((a, r) => (r.cycles > a.cycles ? r : a)).boundBy,
-    energy: { totalJoules: sum((r) => r.energy.totalJoules), breakdown },
+    energy: {
+      totalJoules: sum((r) => r.energy.totalJoules), scope: first.energy.scope, breakdown,
+      events: {
+        macs: { int8: sum((r) => r.energy.events.macs.int8), int16: sum((r) => r.energy.events.macs.int16), fp32: sum((r) => r.energy.events.macs.fp32) },
+        vfuOps: sum((r) => r.energy.events.vfuOps), nramBytes: sum((r) => r.energy.events.nramBytes),
+        wramBytes: sum((r) => r.energy.events.wramBytes), dramBurstBytes: sum((r) => r.energy.events.dramBurstBytes),
+      },
+    },
     systolic: first.systolic
       ? {
         folds,
