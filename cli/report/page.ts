@@ -32,7 +32,7 @@ export function renderReportHtml(r: MnistReport, trace: readonly TraceEvent[]): 
 <meta name="viewport" content="width=device-width,initial-scale=1"><style>${CSS}</style></head>
 <body>
 <h1>MNIST ${esc(c.architecture)} on ${esc(r.hardware.name)} (${esc(c.dtype)})</h1>
-<p class="sub">Generated ${esc(r.createdAt)} by <code>dlp mnist</code> · ${fmtInt(c.trainSamples)} training images, ${r.training.history.length} epochs, batch ${c.batch}, seed ${c.seed} · test set ${fmtInt(c.testSamples)} images${c.quick ? ' · quick run (subset)' : ''}</p>
+<p class="sub">Generated ${esc(r.createdAt)} by <code>dlp mnist</code> · ${fmtInt(c.trainSamples)} training images, ${r.training.history.length} epoch${r.training.history.length === 1 ? '' : 's'}, batch ${c.batch}, seed ${c.seed} · test set ${fmtInt(c.testSamples)} images${c.quick ? ' · quick run (subset)' : ''}</p>
 <div class="cards">
 ${card('host accuracy', fmtPct(r.hostAccuracy))}${card('DLP accuracy', fmtPct(r.dlpAccuracy))}
 ${card('CPU forward (median)', fmtSeconds(r.cpuForwardSeconds))}${card('DLP (simulated)', fmtSeconds(r.dlpSeconds))}
