@@ -9,7 +9,8 @@
 // Work caps keep the full suite to minutes: tuned points above TUNED_MAC_CAP MACs and naive
 // points above NAIVE_MAC_CAP are skipped (and counted), since the naive schedule's
 // instruction count — the simulator's cost — grows with the MACs at its minimal tiles.
-import { loadHardware, presetNames } from '../isa/hardware.js';
+import { presetNames } from '../isa/hardware.js';
+import { loadHardware } from '../isa/node.js';
 import { runPoints, type PointResult, type PointTask } from '../runtime/explore/index.js';
 import { buildMlpGraph, MNIST_WIDTHS, mnistGraph, macsPerRow } from './models.js';
 import { median } from './stats.js';

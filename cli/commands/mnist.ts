@@ -7,8 +7,9 @@ import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { DlpError } from '../../isa/errors.js';
 import { writeFileAtomic } from '../../isa/files.js';
-import { loadHardware, type HardwareConfig } from '../../isa/hardware.js';
-import { writeBundle } from '../../compiler/bundle.js';
+import { type HardwareConfig } from '../../isa/hardware.js';
+import { loadHardware } from '../../isa/node.js';
+import { writeBundle } from '../../compiler/bundle-files.js';
 import type { ComputeDType } from '../../compiler/passes/quantize.js';
 import { traceToJson, type TraceEvent } from '../../simulator/index.js';
 import {

@@ -4,7 +4,7 @@ import { readFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { useTempDir } from '../helpers/cli.js';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loadHardware } from '../../isa/hardware.js';
+import { loadHardware } from '../../isa/node.js';
 import { parseMlp } from '../../compiler/frontend/mlp.js';
 import { checkShapes } from '../../compiler/passes/shapes.js';
 import {

@@ -5,8 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDlp, useTempDir } from '../helpers/cli.js';
-import { readBundle } from '../../compiler/bundle.js';
-import { readWeightsFile, readWeightsMetadata } from '../../compiler/weights/weights.js';
+import { readBundle } from '../../compiler/bundle-files.js';
+import { readWeightsFile, readWeightsMetadata } from '../../compiler/weights/weights-file.js';
 import { QUICK_SUBSET } from '../../cli/commands/mnist.js';
 
 const dir = useTempDir('dlp-cli-');

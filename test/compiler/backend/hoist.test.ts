@@ -6,7 +6,7 @@ import { replayCycles } from '../../../compiler/passes/replay.js';
 import { emitSegmentsForTiming } from '../../../compiler/passes/codegen.js';
 import { quantShapeOf } from '../../../compiler/explain.js';
 import type { Instr } from '../../../isa/spec.js';
-import { loadHardware } from '../../../isa/hardware.js';
+import { loadHardware } from '../../../isa/node.js';
 import { act, halt, hardware, load, matmul, store, sync } from '../../simulator/build.js';
 import { makeInputs, makeModel, makeWeights, referenceFor, runCompiled } from './helpers.js';
 

@@ -1,7 +1,8 @@
 // Tiling and scheduling: capacity on tiny buffers, odd sizes, naive vs tuned, the cost
 // model against the simulator, and the --explain text.
 import { describe, expect, it } from 'vitest';
-import { loadHardware, withParam } from '../../../isa/hardware.js';
+import { withParam } from '../../../isa/hardware.js';
+import { loadHardware } from '../../../isa/node.js';
 import { compile } from '../../../compiler/pipeline.js';
 import { explainBundle } from '../../../compiler/explain.js';
 import { allocateSegment } from '../../../compiler/passes/tile.js';
