@@ -8,7 +8,8 @@ import { actOpsPerElement, dmaBurstBytes, systolicFolds, type MatmulDType } from
 import { DTYPE_BYTES } from '../isa/spec.js';
 import { energyScope } from '../isa/energy.js';
 import type { Span } from './access.js';
-import type { Schedule, Stalls, TimedOp } from './timing-model.js';
+import { WORK_QUEUES, type Schedule, type Stalls, type TimedOp } from './timing-model.js';
+import { cycleAccount, emptyBreakdown, type CycleBreakdown } from './cycle-breakdown.js';
 
 export interface UnitStats { busyCycles: number; utilization: number }
 
@@ -38,6 +39,8 @@ export interface LayerStats {
   mfuBusy: number;
   /** Dynamic energy of the layer's instructions (static energy is reported for the run only). */
   energyJoules: number;
+  /** The critical-path cycles charged to this layer's instructions; over all layers they sum to `cycles`. */
+  cycleBreakdown: CycleBreakdown;
 }
 
 export interface SimReport {
@@ -56,6 +59,9 @@ export interface SimReport {
    * `cycleBreakdown`, which sums to `cycles`.
    */
   queueStallCycles: Stalls;
+  /** Every cycle of [0, cycles) charged to one cause along the critical path (cycle-breakdown.ts);
+   * the values sum to `cycles`. */
+  cycleBreakdown: CycleBreakdown;
   dramReadBytes: number;
   dramWriteBytes: number;
   /** Bytes moved on the channel after rounding rows up to bursts. */
@@ -171,6 +177,8 @@ export function buildReport(program: Program, hw: HardwareConfig, ops: readonly 
     macs: { int8: macsOf('int8'), int16: macsOf('int16'), fp32: macsOf('fp32') },
     vfuOps: sum((c) => c.vfuOps), nramBytes: sum((c) => c.nram), wramBytes: sum((c) => c.wram), dramBurstBytes: burst,
   };
+  const depths = WORK_QUEUES.map((q) => hw.queues[q]);
+  const account = cycleAccount(ops, sched, depths, (i) => program.instrs[i]!.layer, (i) => program.instrs[i]!.op === 'STORE');
   const unit = (u: number): UnitStats => ({ busyCycles: sched.unitBusy[u]!, utilization: ratio(sched.unitBusy[u]!, cycles) });
 
   return {
@@ -196,11 +204,12 @@ export function buildReport(program: Program, hw: HardwareConfig, ops: readonly 
     systolic: hw.mfu.kind === 'systolic'
       ? { folds: folds.folds, mappingEfficiency: ratio(folds.mapped, folds.slots), scaleSimCycles: folds.scaleSimCycles }
       : undefined,
-    perLayer: buildLayers(program, ops, sched, counts),
+    cycleBreakdown: account.total,
+    perLayer: buildLayers(program, ops, sched, counts, account.perLayer),
   };
 }
 
-function buildLayers(program: Program, ops: readonly TimedOp[], sched: Schedule, counts: InstrCounts[]): LayerStats[] {
+function buildLayers(program: Program, ops: readonly TimedOp[], sched: Schedule, counts: InstrCounts[], account: Map<number, CycleBreakdown>): LayerStats[] {
   const byLayer = new Map<number, { first: number; last: number; stats: LayerStats }>();
   program.instrs.forEach((instr, i) => {
     if (ops[i]!.unit < 0) return;
@@ -208,7 +217,10 @@ function buildLayers(program: Program, ops: readonly TimedOp[], sched: Schedule,
     let entry = byLayer.get(tag);
     if (!entry) {
       const name = program.layerNames[tag] ?? (tag === 0 ? '(untagged)' : `layer ${tag}`);
-      entry = { first: Infinity, last: 0, stats: { layer: tag, name, cycles: 0, macs: 0, dramReadBytes: 0, dramWriteBytes: 0, mfuBusy: 0, energyJoules: 0 } };
+      entry = {
+        first: Infinity, last: 0,
+        stats: { layer: tag, name, cycles: 0, macs: 0, dramReadBytes: 0, dramWriteBytes: 0, mfuBusy: 0, energyJoules: 0, cycleBreakdown: account.get(tag) ?? emptyBreakdown() },
+      };
       byLayer.set(tag, entry);
     }
     const c = counts[i]!;
@@ -220,6 +232,13 @@ function buildLayers(program: Program, ops: readonly TimedOp[], sched: Schedule,
     if (instr.op === 'MATMUL') entry.stats.mfuBusy += sched.finish[i]! - sched.issue[i]!;
     entry.stats.energyJoules += c.pj * 1e-12;
   });
+  // A layer tag charged on the critical path by a SYNC/HALT only still gets its row, so the
+  // per-layer breakdowns sum to `cycles`.
+  for (const [tag, b] of account) {
+    if (byLayer.has(tag)) continue;
+    const name = program.layerNames[tag] ?? (tag === 0 ? '(untagged)' : `layer ${tag}`);
+    byLayer.set(tag, { first: 0, last: 0, stats: { layer: tag, name, cycles: 0, macs: 0, dramReadBytes: 0, dramWriteBytes: 0, mfuBusy: 0, energyJoules: 0, cycleBreakdown: b } });
+  }
   return [...byLayer.values()]
     .map(({ first, last, stats }) => ({ ...stats, cycles: last - first }))
     .sort((a, b) => a.layer - b.layer);
