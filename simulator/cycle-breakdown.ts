@@ -27,6 +27,36 @@ export const CYCLE_CAUSES = [
   'mfu', 'vfu', 'dmaLoad', 'dmaStore', 'dramLatency', 'dramChannelWait', 'queueFull', 'issueOrder', 'dispatch', 'other',
 ] as const;
 export type CycleCause = (typeof CYCLE_CAUSES)[number];
+
+/** For display: a one-letter key (text bars) and what the cause means. */
+export const CYCLE_CAUSE_INFO: Record<CycleCause, { key: string; label: string }> = {
+  mfu: { key: 'M', label: 'MFU computing (MATMUL)' },
+  vfu: { key: 'V', label: 'VFU computing (ACT)' },
+  dmaLoad: { key: 'L', label: 'DRAM channel transferring a LOAD' },
+  dmaStore: { key: 'S', label: 'DRAM channel transferring a STORE' },
+  dramLatency: { key: 'l', label: 'DRAM access latency' },
+  dramChannelWait: { key: 'w', label: 'waiting for an idle DRAM channel (fixed grant order)' },
+  queueFull: { key: 'q', label: 'dispatch waiting for a queue slot' },
+  issueOrder: { key: 'i', label: 'in-order issue, one per queue per cycle' },
+  dispatch: { key: 'd', label: 'in-order dispatch, one per cycle' },
+  other: { key: '?', label: 'not explained by a timing rule (never expected)' },
+};
+
+/**
+ * Characters per cause for a stacked bar of `width` characters, by largest remainder so the
+ * widths add up to `width` exactly (a cause under half a character may get none).
+ */
+export function barWidths(b: CycleBreakdown, width: number): CycleBreakdown {
+  const sum = CYCLE_CAUSES.reduce((a, c) => a + b[c], 0);
+  const out = emptyBreakdown();
+  if (sum === 0) return out;
+  const exact = CYCLE_CAUSES.map((c) => ({ c, x: (b[c] * width) / sum }));
+  let used = 0;
+  for (const e of exact) { out[e.c] = Math.floor(e.x); used += out[e.c]; }
+  exact.sort((p, q) => (q.x - Math.floor(q.x)) - (p.x - Math.floor(p.x)));
+  for (let k = 0; used < width && k < exact.length; k++, used++) out[exact[k]!.c]++;
+  return out;
+}
 /** Cycles per cause; the values sum to the run's cycles. */
 export type CycleBreakdown = Record<CycleCause, number>;
 

@@ -1,6 +1,7 @@
 // report.html: one self-contained page (inline CSS and SVG, no scripts, nothing fetched) with
-// the headline numbers, the four charts and the per-layer table.
+// the headline numbers, the five charts and the per-layer table.
 import type { TraceEvent } from '../../simulator/index.js';
+import { renderCyclesChart } from './charts/cycles.js';
 import { renderLayersChart } from './charts/layers.js';
 import { renderRooflineChart } from './charts/roofline.js';
 import { renderTimelineChart } from './charts/timeline.js';
@@ -49,6 +50,7 @@ Host time is the median of ${r.cpuForwardSamples.length} runs after full-size wa
 ${renderTrainingChart(r)}
 ${renderLayersChart(r)}
 ${renderRooflineChart(r)}
+${renderCyclesChart(r)}
 ${renderTimelineChart(trace, r.trace.rows, r.hardware.clockHz)}
 </div>
 <h2>Per layer</h2>
