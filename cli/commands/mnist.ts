@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { DlpError } from '../../isa/errors.js';
 import { writeFileAtomic } from '../../isa/files.js';
 import { loadHardware, type HardwareConfig } from '../../isa/hardware.js';
-import { writeBundle } from '../../compiler/bundle.js';
+import { writeBundle } from '../../compiler/bundle-files.js';
 import type { ComputeDType } from '../../compiler/passes/quantize.js';
 import { traceToJson, type TraceEvent } from '../../simulator/index.js';
 import {
@@ -20,9 +20,10 @@ import { chooseProgressMode, createEpochProgress } from '../progress.js';
 import { renderReportHtml } from '../report/page.js';
 import {
   buildLayerRows, gradeSpeedup, hardwareSummary, REPORT_FILES, REPORT_FORMAT, REPORT_VERSION, reportToJson, summarise,
-  writeFolderAtomic, type MnistReport,
+  type MnistReport,
 } from '../report/report-data.js';
 import { formatSummary } from '../report/summary.js';
+import { checkOutputFolder, writeOutputFolder } from '../output/folder.js';
 
 /** --quick: this many training and test images, one epoch. */
 export const QUICK_SUBSET = 2000;
@@ -39,6 +40,7 @@ interface MnistCliOptions {
   out: string;
   json?: boolean;
   quick?: boolean;
+  force?: boolean;
 }
 
 interface MnistSettings {
@@ -51,6 +53,7 @@ interface MnistSettings {
   out: string;
   json: boolean;
   quick: boolean;
+  force: boolean;
 }
 
 function normalise(o: MnistCliOptions): MnistSettings {
@@ -66,6 +69,7 @@ function normalise(o: MnistCliOptions): MnistSettings {
     hw: loadHardware(o.hw),
     out: o.out,
     json: Boolean(o.json),
+    force: o.force === true,
   };
 }
 
@@ -156,16 +160,19 @@ export function register(program: Command): void {
     .option('--seed <N>', 'seed of initialisation and shuffling', '1')
     .option('--dtype <type>', 'operand type on the DLP: int8, int16 or fp32', 'int8')
     .option('--hw <preset|file.json>', 'hardware preset name or JSON file', 'dlp-s')
-    .option('--out <dir>', 'report folder', './dlp-report')
+    .option('--out <dir>', 'report folder (replaced only if dlpkit wrote it)', './dlp-report')
+    .option('--force', 'write into a non-empty folder dlpkit did not write (only dlpkit\'s own files are replaced)')
     .option('--json', 'print one JSON object (no progress bar)')
     .option('--quick', `smoke test: the first ${QUICK_SUBSET} training and test images, one epoch`)
     .action(async (opts: MnistCliOptions) => {
       const s = normalise(opts);
+      const out = { flag: '--out', kind: 'mnist-report', force: s.force };
+      checkOutputFolder(s.out, out);
       await withInterrupt(async (signal) => {
         const { report, write } = await runMnist(s, signal);
         throwIfInterrupted(signal, 'before writing the report');
         report.reportDir = resolve(s.out);
-        writeFolderAtomic(s.out, write);
+        writeOutputFolder(s.out, out, write);
         process.stdout.write(s.json ? reportToJson(summarise(report)) : formatSummary(report));
       });
     });

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDlp, useTempDir } from '../helpers/cli.js';
-import { readBundle } from '../../compiler/bundle.js';
+import { readBundle } from '../../compiler/bundle-files.js';
 import { readWeightsFile, readWeightsMetadata } from '../../compiler/weights/weights.js';
 import { QUICK_SUBSET } from '../../cli/commands/mnist.js';
 
@@ -42,7 +42,7 @@ describe('dlp mnist --quick', () => {
   });
 
   it('writes the report folder and nothing else next to it', () => {
-    expect(readdirSync(out).sort()).toEqual(['bundle', 'model.safetensors', 'report.html', 'report.json', 'trace.json']);
+    expect(readdirSync(out).sort()).toEqual(['.dlpkit.json', 'bundle', 'model.safetensors', 'report.html', 'report.json', 'trace.json']);
     expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Record<string, unknown>;
     expect(report.format).toBe('dlpkit-mnist-report');

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDlp, useTempDir } from '../../helpers/cli.js';
-import { readBundle, readOutputs, writeInputs } from '../../../compiler/bundle.js';
+import { readOutputs, writeInputs } from '../../../compiler/bundle.js';
+import { readBundle } from '../../../compiler/bundle-files.js';
 import { loadHardware } from '../../../isa/hardware.js';
 import { simulate } from '../../../simulator/index.js';
 

@@ -8,7 +8,7 @@ import { parseMlp } from '../../../compiler/frontend/mlp.js';
 import { writeWeightsFile } from '../../../compiler/weights/weights.js';
 import { writeSafetensors } from '../../../compiler/weights/safetensors.js';
 import { parseCalibration } from '../../../compiler/weights/calibration.js';
-import { readBundle } from '../../../compiler/bundle.js';
+import { readBundle } from '../../../compiler/bundle-files.js';
 import { loadHardware } from '../../../isa/hardware.js';
 import { compareSparse, formatSparseComparison } from '../../../runtime/offload/sparse-compare.js';
 import { makeInputs } from '../backend/helpers.js';
