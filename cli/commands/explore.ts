@@ -18,7 +18,7 @@ import {
   shardFromEnv, SWEEP_ALIASES, type Exploration, type MergedSweep, type PointResult, type SweepPlan,
 } from '../../runtime/explore/index.js';
 import { dlpCommand, formatSbatch, measurePoints } from './explore-slurm.js';
-import { addExamples, parseChoice, parseDtype, parsePositiveInt, withInterrupt } from '../options.js';
+import { addExamples, parseChoice, parseDtype, parsePositiveInt } from '../options.js';
 import { checkOutputFolder, writeOutputFolder, type OutputFolderOptions } from '../output/folder.js';
 
 interface ExploreCliOptions {
@@ -51,7 +51,7 @@ function collect(value: string, previous: string[]): string[] {
 function createProgress(total: number, quiet: boolean): { update(done: number): void; stop(): void } {
   if (quiet || !process.stderr.isTTY) return { update() {}, stop() {} };
   const bar = new cliProgress.SingleBar({
-    format: 'exploring |{bar}| {value}/{total} points | ETA {eta_formatted}', stream: process.stderr, hideCursor: true, fps: 10,
+    format: 'exploring |{bar}| {value}/{total} points | ETA {eta_formatted}', stream: process.stderr, hideCursor: false, fps: 10,
   }, cliProgress.Presets.shades_classic);
   bar.start(total, 0);
   return { update: (done) => bar.update(done), stop: () => bar.stop() };
@@ -165,12 +165,8 @@ async function runExplore(files: string[], o: ExploreCliOptions): Promise<void> 
   const progress = createProgress(tasks.length, Boolean(o.json));
   let results: PointResult[];
   try {
-    results = await withInterrupt((signal) => runPoints(tasks.map((t) => t.task), {
-      workers, signal, onProgress: (done) => progress.update(done),
-    }).catch((e: unknown) => {
-      if (signal.aborted) throw new DlpError('interrupted: the exploration was stopped and no files were written');
-      throw e;
-    }));
+    // Ctrl-C is not caught: it ends the process and its workers at once, before any file is written.
+    results = await runPoints(tasks.map((t) => t.task), { workers, onProgress: (done) => progress.update(done) });
   } finally {
     progress.stop();
   }
@@ -218,14 +214,14 @@ async function runShardCommand(dir: string, o: ExploreCliOptions): Promise<void>
   checkJobsFile(dir, plan);
   const shard = o.shard !== undefined ? parseShard(o.shard) : o.shardFromEnv ? shardFromEnv(process.env) : { index: 0, count: 1 };
   const quiet = Boolean(o.json);
-  const r = await withInterrupt((signal) => runShard(dir, plan, {
-    ...shard, signal,
+  const r = await runShard(dir, plan, {
+    ...shard,
     onPoint: (p) => {
       if (quiet || !p.last) return;
       const m = p.last.metrics;
       process.stdout.write(`${p.last.id} ${p.last.model} #${p.last.index} ${m ? `ok ${m.cycles} cycles` : `error: ${p.last.error}`}\n`);
     },
-  }));
+  });
   const summary = { shard: `${shard.index}/${shard.count}`, points: r.total, ran: r.done, skipped: r.skipped, failed: r.failed };
   process.stdout.write(quiet ? `${JSON.stringify(summary)}\n`
     : `shard ${summary.shard}: ${r.total} points, ${r.done} ran${r.failed ? ` (${r.failed} failed)` : ''}, ${r.skipped} already finished\n`);

@@ -15,7 +15,7 @@ import {
   compileForDevice, createMlp, defaultMnistSpec, defaultTrainOptions, loadMnist, sampleCalibration, saveModel, train,
   type Mnist, type Model, type TrainResult,
 } from '../../runtime/index.js';
-import { addExamples, parseDtype, parseHidden, parsePositiveInt, withInterrupt } from '../options.js';
+import { addExamples, parseDtype, parseHidden, parsePositiveInt } from '../options.js';
 import { chooseProgressMode, createEpochProgress } from '../progress.js';
 import { renderReportHtml } from '../report/page.js';
 import {
@@ -73,16 +73,16 @@ function normalise(o: MnistCliOptions): MnistSettings {
   };
 }
 
-function throwIfInterrupted(signal: AbortSignal, step: string): void {
-  if (signal.aborted) throw new DlpError(`interrupted (Ctrl-C) ${step}; no report was written`);
+function throwIfInterrupted(signal: AbortSignal | undefined, step: string): void {
+  if (signal?.aborted) throw new DlpError(`interrupted (Ctrl-C) ${step}; no report was written`);
 }
 
-async function trainHost(s: MnistSettings, data: Mnist, signal: AbortSignal): Promise<{ model: Model; result: TrainResult }> {
+async function trainHost(s: MnistSettings, data: Mnist, signal?: AbortSignal): Promise<{ model: Model; result: TrainResult }> {
   const model = createMlp({ ...defaultMnistSpec, hidden: s.hidden, seed: s.seed });
   const progress = createEpochProgress(chooseProgressMode(s.json), s.epochs);
   try {
     const result = await train(model, data.train, {
-      ...defaultTrainOptions, epochs: s.epochs, batchSize: s.batch, seed: s.seed, signal,
+      ...defaultTrainOptions, epochs: s.epochs, batchSize: s.batch, seed: s.seed, ...(signal ? { signal } : {}),
       onBatch: (done, total) => progress.onBatch(done, total), onEpoch: (r) => progress.onEpoch(r),
     });
     if (result.aborted) throw new DlpError(`interrupted (Ctrl-C) during training epoch ${result.history.length + 1} of ${s.epochs}; no report was written`);
@@ -101,7 +101,7 @@ function timeCpuForward(model: Model, x: Float32Array, rows: number): number {
 }
 
 /** Runs steps 1–5 and returns the report and the trace of one batch (nothing written yet). */
-export async function runMnist(s: MnistSettings, signal: AbortSignal): Promise<{ report: MnistReport; trace: TraceEvent[]; model: Model; write: (dir: string) => void }> {
+export async function runMnist(s: MnistSettings, signal?: AbortSignal): Promise<{ report: MnistReport; trace: TraceEvent[]; model: Model; write: (dir: string) => void }> {
   const data = loadMnist(s.quick ? { subset: QUICK_SUBSET } : {});
   const { model, result } = await trainHost(s, data, signal);
   const test = data.test;
@@ -168,13 +168,11 @@ export function register(program: Command): void {
       const s = normalise(opts);
       const out = { flag: '--out', kind: 'mnist-report', force: s.force };
       checkOutputFolder(s.out, out);
-      await withInterrupt(async (signal) => {
-        const { report, write } = await runMnist(s, signal);
-        throwIfInterrupted(signal, 'before writing the report');
-        report.reportDir = resolve(s.out);
-        writeOutputFolder(s.out, out, write);
-        process.stdout.write(s.json ? reportToJson(summarise(report)) : formatSummary(report));
-      });
+      // Ctrl-C is not caught: it ends the process at once, before the report folder is written.
+      const { report, write } = await runMnist(s);
+      report.reportDir = resolve(s.out);
+      writeOutputFolder(s.out, out, write);
+      process.stdout.write(s.json ? reportToJson(summarise(report)) : formatSummary(report));
     });
   addExamples(cmd, 'dlp mnist', 'dlp mnist --quick --out /tmp/dlp-report', 'dlp mnist --dtype int16 --hw edge-tiny --epochs 10 --json');
 }

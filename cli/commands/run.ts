@@ -4,13 +4,13 @@
 // predicted vs simulated cycles; `--sparsity-report` compiles and simulates the model with and
 // without zero-tile skipping and prints what skipping saved per layer (docs/sparsity.md).
 import type { Command } from 'commander';
-import { writeFileAtomic } from '../../isa/files.js';
 import { createRng } from '../../isa/rng.js';
 import { writeInputs } from '../../compiler/bundle.js';
 import { explainBundle } from '../../compiler/explain.js';
 import { formatReport, simulate, traceToJson } from '../../simulator/index.js';
 import { compareSparse, formatSparseComparison } from '../../runtime/offload/sparse-compare.js';
 import { addModelOptions, compileFromCli, resolveCompileInputs, type ModelCliOptions } from './compile.js';
+import { checkOutputFile, writeOutputFile } from '../output/file.js';
 
 export function register(program: Command): void {
   addModelOptions(program.command('run').description('compile a model and run it on the cycle-level simulator'))
@@ -18,6 +18,8 @@ export function register(program: Command): void {
     .option('--trace <file.json>', 'write a Chrome/Perfetto trace')
     .option('--sparsity-report', 'run with and without zero-tile skipping and print cycles, DRAM bytes and energy saved')
     .action((file: string, opts: ModelCliOptions & { json?: boolean; trace?: string; sparsityReport?: boolean }) => {
+      const traceOut = { flag: '--trace', inputs: [file, opts.weights, opts.calibration, opts.hw] };
+      if (opts.trace) checkOutputFile(opts.trace, traceOut);
       if (opts.sparsityReport) {
         const { hw, model, weights, options } = resolveCompileInputs(file, opts);
         const c = compareSparse(model, weights, hw, { ...options, seed: Number(opts.seed ?? 1) });
@@ -36,7 +38,7 @@ export function register(program: Command): void {
       const dram = bundle.image.slice();
       writeInputs(bundle, dram, x);
       const result = simulate(bundle.program, hw, { dram, trace: Boolean(opts.trace) });
-      if (opts.trace) writeFileAtomic(opts.trace, traceToJson(result.trace!));
+      if (opts.trace) writeOutputFile(opts.trace, traceToJson(result.trace!), traceOut);
       const r = result.report;
       const perLayer = Object.fromEntries(r.perLayer.map((l) => [l.name, l.cycles]));
       if (opts.json) {

@@ -4,7 +4,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import { DlpError } from '../../isa/errors.js';
 import type { CheckOptions } from './result.js';
 
@@ -39,6 +38,8 @@ export async function loadStudentModule<T>(dir: string, file: string): Promise<T
   const path = join(dir, file);
   if (!existsSync(path)) throw new DlpError(`missing file ${path}`);
   try {
+    // The TypeScript loader is imported here, when a student file is loaded, not at start-up.
+    const { tsImport } = await import('tsx/esm/api');
     return (await tsImport(pathToFileURL(path).href, import.meta.url)) as T;
   } catch (e) {
     throw new DlpError(`cannot load ${path}: ${(e as Error).message.split('\n')[0]}`);

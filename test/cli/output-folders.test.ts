@@ -3,8 +3,8 @@
 // did not write (even with --force), and two writers racing for one -o leave one whole
 // bundle and no temp folders. The exact scenarios of issue 15 run through the built CLI.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readBundle } from '../../compiler/bundle-files.js';
 import { MANIFEST_FILE, readManifest } from '../../cli/output/folder.js';
@@ -200,5 +200,38 @@ describe('two writers to one -o', () => {
       expect(readdirSync(out).sort()).toEqual([MANIFEST_FILE, ...BUNDLE].sort());
       expect([2, 3]).toContain(readBundle(out).batch);
     }
+  });
+});
+
+describe('file outputs are checked before the work', () => {
+  const prog = join(dir, 'p.dlps');
+  writeFileSync(prog, readFileSync('examples/dense-relu.dlps'));
+
+  it.each([
+    ['asm onto its own input', ['asm', prog, '-o', prog], `error: -o ${prog}: that is the input file '${prog}'; writing there would overwrite its own input\n`],
+    ['disasm onto its own input', ['disasm', prog, '-o', prog], `error: -o ${prog}: that is the input file '${prog}'; writing there would overwrite its own input\n`],
+    ['asm into /dev/null/x', ['asm', prog, '-o', '/dev/null/x'], `error: -o /dev/null/x: '/dev/null' is not a folder\n`],
+    ['asm onto a folder', ['asm', prog, '-o', dir], `error: -o ${dir}: is a folder; give a file name\n`],
+    ['simulate --trace onto a folder', ['simulate', prog, '--trace', dir], `error: --trace ${dir}: is a folder; give a file name\n`],
+    ['simulate -o onto a folder', ['simulate', prog, '--dump', 'x', '-o', dir], `error: -o ${dir}: is a folder; give a file name\n`],
+    ['run --trace onto its model', ['run', MODEL, '--trace', MODEL], `error: --trace ${MODEL}: that is the input file '${MODEL}'; writing there would overwrite its own input\n`],
+    ['train -o onto a folder (before training)', ['train', '-o', dir], `error: -o ${dir}: is a folder; give a file name\n`],
+    ['train -o under a file', ['train', '-o', join(prog, 'w.safetensors')], `error: -o ${join(prog, 'w.safetensors')}: '${prog}' is not a folder\n`],
+  ])('%s', async (_name, args, err) => {
+    const before = snapshot(dir);
+    const r = await runDlp(args);
+    expect(r.err).toBe(err);
+    expect(r.code).toBe(1);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('an existing regular file is replaced (as cc -o does); /dev/null is written, not replaced', async () => {
+    const out = join(fresh(), 'p.dlpb');
+    writeFileSync(out, 'old');
+    expect((await runDlp(['asm', prog, '-o', out])).code).toBe(0);
+    expect(readFileSync(out).subarray(0, 4)).not.toEqual(Buffer.from('old'));
+    expect(readdirSync(dirname(out))).toEqual(['p.dlpb']);
+    expect((await runDlp(['asm', prog, '-o', '/dev/null'])).code).toBe(0);
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
   });
 });
