@@ -204,7 +204,7 @@ describe('lab 09: the layers are checked before the program trains', () => {
 describe('lab 10: the port is graded on the device', () => {
   const I = 'infer.ts';
   it('loadParams with the FC layers counted alone (ids 1, 3, 5)', () =>
-    wrong('10', { [I]: [['net.loadParams(0,', 'net.loadParams(1,'], ['net.loadParams(2,', 'net.loadParams(3,'], ['net.loadParams(4,', 'net.loadParams(5,']] }, /buildNet/, /layer has no parameters \(the MLP layers are 0, 2, 4\)/), 120_000);
+    wrong('10', { [I]: [['net.loadParams(0, w1.data', 'net.loadParams(1, w1.data'], ['net.loadParams(2, w2.data', 'net.loadParams(3, w2.data'], ['net.loadParams(4, w3.data', 'net.loadParams(5, w3.data']] }, /buildNet/, /layer has no parameters \(the MLP layers are 0, 2, 4\)/), 120_000);
   it('the weights transposed to (out, in)', () =>
     wrong('10', {
       [I]: [['net.loadParams(0, w1.data,', 'net.loadParams(0, Float32Array.from(w1.data, (_, i) => w1.data[(i % h1) * input + Math.floor(i / h1)]!),']],
