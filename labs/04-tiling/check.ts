@@ -5,7 +5,7 @@
 // the compiler's choice (pass: within 1.10× of the compiler).
 import type { Bundle } from '../../compiler/bundle.js';
 import { randomWeights } from '../../compiler/weights/random.js';
-import { loadHardware } from '../../isa/hardware.js';
+import { loadHardware } from '../../isa/node.js';
 import { labInfo } from '../lib/catalog.js';
 import { compileAndRun, compileWithPlan, mlpGraph } from '../lib/device.js';
 import { readStudentJson, studentDir } from '../lib/load.js';

@@ -2,7 +2,8 @@
 // a hardware config and batch, and simulate it (timing only). Both your sweep script and the
 // checker call this, so your numbers and the checker's come from the same tools. Hand-outs
 // import it as `dlpkit/labkit` (labs/kit.ts re-exports it).
-import { loadHardware, type HardwareConfig } from '../../isa/hardware.js';
+import { type HardwareConfig } from '../../isa/hardware.js';
+import { loadHardware } from '../../isa/node.js';
 import { compileAndRun, mlpGraph } from '../lib/device.js';
 import type { SimReport } from '../../simulator/index.js';
 
