@@ -88,9 +88,8 @@ describe('lab 07: extend the ISA end to end', () => {
   }, 180_000);
 
   it.runIf(process.env['DLP_DEEP'] === '1')('a headroom bound without gelu (falling into elu\'s) fails; a looser correct bound passes', async () => {
-    const dropped = await checkMutant('compiler/passes/headroom.ts', (h) => h
-      .replace('@@ -138,6 +138,8 @@', '@@ -138,6 +138,6 @@')
-      .replace(/^\+ {6}\/\/ gelu's table.*\n\+ {6}else if \(L\.func === 'gelu'\).*\n/m, ''));
+    // the student never touched headroom.ts: its diff is left out of the patch
+    const dropped = await checkMutant('compiler/passes/headroom.ts', () => '');
     expect(dropped.cases.filter((c) => !c.passed).map((c) => c.name)).toContain('step 5 · headroom covers gelu');
     const looser = await checkMutant('compiler/passes/headroom.ts', (h) => h.replace("[yl, yh] = [-0.17,", "[yl, yh] = [-0.2,"));
     expect(looser.cases.filter((c) => !c.passed)).toEqual([]);
