@@ -58,9 +58,9 @@ export function runScaleSimLayer(layer: TopologyLayer, index: number, hw: Hardwa
 }
 
 function formatTable(rows: ComputeReportRow[], hw: HardwareConfig, csvPaths: string[]): string {
-  const head = ['id', 'layer', 'M', 'N', 'K', 'folds', 'SCALE-Sim cycles', 'util %', 'map eff %', 'dlp cycles', 'dlp/SCALE-Sim'];
+  const head = ['id', 'layer', 'M', 'N', 'K', 'folds', 'SCALE-Sim cycles', 'stalls', 'util %', 'map eff %', 'dlp cycles', 'dlp/SCALE-Sim'];
   const body = rows.map((r, i) => [
-    String(i), r.name, String(r.m), String(r.n), String(r.k), String(r.scaleSim.folds), String(r.scaleSim.totalCycles),
+    String(i), r.name, String(r.m), String(r.n), String(r.k), String(r.scaleSim.folds), String(r.scaleSim.totalCycles), String(r.scaleSim.stallCycles),
     r.scaleSim.overallUtil.toFixed(2), r.scaleSim.mappingEfficiencyPct.toFixed(2), String(r.dlp.cycles),
     (r.dlp.cycles / r.scaleSim.totalCycles).toFixed(3),
   ]);
