@@ -43,6 +43,12 @@ def grid(name):
             for df in DATAFLOWS:
                 for g in GEMMS:
                     yield dict(rows=r, cols=c, dataflow=df, bandwidth=10, sramKB=[4, 4, 4], mode='CALC', gemm=list(g))
+    elif name == 'calc1k':
+        # CALC with 1 kB SRAMs: SCALE-Sim's OFMAP write buffer drains at ArrayWidth words per cycle.
+        for (r, c) in SHAPES:
+            for df in DATAFLOWS:
+                for g in GEMMS:
+                    yield dict(rows=r, cols=c, dataflow=df, bandwidth=10, sramKB=[1, 1, 1], mode='CALC', gemm=list(g))
     elif name == 'issue':
         yield dict(rows=8, cols=8, dataflow='os', bandwidth=2, sramKB=[64, 64, 64], mode='USER', gemm=[100, 128, 784])
     elif name == 'v3golden':

@@ -54,14 +54,14 @@ function reproduce(p: Point, version: 'v2' | 'v3', headers: Record<string, strin
     DETAILED_ACCESS_REPORT: formatDetailedAccessReport([row]),
   };
   return Object.fromEntries(Object.entries(reports).map(([name, csv]) => {
-    const width = name === 'COMPUTE_REPORT' || p.mode === 'USER' ? headers[name]!.length : name === 'BANDWIDTH_REPORT' ? 4 : 10;
+    const width = headers[name]!.length;
     return [name, { header: cells(csv, 0).slice(0, width), row: cells(csv, 1).slice(0, width), width }];
   }));
 }
 
 const label = (p: Point) => `${p.rows}x${p.cols} ${p.dataflow} bw ${p.bandwidth}${p.layout ? `/${p.layout.bankBandwidth}` : ''} ${p.sramKB[0]}kB ${p.mode} ${p.gemm.join('x')}`;
 
-describe.each(['v2-issue', 'v3-golden', 'v2-user', 'v3-user', 'v2-calc'])('SCALE-Sim recordings %s', (name) => {
+describe.each(['v2-issue', 'v3-golden', 'v2-user', 'v3-user', 'v2-calc', 'v2-calc1k', 'v3-calc1k'])('SCALE-Sim recordings %s', (name) => {
   const fx = load(name);
   it(`every point's report cells equal SCALE-Sim's (${fx.points.length} points, ${fx.scalesim.version} ${fx.scalesim.commit.slice(0, 8)})`, () => {
     const mismatches: string[] = [];
