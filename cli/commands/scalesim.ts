@@ -91,7 +91,7 @@ export function register(program: Command): void {
       const hw = scaleSimHardware(cfg, loadHardware(opts.base), opts.config);
       const seed = Number(opts.seed ?? '1');
       // SCALE-Sim's figures first: a refused option fails before any simulation runs.
-      const figures = topo.layers.map((layer) => scaleSimLayerFigures(cfg, layer, opts.config, opts.topology));
+      const figures = topo.layers.map((layer) => scaleSimLayerFigures(cfg, layer));
       const rows = topo.layers.map((layer, i) => runScaleSimLayer(layer, i, hw, seed, opts.topology, figures[i]!));
       const outDir = opts.output ?? cfg.runName;
       const csvPath = join(outDir, 'COMPUTE_REPORT.csv');

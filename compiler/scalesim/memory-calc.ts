@@ -31,11 +31,12 @@ export class EstimateReadBuffer {
   private dramStart: number | undefined;
   private dramStop = 0;
 
-  constructor(bytes: number, private readonly bandwidth: number, elements: number) {
+  /** `space`: addresses; `address`: operand element → address (absent: the same). */
+  constructor(bytes: number, private readonly bandwidth: number, space: number, private readonly address?: Int32Array) {
     this.perSet = Math.floor(bytes / 100);
     if (this.perSet < 1) throw new Error('internal: SCALE-Sim CALC buffers need at least 100 bytes');
     this.readEnd = this.activeSets - 1;
-    this.lastSet = new Int32Array(elements).fill(-1);
+    this.lastSet = new Int32Array(space).fill(-1);
   }
 
   /** Serves one demand row at `cycle`; never stalls (returns the hit latency). */
@@ -43,7 +44,7 @@ export class EstimateReadBuffer {
     if (!this.firstSeen && row.some((e) => e >= 0)) { this.firstRequest = cycle; this.firstSeen = true; }
     for (let i = 0; i < row.length; i++) {
       const e = row[i]!;
-      if (e >= 0) this.request(cycle, e);
+      if (e >= 0) this.request(cycle, this.address ? this.address[e]! : e);
     }
     return 1;
   }

@@ -4,7 +4,8 @@
 // reports when it served the row; the row's stall is the largest wait beyond the hit latency
 // (1 for reads, 0 for writes). Total Cycles is the cycle the last row's writes were served.
 // Rows are generated and consumed one by one: memory stays O(operand size), not O(cycles).
-import { demandRow, folding, prefetchSets, type Gemm, type SystolicArray } from './demand.js';
+import { demandRow, folding, operandAddresses, prefetchSets, type Gemm, type SystolicArray } from './demand.js';
+import type { ConvShape } from './topology.js';
 import { EstimateReadBuffer } from './memory-calc.js';
 import { ReadBuffer, WriteBuffer, type DramSide, type ScaleSimMemoryFigures } from './memory.js';
 import { sramCounts, type ScaleSimAccess, type SramAccess } from './access.js';
@@ -37,18 +38,21 @@ const track = (s: Span, cycle: number) => { if (s.first < 0) s.first = cycle; s.
 /** A read buffer as the row loop sees it. */
 interface RowReader { serviceRow(cycle: number, row: Int32Array): number; dram(): DramSide; finish?(): void }
 
-export function runUserMode(a: SystolicArray, g: Gemm, mem: UserModeMemory): UserModeFigures {
+/** `conv`: the convolution a GEMM was lowered from, whose im2col IFMAP addresses repeat. */
+export function runUserMode(a: SystolicArray, g: Gemm, mem: UserModeMemory, conv?: ConvShape): UserModeFigures {
   const v3 = mem.version === 'v3';
-  const ifBuf = new ReadBuffer(mem.ifmapBytes, mem.ifmapBandwidth, prefetchSets(a, g, 'ifmap', Math.ceil(mem.ifmapBytes / 100)), v3);
-  const fiBuf = new ReadBuffer(mem.filterBytes, mem.filterBandwidth, prefetchSets(a, g, 'filter', Math.ceil(mem.filterBytes / 100)), v3);
+  const addrs = operandAddresses(g, conv);
+  const ifBuf = new ReadBuffer(mem.ifmapBytes, mem.ifmapBandwidth, prefetchSets(a, g, 'ifmap', Math.ceil(mem.ifmapBytes / 100), addrs), v3);
+  const fiBuf = new ReadBuffer(mem.filterBytes, mem.filterBandwidth, prefetchSets(a, g, 'filter', Math.ceil(mem.filterBytes / 100), addrs), v3);
   return runRows(a, g, ifBuf, fiBuf, new WriteBuffer(mem.ofmapBytes, mem.ofmapBandwidth, v3));
 }
 
 /** CALC mode (single_layer_sim.run without USER bandwidth): the reads go through the
  * estimating buffers at 10 words per cycle, the OFMAP drains at ArrayWidth words per cycle. */
-export function runCalcMode(a: SystolicArray, g: Gemm, mem: Pick<UserModeMemory, 'ifmapBytes' | 'filterBytes' | 'ofmapBytes' | 'version'>): UserModeFigures {
-  const ifBuf = new EstimateReadBuffer(mem.ifmapBytes, 10, g.m * g.k);
-  const fiBuf = new EstimateReadBuffer(mem.filterBytes, 10, g.k * g.n);
+export function runCalcMode(a: SystolicArray, g: Gemm, mem: Pick<UserModeMemory, 'ifmapBytes' | 'filterBytes' | 'ofmapBytes' | 'version'>, conv?: ConvShape): UserModeFigures {
+  const addrs = operandAddresses(g, conv);
+  const ifBuf = new EstimateReadBuffer(mem.ifmapBytes, 10, addrs.ifmapSpace, addrs.ifmap);
+  const fiBuf = new EstimateReadBuffer(mem.filterBytes, 10, addrs.filterSpace);
   return runRows(a, g, ifBuf, fiBuf, new WriteBuffer(mem.ofmapBytes, a.cols, mem.version === 'v3'));
 }
 
@@ -117,9 +121,9 @@ export function userModeMemory(cfg: ScaleSimConfig): UserModeMemory {
  * buffers): its compute model's mapping efficiency, compute utilisation and SRAM counts
  * (unchanged by memory), with Total Cycles, Stall Cycles, utilisation, SRAM start/stop cycles
  * and the DRAM columns from the run. */
-export function scaleSimUserFigures(mfu: SystolicArray, g: Gemm, mem: UserModeMemory, mode: 'USER' | 'CALC' = 'USER'): { scaleSim: ScaleSimFigures; access: ScaleSimAccess; memory: ScaleSimMemoryFigures } {
+export function scaleSimUserFigures(mfu: SystolicArray, g: Gemm, mem: UserModeMemory, mode: 'USER' | 'CALC' = 'USER', conv?: ConvShape): { scaleSim: ScaleSimFigures; access: ScaleSimAccess; memory: ScaleSimMemoryFigures } {
   const calc = scaleSimFigures(mfu, g);
-  const run = mode === 'USER' ? runUserMode(mfu, g, mem) : runCalcMode(mfu, g, mem);
+  const run = mode === 'USER' ? runUserMode(mfu, g, mem, conv) : runCalcMode(mfu, g, mem, conv);
   const total = run.totalCycles;
   const scaleSim: ScaleSimFigures = {
     ...calc,
