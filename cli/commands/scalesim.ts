@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DlpError } from '../../isa/errors.js';
 import { writeFileAtomic } from '../../isa/files.js';
-import { loadHardware, type HardwareConfig } from '../../isa/hardware.js';
+import { type HardwareConfig } from '../../isa/hardware.js';
+import { loadHardware } from '../../isa/node.js';
 import { compile } from '../../compiler/pipeline.js';
 import {
   formatBandwidthReport, formatComputeReport, formatDetailedAccessReport, gemmModel, parseScaleSimConfig, parseTopology,
