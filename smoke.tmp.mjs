@@ -1,0 +1,18 @@
+import { chromium } from 'playwright-core';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const p = await b.newPage({ viewport: { width: 1280, height: 900 } });
+p.on('console', (m) => console.log('console', m.type(), m.text()));
+p.on('pageerror', (e) => console.log('pageerror', e.message));
+await p.goto('file:///work/wt/s21/test-output/web/index.html');
+await p.waitForSelector('[data-testid=cycles]', { timeout: 60000 });
+await p.locator('[data-testid=pad]').scrollIntoViewIfNeeded();
+const box = await p.locator('[data-testid=pad]').boundingBox();
+console.log(box);
+const x = box.x + box.width / 2;
+await p.mouse.move(x, box.y + box.height * 0.15); await p.mouse.down();
+for (let k = 1; k <= 20; k++) await p.mouse.move(x, box.y + box.height * (0.15 + 0.7 * (k / 20)));
+await p.mouse.up();
+await p.waitForTimeout(8000);
+console.log(await p.textContent('[data-testid=digit]'), await p.textContent('[data-testid=digit-cycles]'));
+await p.locator('[data-testid=pad]').screenshot({ path: '/tmp/s21-pad.png' });
+await b.close();
