@@ -2,7 +2,7 @@
 // `chromium` package; .ci/run installs it). Without a Chromium these tests are skipped and say
 // so. The site is built first (esbuild, a few seconds) into test-output/web, opened from
 // file:// as a student would open the built folder, and a screenshot is left at
-// test-output/playground.png.
+// test-output/playground.png (docs/img/playground.png is a copy of one).
 import { existsSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -86,7 +86,6 @@ describe.skipIf(!CHROMIUM)('playground in Chromium', () => {
     expect(cycles).toBe(expected);
     expect(await page.inputValue('[data-testid=preset]')).toBe('dlp-s');
     expect(await page.inputValue('[data-testid=batch]')).toBe('1');
-    await page.screenshot({ path: join(OUT, 'playground.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -123,6 +122,9 @@ describe.skipIf(!CHROMIUM)('playground in Chromium', () => {
     await page.waitForFunction("/^[0-9]$/.test(document.querySelector('[data-testid=digit]').textContent)", undefined, { timeout: 60_000 });
     expect(await page.textContent('[data-testid=digit]')).toBe('1');
     expect(await page.textContent('[data-testid=digit-cycles]')).toMatch(/^[\d,]+ cycles on dlp-s \(int8\)$/);
+    // The screenshot for people to look at: a run, the step-through mid-program and the digit.
+    await page.locator('[data-testid=step-range]').fill('9');
+    await page.screenshot({ path: join(OUT, 'playground.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -114,7 +114,9 @@ export function roofline(r: RunResult): SVGElement {
   for (const p of pts) {
     const c = svg('circle', { cx: X(p.oi), cy: Y(Math.max(p.perf, y0)), r: p.k < 0 ? 6 : 4, fill: p.k < 0 ? 'none' : colour(p.k), stroke: p.k < 0 ? '#222' : 'none', 'stroke-width': 2 });
     c.append(svg('title', {}, `${p.name}: ${p.oi.toFixed(2)} MACs/B, ${p.perf.toFixed(1)} MACs/cycle`));
-    s.append(c, svg('text', { x: X(p.oi) + 7, y: Y(Math.max(p.perf, y0)) - 5, class: 'pt' }, p.name));
+    // The whole-run ring's label goes below it, so it does not sit on a layer's label.
+    const below = p.k < 0;
+    s.append(c, svg('text', { x: X(p.oi) + (below ? -8 : 7), y: Y(Math.max(p.perf, y0)) + (below ? 16 : -5), class: 'pt', 'text-anchor': below ? 'end' : 'start' }, p.name));
   }
   return s;
 }
