@@ -11,7 +11,8 @@ export interface Segment { label: string; cycles: number }
 export function cycleSegments(r: RunResult): { source: string; segments: Segment[] } {
   const reported = (r.report as unknown as { cycleBreakdown?: Record<string, number> }).cycleBreakdown;
   if (reported && typeof reported === 'object') {
-    return { source: 'simulator report (cycleBreakdown)', segments: Object.entries(reported).map(([label, cycles]) => ({ label, cycles })) };
+    const segments = Object.entries(reported).filter(([, c]) => typeof c === 'number' && c > 0).map(([label, cycles]) => ({ label, cycles }));
+    return { source: 'the simulator report (cycleBreakdown: the critical path, cause by cause)', segments };
   }
   const compute: [number, number][] = [];
   const dma: [number, number][] = [];
@@ -23,7 +24,7 @@ export function cycleSegments(r: RunResult): { source: string; segments: Segment
   const anyCycles = unionLength([...compute, ...dma]);
   const total = r.report.cycles;
   return {
-    source: 'derived from the timeline',
+    source: 'derived from the timeline (cycles with the MFU or VFU busy, with only DMA busy, with no unit busy)',
     segments: [
       { label: 'compute (MFU/VFU busy)', cycles: computeCycles },
       { label: 'DMA only', cycles: anyCycles - computeCycles },
@@ -47,11 +48,11 @@ export function breakdownBar(r: RunResult): HTMLElement {
   const bar = h('div', { class: 'stacked', role: 'img', 'aria-label': segments.map((s) => `${s.label} ${int(s.cycles)} cycles`).join(', '), 'data-testid': 'breakdown' });
   const legend = h('ul', { class: 'legend' });
   segments.forEach((s, k) => {
-    const seg = h('span', { style: `flex-grow:${s.cycles};background:${colour(k)}`, title: `${s.label}: ${int(s.cycles)} cycles (${pct(s.cycles / total)})` });
+    const seg = h('span', { 'data-cycles': String(s.cycles), style: `flex-grow:${s.cycles};background:${colour(k)}`, title: `${s.label}: ${int(s.cycles)} cycles (${pct(s.cycles / total)})` });
     bar.append(seg);
     legend.append(h('li', {}, h('span', { class: 'swatch', style: `background:${colour(k)}` }), `${s.label}: ${int(s.cycles)} (${pct(s.cycles / total)})`));
   });
-  return h('div', {}, bar, legend, h('p', { class: 'note' }, `Breakdown ${source}.`));
+  return h('div', {}, bar, legend, h('p', { class: 'note' }, `Source: ${source}.`));
 }
 
 export function summary(r: RunResult): HTMLElement {
