@@ -3,13 +3,14 @@
 // so. The site is built first (esbuild, a few seconds) into test-output/web, opened from
 // file:// as a student would open the built folder, and a screenshot is left at
 // test-output/playground.png (docs/img/playground.png is a copy of one).
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../isa/index.js';
+import { loadHardware, readProgramFile } from '../../isa/node.js';
 import { parseMlp, writeInputs } from '../../compiler/index.js';
 import { simulate } from '../../simulator/index.js';
 import { compileFromCli } from '../../cli/commands/compile.js';
@@ -18,7 +19,7 @@ import { buildSite } from '../../web/build.mjs';
 
 function findChromium(): string | undefined {
   const env = process.env.DLP_CHROMIUM;
-  if (env) return env;
+  if (env) return existsSync(env) ? env : undefined;
   for (const p of ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']) if (existsSync(p)) return p;
   try {
     return execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).trim() || undefined;
@@ -28,7 +29,8 @@ function findChromium(): string | undefined {
 }
 
 const CHROMIUM = findChromium();
-if (!CHROMIUM) console.warn('test/web/playground.test.ts: SKIPPED — no Chromium found (apt-get install -y chromium, or set DLP_CHROMIUM)');
+const SKIP_NOTE = `test/web/playground.test.ts: SKIPPED — no Chromium found (apt-get install -y chromium, or set DLP_CHROMIUM to its path${process.env.DLP_CHROMIUM ? `; DLP_CHROMIUM=${process.env.DLP_CHROMIUM} does not exist` : ''})`;
+if (!CHROMIUM) console.warn(SKIP_NOTE);
 
 const OUT = resolve('test-output');
 const SITE = join(OUT, 'web');
@@ -61,7 +63,7 @@ async function editorText(page: Page): Promise<string> {
   return page.evaluate("[...document.querySelectorAll('.cm-line')].map((l) => l.innerText.replace(/\\n$/, '')).join('\\n')") as Promise<string>;
 }
 
-describe.skipIf(!CHROMIUM)('playground in Chromium', () => {
+describe.skipIf(!CHROMIUM)(CHROMIUM ? 'playground in Chromium' : SKIP_NOTE, () => {
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
     await buildSite(SITE);
@@ -155,5 +157,23 @@ describe.skipIf(!CHROMIUM)('playground in Chromium', () => {
     expect(await again.page.inputValue('[data-testid=batch]')).toBe('4');
     expect([...errors, ...again.errors]).toEqual([]);
     await again.page.close();
+  });
+
+  it('runs the assembly example as `dlp simulate` does and exports the report and the trace', async () => {
+    const { page, errors } = await open();
+    await shownCycles(page);
+    await page.selectOption('#example', '2'); // examples/dense-relu.dlps
+    await page.click('#load-example');
+    const expected = simulate(readProgramFile('examples/dense-relu.dlps'), loadHardware('dlp-s')).report.cycles;
+    await page.waitForFunction(`document.querySelector('[data-testid=cycles]')?.textContent.replace(/,/g, '') === '${expected}'`, undefined, { timeout: 60_000 });
+    const [report] = await Promise.all([page.waitForEvent('download'), page.click('#export-report')]);
+    expect(report.suggestedFilename()).toBe('report.json');
+    expect(JSON.parse(readFileSync((await report.path())!, 'utf8')).cycles).toBe(expected);
+    const [trace] = await Promise.all([page.waitForEvent('download'), page.click('#export-trace')]);
+    const events = (JSON.parse(readFileSync((await trace.path())!, 'utf8')) as { traceEvents: { ph: string; args?: { endCycle?: number } }[] }).traceEvents;
+    // Perfetto slices end by the last cycle, and the last one ends exactly there.
+    expect(Math.max(...events.filter((e) => e.ph === 'X').map((e) => e.args?.endCycle ?? 0))).toBe(expected);
+    expect(errors).toEqual([]);
+    await page.close();
   });
 });
