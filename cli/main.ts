@@ -6,6 +6,7 @@ import { DlpError } from '../isa/errors.js';
 import * as asmCommand from './commands/asm.js';
 import * as compileCommand from './commands/compile.js';
 import * as disasmCommand from './commands/disasm.js';
+import * as exportCommand from './commands/export.js';
 import * as exploreCommand from './commands/explore.js';
 import * as labCommand from './commands/lab.js';
 import * as mnistCommand from './commands/mnist.js';
@@ -25,6 +26,7 @@ const commands: { register(program: Command): void }[] = [
   simulateCommand,
   compileCommand,
   runCommand,
+  exportCommand,
   exploreCommand,
   scalesimCommand,
   labCommand,

@@ -4,7 +4,7 @@
 // the bytes (the Node reader, which also guards against symlinks and short files, is in
 // onnx-external-file.ts). Everything is checked before anything is allocated.
 import { DlpError } from '../../isa/errors.js';
-import { DataType, type OnnxModel, type OnnxTensor } from './onnx-schema.js';
+import type { OnnxModel, OnnxTensor } from './onnx-schema.js';
 
 /** Where a tensor's bytes are: a relative path (already checked), offset and byte count. */
 export interface ExternalRef {
@@ -18,10 +18,10 @@ export interface ExternalRef {
 /** Returns exactly `ref.length` bytes or throws a DlpError naming `ref.tensor`. */
 export type ExternalDataReader = (ref: ExternalRef) => Uint8Array;
 
-/** Bytes per element of the tensor types dlpkit reads. */
-const ELEMENT_BYTES: Record<number, number> = {
-  [DataType.FLOAT]: 4, [DataType.DOUBLE]: 8, [DataType.FLOAT16]: 2, [DataType.INT32]: 4, [DataType.INT64]: 8, [DataType.BOOL]: 1,
-};
+/** Bytes per element of the tensor types dlpkit reads, by TensorProto.DataType (FLOAT 1,
+ * INT32 6, INT64 7, BOOL 9, FLOAT16 10, DOUBLE 11; numbers here, not onnx-schema's DataType,
+ * because onnx-schema imports this module). */
+const ELEMENT_BYTES: Record<number, number> = { 1: 4, 6: 4, 7: 8, 9: 1, 10: 2, 11: 8 };
 
 /** Largest tensor dlpkit imports (2^28 elements, 1 GiB of float32): far beyond any DLP's DRAM. */
 export const MAX_TENSOR_ELEMENTS = 2 ** 28;
