@@ -6,3 +6,4 @@ export type { Stalls } from './timing-model.js';
 export { formatReport } from './format.js';
 export { traceToJson, type TraceEvent } from './trace.js';
 export { roundShift } from './act.js';
+export { footprintOf, type Footprint, type Span } from './access.js';

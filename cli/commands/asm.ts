@@ -1,7 +1,7 @@
 // `dlp asm FILE.dlps [-o FILE.dlpb]`: assemble a program into the binary program format.
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { assemble, encodeProgram, writeFileAtomic, DlpError } from '../../isa/index.js';
+import { assemble, encodeProgram, DlpError, writeFileAtomic } from '../../isa/node.js';
 
 function readSource(path: string): string {
   try {

@@ -5,14 +5,17 @@
 // file or --weights) it uses seeded random weights, which is fine for timing studies.
 import type { Command } from 'commander';
 import { DlpError } from '../../isa/errors.js';
-import { loadHardware, type HardwareConfig } from '../../isa/hardware.js';
+import { type HardwareConfig } from '../../isa/hardware.js';
+import { loadHardware } from '../../isa/node.js';
 import { loadModelFile } from '../../compiler/load-model.js';
 import { readModelWeights } from '../../compiler/weights/state-dict-file.js';
 import { randomWeights } from '../../compiler/weights/random.js';
-import { readCalibrationFile } from '../../compiler/weights/calibration.js';
+import { readCalibrationFile } from '../../compiler/weights/calibration-file.js';
 import { compile, type CompileOptions } from '../../compiler/pipeline.js';
-import { writeBundle, type Bundle } from '../../compiler/bundle.js';
+import { type Bundle } from '../../compiler/bundle.js';
+import { writeBundle } from '../../compiler/bundle-files.js';
 import { explainBundle } from '../../compiler/explain.js';
+import { simulate } from '../../simulator/index.js';
 import type { ModelGraph, ModelWeights } from '../../compiler/model.js';
 
 export interface ModelCliOptions {
@@ -88,7 +91,7 @@ export function addModelOptions(cmd: Command): Command {
     .option('--per-channel', 'one weight scale per output column (int8/int16)')
     .option('--calibration <file.safetensors>', 'calibration rows for activation scales: one F32 tensor [rows, inputs]')
     .option('--no-skip-zero-tiles', 'keep the LOAD and MATMUL of all-zero weight tiles (dense program, for comparison)')
-    .option('--explain', 'print the chosen tiling, buffer occupancy and predicted cycles');
+    .option('--explain', 'print the chosen tiling, buffer occupancy, predicted cycles and both estimates\' errors against the simulator');
 }
 
 export function register(program: Command): void {
@@ -100,7 +103,10 @@ export function register(program: Command): void {
       if (opts.explain) {
         for (const f of folds) process.stdout.write(`fold: ${f}\n`);
         if (hostOutput === 'log-softmax') process.stdout.write('host: LogSoftmax is applied by the host to the device\'s logits (dlp run); the bundle outputs logits\n');
-        process.stdout.write(explainBundle(bundle, hw));
+        // Timing only: the explanation compares both estimates with the simulator's cycles.
+        const sim = simulate(bundle.program, hw, { dram: bundle.image, functional: false }).report;
+        const perLayer = Object.fromEntries(sim.perLayer.map((l) => [l.name, l.cycles]));
+        process.stdout.write(explainBundle(bundle, hw, { cycles: sim.cycles, perLayer }));
       }
       process.stdout.write(`wrote ${opts.output}: ${bundle.program.instrs.length} instructions, ${bundle.image.length} bytes of DRAM, predicted ${bundle.estimate.cycles} cycles on ${hw.name}\n`);
       const tiles = Object.values(bundle.estimate.tiles ?? {});

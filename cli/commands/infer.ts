@@ -11,7 +11,7 @@ import { DlpError } from '../../isa/errors.js';
 import type { ActivationKind, DenseLayer, ModelGraph } from '../../compiler/model.js';
 import { loadModelFile } from '../../compiler/load-model.js';
 import { readSafetensors } from '../../compiler/weights/safetensors.js';
-import { readWeightsFileWithMetadata, readWeightsMetadata } from '../../compiler/weights/weights.js';
+import { readWeightsFileWithMetadata, readWeightsMetadata } from '../../compiler/weights/weights-file.js';
 import { readModelWeights } from '../../compiler/weights/state-dict-file.js';
 import { formatReport } from '../../simulator/index.js';
 import { compileForDevice, loadMnist, sampleCalibration } from '../../runtime/index.js';

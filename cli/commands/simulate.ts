@@ -5,11 +5,11 @@
 // bundle (chunks of its batch) and writes its dequantised fp32 outputs (.npy or .csv).
 import type { Command } from 'commander';
 import { readFileSync, statSync } from 'node:fs';
-import { readBundle } from '../../compiler/bundle.js';
+import { readBundle } from '../../compiler/bundle-files.js';
 import { checkOutputPath, readInputRows, runRows, writeOutputRows } from '../io/rows.js';
 import {
-  DlpError, DTYPE_BYTES, loadHardware, readProgramFile, writeFileAtomic, type Program, type Region,
-} from '../../isa/index.js';
+  DlpError, DTYPE_BYTES, type Program, type Region, writeFileAtomic, loadHardware, readProgramFile,
+} from '../../isa/node.js';
 import { formatReport, simulate, traceToJson } from '../../simulator/index.js';
 
 type Nested = number | Nested[];

@@ -1,13 +1,13 @@
-// ONNX protobuf access for the importer and exporter: loads onnx.proto (the official field
+// ONNX protobuf access for the importer and exporter: parses onnx-proto.ts (the official field
 // numbers) with protobufjs, decodes a ModelProto into plain typed objects, and reads tensor
 // payloads (raw_data little-endian or the typed *_data fields).
-import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import { DlpError } from '../../isa/errors.js';
 import { halfToFloat } from '../weights/safetensors.js';
-import { checkedElementCount } from './onnx-external.js';
+import { checkedElementCount } from './onnx-tensor-size.js';
+import { ONNX_PROTO } from './onnx-proto.js';
 
-const root = protobuf.loadSync(fileURLToPath(new URL('./onnx.proto', import.meta.url)));
+const root = protobuf.parse(ONNX_PROTO).root;
 export const ModelProto = root.lookupType('onnx.ModelProto');
 
 /** TensorProto.DataType values dlpkit reads. */

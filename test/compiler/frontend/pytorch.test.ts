@@ -10,7 +10,7 @@
 //   docs/quantization.md, plus the fp32 tolerance for PyTorch's own rounding.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadHardware } from '../../../isa/hardware.js';
+import { loadHardware } from '../../../isa/node.js';
 import { loadModelFile } from '../../../compiler/load-model.js';
 import { compile } from '../../../compiler/pipeline.js';
 import { parseNpy, parseCsv, type RowTensor } from '../../../compiler/weights/tensor-files.js';
