@@ -268,3 +268,14 @@ describe('folds and no-ops', () => {
     expect(errorOf(() => importOnnx(make(), 'm.onnx'))).toBe(message);
   });
 });
+
+describe('docs/models.md', () => {
+  it('lists exactly the accepted operators with the meanings of onnx-ops.ts', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { SUPPORTED_OPS } = await import('../../../compiler/frontend/onnx-ops.js');
+    const doc = readFileSync('docs/models.md', 'utf8');
+    const section = doc.slice(doc.indexOf('## ONNX import'), doc.indexOf('Every other operator is an error'));
+    const rows = [...section.matchAll(/^\| `(\w+)` \| (.*) \|$/gm)].map((m) => [m[1], m[2]]);
+    expect(rows).toEqual(Object.entries(SUPPORTED_OPS).map(([op, info]) => [op, info.meaning]));
+  });
+});
