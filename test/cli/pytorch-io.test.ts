@@ -166,3 +166,21 @@ describe('writeNpy', () => {
     expect(Buffer.from(writeNpy(t))).toEqual(ref);
   });
 });
+
+describe('dlp infer --model m.onnx', () => {
+  it('runs without --weights when the ONNX file holds its weights, and refuses a model without any', async () => {
+    const m = join(tmp, 'q.onnx');
+    const r0 = await runDlp(['export', '--model', 'examples/mnist.mlp', '-o', m]);
+    expect(r0.err).toBe('error: give --weights FILE, or an .onnx --model that holds its weights\n');
+    const w = join(tmp, 'q.safetensors');
+    const { parseMlp } = await import('../../compiler/frontend/mlp.js');
+    const { randomWeights } = await import('../../compiler/weights/random.js');
+    const { weightsToTensors } = await import('../../compiler/weights/weights.js');
+    const model = parseMlp(readFileSync('examples/mnist.mlp', 'utf8'));
+    writeFileSync(w, writeSafetensors(weightsToTensors(model, randomWeights(model, 4))));
+    expect((await runDlp(['export', '--model', 'examples/mnist.mlp', '--weights', w, '-o', m])).code).toBe(0);
+    const r = await runDlp(['infer', '--model', m, '--images', '20', '--calibration', '20', '--json']);
+    expect(r.code, r.err).toBe(0);
+    expect((JSON.parse(r.out) as { images: number }).images).toBe(20);
+  });
+});
