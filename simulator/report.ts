@@ -6,8 +6,8 @@ import { peakMacsPerCycle } from '../isa/hardware.js';
 import type { Program } from '../isa/program.js';
 import { actOpsPerElement, dmaBurstBytes, systolicFolds, type MatmulDType } from '../isa/timing.js';
 import { DTYPE_BYTES } from '../isa/spec.js';
-import type { Span } from './access.js';
-import type { Schedule, Stalls, TimedOp } from './timing-model.js';
+import type { Span } from '../isa/footprint.js';
+import type { Schedule, Stalls, TimedOp } from '../isa/schedule.js';
 
 export interface UnitStats { busyCycles: number; utilization: number }
 
