@@ -11,7 +11,9 @@ import type { Activation, DenseLayer, ModelGraph } from '../model.js';
 /** Range accepted for leaky-ReLU and ELU alphas: the ACT unit's slope register range. */
 export const ALPHA_LIMIT = 64;
 
-const grammar = ohm.grammar(MLP_GRAMMAR);
+/** Compiled on first use (a pure cache): commands that never read .mlp do not pay for it. */
+let compiled: ohm.Grammar | undefined;
+const mlpGrammar = (): ohm.Grammar => (compiled ??= ohm.grammar(MLP_GRAMMAR));
 
 type Decl =
   | { kind: 'input'; size: number; loc: SourceLoc }
@@ -31,7 +33,7 @@ interface ParsedModel {
 
 /** Parses `.mlp` source into a ModelGraph; every error is a located DlpError. */
 export function parseMlp(source: string, file?: string): ModelGraph {
-  const match = grammar.match(source);
+  const match = mlpGrammar().match(source);
   if (match.failed()) {
     const pos = lineAndColumn(source, match.getRightmostFailurePosition());
     throw new DlpError(
@@ -51,7 +53,7 @@ function createSemantics(source: string, file: string | undefined) {
   };
   const toNumber = (node: ohm.Node): number => Number(node.sourceString);
   const failAt = (message: string, loc: SourceLoc): never => failLocated(message, loc, source, file);
-  const semantics = grammar.createSemantics();
+  const semantics = mlpGrammar().createSemantics();
   semantics.addOperation<ParsedModel>('model', {
     Model(_kw, name, _open, decls, _close) {
       return { name: name.sourceString, loc: locOf(this), decls: decls.children.map((d) => d['decl']() as Decl) };
