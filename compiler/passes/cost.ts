@@ -9,7 +9,6 @@ import type { HardwareConfig } from '../../isa/hardware.js';
 import { actCycles, bestMatmulMapping, dmaTransferCycles } from '../../isa/timing.js';
 import type { QuantModel } from './quantize.js';
 import { auxBytesPerCol, needsFullSoftmaxRows, type Schedule, type SegmentPlan } from './tile.js';
-import { memoPrediction, predictionKey } from './plan-memo.js';
 import { blockClasses, columnBlocks, panelLoads, residentLoads, tilePattern, type BlockClass } from './sparsity.js';
 
 /** Busy cycles of each resource over a run of tile steps. */
@@ -188,10 +187,6 @@ function serial(t: Tally): number {
 
 /** Predicted cycles of one segment for a batch of `batch` rows. */
 export function estimatePlanCycles(q: QuantModel, seg: SegmentPlan, batch: number, hw: HardwareConfig): number {
-  return memoPrediction(predictionKey('analytic', q, [seg], batch, hw), () => estimatePlanCyclesNow(q, seg, batch, hw))!;
-}
-
-function estimatePlanCyclesNow(q: QuantModel, seg: SegmentPlan, batch: number, hw: HardwareConfig): number {
   const full = Math.floor(batch / seg.m);
   const rest = batch - full * seg.m;
   const total = zero();

@@ -1,4 +1,4 @@
-// A memo of segment cycle predictions (the analytic model and the instruction replay), keyed by
+// A memo of segment cycle predictions by instruction replay (predict.ts), keyed by
 // a canonical string of everything the prediction reads. The tiling search asks the same
 // question twice in one compile: the pass that decides whether skipping zero tiles pays plans
 // the dense model again, and a layer whose tiles skip nothing emits exactly the dense program
