@@ -150,7 +150,7 @@ function timeCli(root: string, args: string[], runs: number, cwd: string): { wal
 }
 
 /** SCALE-Sim v2's recorded times: user + system CPU seconds of its process (see `note`). */
-interface RecordedScaleSim { date: string; machine: string; note?: string; cases: Record<string, { seconds: number[] }> }
+interface RecordedScaleSim { date: string; machine: string; note?: string; cases: Record<string, { seconds: number[]; dlpkit?: { seconds: number[]; commit: string } }> }
 
 /** The two SCALE-Sim cases of the issue: an 8×8 OS array with 64 KiB SRAMs, CALC mode. */
 const SCALESIM_CASES: Record<string, [number, number, number]> = { 'gemm 100x128x784 (8x8 os)': [100, 128, 784], 'gemm 256x256x256 (8x8 os)': [256, 256, 256] };
