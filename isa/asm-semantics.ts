@@ -2,7 +2,8 @@
 // offsets. Nothing here checks meaning (symbols, ranges, spaces); assemble.ts does that, so
 // the grammar and this file stay a faithful picture of the syntax alone.
 import * as ohm from 'ohm-js';
-import { ASM_GRAMMAR } from './asm-grammar.js';
+import { ASM_GRAMMAR_RECIPE } from './asm-grammar-recipe.js';
+import { grammarFromRecipe } from './grammar-recipe.js';
 
 /** Source offsets (0-based character index) travel with every node so errors can point. */
 export type ExprAst =
@@ -51,12 +52,13 @@ export type ParseResult =
 
 /** The grammar and its semantics, compiled on first use: compiling the grammar costs a large
  * part of start-up, and commands that never assemble (run, scalesim) must not pay it. A pure
- * cache: both are immutable once built. */
+ * cache: both are immutable once built. The grammar comes from its precompiled recipe
+ * (scripts/grammar-recipes.ts), which rebuilds it without parsing the grammar text. */
 let built: { grammar: ohm.Grammar; semantics: ohm.Semantics } | undefined;
 
 function asm(): { grammar: ohm.Grammar; semantics: ohm.Semantics } {
   if (built) return built;
-  const grammar = ohm.grammar(ASM_GRAMMAR);
+  const grammar = grammarFromRecipe(ASM_GRAMMAR_RECIPE);
 
   const at = (n: ohm.Node): number => n.source.startIdx;
   const optional = <T>(n: ohm.Node, f: (c: ohm.Node) => T): T | undefined =>
