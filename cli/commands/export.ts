@@ -10,9 +10,7 @@ import { checkOnnxBytes } from '../../compiler/frontend/onnx-check.js';
 import { readModelWeights } from '../../compiler/weights/state-dict-file.js';
 import type { ActivationKind } from '../../compiler/model.js';
 import { addExamples, parseChoice } from '../options.js';
-import { inferGraph } from './infer.js';
-
-const ACTIVATIONS = ['relu', 'leaky', 'prelu', 'elu', 'sigmoid', 'tanh', 'identity'] as const;
+import { ACTIVATIONS, inferGraph } from './infer.js';
 
 interface ExportOptions { weights?: string; model?: string; activation?: string; inputs?: string; output: string }
 
