@@ -184,3 +184,15 @@ describe('dlp infer --model m.onnx', () => {
     expect((JSON.parse(r.out) as { images: number }).images).toBe(20);
   });
 });
+
+describe('dlp run --input --json', () => {
+  it('prints one JSON summary (rows, runs, cycles, calibration) and refuses --trace', async () => {
+    const r = await runDlp(['run', `${F}/aligned.onnx`, '--batch', '8', '--input', `${F}/aligned.x.npy`, '--output', out('a.npy'), '--json']);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out) as { rows: number; runs: number; batch: number; calibration: string; cycles: number; report: { cycles: number } };
+    expect([j.rows, j.runs, j.batch, j.calibration]).toEqual([12, 2, 8, 'first 12 input rows']);
+    expect(j.cycles).toBeGreaterThanOrEqual(j.report.cycles);
+    const t = await runDlp(['run', `${F}/aligned.onnx`, '--input', `${F}/aligned.x.npy`, '--output', out('a.npy'), '--trace', out('t.json')]);
+    expect(t.err).toBe('error: --input/--output cannot be combined with --trace or --sparsity-report\n');
+  });
+});
