@@ -196,3 +196,15 @@ describe('dlp run --input --json', () => {
     expect(t.err).toBe('error: --input/--output cannot be combined with --trace or --sparsity-report\n');
   });
 });
+
+describe('tensor files', () => {
+  it('CSV: a header line of names is skipped, CRLF accepted; a header-like line later is an error', () => {
+    expect(parseCsv('x1,x2\r\n1,2\r\n3,4.5\r\n')).toEqual({ rows: 2, cols: 2, data: new Float32Array([1, 2, 3, 4.5]) });
+    expect(() => parseCsv('1,2\nx,y\n', 'r.csv')).toThrow("r.csv:2:1: 'x' is not a finite number");
+  });
+  it('npy: float64 and uint8 files written by numpy read as float32 values', () => {
+    expect(npy(`${F}/mlp.x64.npy`).data).toEqual(npy(`${F}/mlp.x.npy`).data);
+    const u8 = npy(`${F}/mlp.xu8.npy`);
+    expect([u8.rows, u8.cols, u8.data[0], u8.data[1], u8.data[7]]).toEqual([12, 20, 0, 37, (7 * 37) % 256]);
+  });
+});
