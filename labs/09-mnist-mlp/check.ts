@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { loadMnist } from '../../runtime/mnist.js';
 import { LAB_ENV, loadParams, type ParamTensor } from '../kit.js';
 import { labInfo } from '../lib/catalog.js';
-import { loadStudentModule, studentDir } from '../lib/load.js';
+import { loadStudentModule, refusedStaticImport, studentDir } from '../lib/load.js';
 import { runCheckerMain } from '../lib/main.js';
 import { randomArray, seededRandom } from '../lib/numeric.js';
 import { CaseList, finishCheck, fmt, type CaseResult, type CheckOptions, type CheckResult } from '../lib/result.js';
@@ -192,6 +192,8 @@ export async function checkLab09(opts: CheckOptions = {}): Promise<CheckResult> 
     if (opts.quick) list.notes.push(`quick mode: your program gets ${QUICK_SUBSET} training and test images (DLP_LAB_SUBSET) and the tiers are lowered to ${QUICK_TIERS.map((t) => `${t.accuracy * 100} %`).join(' / ')}`);
     let saved: ReturnType<typeof readSaved> | undefined;
     await list.run(`mlp.ts trains and saves its parameters within ${limit} s`, async () => {
+      const refused = refusedStaticImport(dir, 'mlp.ts');
+      if (refused) return { name: '', passed: false, detail: refused };
       const env: Record<string, string> = { [LAB_ENV.params]: file, ...(opts.quick ? { [LAB_ENV.subset]: String(QUICK_SUBSET) } : {}) };
       const run = await runStudentProgram(join(dir, 'mlp.ts'), { env, timeoutSeconds: limit, ...(opts.log ? { log: opts.log } : {}) });
       list.metrics.programSeconds = run.seconds;
