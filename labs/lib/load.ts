@@ -7,7 +7,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import { DlpError } from '../../isa/errors.js';
 import type { CheckOptions } from './result.js';
 
@@ -102,6 +101,8 @@ export async function loadStudentModule<T>(dir: string, file: string, watch = tr
   const imported: string[] = [];
   let mod: T;
   try {
+    // The TypeScript loader is imported here, when a student file is loaded, not at start-up.
+    const { tsImport } = await import('tsx/esm/api');
     mod = (await tsImport(pathToFileURL(path).href, {
       parentURL: import.meta.url,
       tsconfig: studentTsconfig(),
