@@ -56,7 +56,7 @@ describe('dlp lab', () => {
     expect(ok.out).toContain('PASSED: all 21 cases');
     const status = JSON.parse(readFileSync(statusFile, 'utf8')) as Record<string, { passed: boolean; dir: string }>;
     expect(status['01']).toMatchObject({ passed: true, dir: 'solution' });
-    expect((await dlp('lab', 'list')).out).toMatch(/01 .*passed \[solution\]/);
+    expect((await dlp('lab', 'list')).out).toMatch(/01 .*passed \(21 cases\) \[solution\]/);
   });
 
   it('rejects an unknown lab with the list of labs', async () => {
