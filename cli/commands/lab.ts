@@ -5,8 +5,9 @@ import { Command, CommanderError } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DlpError } from '../../isa/errors.js';
+import { writeOutputFolder } from '../output/folder.js';
 import { writeFileAtomic } from '../../isa/files.js';
-import { findLab, formatResult, labs, labsRoot, runStudentProgram, writeHandout, type CheckResult } from '../../labs/index.js';
+import { findLab, formatResult, labs, labsRoot, runStudentProgram, checkHandoutTarget, fillHandout, type CheckResult } from '../../labs/index.js';
 
 interface LabStatus {
   passed: boolean;
@@ -99,7 +100,11 @@ export function register(program: Command): void {
     .action((key: string, dir: string) => {
       const l = findLab(key);
       if (!l) throw new DlpError(`unknown lab '${key}' (labs: ${labs.map((x) => x.id).join(', ')})`);
-      const files = writeHandout(l, dir);
+      checkHandoutTarget(dir);
+      let files: string[] = [];
+      writeOutputFolder(dir, { flag: 'DIR', kind: 'lab-handout' }, (tmp) => {
+        files = fillHandout(l, tmp);
+      });
       process.stdout.write(`lab ${l.id} — ${l.title}: wrote ${files.join(', ')} to ${dir}\nRead README.md first; check your work with: dlp lab check ${l.id} --dir ${dir}\n`);
     });
 
