@@ -9,7 +9,7 @@ export { weightsToTensors, tensorsToWeights } from './weights/weights.js';
 export { randomWeights } from './weights/random.js';
 export { checkShapes } from './passes/shapes.js';
 export { compile, PASSES, normalizeOptions, type CompileOptions } from './pipeline.js';
-export { assembleBundle, writeInputs, readOutputs, BUNDLE_FILES, type Bundle, type BundleLayout, type RegionInfo, type LayerQuantInfo } from './bundle.js';
+export { assembleBundle, bundleFiles, parseBundle, writeInputs, readOutputs, BUNDLE_FILES, type Bundle, type BundleLayout, type RegionInfo, type LayerQuantInfo } from './bundle.js';
 export { explainBundle } from './explain.js';
 export { quantizeModel, quantizeInput, deriveRequant, roundHalfAway, QMAX, type QuantModel, type QuantLayer, type Requant, type ComputeDType } from './passes/quantize.js';
 export { planTuned, planNaive, allocateSegment, type Schedule, type SegmentPlan, type LayerTile } from './passes/tile.js';

@@ -4,9 +4,10 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import {
-  DlpError, DTYPE_BYTES, type Program, type Region, writeFileAtomic, loadHardware, readProgramFile,
+  DlpError, DTYPE_BYTES, loadHardware, readProgramFile, type Program, type Region,
 } from '../../isa/node.js';
 import { formatReport, simulate, traceToJson } from '../../simulator/index.js';
+import { checkOutputFile, writeOutputFile } from '../output/file.js';
 
 type Nested = number | Nested[];
 
@@ -70,10 +71,15 @@ export function register(program: Command): void {
       const prog = readProgramFile(file);
       const hw = loadHardware(opts.hw);
       if (opts.output && !opts.dump) throw new DlpError('-o/--output needs --dump REGION[,REGION]');
+      const inputs = [file, opts.dram, opts.hw];
+      const traceOut = { flag: '--trace', inputs };
+      const dumpOut = { flag: '-o', inputs };
+      if (opts.trace) checkOutputFile(opts.trace, traceOut);
+      if (opts.output) checkOutputFile(opts.output, dumpOut);
       const result = simulate(prog, hw, { dram: opts.dram ? readImage(opts.dram) : undefined, trace: Boolean(opts.trace) });
-      if (opts.trace) writeFileAtomic(opts.trace, traceToJson(result.trace!));
+      if (opts.trace) writeOutputFile(opts.trace, traceToJson(result.trace!), traceOut);
       const dump = opts.dump ? dumpRegions(prog, result.dram, opts.dump.split(',').map((s) => s.trim()).filter(Boolean)) : undefined;
-      if (dump && opts.output) writeFileAtomic(opts.output, `${JSON.stringify(dump)}\n`);
+      if (dump && opts.output) writeOutputFile(opts.output, `${JSON.stringify(dump)}\n`, dumpOut);
       const inline = dump && !opts.output ? dump : undefined;
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(inline ? { report: result.report, regions: inline } : result.report, null, 2)}\n`);

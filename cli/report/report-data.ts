@@ -1,13 +1,10 @@
 // The `dlp mnist` report: the one object behind report.json, the --json summary, the text
-// summary and report.html (docs/report.md describes every field), and the helper that
-// writes the report folder as a whole — built in a temporary sibling and renamed into
-// place, so Ctrl-C or an error never leaves a half-written folder.
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+// summary and report.html (docs/report.md describes every field). The folder itself is
+// written by cli/output/folder.ts.
 import type { HardwareConfig } from '../../isa/hardware.js';
 import { peakMacsPerCycle } from '../../isa/hardware.js';
 import type { ComputeDType } from '../../compiler/passes/quantize.js';
-import type { SimReport } from '../../simulator/index.js';
+import { breakdownCycles, type CycleBreakdown, type SimReport } from '../../simulator/index.js';
 import type { EpochReport } from '../../runtime/train.js';
 import type { Grade } from './host-timing.js';
 
@@ -42,6 +39,8 @@ export interface LayerRow {
   segment: number;
   /** The layers of its segment when it has more than one (layer fusion), else empty. */
   fusedWith: string[];
+  /** The run's critical-path cycles charged to this layer's instructions, by cause. */
+  cycleBreakdown: CycleBreakdown;
 }
 
 export interface MnistReport {
@@ -68,6 +67,8 @@ export interface MnistReport {
   /** The course grade from the median speed-up; null for --quick (a subset is not the graded task). */
   grade: Grade | null;
   cycles: number;
+  /** Every cycle charged to one cause along the critical path; sums to `cycles` (docs/simulator.md). */
+  cycleBreakdown: CycleBreakdown;
   dramReadBytes: number;
   dramWriteBytes: number;
   /** Average DRAM bandwidth in bytes per simulated second, and as a fraction of the peak. */
@@ -75,6 +76,8 @@ export interface MnistReport {
   dramBandwidthFraction: number;
   mfuUtilization: number;
   energyJoules: number;
+  /** What energyJoules includes: 'dynamic' (every preset) or 'dynamic+static'. */
+  energyScope: 'dynamic' | 'dynamic+static';
   layers: LayerRow[];
   hardware: { name: string; clockHz: number; peakMacsPerCycle: number; dramBytesPerCycle: number };
   training: { seconds: number; history: Pick<EpochReport, 'epoch' | 'loss' | 'accuracy' | 'lr' | 'seconds'>[] };
@@ -93,7 +96,7 @@ export interface MnistReport {
  */
 export function buildLayerRows(r: SimReport, segments: readonly (readonly string[])[] = []): LayerRow[] {
   const busy = r.perLayer.reduce((a, l) => a + l.mfuBusy, 0);
-  return r.perLayer.filter((l) => l.cycles > 0).map((l) => {
+  return r.perLayer.filter((l) => l.cycles > 0 || breakdownCycles(l.cycleBreakdown) > 0).map((l) => {
     const bytes = l.dramReadBytes + l.dramWriteBytes;
     const s = segments.findIndex((names) => names.includes(l.name));
     const seg = s >= 0 ? segments[s]! : [];
@@ -103,7 +106,7 @@ export function buildLayerRows(r: SimReport, segments: readonly (readonly string
       opsPerByte: bytes ? (2 * l.macs) / bytes : Infinity,
       opsPerCycle: l.mfuBusy ? (2 * l.macs) / l.mfuBusy : 0,
       opsPerSpanCycle: l.cycles ? (2 * l.macs) / l.cycles : 0,
-      segment: s + 1, fusedWith: seg.length > 1 ? [...seg] : [],
+      segment: s + 1, fusedWith: seg.length > 1 ? [...seg] : [], cycleBreakdown: l.cycleBreakdown,
     };
   });
 }
@@ -122,28 +125,4 @@ export function summarise(r: MnistReport): Omit<MnistReport, 'simulator'> {
 /** Pretty JSON with non-finite numbers written as strings ('Infinity'): JSON has no Infinity. */
 export function reportToJson(value: unknown): string {
   return `${JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`;
-}
-
-/**
- * Creates `dir` as a whole: `fill(tmp)` writes every file into a temporary sibling, which then
- * replaces any existing `dir`. On error the temporary folder is removed and `dir` is untouched.
- */
-export function writeFolderAtomic(dir: string, fill: (tmp: string) => void): string {
-  const abs = resolve(dir);
-  const parent = dirname(abs);
-  mkdirSync(parent, { recursive: true });
-  const tmp = join(parent, `.${basename(abs)}.${process.pid}.${Date.now()}.tmp`);
-  const old = `${tmp}.old`;
-  try {
-    mkdirSync(tmp);
-    fill(tmp);
-    if (existsSync(abs)) renameSync(abs, old);
-    renameSync(tmp, abs);
-    rmSync(old, { recursive: true, force: true });
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    if (existsSync(old) && !existsSync(abs)) renameSync(old, abs);
-    throw e;
-  }
-  return abs;
 }
