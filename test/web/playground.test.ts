@@ -86,7 +86,7 @@ describe.skipIf(!CHROMIUM)(CHROMIUM ? 'playground in Chromium' : SKIP_NOTE, () =
     writeInputs(bundle, dram, x);
     const expected = simulate(bundle.program, hw, { dram }).report.cycles;
     expect(cycles).toBe(expected);
-    // The stacked bar accounts for every cycle (whichever breakdown it draws).
+    // The stacked bar accounts for every cycle.
     const segments = await page.$$eval('[data-testid=breakdown] [data-cycles]', (els) => els.map((e) => Number(e.getAttribute('data-cycles'))));
     expect(segments.reduce((a, b) => a + b, 0)).toBe(expected);
     expect(await page.inputValue('[data-testid=preset]')).toBe('dlp-s');
