@@ -3,7 +3,12 @@
 export * from './model.js';
 export { parseMlp } from './frontend/mlp.js';
 export { parseModelJson, modelToJson } from './frontend/json.js';
-export { importOnnx, exportOnnx } from './frontend/onnx.js';
+export { importOnnx, exportOnnx, type OnnxImport, type OnnxImportOptions, type OnnxParam } from './frontend/onnx.js';
+export { checkOnnxModel, checkOnnxBytes } from './frontend/onnx-check.js';
+export { type ExternalDataReader, type ExternalRef } from './frontend/onnx-external.js';
+export { SUPPORTED_OPS, nearestSupported } from './frontend/onnx-ops.js';
+export { mapStateDict } from './weights/state-dict.js';
+export { parseNpy, writeNpy, parseCsv, writeCsv, parseRows, formatRows, type RowTensor } from './weights/tensor-files.js';
 export { readSafetensors, writeSafetensors, type SafeTensor, type SafetensorsDType } from './weights/safetensors.js';
 export { weightsToTensors, tensorsToWeights } from './weights/weights.js';
 export { randomWeights } from './weights/random.js';

@@ -5,8 +5,12 @@ Usage (SCALE-Sim's source is not part of dlpkit; check it out anywhere):
   /usr/bin/python3 scripts/scalesim/record.py --scalesim /tmp/ss/v2 --version v2 --grid user \
       --out test/fixtures/scalesim/v2-user.json
 Grids: user (array shapes x dataflows x bandwidths x SRAM sizes x GEMMs, InterfaceBandwidth USER),
-calc (same shapes and GEMMs in CALC mode), issue (the figures quoted in issue 20), v3golden
-(SCALE-Sim v3's configs/scale.cfg on GEMM 256x128x256 in USER mode).
+v3user (a smaller USER grid for v3), calc and calc1k (the shapes and GEMMs in CALC mode with 4 kB
+and 1 kB SRAMs), conv (convolution topologies in USER and CALC mode), issue (the figures quoted
+in issue 20), v3golden (SCALE-Sim v3's configs/scale.cfg on GEMM 256x128x256 in USER mode).
+The fixtures in test/fixtures/scalesim/ were made with:
+  user, issue, calc, calc1k, conv  --version v2  (scale-sim-v2 22f88b17)
+  v3golden, v3user, calc1k, conv   --version v3  (scale-sim-v3 fab89b77)
 Each point runs SCALE-Sim's own top level (scalesim.scale_sim.scalesim) on a config and topology
 written to a temporary folder, and keeps the cells of its COMPUTE_REPORT, BANDWIDTH_REPORT and
 DETAILED_ACCESS_REPORT rows as the strings it printed. Needs numpy, pandas, tqdm (Debian's
