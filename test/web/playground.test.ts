@@ -176,4 +176,22 @@ describe.skipIf(!CHROMIUM)(CHROMIUM ? 'playground in Chromium' : SKIP_NOTE, () =
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('is keyboard usable: Tab leaves the editor, the timeline zooms with +, steps with the buttons', async () => {
+    const { page, errors } = await open();
+    await shownCycles(page);
+    await page.click('.cm-content');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate("document.activeElement.closest('.cm-editor') === null")).toBe(true);
+    await page.focus('[data-testid=timeline]');
+    const before = await page.textContent('.timeline .note');
+    await page.keyboard.press('+');
+    expect(await page.textContent('.timeline .note')).not.toBe(before);
+    await page.focus('[data-testid=step-next]');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    expect(await page.textContent('[data-testid=step-instr]')).toMatch(/^#2 /);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
