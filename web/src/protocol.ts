@@ -1,6 +1,7 @@
 // Messages between the page and the simulation worker. Everything is plain data (structured
 // clone), so the worker owns the compiler and simulator and the page only draws.
-import type { SimReport, TraceEvent } from '../../simulator/index.js';
+import type { SimReport } from '../../simulator/index.js';
+import type { Occupancy } from './occupancy.js';
 
 export type SourceKind = 'mlp' | 'dlps';
 
@@ -38,6 +39,8 @@ export interface RunResult {
   units: string[];
   nramBytes: number;
   wramBytes: number;
+  /** NRAM/WRAM bytes holding data after each instruction (step-through). */
+  occupancy: Occupancy;
   peakMacsPerCycle: number;
   dramBytesPerCycle: number;
   /** Compiler's own estimate (models only). */
