@@ -1,17 +1,12 @@
 // On-chip occupancy for the step-through, computed in the worker: after each instruction (in
 // program order), how many NRAM and WRAM bytes hold data (written by it or an earlier one), and
 // a coarse map of each buffer (MAP_CELLS cells, 0..255 = fraction of the cell's bytes written).
-import type { InstrInfo } from './protocol.js';
+import type { InstrInfo, Occupancy } from './protocol.js';
+
+export type { Occupancy };
 
 export const MAP_CELLS = 128;
 
-export interface Occupancy {
-  nram: Int32Array;
-  wram: Int32Array;
-  /** instrs × MAP_CELLS bytes per space, row i = the map after instruction i. */
-  nramMap: Uint8Array;
-  wramMap: Uint8Array;
-}
 
 export function occupancy(instrs: readonly InstrInfo[], nramBytes: number, wramBytes: number): Occupancy {
   const n = instrs.length;

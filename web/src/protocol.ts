@@ -1,7 +1,6 @@
 // Messages between the page and the simulation worker. Everything is plain data (structured
 // clone), so the worker owns the compiler and simulator and the page only draws.
 import type { SimReport } from '../../simulator/index.js';
-import type { Occupancy } from './occupancy.js';
 
 export type SourceKind = 'mlp' | 'dlps';
 
@@ -20,6 +19,15 @@ export interface PlaygroundState {
 export interface SourceError { message: string; line?: number; column?: number }
 
 /** One instruction's timing and on-chip footprint, for the timeline and the step-through. */
+/** NRAM/WRAM bytes in use after each instruction, and coarse maps of where (step-through). */
+export interface Occupancy {
+  nram: Int32Array;
+  wram: Int32Array;
+  /** instrs × MAP_CELLS bytes per space, row i = the map after instruction i. */
+  nramMap: Uint8Array;
+  wramMap: Uint8Array;
+}
+
 export interface InstrInfo {
   text: string;
   unit: string;
