@@ -214,6 +214,12 @@ const RESCORE_MAX = 24;
 
 interface Ranked { analytic: Scored; fine?: Scored }
 
+/** Most layers one fused segment holds. Every fused span [a, b] is ranked on its own (its
+ * replay emits all its layers), so without a bound the search costs O(layers³); with it,
+ * O(layers · MAX_FUSED_LAYERS²). A longer chain splits into segments whose seams each cost one
+ * STORE and one LOAD of a row block's activations, amortised over at least this many layers. */
+export const MAX_FUSED_LAYERS = 32;
+
 function best(q: QuantModel, cands: SegmentPlan[], batch: number, hw: HardwareConfig, rescore?: SegmentScorer): Ranked | undefined {
   const scored = cands.map((seg) => ({ seg, cycles: estimatePlanCycles(q, seg, batch, hw) }));
   scored.sort((a, b) => a.cycles - b.cycles);
@@ -272,7 +278,7 @@ export function planTunedAlternatives(q: QuantModel, batch: number, hw: Hardware
         cost[end] = cost[end - 1]! + one.cycles;
         choice[end] = one.seg;
       }
-      for (let start = end - 2; start >= 0; start--) {
+      for (let start = end - 2; start >= Math.max(0, end - MAX_FUSED_LAYERS); start--) {
         const f = pick(fusedOf(start, end - 1), fine);
         if (!f) break;
         if (cost[start]! + f.cycles < cost[end]!) {
