@@ -5,4 +5,4 @@ export type { SimReport, UnitStats, LayerStats, EnergyBreakdown } from './report
 export type { Stalls } from '../isa/schedule.js';
 export { formatReport } from './format.js';
 export { traceToJson, type TraceEvent } from './trace.js';
-export { roundShift } from './act.js';
+export { roundShift } from '../isa/act.js';

@@ -8,6 +8,7 @@
 import type { ActFunc, DType } from '../../isa/spec.js';
 import { DlpError } from '../../isa/errors.js';
 import { createRng } from '../../isa/rng.js';
+import { floatActivation, INT_PATH_FUNCS } from '../../isa/act.js';
 import type { Activation, LayerWeights, ModelGraph, ModelWeights } from '../model.js';
 import {
   INT32_MAX, INT32_MIN, accumulatorBound, accumulatorRange, findOverflow, outputRange, typeRange, type AccRange, type ValueRange,
@@ -111,7 +112,6 @@ export function deriveRequant(r: number): Requant {
   return { mult, shift };
 }
 
-const INT_PATH_FUNCS: ReadonlySet<string> = new Set(['identity', 'relu', 'leaky', 'prelu']);
 
 function alphaOf(a: Activation): number {
   return a.kind === 'leaky' || a.kind === 'elu' ? a.alpha : 0;
@@ -140,17 +140,10 @@ function rangeOf(values: Float32Array | Float64Array, method: 'maxabs' | 'percen
   return abs[at]!;
 }
 
-/** Applies an activation in fp32 (the calibration forward; mirrors ACT's float path). */
+/** Applies an activation in fp32 (the calibration forward): ACT's float path, isa/act.ts,
+ * with the fp32 alpha the instruction carries and the fp32 PReLU slope of the column. */
 export function applyActivation(kind: Activation['kind'], v: number, alpha: number, slope: number): number {
-  switch (kind) {
-    case 'identity': return v;
-    case 'relu': return v > 0 ? v : 0;
-    case 'leaky': return v < 0 ? alpha * v : v;
-    case 'prelu': return v < 0 ? slope * v : v;
-    case 'elu': return v < 0 ? alpha * Math.expm1(v) : v;
-    case 'sigmoid': return 1 / (1 + Math.exp(-v));
-    case 'tanh': return Math.tanh(v);
-  }
+  return floatActivation(kind, v, kind === 'prelu' ? Math.fround(slope) : Math.fround(alpha));
 }
 
 /** fp32 forward over the calibration rows; returns each layer's activated outputs. */
