@@ -8,7 +8,7 @@ import { bestMatmulMapping, type MatmulDType } from '../../isa/timing.js';
 import type { Program, Region } from '../../isa/program.js';
 import { DlpError } from '../../isa/errors.js';
 import type { QuantLayer, QuantModel } from './quantize.js';
-import { allocateSegment, auxBytesPerCol, needsFullSoftmaxRows, type Buffer, type Schedule, type SegmentPlan } from './tile.js';
+import { allocateSegment, auxBytesPerCol, needsFullSoftmaxRows, type Buffer, type Schedule, type SegmentPlan } from './plan.js';
 import { columnBlocks, panelLoads, residentLoads, type ColumnBlock, type KTile } from './sparsity.js';
 
 /** Weight regions carry their values inline (self-contained .dlps) up to this many elements;

@@ -5,7 +5,7 @@
 // exact image of its accumulator range through the ACT instruction. Sums are exact in double
 // (|terms| ≤ 2^30, K < 2^22). The rule is stated in docs/quantization.md, "Accumulator headroom".
 import { fixedSlope, intActivation, roundShift, toFixed16 } from '../../isa/act.js';
-import type { QuantLayer } from './quantize.js';
+import type { QuantLayer } from './quant-model.js';
 
 export const INT32_MIN = -2147483648;
 export const INT32_MAX = 2147483647;

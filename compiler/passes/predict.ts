@@ -6,7 +6,7 @@
 import type { HardwareConfig } from '../../isa/hardware.js';
 import type { Instr } from '../../isa/spec.js';
 import type { QuantModel } from './quantize.js';
-import type { Schedule, SegmentPlan } from './tile.js';
+import type { Schedule, SegmentPlan } from './plan.js';
 import { emitSegmentForTiming, emitSegmentsForTiming } from './codegen.js';
 import { scheduleCycles } from '../../isa/schedule.js';
 import { fasterLoadOrder, hoistLoads } from './hoist.js';

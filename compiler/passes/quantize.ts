@@ -5,7 +5,6 @@
 // the largest (up to the type's) for which no accumulator can overflow (headroom.ts proves it).
 // The scheme is documented step by step in docs/quantization.md;
 // test/reference/mlp-reference.ts re-derives it independently from that document.
-import type { ActFunc, DType } from '../../isa/spec.js';
 import { DlpError } from '../../isa/errors.js';
 import { createRng } from '../../isa/rng.js';
 import { floatActivation, INT_PATH_FUNCS } from '../../isa/act.js';
@@ -13,9 +12,10 @@ import type { Activation, LayerWeights, ModelGraph, ModelWeights } from '../mode
 import {
   INT32_MAX, INT32_MIN, accumulatorBound, accumulatorRange, findOverflow, outputRange, typeRange, type AccRange, type ValueRange,
 } from './headroom.js';
-import type { ZeroMap } from './sparsity.js';
 
-export type ComputeDType = 'int8' | 'int16' | 'fp32';
+import type { ActPath, ComputeDType, QuantLayer, QuantModel, Requant } from './quant-model.js';
+
+export type { ActPath, ComputeDType, QuantLayer, QuantModel, Requant } from './quant-model.js';
 
 export interface QuantOptions {
   dtype: ComputeDType;
@@ -29,63 +29,6 @@ export interface QuantOptions {
   percentile?: number;
   /** Fixed scales that override calibration: the input, and each layer's output. */
   scales?: { input?: number; layers?: (number | undefined)[] };
-}
-
-/** Requantisation constants: q = roundShift(x · mult, shift). */
-export interface Requant {
-  mult: number;
-  shift: number;
-}
-
-/** How ACT computes a layer's output (see docs/quantization.md). */
-export type ActPath = 'int' | 'float' | 'fp32';
-
-export interface QuantLayer {
-  name: string;
-  /** Reduction length (inputs) and output features. */
-  K: number;
-  N: number;
-  func: Exclude<ActFunc, 'softmax'>;
-  /** Leaky slope or ELU alpha (0 otherwise). */
-  alpha: number;
-  /** Type of the stored weights and of the MATMUL operands. */
-  dtype: ComputeDType;
-  /** Quantised (or fp32) weights, K×N row-major. */
-  w: Int8Array | Int16Array | Float32Array;
-  /** Bias: int32 at the accumulator scale, or fp32. */
-  bias: Int32Array | Float32Array;
-  slopes?: Float32Array;
-  /** Scale of this layer's input values. */
-  inScale: number;
-  /** Weight scales: length 1 (per tensor) or N (per channel). */
-  wScale: number[];
-  /** Weight qmax per weight scale (s_w = maxabs/wQmax; |w_q| ≤ wQmax): the type's qmax unless
-   * int32 headroom needed a smaller one. Empty for fp32. */
-  wQmax: number[];
-  /** Largest |partial sum| (bias included) any accumulator of this layer can reach; ≤ 2^31 − 1
-   * by construction. 0 for fp32. */
-  accBound: number;
-  /** ACT `scale` field per weight scale: fround(inScale · wScale[c]). */
-  accScale: number[];
-  /** Scale of this layer's output (1 for fp32 outputs). */
-  outScale: number;
-  /** Element type ACT writes: int8/int16 for hidden layers, fp32 for the last one. */
-  outType: DType;
-  path: ActPath;
-  /** Requantisation per weight scale (mult 1, shift 0 when unused). */
-  requant: Requant[];
-  /** Where the stored weights are zero (pass 2b, sparsity.ts); absent = nothing to skip. */
-  zeros?: ZeroMap;
-}
-
-export interface QuantModel {
-  dtype: ComputeDType;
-  inputScale: number;
-  /** Element type of the input region. */
-  inputType: DType;
-  layers: QuantLayer[];
-  softmax: boolean;
-  perChannel: boolean;
 }
 
 export const QMAX: Record<'int8' | 'int16', number> = { int8: 127, int16: 32767 };
