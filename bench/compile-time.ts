@@ -1,4 +1,4 @@
-// Benchmark 7 — compile time against depth: width-4 MLP chains of 50, 100 and 200 layers
+// Benchmark 8 — compile time against depth: width-4 MLP chains of 50, 100 and 200 layers
 // (25 and 50 with --quick), int8, batch 1, tuned, on dlp-s. Reports host CPU seconds of
 // `compile` (user + system of this process; wall time on a shared machine measures the
 // neighbours) and the log-log slope of CPU time against depth: 1 is linear. Issue 15 measured

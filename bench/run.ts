@@ -1,24 +1,25 @@
 // `npm run bench [-- --quick] [--only LIST] [--out FILE] [--workers N]`: the benchmark suite of
 // issue #9. Runs, in order (single-threaded measurements first, while the machine is
 // quietest): 1 simulator speed, 2 scaling, 3 schedule quality, 4 host training, 5 `dlp mnist`
-// end to end, 6 assembler speed, 7 compile time against depth. Prints tables on stdout and writes every figure with the machine description to
+// end to end, 6 assembler speed, 7 ratios, 8 compile time against depth. Prints tables on stdout and writes every figure with the machine description to
 // bench/results/latest.json (plus a dated copy for full runs). A failing section is recorded
 // in `errors` and the others still run. Nothing here is asserted by `npm test`.
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../isa/files.js';
-import { loadHardware } from '../isa/hardware.js';
+import { loadHardware } from '../isa/node.js';
 import { benchAssembler, type AssemblerBench } from './assembler.js';
 import { benchCompileTime, type CompileTimeBench } from './compile-time.js';
 import { benchEndToEnd, findRepoRoot, type EndToEndResult } from './end-to-end.js';
 import { benchMnistTraining, type MnistTrainingBench } from './mnist-train.js';
+import { benchRatios, type RatiosResult } from './ratios.js';
 import { benchScaling, type ScalingSeries } from './scaling.js';
 import { benchSchedule, type ScheduleResult } from './schedule.js';
 import { benchSimSpeed, type SimSpeedResult } from './sim-speed.js';
 import { formatCount, formatFixed, formatPercent, formatRange, formatSeconds, formatTable } from './table.js';
 
-export const SECTIONS = ['sim', 'scaling', 'schedule', 'training', 'e2e', 'asm', 'compile'] as const;
+export const SECTIONS = ['sim', 'scaling', 'schedule', 'training', 'e2e', 'asm', 'ratios', 'compile'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -43,6 +44,8 @@ export interface BenchResults {
   training?: MnistTrainingBench & { hidden: number[]; batch: number };
   endToEnd?: EndToEndResult;
   assembler?: AssemblerBench;
+  /** Issue #23's ratios, each against its reference measured in the same run. */
+  ratios?: RatiosResult;
   compile?: CompileTimeBench;
   /** Wall seconds each section took. */
   sectionSeconds: Partial<Record<Section, number>>;
@@ -81,6 +84,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
       if (e.error) r.errors.e2e = e.error;
     },
     asm: async () => { r.assembler = benchAssembler(hw, o.quick, o.log); },
+    ratios: async () => { r.ratios = await benchRatios(hw, o.quick, o.log); },
     compile: async () => { r.compile = benchCompileTime(hw, o.quick, o.log); },
   };
   for (const s of SECTIONS) {
@@ -121,14 +125,15 @@ export function formatBench(r: BenchResults): string {
   }
   if (r.schedule) {
     const s = r.schedule;
-    out.push(formatTable('3. Schedule quality: MNIST MLP (int8)', ['preset', 'batch', 'tuned cycles', 'cycles/roofline', 'naive cycles', 'naive/tuned', 'model err'],
+    out.push(formatTable('3. Schedule quality: MNIST MLP (int8); replay err = replayed estimate (consistency), analytic err = the ranking model',
+      ['preset', 'batch', 'tuned cycles', 'cycles/roofline', 'naive cycles', 'naive/tuned', 'replay err', 'analytic err'],
       s.mnist.map((x) => [x.preset, String(x.batch), formatCount(x.tunedCycles), formatFixed(x.rooflineRatio, 3), formatCount(x.naiveCycles),
-        formatFixed(x.naiveSpeedup), formatPercent(x.predictionError, 2)])));
+        formatFixed(x.naiveSpeedup), formatPercent(x.predictionError, 2), formatPercent(x.analyticError, 2)])));
     out.push(formatTable(`   Dense-layer suite (K, N ∈ {${s.suite.sizes.join(', ')}}, batch ${s.suite.batches.join('/')}; ` +
       `${s.suite.skipped} runs over the work caps skipped, ${s.overall.failed} failed)`,
-    ['preset', 'points', 'median cyc/roof', 'median naive/tuned', 'median model err'],
+    ['preset', 'points', 'median cyc/roof', 'median naive/tuned', 'median replay err', 'median analytic err', 'max analytic err'],
     [...s.perPreset, { preset: 'all', ...s.overall }].map((p) => [p.preset, String(p.points), formatFixed(p.medianRooflineRatio, 3),
-      formatFixed(p.medianNaiveSpeedup), formatPercent(p.medianPredictionError, 2)])));
+      formatFixed(p.medianNaiveSpeedup), formatPercent(p.medianPredictionError, 2), formatPercent(p.medianAnalyticError, 2), formatPercent(p.maxAnalyticError, 1)])));
   }
   if (r.training) {
     const t = r.training;
@@ -150,9 +155,24 @@ export function formatBench(r: BenchResults): string {
       [[formatCount(a.instructions), formatCount(a.dataValues), formatSeconds(a.firstRunSeconds), formatRange(a.warm),
         formatCount(a.kbPerSecond), formatCount(a.instructionsPerSecond), formatCount(a.dataValuesPerSecond)]]));
   }
+  if (r.ratios) {
+    const q = r.ratios;
+    const ratio = (v: number | undefined, goal: string): string => (v === undefined ? 'n/a' : `${formatFixed(v)} (goal ${goal})`);
+    const sim = q.simulator;
+    out.push(formatTable('7. Ratios (issue #23): each against its reference in the same run; median (min–max)', ['figure', 'dlpkit', 'reference', 'ratio'], [
+      [`simulate int8 ${sim.gemm.join('×')} on ${sim.hardware} vs numpy sgemm`, `${formatRange(sim.dlpkit)} (${formatCount(sim.dlpkitMacsPerSecond)} MAC/s)`,
+        sim.numpy ? `${formatRange(sim.numpy.seconds)} (${formatCount(sim.numpyMacsPerSecond!)} MAC/s)` : 'n/a', ratio(sim.ratio, '≤ 20, numpy ÷ dlpkit')],
+      [`host training epoch (SGD, batch 100) vs numpy`, formatRange(q.training.dlpkit), q.training.numpy ? formatRange(q.training.numpy.seconds) : 'n/a',
+        ratio(q.training.ratio, '≤ 1.5, dlpkit ÷ numpy')],
+      ...q.scalesim.map((c) => [`dlp scalesim ${c.name}`, formatRange(c.wall), c.reference ? formatRange(c.reference.seconds) : 'n/a',
+        ratio(c.ratio, c.name.includes('256') ? '≥ 100, SCALE-Sim ÷ dlpkit' : '≥ 20, SCALE-Sim ÷ dlpkit')]),
+      ...q.fixedCosts.map((c) => [c.name, formatRange(c.wall), '', c.name.startsWith('dlp run') ? 'goal ≤ 0.5 s' : '']),
+    ]));
+    for (const n of q.notes) out.push(`  note: ${n}`);
+  }
   if (r.compile) {
     const c = r.compile;
-    out.push(formatTable(`7. Compile time: width-${c.width} chains on ${c.hardware}, int8, batch 1, tuned; slope of CPU time vs layers ${formatFixed(c.slope)}`,
+    out.push(formatTable(`8. Compile time: width-${c.width} chains on ${c.hardware}, int8, batch 1, tuned; slope of CPU time vs layers ${formatFixed(c.slope)}`,
       ['layers', 'segments', 'instrs', 'cpu', 'wall'],
       c.points.map((p) => [String(p.layers), String(p.segments), formatCount(p.instructions), formatSeconds(p.cpuSeconds), formatSeconds(p.wallSeconds)])));
   }
@@ -177,7 +197,7 @@ export function saveBench(r: BenchResults, out?: string): string[] {
 }
 
 function usage(): string {
-  return 'usage: npm run bench -- [--quick] [--only sim,scaling,schedule,training,e2e,asm,compile] [--out FILE.json] [--workers N]\n';
+  return 'usage: npm run bench -- [--quick] [--only sim,scaling,schedule,training,e2e,asm,ratios,compile] [--out FILE.json] [--workers N]\n';
 }
 
 /** Parses the bench's arguments; bad ones are one line. */

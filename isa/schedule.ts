@@ -4,7 +4,8 @@
 // for every earlier instruction to complete); (3) the head of each of the load, compute and
 // store queues issues if its unit is idle and it conflicts (RAW/WAR/WAW byte overlap) with no
 // earlier incomplete instruction; (4) the shared DRAM channel, when free, grants the oldest
-// request (earliest request time, then program order). The model only visits cycles where
+// request (earliest request time, then program order), or follows a given grant order
+// (ScheduleOptions.channelOrder; docs/simulator.md, "Monotonicity"). The model only visits cycles where
 // something can change, so its cost grows with instructions, not cycles; the tick-by-tick
 // reference model in test/simulator proves both give the same numbers. The simulator runs this
 // engine on validated programs; the compiler replays candidate instruction streams on it to
@@ -55,6 +56,27 @@ export interface Schedule {
   stalls: Stalls;
   /** Busy cycles per WORK_UNITS entry (issue to finish, summed). */
   unitBusy: number[];
+  /** DMA instruction indices in the order the DRAM channel granted them. */
+  channelOrder: number[];
+}
+
+export interface ScheduleOptions {
+  /** Grant the DRAM channel in exactly this order (DMA instruction indices, each once), e.g.
+   * another run's `channelOrder`, instead of first-come-first-served. With the grant order
+   * fixed, cycles never decrease when any latency or busy time grows (docs/simulator.md,
+   * "Monotonicity"); first-come-first-served gives no such guarantee. */
+  channelOrder?: readonly number[];
+}
+
+/** Checks that `order` lists every DMA of `ops` exactly once. */
+function checkChannelOrder(ops: readonly TimedOp[], order: readonly number[]): void {
+  const dmas = ops.filter((op) => op.kind === 'dma').length;
+  const seen = new Set<number>();
+  for (const j of order) {
+    if (!Number.isInteger(j) || ops[j]?.kind !== 'dma' || seen.has(j)) throw new DlpError(`channel order: entry ${j} is not a DMA instruction listed once`);
+    seen.add(j);
+  }
+  if (seen.size !== dmas) throw new DlpError(`channel order lists ${seen.size} of the program's ${dmas} DMA instructions`);
 }
 
 /** Derives each instruction's queue, unit and costs from the ISA table and isa/timing.ts;
@@ -95,7 +117,10 @@ export function queueDepths(hw: HardwareConfig): number[] {
 /** Runs the timing rules over the ops; `depths` are the queue depths in WORK_QUEUES order.
  * The end of a stream without HALT (a compiler's candidate segment) acts as one: the
  * schedule ends when everything dispatched has completed. */
-export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], onDeadlock: DeadlockHandler): Schedule {
+export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], onDeadlock: DeadlockHandler, opts: ScheduleOptions = {}): Schedule {
+  const fixedOrder = opts.channelOrder;
+  if (fixedOrder) checkChannelOrder(ops, fixedOrder);
+  const granted: number[] = [];
   const n = ops.length;
   const dispatch = new Float64Array(n).fill(-1);
   const issue = new Float64Array(n).fill(-1);
@@ -125,7 +150,7 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
     // (2) dispatch
     if (next >= n && t >= lastDispatch + 1) {
       inflight = inflight.filter((j) => !done(j));
-      if (inflight.length === 0) return { cycles: t, dispatch, issue, request, grant, finish, stalls, unitBusy: busyOf(ops, issue, finish) };
+      if (inflight.length === 0) return { cycles: t, dispatch, issue, request, grant, finish, stalls, unitBusy: busyOf(ops, issue, finish), channelOrder: granted };
     } else if (t >= lastDispatch + 1) {
       const op = ops[next]!;
       inflight = inflight.filter((j) => !done(j));
@@ -135,7 +160,7 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
           stalls.sync += t - (lastDispatch + 1);
           lastDispatch = t;
           progressed = true;
-          if (op.kind === 'halt') return { cycles: t, dispatch, issue, request, grant, finish, stalls, unitBusy: busyOf(ops, issue, finish) };
+          if (op.kind === 'halt') return { cycles: t, dispatch, issue, request, grant, finish, stalls, unitBusy: busyOf(ops, issue, finish), channelOrder: granted };
           next++;
         }
       } else if (tail[op.queue]! - head[op.queue]! < depths[op.queue]!) {
@@ -171,11 +196,12 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
         finish[i] = t + op.cycles;
       }
     }
-    // (4) the shared DRAM channel grants the oldest request
+    // (4) the shared DRAM channel grants the oldest request (or the next one in a fixed order)
     if (chanFree <= t && pending.length > 0) {
-      const best = channelGrant(pending, request, t);
+      const best = fixedOrder ? fixedGrant(pending, request, t, fixedOrder[granted.length]!) : channelGrant(pending, request, t);
       if (best >= 0) {
         const j = pending.splice(best, 1)[0]!;
+        granted.push(j);
         grant[j] = t;
         finish[j] = chanFree = t + ops[j]!.transfer;
         stalls.dram += t - request[j]!;
@@ -187,10 +213,18 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
       const op = ops[next]!;
       const reason = op.queue >= 0 && depths[op.queue]! <= 0
         ? `can never be dispatched: the ${WORK_QUEUES[op.queue]} queue has depth ${depths[op.queue]} (scoreboard deadlock)`
-        : 'cannot make progress: scoreboard deadlock';
+        : fixedOrder && pending.length > 0
+          ? `cannot make progress: the fixed DRAM channel order waits for instruction ${fixedOrder[granted.length]}`
+          : 'cannot make progress: scoreboard deadlock';
       throw onDeadlock(next, reason);
     }
   }
+}
+
+/** Position in `pending` of `want` if its request has come, else −1. */
+function fixedGrant(pending: readonly number[], request: ArrayLike<number>, t: number, want: number): number {
+  const k = pending.indexOf(want);
+  return k >= 0 && request[want]! <= t ? k : -1;
 }
 
 /** The earliest future cycle at which any waiting condition can change. */

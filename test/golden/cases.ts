@@ -11,9 +11,10 @@ import { join } from 'node:path';
 import type { Activation, ModelGraph, ModelWeights } from '../../compiler/model.js';
 import { checkShapes } from '../../compiler/passes/shapes.js';
 import { compile, type CompileOptions } from '../../compiler/pipeline.js';
-import { BUNDLE_FILES, writeBundle, type Bundle } from '../../compiler/bundle.js';
+import { BUNDLE_FILES, type Bundle } from '../../compiler/bundle.js';
+import { writeBundle } from '../../compiler/bundle-files.js';
 import { randomWeights } from '../../compiler/weights/random.js';
-import { loadHardware } from '../../isa/hardware.js';
+import { loadHardware } from '../../isa/node.js';
 import { createRng } from '../../isa/rng.js';
 import { simulate } from '../../simulator/index.js';
 

@@ -3,7 +3,7 @@
 // of a span) is called a fixed number of times per added layer. Compile seconds are measured
 // by `npm run bench -- --only compile`, not here.
 import { describe, expect, it } from 'vitest';
-import { loadHardware } from '../../../isa/hardware.js';
+import { loadHardware } from '../../../isa/node.js';
 import { quantizeModel } from '../../../compiler/passes/quantize.js';
 import { MAX_FUSED_LAYERS, planTunedAlternatives, type SegmentPlan } from '../../../compiler/passes/tile.js';
 import { makeModel, makeWeights } from './helpers.js';

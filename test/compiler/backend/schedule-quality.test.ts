@@ -2,7 +2,7 @@
 // instruction replay against the simulator. Values are simulated cycles (deterministic), not
 // host timings; the bench measures the whole suite.
 import { describe, expect, it } from 'vitest';
-import { loadHardware } from '../../../isa/hardware.js';
+import { loadHardware } from '../../../isa/node.js';
 import { compile } from '../../../compiler/pipeline.js';
 import { scheduleCycles } from '../../../isa/schedule.js';
 import type { Program } from '../../../isa/program.js';
