@@ -67,6 +67,23 @@ export function floatActivation(func: ActFunc, v: number, alpha: number): number
   }
 }
 
+/** Largest |f(v)| over every v for activations whose output is bounded whatever the input
+ * (sigmoid, tanh: 1); undefined for the others. The compiler gives bounded outputs the fixed
+ * scale bound/qmax instead of calibrating them. */
+export function boundedMagnitude(func: ActFunc): number | undefined {
+  return func === 'sigmoid' || func === 'tanh' ? 1 : undefined;
+}
+
+/** Bounds [yl, yh] of the float-path y = f(v) for v in [vl, vh], for the activations a hidden
+ * layer can run on the float path (sigmoid, tanh, elu); the compiler's headroom analysis
+ * carries them through the requantisation. `alpha` is the fp32 alpha of the instruction. */
+export function floatActivationBounds(func: ActFunc, vl: number, vh: number, alpha: number): [number, number] {
+  if (func === 'sigmoid') return [0, 1];
+  if (func === 'tanh') return [-1, 1];
+  // elu: v for v ≥ 0; alpha·(exp(v) − 1) between 0 and -alpha for v < 0.
+  return [vl >= 0 ? vl : Math.min(0, -alpha), vl >= 0 ? vh : Math.max(vh, 0, -alpha)];
+}
+
 /** Requantisation of an integer-path result or a float-path 16.16 value: sat(roundShift(x·mult, shift)). */
 export function requantize(x: number, mult: number, shift: number, outType: DType): number {
   return saturate(roundShift(x * mult, shift), outType);

@@ -4,7 +4,7 @@
 // for the input region (any int8/int16 may be stored there), and for a hidden layer's output the
 // exact image of its accumulator range through the ACT instruction. Sums are exact in double
 // (|terms| ≤ 2^30, K < 2^22). The rule is stated in docs/quantization.md, "Accumulator headroom".
-import { fixedSlope, intActivation, roundShift, toFixed16 } from '../../isa/act.js';
+import { fixedSlope, floatActivationBounds, intActivation, roundShift, toFixed16 } from '../../isa/act.js';
 import type { QuantLayer } from './quant-model.js';
 
 export const INT32_MIN = -2147483648;
@@ -118,16 +118,7 @@ export function outputRange(L: HiddenLayer, acc: Pick<AccRange, 'lo' | 'hi'>): V
       const s = L.accScale[L.accScale.length === 1 ? 0 : c]!;
       const vl = Math.fround(xl * s);
       const vh = Math.fround(xh * s);
-      let yl: number;
-      let yh: number;
-      if (L.func === 'sigmoid') [yl, yh] = [0, 1];
-      else if (L.func === 'tanh') [yl, yh] = [-1, 1];
-      else {
-        // elu: v for v ≥ 0; alpha·(exp(v) − 1) between 0 and -alpha for v < 0.
-        const a = Math.fround(L.alpha);
-        yl = vl >= 0 ? vl : Math.min(0, -a);
-        yh = vl >= 0 ? vh : Math.max(vh, 0, -a);
-      }
+      const [yl, yh] = floatActivationBounds(L.func, vl, vh, Math.fround(L.alpha));
       ql = requant(toFixed16(yl));
       qh = requant(toFixed16(yh));
     }

@@ -7,7 +7,7 @@
 // test/reference/mlp-reference.ts re-derives it independently from that document.
 import { DlpError } from '../../isa/errors.js';
 import { createRng } from '../../isa/rng.js';
-import { floatActivation, INT_PATH_FUNCS } from '../../isa/act.js';
+import { boundedMagnitude, floatActivation, INT_PATH_FUNCS } from '../../isa/act.js';
 import type { Activation, LayerWeights, ModelGraph, ModelWeights } from '../model.js';
 import {
   INT32_MAX, INT32_MIN, accumulatorBound, accumulatorRange, findOverflow, outputRange, typeRange, type AccRange, type ValueRange,
@@ -167,9 +167,10 @@ export function quantizeModel(model: ModelGraph, weights: ModelWeights, opts: Qu
     let path: ActPath = 'float';
     let requant: Requant[] = wScale.map(() => ({ mult: 1, shift: 0 }));
     if (!isLast) {
+      const bound = boundedMagnitude(func);
       const fixed = opts.scales?.layers?.[l];
       if (fixed !== undefined) outScale = checkScale(fixed, `layer '${layer.name}'`);
-      else if (func === 'sigmoid' || func === 'tanh') outScale = Math.fround(1 / qmax);
+      else if (bound !== undefined) outScale = Math.fround(bound / qmax);
       else outScale = scaleFor(rangeOf(acts[l]!, method, pct), qmax);
       path = INT_PATH_FUNCS.has(func) ? 'int' : 'float';
       requant = path === 'int'
