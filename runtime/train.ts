@@ -8,7 +8,7 @@ import type { Metrics, Model } from './model.js';
 import { addPenaltyGradients, createOptimizer, type OptimizerKind, type OptimizerOptions } from './optim.js';
 import { trainableParams } from './freeze.js';
 import { createRng } from './rng.js';
-import { holdoutSplit } from './validate.js';
+import { holdoutSplit } from './splits.js';
 
 /** Learning rate as a function of training progress (epoch may be fractional). */
 export type LrSchedule =

@@ -13,7 +13,7 @@ import { buildReport, type SimReport } from './report.js';
 import { materializeDram } from '../isa/image.js';
 import { prepareOps, queueDepths, scheduleOps } from '../isa/schedule.js';
 import { buildTrace, type TraceEvent } from './trace.js';
-import { validateProgram } from './validate.js';
+import { checkProgramOnHardware } from './hardware-checks.js';
 
 export interface SimOptions {
   /** Initial DRAM image; built from the program's regions when absent. */
@@ -61,7 +61,7 @@ function runFunctional(program: Program, mem: Memories, footprints: readonly Foo
 
 /** Simulates `program` on `hw`: bit-exact results, cycle counts, report and optional trace. */
 export function simulate(program: Program, hw: HardwareConfig, opts: SimOptions = {}): SimResult {
-  const { footprints, dramEnd } = validateProgram(program, hw);
+  const { footprints, dramEnd } = checkProgramOnHardware(program, hw);
   const image = opts.dram ?? materializeDram(program);
   if (image.length > hw.dram.capacityBytes) {
     throw new DlpError(`DRAM image of ${image.length} bytes exceeds the DRAM capacity of ${hw.name} (${hw.dram.capacityBytes} bytes)`);
