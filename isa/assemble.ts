@@ -42,7 +42,7 @@ class Assembler {
 
   run(): Program {
     const parsed = parseAsm(this.source);
-    if (!parsed.ok) throw this.fail(parsed.pos, `expected ${parsed.expected}`);
+    if (!parsed.ok) throw this.fail(parsed.pos, 'message' in parsed ? parsed.message : `expected ${parsed.expected}`);
     for (const s of parsed.statements) {
       if (s.kind === 'const' || s.kind === 'region') if (!this.definedAt.has(s.name)) this.definedAt.set(s.name, s.nameAt);
     }

@@ -7,6 +7,7 @@ import { basename, extname } from 'node:path';
 import { DlpError } from '../../isa/errors.js';
 import type { Activation, DenseLayer, LayerWeights, ModelGraph, ModelWeights } from '../model.js';
 import { checkShapes } from '../passes/shapes.js';
+import { MAX_FEATURES, MAX_TENSOR_ELEMENTS } from './limits.js';
 import {
   AttrType, type OnnxAttribute, type OnnxNode, type OnnxTensor, decodeModel, readFloatTensor, readIntTensor, shortestFloat32,
 } from './onnx-schema.js';
@@ -169,6 +170,7 @@ function applyNode(node: OnnxNode, current: string, walk: Walk, ctx: NodeContext
       const transB = intAttr(node, 'transB', 0);
       const alpha = floatAttr(node, 'alpha', 1);
       const beta = floatAttr(node, 'beta', 1);
+      if (!Number.isFinite(alpha) || !Number.isFinite(beta)) fail(`alpha ${alpha} and beta ${beta} must be finite`);
       const bt = constant(1, 'the weight B');
       if (bt.dims.length !== 2) fail(`weight ${bt.name} must be 2-D, got dims [${bt.dims.join(', ')}]`);
       const [d0, d1] = bt.dims as [number, number];
@@ -242,6 +244,11 @@ function startLayer(
   if (!walk.layers.length && walk.shape && walk.shape.length !== 2) {
     fail(`input shape [${walk.shape.map((d) => d ?? '?').join(', ')}] must be flattened to [batch, features] first`);
   }
+  // Sizes before the allocation below (compiler/frontend/limits.ts).
+  for (const [what, d] of [['input features', k], ['units', n]] as const) {
+    if (!Number.isSafeInteger(d) || d < 1 || d > MAX_FEATURES) fail(`weight ${weight.name} [${weight.dims.join(', ')}]: ${what} ${d} must be in 1..${MAX_FEATURES}`);
+  }
+  if (k * n > MAX_TENSOR_ELEMENTS) fail(`weight ${weight.name} [${weight.dims.join(', ')}] holds ${k * n} elements, more than dlpkit's limit of ${MAX_TENSOR_ELEMENTS}`);
   const index = walk.layers.length + 1;
   const fromWeight = /^([A-Za-z_][A-Za-z0-9_.]*)\.weight$/.exec(weight.name ?? '')?.[1];
   const name = fromWeight && !walk.layers.some((l) => l.name === fromWeight) ? fromWeight : `fc${index}`;

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { DlpError } from '../../isa/errors.js';
 import { writeFileAtomic } from '../../isa/files.js';
 import type { LayerWeights, ModelGraph, ModelWeights } from '../model.js';
+import { checkFinite } from '../frontend/limits.js';
 import { type SafeTensor, elementCount, fmtShape, readSafetensorsWithMetadata, writeSafetensors } from './safetensors.js';
 
 /** The tensors a model's weights file must hold, with their PyTorch shapes. */
@@ -81,6 +82,7 @@ export function tensorsToWeights(
     if (!(t.data instanceof Float32Array)) {
       throw new DlpError(`tensor ${name} has dtype ${t.dtype}; weights must be F32, F16, BF16 or F64`, { file });
     }
+    checkFinite(t.data, `tensor ${name}`, { file });
     return t.data;
   };
   let inputs = model.inputSize;
