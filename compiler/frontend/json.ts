@@ -3,6 +3,7 @@
 // DlpError naming the JSON path and what is allowed there.
 import { z } from 'zod';
 import { DlpError } from '../../isa/errors.js';
+import { stripBom } from '../../isa/format.js';
 import type { Activation, ActivationKind, DenseLayer, ModelGraph } from '../model.js';
 import { ALPHA_LIMIT } from './mlp.js';
 import { MAX_FEATURES, MAX_LAYERS, modelLimitProblem } from './limits.js';
@@ -69,7 +70,8 @@ const modelSchema = strictObject({
 });
 
 /** Parses and validates a JSON model file. */
-export function parseModelJson(text: string, file?: string): ModelGraph {
+export function parseModelJson(source: string, file?: string): ModelGraph {
+  const text = stripBom(source);
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import * as ohm from 'ohm-js';
 import { DlpError, caretExcerpt } from '../../isa/errors.js';
+import { stripBom } from '../../isa/format.js';
 import type { SourceLoc } from '../../isa/program.js';
 import type { Activation, DenseLayer, ModelGraph } from '../model.js';
 import { MAX_FEATURES, modelLimitProblem } from './limits.js';
@@ -31,7 +32,13 @@ interface ParsedModel {
 }
 
 /** Parses `.mlp` source into a ModelGraph; every error is a located DlpError. */
-export function parseMlp(source: string, file?: string): ModelGraph {
+export function parseMlp(text: string, file?: string): ModelGraph {
+  const source = stripBom(text);
+  const nul = source.indexOf('\0');
+  if (nul >= 0) {
+    const pos = lineAndColumn(source, nul);
+    throw new DlpError('NUL character (U+0000) in the model text', { file, line: pos.line, column: pos.column });
+  }
   const match = grammar.match(source);
   if (match.failed()) {
     const pos = lineAndColumn(source, match.getRightmostFailurePosition());

@@ -3,6 +3,7 @@
 // case-insensitive) and the mapping of its three sections onto a typed config. Every error
 // names the file and line of the offending entry (or of the section that lacks a key).
 import { DlpError } from '../../isa/errors.js';
+import { stripBom } from '../../isa/format.js';
 
 export type Dataflow = 'os' | 'ws' | 'is';
 
@@ -61,7 +62,7 @@ const DEFAULT_OFFSETS = { ifmap: 0, filter: 10_000_000, ofmap: 20_000_000 };
 /** Parses a SCALE-Sim v2 config. Keys SCALE-Sim reads but dlpkit does not model (MemoryBanks,
  * SRAM/DRAM row and bank sizes, sparsity and layout options) are accepted and ignored. */
 export function parseScaleSimConfig(text: string, file: string): ScaleSimConfig {
-  const ini = readIni(text, file);
+  const ini = readIni(stripBom(text), file);
   const lines: Record<string, number> = {};
   const section = (name: string) => {
     const s = ini.get(name);

@@ -5,6 +5,7 @@
 // channels, N = filters, no padding; layers named with 'DP' are depth-wise and split into one
 // layer per channel. Rows end with a trailing comma in SCALE-Sim's files; it is optional here.
 import { DlpError, type ErrorLoc } from '../../isa/errors.js';
+import { stripBom } from '../../isa/format.js';
 import { MAX_FEATURES, MAX_GEMM_ROWS, MAX_TENSOR_ELEMENTS, MAX_TOPOLOGY_LAYERS } from '../frontend/limits.js';
 
 export interface ConvShape {
@@ -48,7 +49,7 @@ function detectKind(header: string[], file: string): 'gemm' | 'conv' {
 
 /** Parses a SCALE-Sim topology CSV into GEMM layers. */
 export function parseTopology(text: string, file: string): Topology {
-  const rows = text.split(/\r?\n/);
+  const rows = stripBom(text).split(/\r?\n/);
   let headerAt = rows.findIndex((r) => r.trim() !== '');
   if (headerAt < 0) throw new DlpError('topology file is empty', { file });
   const kind = detectKind(readCells(rows[headerAt]!), file);
