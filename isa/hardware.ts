@@ -119,13 +119,18 @@ export function loadHardware(nameOrFile: string): HardwareConfig {
   } catch {
     throw new DlpError(`cannot read hardware file '${nameOrFile}'`);
   }
+  return parseHardwareText(text, nameOrFile);
+}
+
+/** Parses the text of a hardware JSON file (a leading byte-order mark is skipped). */
+export function parseHardwareText(text: string, file?: string): HardwareConfig {
   let raw: unknown;
   try {
     raw = JSON.parse(stripBom(text));
   } catch (e) {
-    throw new DlpError(`hardware file is not valid JSON: ${(e as Error).message}`, { file: nameOrFile });
+    throw new DlpError(`hardware file is not valid JSON: ${(e as Error).message}`, { file });
   }
-  return parseHardware(raw, nameOrFile);
+  return parseHardware(raw, file);
 }
 
 /** Peak multiply-accumulates per cycle of the MFU for an operand type. */
