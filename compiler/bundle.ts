@@ -1,12 +1,10 @@
 // The compiled bundle: program, DRAM layout (named regions with offsets, shapes, dtypes and
 // scales), the DRAM image with the weights, the cost model's estimate and the chosen plans.
 // On disk it is a directory (docs/bundle.md): program.dlps, program.dlpb, image.bin and
-// bundle.json, written into a temporary sibling and renamed into place as a whole.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+// bundle.json; this file only turns a bundle into those files and back (no file system:
+// compiler/bundle-files.ts reads and writes them).
 import { DlpError } from '../isa/errors.js';
 import type { HardwareConfig } from '../isa/hardware.js';
-import { writeFileAtomic } from '../isa/files.js';
 import type { Program } from '../isa/program.js';
 import { DTYPE_BYTES, type DType } from '../isa/spec.js';
 import { encodeProgram, decodeProgram } from '../isa/encode.js';
@@ -85,56 +83,36 @@ export function assembleBundle(q: QuantModel, plans: Schedule, g: Generated, est
   };
 }
 
-/** Writes a bundle directory; an existing bundle at `dir` is replaced only once the new one is
- * complete. */
-export function writeBundle(dir: string, b: Bundle): void {
-  const parent = dirname(dir);
-  mkdirSync(parent, { recursive: true });
-  const tmp = join(parent, `.${basename(dir)}.${process.pid}.${Date.now()}.tmp`);
-  const old = `${tmp}.old`;
-  try {
-    mkdirSync(tmp);
-    writeFileAtomic(join(tmp, BUNDLE_FILES.text), printProgram(b.program));
-    writeFileAtomic(join(tmp, BUNDLE_FILES.binary), encodeProgram(b.program));
-    writeFileAtomic(join(tmp, BUNDLE_FILES.image), b.image);
-    const meta = {
-      format: BUNDLE_FORMAT, version: BUNDLE_VERSION, hwName: b.hwName, dtype: b.dtype, batch: b.batch,
-      layout: b.layout, estimate: b.estimate, plans: b.plans,
-    };
-    writeFileAtomic(join(tmp, BUNDLE_FILES.meta), `${JSON.stringify(meta, null, 2)}\n`);
-    if (existsSync(dir)) renameSync(dir, old);
-    renameSync(tmp, dir);
-    rmSync(old, { recursive: true, force: true });
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    if (existsSync(old) && !existsSync(dir)) renameSync(old, dir);
-    throw e;
-  }
+/** The bundle's files by name (BUNDLE_FILES), ready to write anywhere; pure, no file system. */
+export function bundleFiles(b: Bundle): Record<string, string | Uint8Array> {
+  const meta = {
+    format: BUNDLE_FORMAT, version: BUNDLE_VERSION, hwName: b.hwName, dtype: b.dtype, batch: b.batch,
+    layout: b.layout, estimate: b.estimate, plans: b.plans,
+  };
+  return {
+    [BUNDLE_FILES.text]: printProgram(b.program),
+    [BUNDLE_FILES.binary]: encodeProgram(b.program),
+    [BUNDLE_FILES.image]: b.image,
+    [BUNDLE_FILES.meta]: `${JSON.stringify(meta, null, 2)}\n`,
+  };
 }
 
-/** Reads a bundle directory written by writeBundle. */
-export function readBundle(dir: string): Bundle {
-  const read = (f: string): Buffer => {
-    try {
-      return readFileSync(join(dir, f));
-    } catch {
-      throw new DlpError(`cannot read bundle file '${f}'`, { file: dir });
-    }
-  };
+/** Rebuilds a bundle from its files; `read(name)` returns a file's bytes (or throws a DlpError). */
+export function parseBundle(read: (file: string) => Uint8Array, where: string): Bundle {
   let meta: Record<string, unknown>;
   try {
-    meta = JSON.parse(read(BUNDLE_FILES.meta).toString('utf8')) as Record<string, unknown>;
+    meta = JSON.parse(new TextDecoder().decode(read(BUNDLE_FILES.meta))) as Record<string, unknown>;
   } catch (e) {
     if (e instanceof DlpError) throw e;
-    throw new DlpError(`${BUNDLE_FILES.meta} is not valid JSON`, { file: dir });
+    throw new DlpError(`${BUNDLE_FILES.meta} is not valid JSON`, { file: where });
   }
-  if (meta.format !== BUNDLE_FORMAT) throw new DlpError(`not a dlpkit bundle: ${BUNDLE_FILES.meta} has format '${String(meta.format)}'`, { file: dir });
-  if (meta.version !== BUNDLE_VERSION) throw new DlpError(`unsupported bundle version ${String(meta.version)} (this dlpkit reads ${BUNDLE_VERSION})`, { file: dir });
-  const program = decodeProgram(new Uint8Array(read(BUNDLE_FILES.binary)), join(dir, BUNDLE_FILES.binary));
-  const image = new Uint8Array(read(BUNDLE_FILES.image));
+  if (meta.format !== BUNDLE_FORMAT) throw new DlpError(`not a dlpkit bundle: ${BUNDLE_FILES.meta} has format '${String(meta.format)}'`, { file: where });
+  if (meta.version !== BUNDLE_VERSION) throw new DlpError(`unsupported bundle version ${String(meta.version)} (this dlpkit reads ${BUNDLE_VERSION})`, { file: where });
+  const program = decodeProgram(read(BUNDLE_FILES.binary), `${where}/${BUNDLE_FILES.binary}`);
+  const image = read(BUNDLE_FILES.image);
   const layout = meta.layout as BundleLayout;
   if (image.length !== layout.dramBytes) {
-    throw new DlpError(`${BUNDLE_FILES.image} has ${image.length} bytes but the layout expects ${layout.dramBytes}`, { file: dir });
+    throw new DlpError(`${BUNDLE_FILES.image} has ${image.length} bytes but the layout expects ${layout.dramBytes}`, { file: where });
   }
   return {
     program, layout, image, estimate: meta.estimate as Estimate, plans: meta.plans as Schedule,

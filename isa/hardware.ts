@@ -1,10 +1,11 @@
 // Hardware configuration: one schema (zod) for every preset and user file, plus the derived
 // quantities (peak MACs per cycle, element sizes) that the compiler's cost model and the
-// simulator both read. Presets are JSON data in isa/presets/.
-import { readFileSync, readdirSync } from 'node:fs';
+// simulator both read. Presets are JSON data in isa/presets/; reading a
+// hardware file from disk is Node-only (hardware-file.ts).
 import { z } from 'zod';
 import { DlpError } from './errors.js';
 import { stripBom } from './format.js';
+import { PRESET_JSON } from './presets/index.js';
 
 // Every field has a physical range (docs/simulator.md, "Limits"): a typo such as
 // dramBytePj 1e308 or bytesPerCycle 1e-300 would otherwise give Infinity energy or 1e305 cycles.
@@ -74,7 +75,7 @@ export const HardwareSchema = z.object({
     compute: posInt('queues.compute', 1024),
     store: posInt('queues.store', 1024),
   }).strict(),
-  /** Energy per event in picojoules (defaults cite Horowitz, ISSCC 2014, 45 nm; see docs). */
+  /** Energy per event in picojoules; the presets derive theirs from Horowitz ISSCC 2014 (45 nm) by the rules in isa/energy.ts. */
   energy: z.object({
     macPj: z.object({ int8: pos('energy.macPj.int8', PJ_MAX), int16: pos('energy.macPj.int16', PJ_MAX), fp32: pos('energy.macPj.fp32', PJ_MAX) }).strict(),
     vfuOpPj: pos('energy.vfuOpPj', PJ_MAX),
@@ -89,11 +90,9 @@ export const HardwareSchema = z.object({
 export type HardwareConfig = z.infer<typeof HardwareSchema>;
 export type MfuConfig = HardwareConfig['mfu'];
 
-const PRESET_DIR = new URL('./presets/', import.meta.url);
-
-/** Names of the bundled presets (file names in isa/presets without .json). */
+/** Names of the bundled presets (the JSON files in isa/presets, listed in presets/index.ts). */
 export function presetNames(): string[] {
-  return readdirSync(PRESET_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+  return Object.keys(PRESET_JSON).sort();
 }
 
 /** Validates an untrusted object as a hardware config; errors name the field and its range. */
@@ -105,24 +104,8 @@ export function parseHardware(raw: unknown, file?: string): HardwareConfig {
   throw new DlpError(`invalid hardware config: ${path}: ${issue.message}`, { file });
 }
 
-/** Loads a preset by name or a JSON file by path. */
-export function loadHardware(nameOrFile: string): HardwareConfig {
-  if (presetNames().includes(nameOrFile)) {
-    return parseHardware(JSON.parse(readFileSync(new URL(`${nameOrFile}.json`, PRESET_DIR), 'utf8')), nameOrFile);
-  }
-  if (!nameOrFile.endsWith('.json')) {
-    throw new DlpError(`unknown hardware preset '${nameOrFile}' (presets: ${presetNames().join(', ')}; or give a .json file)`);
-  }
-  let text: string;
-  try {
-    text = readFileSync(nameOrFile, 'utf8');
-  } catch {
-    throw new DlpError(`cannot read hardware file '${nameOrFile}'`);
-  }
-  return parseHardwareText(text, nameOrFile);
-}
-
-/** Parses the text of a hardware JSON file (a leading byte-order mark is skipped). */
+/** Parses the text of a hardware JSON file (`file` names it in errors; a leading byte-order
+ * mark is skipped). */
 export function parseHardwareText(text: string, file?: string): HardwareConfig {
   let raw: unknown;
   try {
@@ -131,6 +114,14 @@ export function parseHardwareText(text: string, file?: string): HardwareConfig {
     throw new DlpError(`hardware file is not valid JSON: ${(e as Error).message}`, { file });
   }
   return parseHardware(raw, file);
+}
+
+/** Loads a bundled preset by name. Reading a hardware JSON file by path is Node-only:
+ * loadHardware in isa/node.ts. */
+export function loadPreset(name: string): HardwareConfig {
+  const raw = Object.hasOwn(PRESET_JSON, name) ? PRESET_JSON[name] : undefined;
+  if (raw === undefined) throw new DlpError(`unknown hardware preset '${name}' (presets: ${presetNames().join(', ')}; or give a .json file)`);
+  return parseHardware(structuredClone(raw), name);
 }
 
 /** Peak multiply-accumulates per cycle of the MFU for an operand type. */

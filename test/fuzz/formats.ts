@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { modelToJson, exportOnnx, importOnnx, parseMlp, parseModelJson, checkShapes, readSafetensors, writeSafetensors, weightsToTensors, tensorsToWeights } from '../../compiler/index.js';
 import type { ModelGraph, ModelWeights } from '../../compiler/model.js';
 import { parseScaleSimConfig, parseTopology, scaleSimHardware } from '../../compiler/scalesim/index.js';
-import { assemble, decodeProgram, encodeProgram, loadHardware, parseHardwareText } from '../../isa/index.js';
+import { assemble, decodeProgram, encodeProgram, parseHardwareText } from '../../isa/index.js';
+import { loadHardware } from '../../isa/node.js';
 
 export interface FuzzFormat {
   name: string;

@@ -5,10 +5,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportOnnx, modelToJson, writeWeightsFile } from '../../compiler/index.js';
+import { exportOnnx, modelToJson } from '../../compiler/index.js';
+import { writeWeightsFile } from '../../compiler/node.js';
 import { ModelProto } from '../../compiler/frontend/onnx-schema.js';
 import type { ModelGraph, ModelWeights } from '../../compiler/model.js';
-import { encodeProgram, loadHardware, withParam, type Program } from '../../isa/index.js';
+import { encodeProgram, withParam, type Program } from '../../isa/index.js';
+import { loadHardware } from '../../isa/node.js';
 import { runDlp, useTempDir } from '../helpers/cli.js';
 
 const dir = useTempDir('dlp-hostile-');

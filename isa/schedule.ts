@@ -1,0 +1,253 @@
+// The event-driven timing model of the decoupled DLP (rules in docs/simulator.md, "Timing").
+// Each cycle t runs four phases: (1) instructions whose finish time is <= t complete;
+// (2) at most one instruction is dispatched in program order into its queue (SYNC/HALT wait
+// for every earlier instruction to complete); (3) the head of each of the load, compute and
+// store queues issues if its unit is idle and it conflicts (RAW/WAR/WAW byte overlap) with no
+// earlier incomplete instruction; (4) the shared DRAM channel, when free, grants the oldest
+// request (earliest request time, then program order), or follows a given grant order
+// (ScheduleOptions.channelOrder; docs/simulator.md, "Monotonicity"). The model only visits cycles where
+// something can change, so its cost grows with instructions, not cycles; the tick-by-tick
+// reference model in test/simulator proves both give the same numbers. The simulator runs this
+// engine on validated programs; the compiler replays candidate instruction streams on it to
+// rank schedules, so a plan's predicted cycles are the simulator's cycles.
+import { DTYPE_BYTES, ISA, QUEUES, UNITS, type Instr } from './spec.js';
+import type { HardwareConfig } from './hardware.js';
+import { DlpError } from './errors.js';
+import { actCycles, channelGrant, dmaTransferCycles, matmulCycles, type MatmulDType } from './timing.js';
+import { type Footprint, footprintOf, footprintsConflict } from './footprint.js';
+
+/** The queues and units that hold work (control instructions never enter a queue). */
+export const WORK_QUEUES = QUEUES.filter((q) => q !== 'control');
+export const WORK_UNITS = UNITS.filter((u) => u !== 'control');
+
+/** What the timing model needs to know about one instruction. */
+export interface TimedOp {
+  kind: 'unit' | 'dma' | 'sync' | 'halt';
+  /** Index into WORK_QUEUES / WORK_UNITS (-1 for SYNC and HALT). */
+  queue: number;
+  unit: number;
+  /** Busy cycles on the unit (MATMUL, ACT) or the DRAM access latency (LOAD, STORE). */
+  cycles: number;
+  /** Cycles the DMA occupies the shared DRAM channel (0 for non-DMA). */
+  transfer: number;
+  footprint: Footprint;
+}
+
+export interface Stalls {
+  /** Cycles queue heads waited, ready but for a RAW/WAR/WAW conflict. */
+  hazard: number;
+  /** Cycles dispatch waited for a slot in a full queue. */
+  queueFull: number;
+  /** Cycles DMA requests waited for the shared DRAM channel. */
+  dram: number;
+  /** Cycles SYNC and HALT waited for the machine to drain. */
+  sync: number;
+}
+
+/** Per-instruction times (cycles; -1 where not applicable) and totals. */
+export interface Schedule {
+  cycles: number;
+  dispatch: Float64Array;
+  issue: Float64Array;
+  /** DMA only: when the request reached the channel and when the channel granted it. */
+  request: Float64Array;
+  grant: Float64Array;
+  finish: Float64Array;
+  stalls: Stalls;
+  /** Busy cycles per WORK_UNITS entry (issue to finish, summed). */
+  unitBusy: number[];
+  /** DMA instruction indices in the order the DRAM channel granted them. */
+  channelOrder: number[];
+}
+
+export interface ScheduleOptions {
+  /** Grant the DRAM channel in exactly this order (DMA instruction indices, each once), e.g.
+   * another run's `channelOrder`, instead of first-come-first-served. With the grant order
+   * fixed, cycles never decrease when any latency or busy time grows (docs/simulator.md,
+   * "Monotonicity"); first-come-first-served gives no such guarantee. */
+  channelOrder?: readonly number[];
+}
+
+/** Checks that `order` lists every DMA of `ops` exactly once. */
+function checkChannelOrder(ops: readonly TimedOp[], order: readonly number[]): void {
+  const dmas = ops.filter((op) => op.kind === 'dma').length;
+  const seen = new Set<number>();
+  for (const j of order) {
+    if (!Number.isInteger(j) || ops[j]?.kind !== 'dma' || seen.has(j)) throw new DlpError(`channel order: entry ${j} is not a DMA instruction listed once`);
+    seen.add(j);
+  }
+  if (seen.size !== dmas) throw new DlpError(`channel order lists ${seen.size} of the program's ${dmas} DMA instructions`);
+}
+
+/** Derives each instruction's queue, unit and costs from the ISA table and isa/timing.ts;
+ * footprints are computed when the caller has none at hand. */
+export function prepareOps(instrs: readonly Instr[], hw: HardwareConfig, footprints?: readonly Footprint[]): TimedOp[] {
+  return instrs.map((instr, i) => {
+    const spec = ISA[instr.op];
+    const queue = WORK_QUEUES.indexOf(spec.queue as (typeof WORK_QUEUES)[number]);
+    const unit = WORK_UNITS.indexOf(spec.unit as (typeof WORK_UNITS)[number]);
+    const footprint = footprints ? footprints[i]! : footprintOf(instr);
+    switch (instr.op) {
+      case 'LOAD':
+      case 'STORE': {
+        const rowBytes = instr.cols * DTYPE_BYTES[instr.dtype];
+        const transfer = dmaTransferCycles(hw, instr.rows, rowBytes, instr.stride);
+        return { kind: 'dma', queue, unit, cycles: hw.dram.latencyCycles, transfer, footprint };
+      }
+      case 'MATMUL':
+        return { kind: 'unit', queue, unit, cycles: matmulCycles(hw, instr.m, instr.k, instr.n, instr.dtype as MatmulDType, instr.swap === 1), transfer: 0, footprint };
+      case 'ACT':
+        return { kind: 'unit', queue, unit, cycles: actCycles(hw, instr.rows, instr.cols, instr.func), transfer: 0, footprint };
+      case 'SYNC':
+        return { kind: 'sync', queue: -1, unit: -1, cycles: 0, transfer: 0, footprint };
+      case 'HALT':
+        return { kind: 'halt', queue: -1, unit: -1, cycles: 0, transfer: 0, footprint };
+    }
+  });
+}
+
+/** Raised when no instruction can ever make progress; `index` is the one stuck at dispatch. */
+export type DeadlockHandler = (index: number, reason: string) => Error;
+
+/** The queue depths of `hw` in WORK_QUEUES order. */
+export function queueDepths(hw: HardwareConfig): number[] {
+  return WORK_QUEUES.map((q) => hw.queues[q]);
+}
+
+/** Runs the timing rules over the ops; `depths` are the queue depths in WORK_QUEUES order.
+ * The end of a stream without HALT (a compiler's candidate segment) acts as one: the
+ * schedule ends when everything dispatched has completed. */
+export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], onDeadlock: DeadlockHandler, opts: ScheduleOptions = {}): Schedule {
+  const fixedOrder = opts.channelOrder;
+  if (fixedOrder) checkChannelOrder(ops, fixedOrder);
+  const granted: number[] = [];
+  const n = ops.length;
+  const dispatch = new Float64Array(n).fill(-1);
+  const issue = new Float64Array(n).fill(-1);
+  const request = new Float64Array(n).fill(-1);
+  const grant = new Float64Array(n).fill(-1);
+  const finish = new Float64Array(n).fill(Infinity);
+  const stalls: Stalls = { hazard: 0, queueFull: 0, dram: 0, sync: 0 };
+
+  const nq = WORK_QUEUES.length;
+  const members: number[][] = Array.from({ length: nq }, () => []);
+  ops.forEach((op, i) => { if (op.queue >= 0) members[op.queue]!.push(i); });
+  const head = new Array<number>(nq).fill(0); // next member to issue
+  const tail = new Array<number>(nq).fill(0); // members dispatched so far
+  const lastIssue = new Array<number>(nq).fill(-Infinity);
+  const unitLast = new Array<number>(WORK_UNITS.length).fill(-1);
+  const deps: number[][] = new Array(n);
+  let inflight: number[] = []; // dispatched work not yet known to be complete
+  const pending: number[] = []; // DMAs issued, waiting for the channel
+  let chanFree = 0;
+  let next = 0; // next instruction to dispatch
+  let lastDispatch = -1;
+  let t = 0;
+  const done = (j: number): boolean => finish[j]! <= t;
+
+  for (;;) {
+    let progressed = false;
+    // (2) dispatch
+    if (next >= n && t >= lastDispatch + 1) {
+      inflight = inflight.filter((j) => !done(j));
+      if (inflight.length === 0) return { cycles: t, dispatch, issue, request, grant, finish, stalls, unitBusy: busyOf(ops, issue, finish), channelOrder: granted };
+    } else if (t >= lastDispatch + 1) {
+      const op = ops[next]!;
+      inflight = inflight.filter((j) => !done(j));
+      if (op.kind === 'sync' || op.kind === 'halt') {
+        if (inflight.length === 0) {
+          dispatch[next] = issue[next] = finish[next] = t;
+          stalls.sync += t - (lastDispatch + 1);
+          lastDispatch = t;
+          progressed = true;
+          if (op.kind === 'halt') return { cycles: t, dispatch, issue, request, grant, finish, stalls, unitBusy: busyOf(ops, issue, finish), channelOrder: granted };
+          next++;
+        }
+      } else if (tail[op.queue]! - head[op.queue]! < depths[op.queue]!) {
+        deps[next] = inflight.filter((j) => footprintsConflict(ops[j]!.footprint, op.footprint));
+        inflight.push(next);
+        dispatch[next] = t;
+        stalls.queueFull += t - (lastDispatch + 1);
+        tail[op.queue]!++;
+        lastDispatch = t;
+        next++;
+        progressed = true;
+      }
+    }
+    // (3) issue: the head of each queue, in order
+    for (let q = 0; q < nq; q++) {
+      if (head[q]! >= tail[q]! || lastIssue[q]! >= t) continue;
+      const i = members[q]![head[q]!]!;
+      const op = ops[i]!;
+      const prev = unitLast[op.unit]!;
+      if (prev >= 0 && !done(prev)) continue;
+      if (deps[i]!.some((j) => !done(j))) continue;
+      const ready = Math.max(dispatch[i]!, lastIssue[q]! + 1, prev >= 0 ? finish[prev]! : 0);
+      stalls.hazard += t - ready;
+      issue[i] = t;
+      head[q]!++;
+      lastIssue[q] = t;
+      unitLast[op.unit] = i;
+      progressed = true;
+      if (op.kind === 'dma') {
+        request[i] = t + op.cycles;
+        pending.push(i);
+      } else {
+        finish[i] = t + op.cycles;
+      }
+    }
+    // (4) the shared DRAM channel grants the oldest request (or the next one in a fixed order)
+    if (chanFree <= t && pending.length > 0) {
+      const best = fixedOrder ? fixedGrant(pending, request, t, fixedOrder[granted.length]!) : channelGrant(pending, request, t);
+      if (best >= 0) {
+        const j = pending.splice(best, 1)[0]!;
+        granted.push(j);
+        grant[j] = t;
+        finish[j] = chanFree = t + ops[j]!.transfer;
+        stalls.dram += t - request[j]!;
+        progressed = true;
+      }
+    }
+    t = progressed ? t + 1 : nextEventTime(t, inflight, pending, finish, request, chanFree, lastDispatch);
+    if (t === Infinity) {
+      const op = ops[next]!;
+      const reason = op.queue >= 0 && depths[op.queue]! <= 0
+        ? `can never be dispatched: the ${WORK_QUEUES[op.queue]} queue has depth ${depths[op.queue]} (scoreboard deadlock)`
+        : fixedOrder && pending.length > 0
+          ? `cannot make progress: the fixed DRAM channel order waits for instruction ${fixedOrder[granted.length]}`
+          : 'cannot make progress: scoreboard deadlock';
+      throw onDeadlock(next, reason);
+    }
+  }
+}
+
+/** Position in `pending` of `want` if its request has come, else −1. */
+function fixedGrant(pending: readonly number[], request: ArrayLike<number>, t: number, want: number): number {
+  const k = pending.indexOf(want);
+  return k >= 0 && request[want]! <= t ? k : -1;
+}
+
+/** The earliest future cycle at which any waiting condition can change. */
+function nextEventTime(
+  t: number, inflight: readonly number[], pending: readonly number[],
+  finish: Float64Array, request: Float64Array, chanFree: number, lastDispatch: number,
+): number {
+  let best = lastDispatch + 1 > t ? lastDispatch + 1 : Infinity;
+  for (const j of inflight) if (finish[j]! > t && finish[j]! < best) best = finish[j]!;
+  for (const j of pending) if (request[j]! > t && request[j]! < best) best = request[j]!;
+  if (pending.length > 0 && chanFree > t && chanFree < best) best = chanFree;
+  return best;
+}
+
+/** Cycles of an instruction stream on `hw`: when its HALT (or its end) dispatches. The
+ * compiler's replay of candidate schedules; the simulator's report has the same number. */
+export function scheduleCycles(instrs: readonly Instr[], hw: HardwareConfig): number {
+  const onDeadlock = (i: number, reason: string) => new DlpError(`instruction ${i}: ${reason}`);
+  return scheduleOps(prepareOps(instrs, hw), queueDepths(hw), onDeadlock).cycles;
+}
+
+function busyOf(ops: readonly TimedOp[], issue: Float64Array, finish: Float64Array): number[] {
+  const busy = new Array<number>(WORK_UNITS.length).fill(0);
+  ops.forEach((op, i) => { if (op.unit >= 0) busy[op.unit]! += finish[i]! - issue[i]!; });
+  return busy;
+}
