@@ -7,8 +7,8 @@ import type { Program } from '../isa/program.js';
 import { actOpsPerElement, dmaBurstBytes, systolicFolds, type MatmulDType } from '../isa/timing.js';
 import { DTYPE_BYTES } from '../isa/spec.js';
 import { energyScope } from '../isa/energy.js';
-import type { Span } from './access.js';
-import { WORK_QUEUES, type Schedule, type Stalls, type TimedOp } from './timing-model.js';
+import type { Span } from '../isa/footprint.js';
+import { WORK_QUEUES, type Schedule, type Stalls, type TimedOp } from '../isa/schedule.js';
 import { cycleAccount, emptyBreakdown, type CycleBreakdown } from './cycle-breakdown.js';
 
 export interface UnitStats { busyCycles: number; utilization: number }

@@ -5,13 +5,13 @@ import { DlpError } from '../isa/errors.js';
 import { createTileMatmul, type TileMatmul } from '../kernels/index.js';
 import type { HardwareConfig } from '../isa/hardware.js';
 import type { Program } from '../isa/program.js';
-import type { Footprint } from './access.js';
+import type { Footprint } from '../isa/footprint.js';
 import { instrError } from './errors.js';
 import { executeInstr } from './execute.js';
 import { createMemories, findUnwritten, markWritten, type Memories } from './memory.js';
 import { buildReport, type SimReport } from './report.js';
 import { materializeDram } from '../isa/image.js';
-import { prepareOps, scheduleOps, WORK_QUEUES } from './timing-model.js';
+import { prepareOps, queueDepths, scheduleOps } from '../isa/schedule.js';
 import { buildTrace, type TraceEvent } from './trace.js';
 import { validateProgram } from './validate.js';
 
@@ -69,9 +69,8 @@ export function simulate(program: Program, hw: HardwareConfig, opts: SimOptions 
   const mem = createMemories(hw, image, dramEnd);
   runFunctional(program, mem, footprints, opts.functional !== false);
   const ops = prepareOps(program.instrs, hw, footprints);
-  const depths = WORK_QUEUES.map((q) => hw.queues[q]);
   const order = opts.channelOrder ? { channelOrder: opts.channelOrder } : {};
-  const schedule = scheduleOps(ops, depths, (i, reason) => instrError(program, i, reason), order);
+  const schedule = scheduleOps(ops, queueDepths(hw), (i, reason) => instrError(program, i, reason), order);
   const report = buildReport(program, hw, ops, schedule);
   return { dram: mem.dram.bytes, report, trace: opts.trace ? buildTrace(program, hw, ops, schedule) : undefined, channelOrder: schedule.channelOrder };
 }

@@ -2,8 +2,8 @@
 // on random programs and machines (fast-check), including stall counts per cause.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { footprintOf } from '../../simulator/access.js';
-import { prepareOps, scheduleOps } from '../../simulator/timing-model.js';
+import { footprintOf } from '../../isa/footprint.js';
+import { prepareOps, scheduleOps } from '../../isa/schedule.js';
 import { hardware, halt } from './build.js';
 import { hwArb, instrArb } from './arbitrary-programs.js';
 import { tickSchedule } from './tick-model.js';

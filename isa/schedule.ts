@@ -7,13 +7,14 @@
 // request (earliest request time, then program order), or follows a given grant order
 // (ScheduleOptions.channelOrder; docs/simulator.md, "Monotonicity"). The model only visits cycles where
 // something can change, so its cost grows with instructions, not cycles; the tick-by-tick
-// reference model in test/simulator proves both give the same numbers.
-import { ISA, QUEUES, UNITS, type Instr } from '../isa/spec.js';
-import type { HardwareConfig } from '../isa/hardware.js';
-import { actCycles, channelGrant, dmaTransferCycles, matmulCycles, type MatmulDType } from '../isa/timing.js';
-import { type Footprint, footprintsConflict } from './access.js';
-import { DTYPE_BYTES } from '../isa/spec.js';
-import { DlpError } from '../isa/errors.js';
+// reference model in test/simulator proves both give the same numbers. The simulator runs this
+// engine on validated programs; the compiler replays candidate instruction streams on it to
+// rank schedules, so a plan's predicted cycles are the simulator's cycles.
+import { DTYPE_BYTES, ISA, QUEUES, UNITS, type Instr } from './spec.js';
+import type { HardwareConfig } from './hardware.js';
+import { DlpError } from './errors.js';
+import { actCycles, channelGrant, dmaTransferCycles, matmulCycles, type MatmulDType } from './timing.js';
+import { type Footprint, footprintOf, footprintsConflict } from './footprint.js';
 
 /** The queues and units that hold work (control instructions never enter a queue). */
 export const WORK_QUEUES = QUEUES.filter((q) => q !== 'control');
@@ -78,13 +79,14 @@ function checkChannelOrder(ops: readonly TimedOp[], order: readonly number[]): v
   if (seen.size !== dmas) throw new DlpError(`channel order lists ${seen.size} of the program's ${dmas} DMA instructions`);
 }
 
-/** Derives each instruction's queue, unit and costs from the ISA table and isa/timing.ts. */
-export function prepareOps(instrs: readonly Instr[], hw: HardwareConfig, footprints: readonly Footprint[]): TimedOp[] {
+/** Derives each instruction's queue, unit and costs from the ISA table and isa/timing.ts;
+ * footprints are computed when the caller has none at hand. */
+export function prepareOps(instrs: readonly Instr[], hw: HardwareConfig, footprints?: readonly Footprint[]): TimedOp[] {
   return instrs.map((instr, i) => {
     const spec = ISA[instr.op];
     const queue = WORK_QUEUES.indexOf(spec.queue as (typeof WORK_QUEUES)[number]);
     const unit = WORK_UNITS.indexOf(spec.unit as (typeof WORK_UNITS)[number]);
-    const footprint = footprints[i]!;
+    const footprint = footprints ? footprints[i]! : footprintOf(instr);
     switch (instr.op) {
       case 'LOAD':
       case 'STORE': {
@@ -107,7 +109,14 @@ export function prepareOps(instrs: readonly Instr[], hw: HardwareConfig, footpri
 /** Raised when no instruction can ever make progress; `index` is the one stuck at dispatch. */
 export type DeadlockHandler = (index: number, reason: string) => Error;
 
-/** Runs the timing rules over the ops; `depths` are the queue depths in WORK_QUEUES order. */
+/** The queue depths of `hw` in WORK_QUEUES order. */
+export function queueDepths(hw: HardwareConfig): number[] {
+  return WORK_QUEUES.map((q) => hw.queues[q]);
+}
+
+/** Runs the timing rules over the ops; `depths` are the queue depths in WORK_QUEUES order.
+ * The end of a stream without HALT (a compiler's candidate segment) acts as one: the
+ * schedule ends when everything dispatched has completed. */
 export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], onDeadlock: DeadlockHandler, opts: ScheduleOptions = {}): Schedule {
   const fixedOrder = opts.channelOrder;
   if (fixedOrder) checkChannelOrder(ops, fixedOrder);
@@ -139,7 +148,10 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
   for (;;) {
     let progressed = false;
     // (2) dispatch
-    if (next < n && t >= lastDispatch + 1) {
+    if (next >= n && t >= lastDispatch + 1) {
+      inflight = inflight.filter((j) => !done(j));
+      if (inflight.length === 0) return { cycles: t, dispatch, issue, request, grant, finish, stalls, unitBusy: busyOf(ops, issue, finish), channelOrder: granted };
+    } else if (t >= lastDispatch + 1) {
       const op = ops[next]!;
       inflight = inflight.filter((j) => !done(j));
       if (op.kind === 'sync' || op.kind === 'halt') {
@@ -225,6 +237,13 @@ function nextEventTime(
   for (const j of pending) if (request[j]! > t && request[j]! < best) best = request[j]!;
   if (pending.length > 0 && chanFree > t && chanFree < best) best = chanFree;
   return best;
+}
+
+/** Cycles of an instruction stream on `hw`: when its HALT (or its end) dispatches. The
+ * compiler's replay of candidate schedules; the simulator's report has the same number. */
+export function scheduleCycles(instrs: readonly Instr[], hw: HardwareConfig): number {
+  const onDeadlock = (i: number, reason: string) => new DlpError(`instruction ${i}: ${reason}`);
+  return scheduleOps(prepareOps(instrs, hw), queueDepths(hw), onDeadlock).cycles;
 }
 
 function busyOf(ops: readonly TimedOp[], issue: Float64Array, finish: Float64Array): number[] {
