@@ -23,12 +23,9 @@ export function writeBundle(dir: string, b: Bundle): void {
     writeFileAtomic(join(tmp, BUNDLE_FILES.text), printProgram(b.program));
     writeFileAtomic(join(tmp, BUNDLE_FILES.binary), encodeProgram(b.program));
     writeFileAtomic(join(tmp, BUNDLE_FILES.image), b.image);
-    // analyticCycles stays in memory (compile --explain, the bench): bundle.json keeps the
-    // format the golden bundles record.
-    const { analyticCycles: _analytic, ...estimate } = b.estimate;
     const meta = {
       format: BUNDLE_FORMAT, version: BUNDLE_VERSION, hwName: b.hwName, dtype: b.dtype, batch: b.batch,
-      layout: b.layout, estimate, plans: b.plans,
+      layout: b.layout, estimate: b.estimate, plans: b.plans,
     };
     writeFileAtomic(join(tmp, BUNDLE_FILES.meta), `${JSON.stringify(meta, null, 2)}\n`);
     if (existsSync(dir)) renameSync(dir, old);

@@ -229,8 +229,7 @@ export interface Estimate {
   /** The analytic model's cycles for the chosen schedule (estimatePlanCycles per segment,
    * summed): the model that ranks every candidate before the replay re-ranks the best few.
    * Unlike a replay of the emitted program it is not true by construction, so its error
-   * against the simulator is the one worth reporting (bench, `--explain`). In memory only:
-   * bundle.json does not store it. */
+   * against the simulator is the one worth reporting (bench, `--explain`). */
   analyticCycles?: number;
   /** Predicted cycles per layer name (fused segments split by their MFU work). */
   perLayer: Record<string, number>;
