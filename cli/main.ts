@@ -1,49 +1,58 @@
 // The `dlp` command: one commander program; each subcommand lives in cli/commands/<name>.ts
-// and exports `register(program)`. User errors print one line and exit 1, never a stack trace.
+// and exports `register(program)`. Only the module of the command being run is imported
+// (`dlp -V` and `dlp --help` load no compiler, simulator, WebAssembly or TypeScript loader);
+// the others appear as stubs with their name, usage and description, which a test keeps
+// equal to what the modules register. User errors print one line and exit 1, never a stack trace.
 import { Command, CommanderError } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
 import { DlpError } from '../isa/errors.js';
-import * as asmCommand from './commands/asm.js';
-import * as compileCommand from './commands/compile.js';
-import * as disasmCommand from './commands/disasm.js';
-import * as exploreCommand from './commands/explore.js';
-import * as labCommand from './commands/lab.js';
-import * as mnistCommand from './commands/mnist.js';
-import * as trainCommand from './commands/train.js';
-import * as inferCommand from './commands/infer.js';
-import * as runCommand from './commands/run.js';
-import * as scalesimCommand from './commands/scalesim.js';
-import * as simulateCommand from './commands/simulate.js';
+import { dlpkitVersion } from './version.js';
 
-const commands: { register(program: Command): void }[] = [
-  // Subcommand modules register here, in the order `dlp --help` lists them.
-  mnistCommand,
-  trainCommand,
-  inferCommand,
-  asmCommand,
-  disasmCommand,
-  simulateCommand,
-  compileCommand,
-  runCommand,
-  exploreCommand,
-  scalesimCommand,
-  labCommand,
-];
-
-function version(): string {
-  // package.json is one level up from cli/ when run from source, two from dist/cli/.
-  const at = ['../package.json', '../../package.json'].map((p) => new URL(p, import.meta.url)).find((u) => existsSync(u))!;
-  const pkg = JSON.parse(readFileSync(at, 'utf8').toString()) as { version: string };
-  return pkg.version;
+interface CommandEntry {
+  name: string;
+  /** What `dlp --help` lists after the name: '[options] <model>'. */
+  usage: string;
+  description: string;
+  load(): Promise<{ register(program: Command): void }>;
 }
 
-export function buildProgram(): Command {
+/** The subcommands, in the order `dlp --help` lists them. */
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'mnist', usage: '[options]', description: 'train an MLP on MNIST, compile it for a DLP, simulate the 10k test set and write a report', load: () => import('./commands/mnist.js') },
+  { name: 'train', usage: '[options]', description: 'train a model on MNIST on the host (CPU) and write its weights', load: () => import('./commands/train.js') },
+  { name: 'infer', usage: '[options]', description: 'run MNIST test images through a trained model on the simulated DLP', load: () => import('./commands/infer.js') },
+  { name: 'asm', usage: '[options] <file>', description: 'assemble a .dlps program into a .dlpb binary', load: () => import('./commands/asm.js') },
+  { name: 'disasm', usage: '[options] <file>', description: 'print a .dlpb program as canonical assembly text', load: () => import('./commands/disasm.js') },
+  { name: 'simulate', usage: '[options] <program>', description: 'run a program on the cycle-level DLP simulator and report cycles, utilisation and energy', load: () => import('./commands/simulate.js') },
+  { name: 'compile', usage: '[options] <model>', description: 'compile a model into a DLP bundle (program, DRAM layout, weights image, estimate)', load: () => import('./commands/compile.js') },
+  { name: 'run', usage: '[options] <model>', description: 'compile a model and run it on the cycle-level simulator', load: () => import('./commands/run.js') },
+  { name: 'export', usage: '[options]', description: 'write a trained model as ONNX (opset 17), checked before it is written', load: () => import('./commands/export.js') },
+  { name: 'explore', usage: '[options] [models...]', description: 'design-space exploration: sweep hardware parameters, simulate every point in parallel, mark the Pareto front', load: () => import('./commands/explore.js') },
+  { name: 'scalesim', usage: '[options]', description: 'run a SCALE-Sim v2 config and topology on dlpkit and write COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv, DETAILED_ACCESS_REPORT.csv', load: () => import('./commands/scalesim.js') },
+  { name: 'lab', usage: '[options] [command]', description: 'architecture lab exercises with automatic checkers', load: () => import('./commands/lab.js') },
+];
+
+/** The subcommand `argv` runs (`dlp help X` means X), or undefined for `dlp`, `dlp -V`, `dlp --help`. */
+export function commandOf(argv: readonly string[]): string | undefined {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  return words[0] === 'help' ? words[1] : words[0];
+}
+
+/**
+ * The program with the real module of `only` registered (every module when `only` is
+ * 'all') and stubs for the rest.
+ */
+export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('dlp')
     .description('dlpkit: ISA, compiler, cycle-level simulator and runtime for deep-learning processors')
-    .version(version(), '-V, --version')
+    .version(dlpkitVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const c of commands) c.register(program);
+  for (const c of COMMANDS) {
+    if (only === 'all' || c.name === only) (await c.load()).register(program);
+    else program.command(c.name).usage(c.usage).description(c.description);
+  }
+  // A stub's usage stands in for the options and arguments it has not loaded.
+  program.configureHelp({ subcommandTerm: (cmd) => `${cmd.name()} ${cmd.usage()}`.trimEnd() });
   return program;
 }
 
@@ -65,7 +74,8 @@ export function reportError(e: unknown): number {
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv, { from: 'user' });
+    const program = await buildProgram(commandOf(argv));
+    await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {
     return reportError(e);

@@ -51,18 +51,3 @@ export function parseChoice<T extends string>(flag: string, v: string | undefine
 export function addExamples(cmd: Command, ...examples: string[]): Command {
   return cmd.addHelpText('after', `\nExample${examples.length > 1 ? 's' : ''}:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`);
 }
-
-/**
- * Runs `body` with an AbortSignal that Ctrl-C (SIGINT) trips; the handler is removed when
- * `body` settles, so the default Ctrl-C behaviour returns afterwards.
- */
-export async function withInterrupt<T>(body: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  process.on('SIGINT', onSigint);
-  try {
-    return await body(controller.signal);
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
-}

@@ -39,7 +39,7 @@ export function createEpochProgress(mode: ProgressMode, epochs: number, stream: 
   const start = (total: number): cliProgress.SingleBar => {
     const b = new cliProgress.SingleBar({
       format: 'epoch {epoch}/{epochs} |{bar}| {percentage}% | ETA {eta_formatted} | loss {loss} | acc {acc}',
-      stream, hideCursor: true, clearOnComplete: false, etaBuffer: 50, fps: 10,
+      stream, hideCursor: false, clearOnComplete: false, etaBuffer: 50, fps: 10,
     }, cliProgress.Presets.shades_classic);
     b.start(total, 0, { epoch: epoch + 1, epochs, loss: '…', acc: '…' });
     return b;

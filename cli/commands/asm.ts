@@ -1,7 +1,8 @@
 // `dlp asm FILE.dlps [-o FILE.dlpb]`: assemble a program into the binary program format.
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { assemble, encodeProgram, DlpError, writeFileAtomic } from '../../isa/node.js';
+import { assemble, encodeProgram, DlpError } from '../../isa/node.js';
+import { checkOutputFile, writeOutputFile } from '../output/file.js';
 
 function readSource(path: string): string {
   try {
@@ -24,10 +25,12 @@ export function register(program: Command): void {
     .argument('<file>', 'assembly source (.dlps)')
     .option('-o, --output <file>', 'output binary (default: FILE with .dlpb)')
     .action((file: string, opts: { output?: string }) => {
+      const out = opts.output ?? defaultBinaryPath(file);
+      const target = { flag: opts.output ? '-o' : 'output', inputs: [file] };
+      checkOutputFile(out, target);
       const p = assemble(readSource(file), file);
       const bytes = encodeProgram(p);
-      const out = opts.output ?? defaultBinaryPath(file);
-      writeFileAtomic(out, bytes);
+      writeOutputFile(out, bytes, target);
       process.stdout.write(`${out}: ${p.instrs.length} instructions, ${p.regions.length} regions, ${bytes.length} bytes\n`);
     });
 }

@@ -12,8 +12,9 @@ import { readModelWeights } from '../../compiler/weights/state-dict-file.js';
 import { randomWeights } from '../../compiler/weights/random.js';
 import { readCalibrationFile } from '../../compiler/weights/calibration-file.js';
 import { compile, type CompileOptions } from '../../compiler/pipeline.js';
-import { type Bundle } from '../../compiler/bundle.js';
+import type { Bundle } from '../../compiler/bundle.js';
 import { writeBundle } from '../../compiler/bundle-files.js';
+import { checkOutputFolder, writeOutputFolder } from '../output/folder.js';
 import { explainBundle } from '../../compiler/explain.js';
 import { simulate } from '../../simulator/index.js';
 import type { ModelGraph, ModelWeights } from '../../compiler/model.js';
@@ -96,10 +97,13 @@ export function addModelOptions(cmd: Command): Command {
 
 export function register(program: Command): void {
   addModelOptions(program.command('compile').description('compile a model into a DLP bundle (program, DRAM layout, weights image, estimate)'))
-    .requiredOption('-o, --output <dir>', 'bundle directory to write')
-    .action((file: string, opts: ModelCliOptions & { output: string }) => {
+    .requiredOption('-o, --output <dir>', 'bundle folder to write (replaced only if dlpkit wrote it)')
+    .option('--force', 'write into a non-empty folder dlpkit did not write (only dlpkit\'s own files are replaced)')
+    .action((file: string, opts: ModelCliOptions & { output: string; force?: boolean }) => {
+      const out = { flag: '-o', kind: 'bundle', force: opts.force === true };
+      checkOutputFolder(opts.output, out);
       const { bundle, hw, folds, hostOutput } = compileFromCli(file, opts);
-      writeBundle(opts.output, bundle);
+      writeOutputFolder(opts.output, out, (dir) => writeBundle(dir, bundle));
       if (opts.explain) {
         for (const f of folds) process.stdout.write(`fold: ${f}\n`);
         if (hostOutput === 'log-softmax') process.stdout.write('host: LogSoftmax is applied by the host to the device\'s logits (dlp run); the bundle outputs logits\n');

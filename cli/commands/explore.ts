@@ -6,7 +6,7 @@
 // writes nothing.
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DlpError } from '../../isa/errors.js';
 import { writeFileAtomic } from '../../isa/files.js';
@@ -18,7 +18,8 @@ import {
   shardFromEnv, SWEEP_ALIASES, type Exploration, type MergedSweep, type PointResult, type SweepPlan,
 } from '../../runtime/explore/index.js';
 import { dlpCommand, formatSbatch, measurePoints } from './explore-slurm.js';
-import { addExamples, parseChoice, parseDtype, parsePositiveInt, withInterrupt } from '../options.js';
+import { addExamples, parseChoice, parseDtype, parsePositiveInt } from '../options.js';
+import { checkOutputFolder, writeOutputFolder, type OutputFolderOptions } from '../output/folder.js';
 
 interface ExploreCliOptions {
   sweep: string[];
@@ -37,6 +38,7 @@ interface ExploreCliOptions {
   workers?: string;
   out: string;
   json?: boolean;
+  force?: boolean;
 }
 
 export const EXPLORE_FILES = { csv: 'explore.csv', svg: 'explore.svg', json: 'explore.json' } as const;
@@ -49,7 +51,7 @@ function collect(value: string, previous: string[]): string[] {
 function createProgress(total: number, quiet: boolean): { update(done: number): void; stop(): void } {
   if (quiet || !process.stderr.isTTY) return { update() {}, stop() {} };
   const bar = new cliProgress.SingleBar({
-    format: 'exploring |{bar}| {value}/{total} points | ETA {eta_formatted}', stream: process.stderr, hideCursor: true, fps: 10,
+    format: 'exploring |{bar}| {value}/{total} points | ETA {eta_formatted}', stream: process.stderr, hideCursor: false, fps: 10,
   }, cliProgress.Presets.shades_classic);
   bar.start(total, 0);
   return { update: (done) => bar.update(done), stop: () => bar.stop() };
@@ -107,8 +109,8 @@ function titleOf(plan: SweepPlan): (model: string) => string {
   return (model) => `${model} on ${plan.hardware.name} (${dtype}, batch ${batch}, ${schedule})`;
 }
 
-/** explore.csv, .json and .svg (plus explore-MODEL.svg per model of a suite), one atomic file each. */
-function writeMerged(outDir: string, plan: SweepPlan, m: MergedSweep): string[] {
+/** explore.csv, .json and .svg (plus explore-MODEL.svg per model of a suite): one atomic file each into a plan folder, else one owned output folder. */
+function writeMerged(outDir: string, plan: SweepPlan, m: MergedSweep, folder?: OutputFolderOptions): string[] {
   const title = titleOf(plan);
   const files: Array<[string, string]> = [
     [EXPLORE_FILES.csv, formatMergedCsv(m)],
@@ -119,7 +121,8 @@ function writeMerged(outDir: string, plan: SweepPlan, m: MergedSweep): string[] 
     files.push([EXPLORE_FILES.svg, renderExploreSvg(title(`suite (${m.models.map((s) => s.model).join(' + ')})`), m.suite!.results, m.suite!.pareto)]);
     for (const s of m.models) files.push([`explore-${safeName(s.model)}.svg`, renderExploreSvg(title(s.model), s.results, s.pareto)]);
   }
-  for (const [name, text] of files) writeFileAtomic(join(outDir, name), text);
+  if (folder) writeOutputFolder(outDir, folder, (dir) => { for (const [name, text] of files) writeFileSync(join(dir, name), text); });
+  else for (const [name, text] of files) writeFileAtomic(join(outDir, name), text);
   return files.map(([name]) => join(outDir, name));
 }
 
@@ -155,24 +158,22 @@ async function runExplore(files: string[], o: ExploreCliOptions): Promise<void> 
   }
   const { plan } = loadSweep(files, o);
   if (o.plan !== undefined) return planCommand(o.plan, plan, o);
+  const folder = { flag: '-o', kind: 'explore-report', force: o.force === true };
+  checkOutputFolder(o.out, folder);
   const tasks = planTasks(plan);
   const workers = parsePositiveInt('workers', o.workers, defaultWorkerCount());
   const progress = createProgress(tasks.length, Boolean(o.json));
   let results: PointResult[];
   try {
-    results = await withInterrupt((signal) => runPoints(tasks.map((t) => t.task), {
-      workers, signal, onProgress: (done) => progress.update(done),
-    }).catch((e: unknown) => {
-      if (signal.aborted) throw new DlpError('interrupted: the exploration was stopped and no files were written');
-      throw e;
-    }));
+    // Ctrl-C is not caught: it ends the process and its workers at once, before any file is written.
+    results = await runPoints(tasks.map((t) => t.task), { workers, onProgress: (done) => progress.update(done) });
   } finally {
     progress.stop();
   }
   // Every point is done: only now touch the disk, one atomic file at a time.
   const byId = new Map(tasks.map((t, i) => [t.job.id, results[i]!]));
   const merged = assembleSweep(plan, (job) => byId.get(job.id));
-  const written = writeMerged(o.out, plan, merged);
+  const written = writeMerged(o.out, plan, merged, folder);
   process.stdout.write(o.json ? `${JSON.stringify(mergedJson(plan, merged))}\n` : formatMergedSummary(merged, written));
 }
 
@@ -213,14 +214,14 @@ async function runShardCommand(dir: string, o: ExploreCliOptions): Promise<void>
   checkJobsFile(dir, plan);
   const shard = o.shard !== undefined ? parseShard(o.shard) : o.shardFromEnv ? shardFromEnv(process.env) : { index: 0, count: 1 };
   const quiet = Boolean(o.json);
-  const r = await withInterrupt((signal) => runShard(dir, plan, {
-    ...shard, signal,
+  const r = await runShard(dir, plan, {
+    ...shard,
     onPoint: (p) => {
       if (quiet || !p.last) return;
       const m = p.last.metrics;
       process.stdout.write(`${p.last.id} ${p.last.model} #${p.last.index} ${m ? `ok ${m.cycles} cycles` : `error: ${p.last.error}`}\n`);
     },
-  }));
+  });
   const summary = { shard: `${shard.index}/${shard.count}`, points: r.total, ran: r.done, skipped: r.skipped, failed: r.failed };
   process.stdout.write(quiet ? `${JSON.stringify(summary)}\n`
     : `shard ${summary.shard}: ${r.total} points, ${r.done} ran${r.failed ? ` (${r.failed} failed)` : ''}, ${r.skipped} already finished\n`);
@@ -247,7 +248,8 @@ export function register(program: Command): void {
     .option('--schedule <kind>', 'tuned or naive', 'tuned')
     .option('--seed <N>', 'seed of the random weights (timing does not depend on them)', '1')
     .option('--workers <N>', `worker threads (default: all ${defaultWorkerCount()} cores)`)
-    .option('-o, --out <dir>', 'output folder for explore.csv, explore.svg and explore.json', './dlp-explore')
+    .option('-o, --out <dir>', 'output folder for explore.csv, explore.svg and explore.json (replaced only if dlpkit wrote it)', './dlp-explore')
+    .option('--force', 'write into a non-empty folder dlpkit did not write (only dlpkit\'s own files are replaced)')
     .option('--json', 'print the results as one JSON object (no progress bar)')
     .option('--plan <dir>', 'write the sweep as a job list (plan.json, jobs.jsonl) into DIR instead of running it')
     .option('--slurm', 'with --plan: also write DIR/sbatch.sh, a Slurm job array with measured time and memory per task')

@@ -16,15 +16,16 @@ import {
   compileForDevice, createMlp, defaultMnistSpec, defaultTrainOptions, loadMnist, sampleCalibration, saveModel, train,
   type Mnist, type Model, type TrainResult,
 } from '../../runtime/index.js';
-import { addExamples, parseDtype, parseHidden, parsePositiveInt, withInterrupt } from '../options.js';
+import { addExamples, parseDtype, parseHidden, parsePositiveInt } from '../options.js';
 import { chooseProgressMode, createEpochProgress } from '../progress.js';
 import { gradeSpeedup, speedupRange, timeHost, type HostTiming } from '../report/host-timing.js';
 import { renderReportHtml } from '../report/page.js';
 import {
   buildLayerRows, hardwareSummary, REPORT_FILES, REPORT_FORMAT, REPORT_VERSION, reportToJson, summarise,
-  writeFolderAtomic, type MnistReport,
+  type MnistReport,
 } from '../report/report-data.js';
 import { formatSummary } from '../report/summary.js';
+import { checkOutputFolder, writeOutputFolder } from '../output/folder.js';
 
 /** --quick: this many training and test images, one epoch. */
 export const QUICK_SUBSET = 2000;
@@ -41,6 +42,7 @@ interface MnistCliOptions {
   out: string;
   json?: boolean;
   quick?: boolean;
+  force?: boolean;
 }
 
 interface MnistSettings {
@@ -53,6 +55,7 @@ interface MnistSettings {
   out: string;
   json: boolean;
   quick: boolean;
+  force: boolean;
 }
 
 function normalise(o: MnistCliOptions): MnistSettings {
@@ -68,19 +71,20 @@ function normalise(o: MnistCliOptions): MnistSettings {
     hw: loadHardware(o.hw),
     out: o.out,
     json: Boolean(o.json),
+    force: o.force === true,
   };
 }
 
-function throwIfInterrupted(signal: AbortSignal, step: string): void {
-  if (signal.aborted) throw new DlpError(`interrupted (Ctrl-C) ${step}; no report was written`);
+function throwIfInterrupted(signal: AbortSignal | undefined, step: string): void {
+  if (signal?.aborted) throw new DlpError(`interrupted (Ctrl-C) ${step}; no report was written`);
 }
 
-async function trainHost(s: MnistSettings, data: Mnist, signal: AbortSignal): Promise<{ model: Model; result: TrainResult }> {
+async function trainHost(s: MnistSettings, data: Mnist, signal?: AbortSignal): Promise<{ model: Model; result: TrainResult }> {
   const model = createMlp({ ...defaultMnistSpec, hidden: s.hidden, seed: s.seed });
   const progress = createEpochProgress(chooseProgressMode(s.json), s.epochs);
   try {
     const result = await train(model, data.train, {
-      ...defaultTrainOptions, epochs: s.epochs, batchSize: s.batch, seed: s.seed, signal,
+      ...defaultTrainOptions, epochs: s.epochs, batchSize: s.batch, seed: s.seed, ...(signal ? { signal } : {}),
       onBatch: (done, total) => progress.onBatch(done, total), onEpoch: (r) => progress.onEpoch(r),
     });
     if (result.aborted) throw new DlpError(`interrupted (Ctrl-C) during training epoch ${result.history.length + 1} of ${s.epochs}; no report was written`);
@@ -96,7 +100,7 @@ function timeCpuForward(model: Model, x: Float32Array, rows: number): HostTiming
 }
 
 /** Runs steps 1–5 and returns the report and the trace of one batch (nothing written yet). */
-export async function runMnist(s: MnistSettings, signal: AbortSignal): Promise<{ report: MnistReport; trace: TraceEvent[]; model: Model; write: (dir: string) => void }> {
+export async function runMnist(s: MnistSettings, signal?: AbortSignal): Promise<{ report: MnistReport; trace: TraceEvent[]; model: Model; write: (dir: string) => void }> {
   const data = loadMnist(s.quick ? { subset: QUICK_SUBSET } : {});
   const { model, result } = await trainHost(s, data, signal);
   const test = data.test;
@@ -158,18 +162,19 @@ export function register(program: Command): void {
     .option('--seed <N>', 'seed of initialisation and shuffling', '1')
     .option('--dtype <type>', 'operand type on the DLP: int8, int16 or fp32', 'int8')
     .option('--hw <preset|file.json>', 'hardware preset name or JSON file', 'dlp-s')
-    .option('--out <dir>', 'report folder', './dlp-report')
+    .option('--out <dir>', 'report folder (replaced only if dlpkit wrote it)', './dlp-report')
+    .option('--force', 'write into a non-empty folder dlpkit did not write (only dlpkit\'s own files are replaced)')
     .option('--json', 'print one JSON object (no progress bar)')
     .option('--quick', `smoke test: the first ${QUICK_SUBSET} training and test images, one epoch`)
     .action(async (opts: MnistCliOptions) => {
       const s = normalise(opts);
-      await withInterrupt(async (signal) => {
-        const { report, write } = await runMnist(s, signal);
-        throwIfInterrupted(signal, 'before writing the report');
-        report.reportDir = resolve(s.out);
-        writeFolderAtomic(s.out, write);
-        process.stdout.write(s.json ? reportToJson(summarise(report)) : formatSummary(report));
-      });
+      const out = { flag: '--out', kind: 'mnist-report', force: s.force };
+      checkOutputFolder(s.out, out);
+      // Ctrl-C is not caught: it ends the process at once, before the report folder is written.
+      const { report, write } = await runMnist(s);
+      report.reportDir = resolve(s.out);
+      writeOutputFolder(s.out, out, write);
+      process.stdout.write(s.json ? reportToJson(summarise(report)) : formatSummary(report));
     });
   addExamples(cmd, 'dlp mnist', 'dlp mnist --quick --out /tmp/dlp-report', 'dlp mnist --dtype int16 --hw edge-tiny --epochs 10 --json');
 }

@@ -6,7 +6,6 @@
 // batches larger than --batch in chunks); `--sparsity-report` compiles and simulates the model with and
 // without zero-tile skipping and prints what skipping saved per layer (docs/sparsity.md).
 import type { Command } from 'commander';
-import { writeFileAtomic } from '../../isa/files.js';
 import { createRng } from '../../isa/rng.js';
 import { writeInputs } from '../../compiler/bundle.js';
 import { explainBundle } from '../../compiler/explain.js';
@@ -16,6 +15,7 @@ import { compile } from '../../compiler/pipeline.js';
 import { addModelOptions, compileFromCli, resolveCompileInputs, type ModelCliOptions } from './compile.js';
 import { checkOutputPath, readInputRows, runRows, writeOutputRows } from '../io/rows.js';
 import { DlpError } from '../../isa/errors.js';
+import { checkOutputFile, writeOutputFile } from '../output/file.js';
 
 export function register(program: Command): void {
   addModelOptions(program.command('run').description('compile a model and run it on the cycle-level simulator'))
@@ -26,6 +26,8 @@ export function register(program: Command): void {
     .option('--output <file>', 'write the outputs for --input rows: .npy (float32) or .csv')
     .action((file: string, opts: ModelCliOptions & { json?: boolean; trace?: string; sparsityReport?: boolean; input?: string; output?: string }) => {
       if (opts.input || opts.output) return runUserRows(file, opts);
+      const traceOut = { flag: '--trace', inputs: [file, opts.weights, opts.calibration, opts.hw] };
+      if (opts.trace) checkOutputFile(opts.trace, traceOut);
       if (opts.sparsityReport) {
         const { hw, model, weights, options } = resolveCompileInputs(file, opts);
         const c = compareSparse(model, weights, hw, { ...options, seed: Number(opts.seed ?? 1) });
@@ -44,7 +46,7 @@ export function register(program: Command): void {
       const dram = bundle.image.slice();
       writeInputs(bundle, dram, x);
       const result = simulate(bundle.program, hw, { dram, trace: Boolean(opts.trace) });
-      if (opts.trace) writeFileAtomic(opts.trace, traceToJson(result.trace!));
+      if (opts.trace) writeOutputFile(opts.trace, traceToJson(result.trace!), traceOut);
       const r = result.report;
       const perLayer = Object.fromEntries(r.perLayer.map((l) => [l.name, l.cycles]));
       if (opts.json) {

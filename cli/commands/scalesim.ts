@@ -5,10 +5,9 @@
 // DETAILED_ACCESS_REPORT.csv hold SCALE-Sim's columns — its compute model in CALC mode, its
 // memory model in USER mode — followed by dlpkit's simulated figures (docs/scalesim.md).
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DlpError } from '../../isa/errors.js';
-import { writeFileAtomic } from '../../isa/files.js';
 import { type HardwareConfig } from '../../isa/hardware.js';
 import { loadHardware } from '../../isa/node.js';
 import { compile } from '../../compiler/pipeline.js';
@@ -18,8 +17,9 @@ import {
   type ComputeReportRow, type ScaleSimLayerFigures, type TopologyLayer,
 } from '../../compiler/scalesim/index.js';
 import { simulate } from '../../simulator/index.js';
+import { checkOutputFolder, writeOutputFolder } from '../output/folder.js';
 
-interface Options { config: string; topology: string; output?: string; json?: boolean; base: string; seed?: string }
+interface Options { config: string; topology: string; output?: string; json?: boolean; base: string; seed?: string; force?: boolean }
 
 function readText(path: string, what: string): string {
   try {
@@ -59,9 +59,9 @@ export function runScaleSimLayer(layer: TopologyLayer, index: number, hw: Hardwa
 }
 
 function formatTable(rows: ComputeReportRow[], hw: HardwareConfig, csvPaths: string[]): string {
-  const head = ['id', 'layer', 'M', 'N', 'K', 'folds', 'SCALE-Sim cycles', 'util %', 'map eff %', 'dlp cycles', 'dlp/SCALE-Sim'];
+  const head = ['id', 'layer', 'M', 'N', 'K', 'folds', 'SCALE-Sim cycles', 'stalls', 'util %', 'map eff %', 'dlp cycles', 'dlp/SCALE-Sim'];
   const body = rows.map((r, i) => [
-    String(i), r.name, String(r.m), String(r.n), String(r.k), String(r.scaleSim.folds), String(r.scaleSim.totalCycles),
+    String(i), r.name, String(r.m), String(r.n), String(r.k), String(r.scaleSim.folds), String(r.scaleSim.totalCycles), String(r.scaleSim.stallCycles),
     r.scaleSim.overallUtil.toFixed(2), r.scaleSim.mappingEfficiencyPct.toFixed(2), String(r.dlp.cycles),
     (r.dlp.cycles / r.scaleSim.totalCycles).toFixed(3),
   ]);
@@ -81,7 +81,8 @@ export function register(program: Command): void {
     .description('run a SCALE-Sim v2/v3 config and topology on dlpkit and write COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv, DETAILED_ACCESS_REPORT.csv')
     .requiredOption('--config <file.cfg>', 'SCALE-Sim config ([general], [architecture_presets], [run_presets])')
     .requiredOption('--topology <file.csv>', 'SCALE-Sim topology: GEMM (Layer, M, N, K,) or convolution (lowered by im2col)')
-    .option('-o, --output <dir>', 'output folder for the reports (default: ./<run_name>, as SCALE-Sim)')
+    .option('-o, --output <dir>', 'output folder for the reports (default: ./<run_name>, as SCALE-Sim; replaced only if dlpkit wrote it)')
+    .option('--force', 'write into a non-empty folder dlpkit did not write (only dlpkit\'s own files are replaced)')
     .option('--json', 'print the per-layer figures as JSON')
     .option('--base <preset|file.json>', 'hardware preset for what SCALE-Sim does not describe (clock, DRAM latency, VFU, energy)', 'systolic-32-ws')
     .option('--seed <n>', 'seed of the random weights', '1')
@@ -91,16 +92,20 @@ export function register(program: Command): void {
       const topo = parseTopology(readText(opts.topology, 'SCALE-Sim topology'), opts.topology);
       const hw = scaleSimHardware(cfg, loadHardware(opts.base), opts.config);
       const seed = Number(opts.seed ?? '1');
-      // SCALE-Sim's figures first: a refused option fails before any simulation runs.
-      const figures = topo.layers.map((layer) => scaleSimLayerFigures(cfg, layer, opts.config, opts.topology));
-      const rows = topo.layers.map((layer, i) => runScaleSimLayer(layer, i, hw, seed, opts.topology, figures[i]!));
       const outDir = opts.output ?? cfg.runName;
+      const out = { flag: '-o', kind: 'scalesim-report', force: opts.force === true };
+      checkOutputFolder(outDir, out);
+      // SCALE-Sim's figures first: a refused option fails before any simulation runs.
+      const figures = topo.layers.map((layer) => scaleSimLayerFigures(cfg, layer));
+      const rows = topo.layers.map((layer, i) => runScaleSimLayer(layer, i, hw, seed, opts.topology, figures[i]!));
       const csvPath = join(outDir, 'COMPUTE_REPORT.csv');
       const bwPath = join(outDir, 'BANDWIDTH_REPORT.csv');
       const detailPath = join(outDir, 'DETAILED_ACCESS_REPORT.csv');
-      writeFileAtomic(csvPath, formatComputeReport(rows, cfg.version));
-      writeFileAtomic(bwPath, formatBandwidthReport(rows));
-      writeFileAtomic(detailPath, formatDetailedAccessReport(rows));
+      writeOutputFolder(outDir, out, (dir) => {
+        writeFileSync(join(dir, 'COMPUTE_REPORT.csv'), formatComputeReport(rows, cfg.version));
+        writeFileSync(join(dir, 'BANDWIDTH_REPORT.csv'), formatBandwidthReport(rows));
+        writeFileSync(join(dir, 'DETAILED_ACCESS_REPORT.csv'), formatDetailedAccessReport(rows));
+      });
       if (opts.json) {
         const json = { runName: cfg.runName, hardware: hw, topology: topo.kind, report: csvPath, bandwidthReport: bwPath, detailedAccessReport: detailPath, layers: rows };
         process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);

@@ -14,9 +14,10 @@ import {
   courseMnistOptions, courseMnistSpec, courseTrainOptions, parseFreezeList, type InitKind, type PruneScope,
   type Dataset, type EpochReport, type Model, type OptimizerKind, type TrainOptions,
 } from '../../runtime/index.js';
-import { addExamples, parseChoice, parseHidden, parseNumber, parsePositiveInt, withInterrupt } from '../options.js';
+import { addExamples, parseChoice, parseHidden, parseNumber, parsePositiveInt } from '../options.js';
 import { chooseProgressMode, createEpochProgress } from '../progress.js';
 import { reportToJson } from '../report/report-data.js';
+import { checkOutputFile } from '../output/file.js';
 
 const ACTIVATIONS = ['relu', 'leaky', 'prelu', 'elu', 'sigmoid', 'tanh'] as const;
 
@@ -48,7 +49,7 @@ function accuracyOf(model: Model, data: Dataset): number {
   return model.evaluate(data).accuracy;
 }
 
-async function trainNetwork(o: TrainCliOptions, kind: 'mlp' | 'linear', signal: AbortSignal): Promise<TrainSummary> {
+async function trainNetwork(o: TrainCliOptions, kind: 'mlp' | 'linear', signal?: AbortSignal): Promise<TrainSummary> {
   const seed = parsePositiveInt('seed', o.seed, 1);
   const subset = o.subset === undefined ? undefined : parsePositiveInt('subset', o.subset, 0);
   const hidden = kind === 'linear' ? [] : parseHidden(o.hidden, [128, 64]);
@@ -70,7 +71,7 @@ async function trainNetwork(o: TrainCliOptions, kind: 'mlp' | 'linear', signal: 
     batchSize: parsePositiveInt('batch', o.batch, defaultTrainOptions.batchSize),
     lr: parseNumber('lr', o.lr, defaultTrainOptions.lr, Number.MIN_VALUE),
     optimizer: parseChoice<OptimizerKind>('optimizer', o.optimizer, ['sgd', 'momentum', 'adam'], 'adam'),
-    l1: parseNumber('l1', o.l1, 0), l2: parseNumber('l2', o.l2, 0), seed, signal,
+    l1: parseNumber('l1', o.l1, 0), l2: parseNumber('l2', o.l2, 0), seed, ...(signal ? { signal } : {}),
     ...(freeze ? { freeze } : {}),
     ...(validation > 0 ? { validation } : {}),
     ...(patience ? { earlyStopping: { patience } } : {}),
@@ -92,14 +93,14 @@ async function trainNetwork(o: TrainCliOptions, kind: 'mlp' | 'linear', signal: 
   try {
     if (kfold) {
       const cv = await crossValidate((f) => createMlp({ ...spec, seed: seed + f }), data, kFoldSplits(data.n, kfold, seed), opts);
-      if (signal.aborted) interrupted();
+      if (signal?.aborted) interrupted();
       summary.crossValidation = {
         folds: cv.folds.map((f) => ({ fold: f.fold, accuracy: f.val.accuracy, loss: f.val.loss })), meanAccuracy: cv.mean.accuracy, accuracyStd: cv.accuracyStd,
       };
     }
     if (bagging) {
       const ensemble = await trainBagging(data, { members: bagging, seed, spec, trainOptions: opts });
-      if (signal.aborted) interrupted();
+      if (signal?.aborted) interrupted();
       const files = ensemble.members.map((_, i) => o.output.replace(/(\.safetensors)?$/, `.member${i + 1}.safetensors`));
       ensemble.members.forEach((m, i) => saveModel(m, files[i]!, { pixels }));
       const predicted = ensemble.classify(test.x, test.n);
@@ -226,7 +227,8 @@ export function register(program: Command): void {
       // Pruned runs train at the pruning schedule's learning rate unless --lr is given.
       else if (opts.prune !== undefined && cmd.getOptionValueSource('lr') !== 'cli') opts.lr = String(gradualPruningLr);
       const kind = parseChoice('model', opts.model, ['mlp', 'linear', 'perceptron'] as const, 'mlp');
-      const summary = kind === 'perceptron' ? trainDigitPerceptron(opts) : await withInterrupt((signal) => trainNetwork(opts, kind, signal));
+      checkOutputFile(opts.output, { flag: '-o' });
+      const summary = kind === 'perceptron' ? trainDigitPerceptron(opts) : await trainNetwork(opts, kind);
       process.stdout.write(opts.json ? reportToJson(summary) : formatTrainSummary(summary));
     });
   addExamples(cmd, 'dlp train --epochs 8 --hidden 128,64 -o mnist.safetensors', 'dlp train --course -o course.safetensors', 'dlp train --model linear --optimizer sgd --lr 0.1 --epochs 3 --json',

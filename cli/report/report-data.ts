@@ -1,9 +1,6 @@
 // The `dlp mnist` report: the one object behind report.json, the --json summary, the text
-// summary and report.html (docs/report.md describes every field), and the helper that
-// writes the report folder as a whole — built in a temporary sibling and renamed into
-// place, so Ctrl-C or an error never leaves a half-written folder.
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+// summary and report.html (docs/report.md describes every field). The folder itself is
+// written by cli/output/folder.ts.
 import type { HardwareConfig } from '../../isa/hardware.js';
 import { peakMacsPerCycle } from '../../isa/hardware.js';
 import type { ComputeDType } from '../../compiler/passes/quantize.js';
@@ -128,28 +125,4 @@ export function summarise(r: MnistReport): Omit<MnistReport, 'simulator'> {
 /** Pretty JSON with non-finite numbers written as strings ('Infinity'): JSON has no Infinity. */
 export function reportToJson(value: unknown): string {
   return `${JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`;
-}
-
-/**
- * Creates `dir` as a whole: `fill(tmp)` writes every file into a temporary sibling, which then
- * replaces any existing `dir`. On error the temporary folder is removed and `dir` is untouched.
- */
-export function writeFolderAtomic(dir: string, fill: (tmp: string) => void): string {
-  const abs = resolve(dir);
-  const parent = dirname(abs);
-  mkdirSync(parent, { recursive: true });
-  const tmp = join(parent, `.${basename(abs)}.${process.pid}.${Date.now()}.tmp`);
-  const old = `${tmp}.old`;
-  try {
-    mkdirSync(tmp);
-    fill(tmp);
-    if (existsSync(abs)) renameSync(abs, old);
-    renameSync(tmp, abs);
-    rmSync(old, { recursive: true, force: true });
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    if (existsSync(old) && !existsSync(abs)) renameSync(old, abs);
-    throw e;
-  }
-  return abs;
 }

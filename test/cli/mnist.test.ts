@@ -51,7 +51,7 @@ describe('dlp mnist --quick', () => {
   });
 
   it('writes the report folder and nothing else next to it', () => {
-    expect(readdirSync(out).sort()).toEqual(['bundle', 'model.safetensors', 'report.html', 'report.json', 'trace.json']);
+    expect(readdirSync(out).sort()).toEqual(['.dlpkit.json', 'bundle', 'model.safetensors', 'report.html', 'report.json', 'trace.json']);
     expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Record<string, unknown>;
     expect(report.format).toBe('dlpkit-mnist-report');
