@@ -51,6 +51,8 @@ describe('dlp lab', () => {
 
   it('check exits 1 on the starter, 0 on the solution, and records the status', async () => {
     expect((await dlp('lab', 'check', '1')).code).toBe(1);
+    // The list says plainly which way it went: how many cases passed and how many failed.
+    expect((await dlp('lab', 'list')).out).toMatch(/01 .*FAILED: \d+ of 21 cases passed, \d+ failed/);
     const ok = await dlp('lab', 'check', '01', '--solution');
     expect(ok.code).toBe(0);
     expect(ok.out).toContain('PASSED: all 21 cases');
