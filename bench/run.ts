@@ -8,16 +8,17 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../isa/files.js';
-import { loadHardware } from '../isa/hardware.js';
+import { loadHardware } from '../isa/node.js';
 import { benchAssembler, type AssemblerBench } from './assembler.js';
 import { benchEndToEnd, findRepoRoot, type EndToEndResult } from './end-to-end.js';
 import { benchMnistTraining, type MnistTrainingBench } from './mnist-train.js';
+import { benchRatios, type RatiosResult } from './ratios.js';
 import { benchScaling, type ScalingSeries } from './scaling.js';
 import { benchSchedule, type ScheduleResult } from './schedule.js';
 import { benchSimSpeed, type SimSpeedResult } from './sim-speed.js';
 import { formatCount, formatFixed, formatPercent, formatRange, formatSeconds, formatTable } from './table.js';
 
-export const SECTIONS = ['sim', 'scaling', 'schedule', 'training', 'e2e', 'asm'] as const;
+export const SECTIONS = ['sim', 'scaling', 'schedule', 'training', 'e2e', 'asm', 'ratios'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -42,6 +43,8 @@ export interface BenchResults {
   training?: MnistTrainingBench & { hidden: number[]; batch: number };
   endToEnd?: EndToEndResult;
   assembler?: AssemblerBench;
+  /** Issue #23's ratios, each against its reference measured in the same run. */
+  ratios?: RatiosResult;
   /** Wall seconds each section took. */
   sectionSeconds: Partial<Record<Section, number>>;
   errors: Partial<Record<Section, string>>;
@@ -79,6 +82,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
       if (e.error) r.errors.e2e = e.error;
     },
     asm: async () => { r.assembler = benchAssembler(hw, o.quick, o.log); },
+    ratios: async () => { r.ratios = await benchRatios(hw, o.quick, o.log); },
   };
   for (const s of SECTIONS) {
     if (!o.only.includes(s)) continue;
@@ -118,14 +122,15 @@ export function formatBench(r: BenchResults): string {
   }
   if (r.schedule) {
     const s = r.schedule;
-    out.push(formatTable('3. Schedule quality: MNIST MLP (int8)', ['preset', 'batch', 'tuned cycles', 'cycles/roofline', 'naive cycles', 'naive/tuned', 'model err'],
+    out.push(formatTable('3. Schedule quality: MNIST MLP (int8); replay err = replayed estimate (consistency), analytic err = the ranking model',
+      ['preset', 'batch', 'tuned cycles', 'cycles/roofline', 'naive cycles', 'naive/tuned', 'replay err', 'analytic err'],
       s.mnist.map((x) => [x.preset, String(x.batch), formatCount(x.tunedCycles), formatFixed(x.rooflineRatio, 3), formatCount(x.naiveCycles),
-        formatFixed(x.naiveSpeedup), formatPercent(x.predictionError, 2)])));
+        formatFixed(x.naiveSpeedup), formatPercent(x.predictionError, 2), formatPercent(x.analyticError, 2)])));
     out.push(formatTable(`   Dense-layer suite (K, N ∈ {${s.suite.sizes.join(', ')}}, batch ${s.suite.batches.join('/')}; ` +
       `${s.suite.skipped} runs over the work caps skipped, ${s.overall.failed} failed)`,
-    ['preset', 'points', 'median cyc/roof', 'median naive/tuned', 'median model err'],
+    ['preset', 'points', 'median cyc/roof', 'median naive/tuned', 'median replay err', 'median analytic err', 'max analytic err'],
     [...s.perPreset, { preset: 'all', ...s.overall }].map((p) => [p.preset, String(p.points), formatFixed(p.medianRooflineRatio, 3),
-      formatFixed(p.medianNaiveSpeedup), formatPercent(p.medianPredictionError, 2)])));
+      formatFixed(p.medianNaiveSpeedup), formatPercent(p.medianPredictionError, 2), formatPercent(p.medianAnalyticError, 2), formatPercent(p.maxAnalyticError, 1)])));
   }
   if (r.training) {
     const t = r.training;
@@ -146,6 +151,21 @@ export function formatBench(r: BenchResults): string {
       ['instrs', 'data values', 'first run', 'warm', 'KB/s', 'instr/s', 'values/s'],
       [[formatCount(a.instructions), formatCount(a.dataValues), formatSeconds(a.firstRunSeconds), formatRange(a.warm),
         formatCount(a.kbPerSecond), formatCount(a.instructionsPerSecond), formatCount(a.dataValuesPerSecond)]]));
+  }
+  if (r.ratios) {
+    const q = r.ratios;
+    const ratio = (v: number | undefined, goal: string): string => (v === undefined ? 'n/a' : `${formatFixed(v)} (goal ${goal})`);
+    const sim = q.simulator;
+    out.push(formatTable('7. Ratios (issue #23): each against its reference in the same run; median (min–max)', ['figure', 'dlpkit', 'reference', 'ratio'], [
+      [`simulate int8 ${sim.gemm.join('×')} on ${sim.hardware} vs numpy sgemm`, `${formatRange(sim.dlpkit)} (${formatCount(sim.dlpkitMacsPerSecond)} MAC/s)`,
+        sim.numpy ? `${formatRange(sim.numpy.seconds)} (${formatCount(sim.numpyMacsPerSecond!)} MAC/s)` : 'n/a', ratio(sim.ratio, '≤ 20, numpy ÷ dlpkit')],
+      [`host training epoch (SGD, batch 100) vs numpy`, formatRange(q.training.dlpkit), q.training.numpy ? formatRange(q.training.numpy.seconds) : 'n/a',
+        ratio(q.training.ratio, '≤ 1.5, dlpkit ÷ numpy')],
+      ...q.scalesim.map((c) => [`dlp scalesim ${c.name}`, formatRange(c.wall), c.reference ? formatRange(c.reference.seconds) : 'n/a',
+        ratio(c.ratio, c.name.includes('256') ? '≥ 100, SCALE-Sim ÷ dlpkit' : '≥ 20, SCALE-Sim ÷ dlpkit')]),
+      ...q.fixedCosts.map((c) => [c.name, formatRange(c.wall), '', c.name.startsWith('dlp run') ? 'goal ≤ 0.5 s' : '']),
+    ]));
+    for (const n of q.notes) out.push(`  note: ${n}`);
   }
   for (const [s, msg] of Object.entries(r.errors)) out.push(`\n${s}: failed: ${msg}`);
   const per = Object.entries(r.sectionSeconds).map(([k, v]) => `${k} ${formatSeconds(v)}`).join(', ');

@@ -89,7 +89,8 @@ export const PASSES: readonly Pass[] = [
   {
     name: 'estimate',
     run: (s) => {
-      if (s.opts.schedule === 'naive') return { ...s, estimate: { ...estimateSchedule(s.quant!, s.schedule!, s.hw), skipZeroTiles: s.opts.skipZeroTiles } };
+      const analyticCycles = estimateSchedule(s.quant!, s.schedule!, s.hw).cycles;
+      if (s.opts.schedule === 'naive') return { ...s, estimate: { ...estimateSchedule(s.quant!, s.schedule!, s.hw), analyticCycles, skipZeroTiles: s.opts.skipZeroTiles } };
       const est = estimateSchedule(s.quant!, s.schedule!, s.hw, (seg: SegmentPlan) => replaySegmentCycles(s.quant!, seg, s.opts.batch, s.hw));
       // Several segments: the whole program's replay (segments overlap at seams), when affordable.
       const affordable = s.generated!.program.instrs.length <= 2 * REPLAY_BUDGET;
@@ -98,7 +99,7 @@ export const PASSES: readonly Pass[] = [
         for (const k of Object.keys(est.perLayer)) est.perLayer[k] = Math.round((est.perLayer[k]! * whole) / est.cycles);
         est.cycles = whole;
       }
-      return { ...s, estimate: { ...est, skipZeroTiles: s.opts.skipZeroTiles } };
+      return { ...s, estimate: { ...est, analyticCycles, skipZeroTiles: s.opts.skipZeroTiles } };
     },
   },
 ];

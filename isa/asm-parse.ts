@@ -1,5 +1,5 @@
 // The fast front end of the assembler: .dlps text → statements, one line at a time. The grammar
-// (asm.ohm) stays the single authority on syntax; this file only avoids asking ohm the same
+// (asm-grammar.ts) stays the single authority on syntax; this file only avoids asking ohm the same
 // question twice, because ohm costs ~5 µs per character (and far more per character on one
 // big match, whose memo table spans the whole file):
 // - The grammar is line-oriented (no rule crosses a line break), so each line is matched on

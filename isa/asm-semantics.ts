@@ -1,8 +1,8 @@
-// Semantic actions for isa/asm.ohm: turn a successful ohm match into a plain AST with source
+// Semantic actions for the assembly grammar (isa/asm-grammar.ts): turn a successful ohm match into a plain AST with source
 // offsets. Nothing here checks meaning (symbols, ranges, spaces); assemble.ts does that, so
 // the grammar and this file stay a faithful picture of the syntax alone.
-import { readFileSync } from 'node:fs';
 import * as ohm from 'ohm-js';
+import { ASM_GRAMMAR } from './asm-grammar.js';
 
 /** Source offsets (0-based character index) travel with every node so errors can point. */
 export type ExprAst =
@@ -49,7 +49,7 @@ export type ParseResult =
   | { ok: true; statements: StatementAst[] }
   | { ok: false; pos: number; expected: string };
 
-const grammar = ohm.grammar(readFileSync(new URL('./asm.ohm', import.meta.url), 'utf8'));
+const grammar = ohm.grammar(ASM_GRAMMAR);
 
 const at = (n: ohm.Node): number => n.source.startIdx;
 const optional = <T>(n: ohm.Node, f: (c: ohm.Node) => T): T | undefined =>

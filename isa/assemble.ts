@@ -1,4 +1,4 @@
-// The assembler: .dlps text → checked Program. Parsing is ohm's (asm.ohm + asm-semantics.ts,
+// The assembler: .dlps text → checked Program. Parsing is ohm's (asm-grammar.ts + asm-semantics.ts,
 // driven line by line by asm-parse.ts);
 // this file gives the AST its meaning: symbols, directives, operands, defaults, and every
 // check, each failure a DlpError at file:line:column with a caret excerpt.

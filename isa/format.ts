@@ -1,5 +1,5 @@
 // Number and name formatting shared by the printer, the validator's messages and the docs.
-// Every number printed here parses back to exactly the same value (see asm.ohm `number`).
+// Every number printed here parses back to exactly the same value (see asm-grammar.ts `number`).
 import type { FieldSpec } from './spec.js';
 
 /** Identifiers of the assembly: region and constant names. */

@@ -1,9 +1,10 @@
 // Hardware configuration: one schema (zod) for every preset and user file, plus the derived
 // quantities (peak MACs per cycle, element sizes) that the compiler's cost model and the
-// simulator both read. Presets are JSON data in isa/presets/.
-import { readFileSync, readdirSync } from 'node:fs';
+// simulator both read. Presets are JSON data in isa/presets/; reading a
+// hardware file from disk is Node-only (hardware-file.ts).
 import { z } from 'zod';
 import { DlpError } from './errors.js';
+import { PRESET_JSON } from './presets/index.js';
 
 const pos = (what: string) => z.number({ error: `${what} must be a number` }).positive(`${what} must be > 0`);
 const posInt = (what: string, max = 2 ** 31) =>
@@ -75,11 +76,9 @@ export const HardwareSchema = z.object({
 export type HardwareConfig = z.infer<typeof HardwareSchema>;
 export type MfuConfig = HardwareConfig['mfu'];
 
-const PRESET_DIR = new URL('./presets/', import.meta.url);
-
-/** Names of the bundled presets (file names in isa/presets without .json). */
+/** Names of the bundled presets (the JSON files in isa/presets, listed in presets/index.ts). */
 export function presetNames(): string[] {
-  return readdirSync(PRESET_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+  return Object.keys(PRESET_JSON).sort();
 }
 
 /** Validates an untrusted object as a hardware config; errors name the field and its range. */
@@ -91,27 +90,23 @@ export function parseHardware(raw: unknown, file?: string): HardwareConfig {
   throw new DlpError(`invalid hardware config: ${path}: ${issue.message}`, { file });
 }
 
-/** Loads a preset by name or a JSON file by path. */
-export function loadHardware(nameOrFile: string): HardwareConfig {
-  if (presetNames().includes(nameOrFile)) {
-    return parseHardware(JSON.parse(readFileSync(new URL(`${nameOrFile}.json`, PRESET_DIR), 'utf8')), nameOrFile);
-  }
-  if (!nameOrFile.endsWith('.json')) {
-    throw new DlpError(`unknown hardware preset '${nameOrFile}' (presets: ${presetNames().join(', ')}; or give a .json file)`);
-  }
-  let text: string;
-  try {
-    text = readFileSync(nameOrFile, 'utf8');
-  } catch {
-    throw new DlpError(`cannot read hardware file '${nameOrFile}'`);
-  }
+/** Parses the text of a hardware JSON file (`file` names it in errors). */
+export function parseHardwareText(text: string, file?: string): HardwareConfig {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new DlpError(`hardware file is not valid JSON: ${(e as Error).message}`, { file: nameOrFile });
+    throw new DlpError(`hardware file is not valid JSON: ${(e as Error).message}`, { file });
   }
-  return parseHardware(raw, nameOrFile);
+  return parseHardware(raw, file);
+}
+
+/** Loads a bundled preset by name. Reading a hardware JSON file by path is Node-only:
+ * loadHardware in isa/node.ts. */
+export function loadPreset(name: string): HardwareConfig {
+  const raw = Object.hasOwn(PRESET_JSON, name) ? PRESET_JSON[name] : undefined;
+  if (raw === undefined) throw new DlpError(`unknown hardware preset '${name}' (presets: ${presetNames().join(', ')}; or give a .json file)`);
+  return parseHardware(structuredClone(raw), name);
 }
 
 /** Peak multiply-accumulates per cycle of the MFU for an operand type. */

@@ -242,7 +242,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export function checkLayerName(name: unknown): string | undefined {
   if (typeof name !== 'string' || name.length === 0) return 'must be a non-empty string';
   if (LONE_SURROGATE.test(name)) return 'is not valid Unicode';
-  if (Buffer.byteLength(name, 'utf8') > 0xffff) return 'is longer than 65535 bytes';
+  if (new TextEncoder().encode(name).length > 0xffff) return 'is longer than 65535 bytes';
   return undefined;
 }
 

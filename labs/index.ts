@@ -7,6 +7,8 @@ import type { CheckOptions, CheckResult, LabInfo } from './lib/result.js';
 export type { CaseResult, CheckOptions, CheckResult, LabInfo } from './lib/result.js';
 export { formatResult } from './lib/result.js';
 export { labsRoot } from './lib/load.js';
+export { writeHandout } from './lib/handout.js';
+export { runStudentProgram, type ProgramRun } from './lib/run.js';
 
 export interface Lab extends LabInfo {
   check(opts?: CheckOptions): Promise<CheckResult>;
@@ -21,6 +23,8 @@ const CHECKERS: Record<string, (o: CheckOptions) => Promise<CheckResult>> = {
   '06': async (o) => (await import('./06-quantization/check.js')).checkLab06(o),
   '07': async (o) => (await import('./07-pwl-activation/check.js')).checkLab07(o),
   '08': async (o) => (await import('./08-overfitting-cv/check.js')).checkLab08(o),
+  '09': async (o) => (await import('./09-mnist-mlp/check.js')).checkLab09(o),
+  '10': async (o) => (await import('./10-dlp-inference/check.js')).checkLab10(o),
 };
 
 export const labs: readonly Lab[] = LABS.map((info) => ({

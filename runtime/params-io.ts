@@ -2,7 +2,8 @@
 // (PyTorch naming: `<layer>.weight` [out, in], `<layer>.bias`, `<layer>.slope`), so a file
 // written here is what `dlp compile --weights` and PyTorch's load_file read.
 import type { SafeTensor } from '../compiler/weights/safetensors.js';
-import { readWeightsFile, weightsToTensors, writeWeightsFile } from '../compiler/weights/weights.js';
+import { weightsToTensors } from '../compiler/weights/weights.js';
+import { readWeightsFile, writeWeightsFile } from '../compiler/weights/weights-file.js';
 import type { Model } from './model.js';
 
 /** Writes the model's parameters to `path` (atomically); `metadata` goes into the file's

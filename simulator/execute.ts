@@ -1,7 +1,10 @@
 // The functional core: the living definition of what each instruction does to memory.
 // Instructions run here in program order; the scoreboard of the timing model guarantees the
 // hardware's overlapped execution gives the same bytes. Kernels work on typed-array views with
-// no per-element allocation (MATMUL is the hot loop of every simulation).
+// no per-element allocation (MATMUL is the hot loop of every simulation). The loops below are
+// the definition; tiles of at least MIN_SIMD_MACS multiply-adds run in WebAssembly SIMD
+// (kernels/tile-matmul.ts), which gives the same bits (test/kernels checks it).
+import type { TileMatmul } from '../kernels/index.js';
 import { DTYPE_BYTES, type Instr, type LoadInstr, type MatmulInstr, type StoreInstr } from '../isa/spec.js';
 import type { Memories } from './memory.js';
 import { executeAct } from './act.js';
@@ -73,20 +76,37 @@ function matmulF32(out: Float32Array, A: Float32Array, W: Float32Array, i: Matmu
   }
 }
 
-function executeMatmul(mem: Memories, i: MatmulInstr): void {
+/** Below this many multiply-adds the copies into the SIMD kernel's memory cost more than they save. */
+export const MIN_SIMD_MACS = 2048;
+
+/** MATMUL through the SIMD kernel whatever its size (executeInstr uses it from MIN_SIMD_MACS on). */
+export function matmulSimd(mem: Memories, i: MatmulInstr, tiles: TileMatmul): void {
   const { nram, wram } = mem;
+  const out = { data: nram.i32, start: i.out >> 2, pitch: i.outPitch };
+  if (i.dtype === 'fp32') {
+    const f32 = { data: nram.f32, start: out.start, pitch: out.pitch };
+    tiles.f32(f32, { data: nram.f32, start: i.in >> 2, pitch: i.inPitch }, { data: wram.f32, start: i.w >> 2, pitch: i.wPitch }, i.m, i.k, i.n, i.acc !== 0);
+    return;
+  }
+  const [A, W, size] = i.dtype === 'int8' ? [nram.i8, wram.i8, 1] : [nram.i16, wram.i16, 2];
+  tiles.int(out, { data: A, start: i.in / size, pitch: i.inPitch }, { data: W, start: i.w / size, pitch: i.wPitch }, i.m, i.k, i.n, i.acc !== 0);
+}
+
+function executeMatmul(mem: Memories, i: MatmulInstr, tiles: TileMatmul | undefined): void {
+  const { nram, wram } = mem;
+  if (tiles && i.m * i.k * i.n >= MIN_SIMD_MACS) return matmulSimd(mem, i, tiles);
   if (i.dtype === 'int8') matmulInt(nram.i32, nram.i8, wram.i8, i, 1);
   else if (i.dtype === 'int16') matmulInt(nram.i32, nram.i16, wram.i16, i, 2);
   else matmulF32(nram.f32, nram.f32, wram.f32, i);
 }
 
-/** Applies one (validated) instruction to memory. Throws a plain message string for
+/** Applies one (validated) instruction to memory (MATMUL through `tiles` when given). Throws a plain message string for
  * data-dependent faults (e.g. a PReLU slope out of range), which the caller locates. */
-export function executeInstr(mem: Memories, instr: Instr): void {
+export function executeInstr(mem: Memories, instr: Instr, tiles?: TileMatmul): void {
   switch (instr.op) {
     case 'LOAD': return executeLoad(mem, instr);
     case 'STORE': return executeStore(mem, instr);
-    case 'MATMUL': return executeMatmul(mem, instr);
+    case 'MATMUL': return executeMatmul(mem, instr, tiles);
     case 'ACT': return executeAct(mem.nram, instr);
     case 'SYNC':
     case 'HALT':

@@ -40,8 +40,9 @@ export function formatReport(r: SimReport): string {
   ]));
   lines.push('', table([['unit', 'busy cycles', 'utilisation'], unit('dma-in', r.units.dmaIn), unit('mfu', r.units.mfu),
     unit('vfu', r.units.vfu), unit('dma-out', r.units.dmaOut)]));
-  lines.push('', table([['stall cause', 'cycles'], ['hazard (RAW/WAR/WAW)', int(r.stalls.hazard)],
-    ['queue full', int(r.stalls.queueFull)], ['DRAM channel busy', int(r.stalls.dram)], ['SYNC/HALT drain', int(r.stalls.sync)]]));
+  const q = r.queueStallCycles;
+  lines.push('', table([['waiting, summed over queues', 'cycles'], ['hazard (RAW/WAR/WAW)', int(q.hazard)],
+    ['queue full', int(q.queueFull)], ['DRAM channel busy', int(q.dram)], ['SYNC/HALT drain', int(q.sync)]]));
   lines.push('', table([
     ['DRAM', 'value'],
     ['read bytes', int(r.dramReadBytes)],

@@ -2,7 +2,8 @@
 // the trace. Everything else in this folder is internal.
 export { simulate, type SimOptions, type SimResult } from './simulate.js';
 export type { SimReport, UnitStats, LayerStats, EnergyBreakdown } from './report.js';
-export type { Stalls } from './timing-model.js';
+export type { Stalls } from '../isa/schedule.js';
 export { formatReport } from './format.js';
 export { traceToJson, type TraceEvent } from './trace.js';
 export { roundShift } from './act.js';
+export { footprintOf, type Footprint, type Span } from '../isa/footprint.js';

@@ -3,7 +3,7 @@
 // so a read of bytes never written is caught ("read before write").
 import type { Space } from '../isa/spec.js';
 import type { HardwareConfig } from '../isa/hardware.js';
-import type { Span } from './access.js';
+import type { Span } from '../isa/footprint.js';
 
 /** One memory space with a view per element type (views share one buffer at offset 0, so an
  * aligned byte address a is element a / size of the matching view). */

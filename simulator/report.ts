@@ -6,8 +6,8 @@ import { peakMacsPerCycle } from '../isa/hardware.js';
 import type { Program } from '../isa/program.js';
 import { actOpsPerElement, dmaBurstBytes, systolicFolds, type MatmulDType } from '../isa/timing.js';
 import { DTYPE_BYTES } from '../isa/spec.js';
-import type { Span } from './access.js';
-import type { Schedule, Stalls, TimedOp } from './timing-model.js';
+import type { Span } from '../isa/footprint.js';
+import type { Schedule, Stalls, TimedOp } from '../isa/schedule.js';
 
 export interface UnitStats { busyCycles: number; utilization: number }
 
@@ -36,7 +36,13 @@ export interface SimReport {
   /** MACs / Σ_dtype(cycles · peak MACs per cycle of that dtype), i.e. MACs/(cycles·peak) for one dtype. */
   mfuUtilization: number;
   units: { dmaIn: UnitStats; mfu: UnitStats; vfu: UnitStats; dmaOut: UnitStats };
-  stalls: Stalls;
+  /**
+   * Waiting cycles counted per queue head, per DMA request and at dispatch, then SUMMED over
+   * queues and requests: several can wait in the same cycle, so the sum may exceed `cycles`.
+   * (Named so since report version 2; it was `stalls`.) For where the run's cycles went, read
+   * `cycleBreakdown`, which sums to `cycles`.
+   */
+  queueStallCycles: Stalls;
   dramReadBytes: number;
   dramWriteBytes: number;
   /** Bytes moved on the channel after rounding rows up to bursts. */
@@ -153,7 +159,7 @@ export function buildReport(program: Program, hw: HardwareConfig, ops: readonly 
     instructions: program.instrs.length,
     mfuUtilization: ratio(mfuMinCycles, cycles),
     units: { dmaIn: unit(0), mfu: unit(1), vfu: unit(2), dmaOut: unit(3) },
-    stalls: sched.stalls,
+    queueStallCycles: sched.stalls,
     dramReadBytes: dramRead,
     dramWriteBytes: dramWrite,
     dramBurstBytes: burst,

@@ -2,15 +2,16 @@
 // core in program order (with read-before-write checks), schedule the same instructions on the
 // timing model, and assemble report and trace.
 import { DlpError } from '../isa/errors.js';
+import { createTileMatmul, type TileMatmul } from '../kernels/index.js';
 import type { HardwareConfig } from '../isa/hardware.js';
 import type { Program } from '../isa/program.js';
-import type { Footprint } from './access.js';
+import type { Footprint } from '../isa/footprint.js';
 import { instrError } from './errors.js';
 import { executeInstr } from './execute.js';
 import { createMemories, findUnwritten, markWritten, type Memories } from './memory.js';
 import { buildReport, type SimReport } from './report.js';
 import { materializeDram } from '../isa/image.js';
-import { prepareOps, scheduleOps, WORK_QUEUES } from './timing-model.js';
+import { prepareOps, queueDepths, scheduleOps } from '../isa/schedule.js';
 import { buildTrace, type TraceEvent } from './trace.js';
 import { validateProgram } from './validate.js';
 
@@ -21,6 +22,9 @@ export interface SimOptions {
   trace?: boolean;
   /** Compute results (default true); false runs only checks and timing. */
   functional?: boolean;
+  /** Grant the DRAM channel in this order (another run's `channelOrder`) instead of
+   * first-come-first-served (docs/simulator.md, "Monotonicity"). */
+  channelOrder?: readonly number[];
 }
 
 export interface SimResult {
@@ -28,10 +32,13 @@ export interface SimResult {
   dram: Uint8Array;
   report: SimReport;
   trace?: TraceEvent[];
+  /** DMA instruction indices in the order the DRAM channel granted them. */
+  channelOrder: number[];
 }
 
 /** Runs every instruction in program order, checking that on-chip reads only see written bytes. */
 function runFunctional(program: Program, mem: Memories, footprints: readonly Footprint[], compute: boolean): void {
+  const tiles: TileMatmul | undefined = compute ? createTileMatmul() : undefined;
   program.instrs.forEach((instr, i) => {
     const fp = footprints[i]!;
     for (const span of fp.reads) {
@@ -42,7 +49,7 @@ function runFunctional(program: Program, mem: Memories, footprints: readonly Foo
     }
     if (compute) {
       try {
-        executeInstr(mem, instr);
+        executeInstr(mem, instr, tiles);
       } catch (e) {
         if (e instanceof DlpError) throw instrError(program, i, e.reason);
         throw e;
@@ -62,8 +69,8 @@ export function simulate(program: Program, hw: HardwareConfig, opts: SimOptions 
   const mem = createMemories(hw, image, dramEnd);
   runFunctional(program, mem, footprints, opts.functional !== false);
   const ops = prepareOps(program.instrs, hw, footprints);
-  const depths = WORK_QUEUES.map((q) => hw.queues[q]);
-  const schedule = scheduleOps(ops, depths, (i, reason) => instrError(program, i, reason));
+  const order = opts.channelOrder ? { channelOrder: opts.channelOrder } : {};
+  const schedule = scheduleOps(ops, queueDepths(hw), (i, reason) => instrError(program, i, reason), order);
   const report = buildReport(program, hw, ops, schedule);
-  return { dram: mem.dram.bytes, report, trace: opts.trace ? buildTrace(program, hw, ops, schedule) : undefined };
+  return { dram: mem.dram.bytes, report, trace: opts.trace ? buildTrace(program, hw, ops, schedule) : undefined, channelOrder: schedule.channelOrder };
 }

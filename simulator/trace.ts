@@ -4,8 +4,8 @@
 // simulated time; every slice also carries its start and end cycle.
 import type { HardwareConfig } from '../isa/hardware.js';
 import type { Program } from '../isa/program.js';
-import type { Schedule, TimedOp } from './timing-model.js';
-import { WORK_UNITS } from './timing-model.js';
+import type { Schedule, TimedOp } from '../isa/schedule.js';
+import { WORK_UNITS } from '../isa/schedule.js';
 
 export interface TraceEvent {
   name: string;

@@ -4,7 +4,7 @@
 import { DTYPE_BYTES, type Instr } from '../isa/spec.js';
 import type { Program } from '../isa/program.js';
 import type { HardwareConfig } from '../isa/hardware.js';
-import { type Footprint, type Span, footprintOf, spanEnd, spansEqual, spansOverlap } from './access.js';
+import { type Footprint, type Span, footprintOf, spanEnd, spansEqual, spansOverlap } from '../isa/footprint.js';
 import { instrError } from './errors.js';
 
 const hex = (n: number): string => `0x${n.toString(16)}`;

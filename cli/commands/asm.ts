@@ -1,7 +1,7 @@
 // `dlp asm FILE.dlps [-o FILE.dlpb]`: assemble a program into the binary program format.
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { assemble, encodeProgram, DlpError } from '../../isa/index.js';
+import { assemble, encodeProgram, DlpError } from '../../isa/node.js';
 import { checkOutputFile, writeOutputFile } from '../output/file.js';
 
 function readSource(path: string): string {

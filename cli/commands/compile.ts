@@ -5,16 +5,18 @@
 // file or --weights) it uses seeded random weights, which is fine for timing studies.
 import type { Command } from 'commander';
 import { DlpError } from '../../isa/errors.js';
-import { loadHardware, type HardwareConfig } from '../../isa/hardware.js';
+import { type HardwareConfig } from '../../isa/hardware.js';
+import { loadHardware } from '../../isa/node.js';
 import { loadModelFile } from '../../compiler/load-model.js';
-import { readWeightsFile } from '../../compiler/weights/weights.js';
+import { readModelWeights } from '../../compiler/weights/state-dict-file.js';
 import { randomWeights } from '../../compiler/weights/random.js';
-import { readCalibrationFile } from '../../compiler/weights/calibration.js';
+import { readCalibrationFile } from '../../compiler/weights/calibration-file.js';
 import { compile, type CompileOptions } from '../../compiler/pipeline.js';
-import type { Bundle } from '../../compiler/bundle.js';
+import { type Bundle } from '../../compiler/bundle.js';
 import { writeBundle } from '../../compiler/bundle-files.js';
 import { checkOutputFolder, writeOutputFolder } from '../output/folder.js';
 import { explainBundle } from '../../compiler/explain.js';
+import { simulate } from '../../simulator/index.js';
 import type { ModelGraph, ModelWeights } from '../../compiler/model.js';
 
 export interface ModelCliOptions {
@@ -43,14 +45,19 @@ export interface CliCompileInputs {
   model: ModelGraph;
   weights: ModelWeights;
   options: CompileOptions;
+  /** ONNX imports: operators folded into dense layers (printed by --explain). */
+  folds: string[];
+  /** A step the host applies to the device's outputs (ONNX LogSoftmax). */
+  hostOutput?: 'log-softmax';
 }
 
 /** Loads the model, weights and calibration rows and checks the options (no compiling). */
 export function resolveCompileInputs(file: string, o: ModelCliOptions): CliCompileInputs {
   const hw = loadHardware(o.hw);
-  const { model, weights: embedded } = loadModelFile(file);
+  const loaded = loadModelFile(file);
+  const { model, weights: embedded } = loaded;
   const seed = parseIntOption('seed', o.seed, 1);
-  const weights = o.weights ? readWeightsFile(o.weights, model) : embedded ?? randomWeights(model, seed);
+  const weights = o.weights ? readModelWeights(o.weights, loaded) : embedded ?? randomWeights(model, seed);
   const dtype = (o.dtype ?? 'int8') as CompileOptions['dtype'];
   if (!['int8', 'int16', 'fp32'].includes(dtype as string)) throw new DlpError(`--dtype must be int8, int16 or fp32, got '${o.dtype}'`);
   const schedule = (o.schedule ?? 'tuned') as CompileOptions['schedule'];
@@ -60,14 +67,16 @@ export function resolveCompileInputs(file: string, o: ModelCliOptions): CliCompi
   if (o.perChannel && dtype === 'fp32') throw new DlpError('--per-channel applies to int8 and int16, not fp32');
   const options: CompileOptions = { dtype, batch, schedule, perChannel: o.perChannel === true, skipZeroTiles: o.skipZeroTiles !== false };
   if (o.calibration) options.calibration = readCalibrationFile(o.calibration, model.inputSize);
-  return { hw, model, weights, options };
+  const inputs: CliCompileInputs = { hw, model, weights, options, folds: loaded.folds ?? [] };
+  if (loaded.hostOutput) inputs.hostOutput = loaded.hostOutput;
+  return inputs;
 }
 
 /** Loads the model and its weights and compiles it: shared by `dlp compile` and `dlp run`. */
-export function compileFromCli(file: string, o: ModelCliOptions): { bundle: Bundle; hw: HardwareConfig; model: ModelGraph; weights: ModelWeights } {
-  const { hw, model, weights, options } = resolveCompileInputs(file, o);
-  const bundle = compile(model, weights, hw, options);
-  return { bundle, hw, model, weights };
+export function compileFromCli(file: string, o: ModelCliOptions): CliCompileInputs & { bundle: Bundle } {
+  const inputs = resolveCompileInputs(file, o);
+  const bundle = compile(inputs.model, inputs.weights, inputs.hw, inputs.options);
+  return { ...inputs, bundle };
 }
 
 /** Adds the options `compile` and `run` share. */
@@ -83,7 +92,7 @@ export function addModelOptions(cmd: Command): Command {
     .option('--per-channel', 'one weight scale per output column (int8/int16)')
     .option('--calibration <file.safetensors>', 'calibration rows for activation scales: one F32 tensor [rows, inputs]')
     .option('--no-skip-zero-tiles', 'keep the LOAD and MATMUL of all-zero weight tiles (dense program, for comparison)')
-    .option('--explain', 'print the chosen tiling, buffer occupancy and predicted cycles');
+    .option('--explain', 'print the chosen tiling, buffer occupancy, predicted cycles and both estimates\' errors against the simulator');
 }
 
 export function register(program: Command): void {
@@ -93,9 +102,16 @@ export function register(program: Command): void {
     .action((file: string, opts: ModelCliOptions & { output: string; force?: boolean }) => {
       const out = { flag: '-o', kind: 'bundle', force: opts.force === true };
       checkOutputFolder(opts.output, out);
-      const { bundle, hw } = compileFromCli(file, opts);
+      const { bundle, hw, folds, hostOutput } = compileFromCli(file, opts);
       writeOutputFolder(opts.output, out, (dir) => writeBundle(dir, bundle));
-      if (opts.explain) process.stdout.write(explainBundle(bundle, hw));
+      if (opts.explain) {
+        for (const f of folds) process.stdout.write(`fold: ${f}\n`);
+        if (hostOutput === 'log-softmax') process.stdout.write('host: LogSoftmax is applied by the host to the device\'s logits (dlp run); the bundle outputs logits\n');
+        // Timing only: the explanation compares both estimates with the simulator's cycles.
+        const sim = simulate(bundle.program, hw, { dram: bundle.image, functional: false }).report;
+        const perLayer = Object.fromEntries(sim.perLayer.map((l) => [l.name, l.cycles]));
+        process.stdout.write(explainBundle(bundle, hw, { cycles: sim.cycles, perLayer }));
+      }
       process.stdout.write(`wrote ${opts.output}: ${bundle.program.instrs.length} instructions, ${bundle.image.length} bytes of DRAM, predicted ${bundle.estimate.cycles} cycles on ${hw.name}\n`);
       const tiles = Object.values(bundle.estimate.tiles ?? {});
       const skipped = tiles.reduce((a, t) => a + t.skipped, 0);

@@ -1,7 +1,7 @@
 // `dlp disasm FILE.dlpb [-o FILE.dlps]`: print a program in canonical assembly text.
 // Accepts .dlps too (prints its canonical form), since both go through readProgramFile.
 import type { Command } from 'commander';
-import { printProgram, readProgramFile } from '../../isa/index.js';
+import { printProgram, readProgramFile } from '../../isa/node.js';
 import { checkOutputFile, writeOutputFile } from '../output/file.js';
 
 export function register(program: Command): void {

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { join, resolve } from 'node:path';
 import { DlpError } from '../../isa/errors.js';
 import { writeFileAtomic } from '../../isa/files.js';
-import { loadHardware } from '../../isa/hardware.js';
+import { loadHardware } from '../../isa/node.js';
 import { loadModelFile } from '../../compiler/load-model.js';
 import {
   assembleSweep, checkJobsFile, createPlan, defaultWorkerCount, formatJobs, formatMergedCsv, formatPlan, mergedJson,

@@ -9,7 +9,7 @@ import { DlpError } from '../../isa/errors.js';
 import type { ActivationKind, DenseLayer, ModelGraph } from '../../compiler/model.js';
 import { loadModelFile } from '../../compiler/load-model.js';
 import { readSafetensors } from '../../compiler/weights/safetensors.js';
-import { readWeightsFileWithMetadata } from '../../compiler/weights/weights.js';
+import { readWeightsFileWithMetadata } from '../../compiler/weights/weights-file.js';
 import { formatReport } from '../../simulator/index.js';
 import { compileForDevice, loadMnist, sampleCalibration } from '../../runtime/index.js';
 import { addExamples, parseChoice, parseDtype, parsePositiveInt } from '../options.js';

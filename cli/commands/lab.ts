@@ -1,11 +1,12 @@
-// `dlp lab list` and `dlp lab check NN`: the architecture labs and their checkers. The last
+// `dlp lab list`, `dlp lab start NN DIR`, `dlp lab check NN` and `dlp lab run FILE`: the labs,
+// their hand-outs and their checkers. The last
 // result of each lab is cached in labs/.status.json so `list` can show where a student stands.
 import { Command, CommanderError } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DlpError } from '../../isa/errors.js';
 import { writeFileAtomic } from '../../isa/files.js';
-import { findLab, formatResult, labs, labsRoot, type CheckResult } from '../../labs/index.js';
+import { findLab, formatResult, labs, labsRoot, runStudentProgram, writeHandout, type CheckResult } from '../../labs/index.js';
 
 interface LabStatus {
   passed: boolean;
@@ -81,6 +82,26 @@ export function register(program: Command): void {
       process.stdout.write(`${lines.join('\n')}\n`);
     });
 
+  lab.command('start')
+    .description('write the hand-out of lab NN (README and starter files, no solution) to a new or empty folder DIR')
+    .argument('<lab>', 'lab number (e.g. 3 or 03) or folder name')
+    .argument('<dir>', 'folder to create (refused when it exists and is not empty)')
+    .action((key: string, dir: string) => {
+      const l = findLab(key);
+      if (!l) throw new DlpError(`unknown lab '${key}' (labs: ${labs.map((x) => x.id).join(', ')})`);
+      const files = writeHandout(l, dir);
+      process.stdout.write(`lab ${l.id} — ${l.title}: wrote ${files.join(', ')} to ${dir}\nRead README.md first; check your work with: dlp lab check ${l.id} --dir ${dir}\n`);
+    });
+
+  lab.command('run')
+    .description('run a lab script (e.g. sweep.ts) with node + tsx, resolving dlpkit/* from any folder')
+    .argument('<file>', 'the TypeScript file to run')
+    .argument('[args...]', 'arguments for the script')
+    .action(async (file: string, args: string[]) => {
+      const r = await runStudentProgram(file, { timeoutSeconds: 24 * 3600, args, log: (line) => process.stdout.write(`${line.slice(4)}\n`) });
+      if (r.code !== 0) throw new CommanderError(r.code ?? 1, 'dlp.lab.run', `${file} exited with ${r.code}`);
+    });
+
   lab.command('check')
     .description('run the checker of lab NN on your files (exit code 0 = pass, 1 = fail)')
     .argument('<lab>', 'lab number (e.g. 3 or 03) or folder name')
@@ -88,7 +109,7 @@ export function register(program: Command): void {
     .option('--dir <dir>', 'check the files in DIR (default: the lab folder)')
     .option('--root <dir>', 'labs that extend dlpkit itself (07): the checkout to check (default: the current directory)')
     .option('--quick', 'quick mode: data subsets and lowered thresholds, labelled as such')
-    .option('--reveal', 'show expected values of numeric answers (for teachers)')
+    .option('--reveal', 'teachers (DLP_INSTRUCTOR=1 or --solution): show expected values of numeric answers')
     .option('--json', 'print the structured result as JSON')
     .action(async (key: string, o: { solution?: boolean; dir?: string; root?: string; quick?: boolean; reveal?: boolean; json?: boolean }) => {
       const l = findLab(key);
@@ -100,6 +121,7 @@ export function register(program: Command): void {
         solution: !!o.solution,
         quick: !!o.quick,
         reveal: !!o.reveal,
+        instructor: !!o.solution || process.env['DLP_INSTRUCTOR'] === '1',
         log: (line) => process.stderr.write(`${line}\n`),
       });
       recordLabStatus(r, l.folder);

@@ -1,13 +1,14 @@
 // `dlp mnist`: the whole course in one command. Load MNIST, train the default MLP on the host
 // (progress bar per epoch), evaluate it and time the CPU forward pass over the test set as one
-// batch, quantise and compile it for a DLP, run the test set on the cycle-level simulator,
-// print the comparison and write the report folder (report.json, report.html, trace.json,
+// batch (warmed up, median of several runs: cli/report/host-timing.ts), quantise and compile it
+// for a DLP, run the test set on the cycle-level simulator, print the comparison and write the report folder (report.json, report.html, trace.json,
 // model.safetensors, bundle/) in one atomic step at the very end.
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { DlpError } from '../../isa/errors.js';
 import { writeFileAtomic } from '../../isa/files.js';
-import { loadHardware, type HardwareConfig } from '../../isa/hardware.js';
+import { type HardwareConfig } from '../../isa/hardware.js';
+import { loadHardware } from '../../isa/node.js';
 import { writeBundle } from '../../compiler/bundle-files.js';
 import type { ComputeDType } from '../../compiler/passes/quantize.js';
 import { traceToJson, type TraceEvent } from '../../simulator/index.js';
@@ -17,9 +18,10 @@ import {
 } from '../../runtime/index.js';
 import { addExamples, parseDtype, parseHidden, parsePositiveInt } from '../options.js';
 import { chooseProgressMode, createEpochProgress } from '../progress.js';
+import { gradeSpeedup, speedupRange, timeHost, type HostTiming } from '../report/host-timing.js';
 import { renderReportHtml } from '../report/page.js';
 import {
-  buildLayerRows, gradeSpeedup, hardwareSummary, REPORT_FILES, REPORT_FORMAT, REPORT_VERSION, reportToJson, summarise,
+  buildLayerRows, hardwareSummary, REPORT_FILES, REPORT_FORMAT, REPORT_VERSION, reportToJson, summarise,
   type MnistReport,
 } from '../report/report-data.js';
 import { formatSummary } from '../report/summary.js';
@@ -92,12 +94,9 @@ async function trainHost(s: MnistSettings, data: Mnist, signal?: AbortSignal): P
   }
 }
 
-/** Seconds of one host forward pass over all rows of x as a single batch (after a warm-up). */
-function timeCpuForward(model: Model, x: Float32Array, rows: number): number {
-  model.forward(x.subarray(0, Math.min(rows, 100) * model.inputSize), Math.min(rows, 100));
-  const t = performance.now();
-  model.forward(x, rows);
-  return (performance.now() - t) / 1000;
+/** Host forward passes over all rows of x as a single batch: full-size warm-up, then timed runs. */
+function timeCpuForward(model: Model, x: Float32Array, rows: number): HostTiming {
+  return timeHost(() => { model.forward(x, rows); });
 }
 
 /** Runs steps 1–5 and returns the report and the trace of one batch (nothing written yet). */
@@ -106,7 +105,7 @@ export async function runMnist(s: MnistSettings, signal?: AbortSignal): Promise<
   const { model, result } = await trainHost(s, data, signal);
   const test = data.test;
   const hostAccuracy = model.evaluate(test).accuracy;
-  const cpuForwardSeconds = timeCpuForward(model, test.x, test.n);
+  const host = timeCpuForward(model, test.x, test.n);
   throwIfInterrupted(signal, 'after training');
 
   const calibration = sampleCalibration(data.train.x, data.train.features, CALIBRATION_ROWS);
@@ -117,6 +116,8 @@ export async function runMnist(s: MnistSettings, signal?: AbortSignal): Promise<
   const traced = device.trace(test.x, traceRows);
 
   const r = run.report;
+  const bundle = device.bundleFor(Math.min(test.n, device.batch));
+  const segments = bundle.plans.segments.map((seg) => seg.layers.map((t) => bundle.layout.quant.layers[t.layer]!.name));
   const architecture = [model.inputSize, ...s.hidden, model.outputSize].join('-');
   const report: MnistReport = {
     format: REPORT_FORMAT, version: REPORT_VERSION, createdAt: new Date().toISOString(),
@@ -124,11 +125,12 @@ export async function runMnist(s: MnistSettings, signal?: AbortSignal): Promise<
       architecture, hidden: s.hidden, epochs: s.epochs, batch: s.batch, seed: s.seed, dtype: s.dtype, hw: s.hw.name,
       quick: s.quick, trainSamples: data.train.n, testSamples: test.n, calibrationRows: calibration.length / data.train.features,
     },
-    hostAccuracy, dlpAccuracy: run.accuracy, cpuForwardSeconds, dlpSeconds: r.seconds, speedup: cpuForwardSeconds / r.seconds,
-    grade: gradeSpeedup(cpuForwardSeconds / r.seconds),
+    hostAccuracy, dlpAccuracy: run.accuracy, cpuForwardSeconds: host.median, cpuForwardSamples: host.samples,
+    dlpSeconds: r.seconds, speedup: host.median / r.seconds, speedupRange: speedupRange(host, r.seconds),
+    grade: s.quick ? null : gradeSpeedup(host.median / r.seconds, s.hw.clockHz),
     cycles: r.cycles, dramReadBytes: r.dramReadBytes, dramWriteBytes: r.dramWriteBytes,
     dramBytesPerSecond: r.avgDramBytesPerCycle * s.hw.clockHz, dramBandwidthFraction: r.dramBandwidthFraction,
-    mfuUtilization: r.mfuUtilization, energyJoules: r.energy.totalJoules, layers: buildLayerRows(r),
+    mfuUtilization: r.mfuUtilization, energyJoules: r.energy.totalJoules, layers: buildLayerRows(r, segments),
     hardware: hardwareSummary(s.hw, s.dtype),
     training: {
       seconds: result.seconds,
@@ -146,7 +148,7 @@ export async function runMnist(s: MnistSettings, signal?: AbortSignal): Promise<
     writeFileAtomic(join(dir, REPORT_FILES.html), renderReportHtml(report, traced.trace));
     writeFileAtomic(join(dir, REPORT_FILES.trace), traceToJson(traced.trace));
     saveModel(model, join(dir, REPORT_FILES.weights));
-    writeBundle(join(dir, REPORT_FILES.bundle), device.bundleFor(Math.min(test.n, device.batch)));
+    writeBundle(join(dir, REPORT_FILES.bundle), bundle);
   };
   return { report, trace: traced.trace, model, write };
 }

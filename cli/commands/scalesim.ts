@@ -1,19 +1,20 @@
 // `dlp scalesim --config FILE.cfg --topology FILE.csv [-o OUTDIR] [--json] [--base PRESET]
-//  [--seed N]`: runs a SCALE-Sim v2 configuration and topology on dlpkit. Each GEMM (or
+//  [--seed N]`: runs a SCALE-Sim v2 or v3 configuration and topology on dlpkit. Each GEMM (or
 // convolution lowered by im2col) is compiled as a one-layer int8 model for the matching
 // systolic hardware and simulated; COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv and
-// DETAILED_ACCESS_REPORT.csv hold SCALE-Sim's columns, computed with its formulas, followed by
-// dlpkit's simulated figures (docs/scalesim.md).
+// DETAILED_ACCESS_REPORT.csv hold SCALE-Sim's columns — its compute model in CALC mode, its
+// memory model in USER mode — followed by dlpkit's simulated figures (docs/scalesim.md).
 import type { Command } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DlpError } from '../../isa/errors.js';
-import { loadHardware, type HardwareConfig } from '../../isa/hardware.js';
+import { type HardwareConfig } from '../../isa/hardware.js';
+import { loadHardware } from '../../isa/node.js';
 import { compile } from '../../compiler/pipeline.js';
 import {
   formatBandwidthReport, formatComputeReport, formatDetailedAccessReport, gemmModel, parseScaleSimConfig, parseTopology,
-  scaleSimAccess, scaleSimFigures, scaleSimHardware,
-  type ComputeReportRow, type TopologyLayer,
+  scaleSimHardware, scaleSimLayerFigures,
+  type ComputeReportRow, type ScaleSimLayerFigures, type TopologyLayer,
 } from '../../compiler/scalesim/index.js';
 import { simulate } from '../../simulator/index.js';
 import { checkOutputFolder, writeOutputFolder } from '../output/folder.js';
@@ -28,8 +29,9 @@ function readText(path: string, what: string): string {
   }
 }
 
-/** Compiles and simulates one GEMM (timing only: the values do not change the cycles). */
-export function runScaleSimLayer(layer: TopologyLayer, index: number, hw: HardwareConfig, seed: number, topoFile: string): ComputeReportRow {
+/** Compiles and simulates one GEMM (timing only: the values do not change the cycles), beside
+ * SCALE-Sim's figures for it (`figures`: CALC or USER mode, from scaleSimLayerFigures). */
+export function runScaleSimLayer(layer: TopologyLayer, index: number, hw: HardwareConfig, seed: number, topoFile: string, figures: ScaleSimLayerFigures): ComputeReportRow {
   if (hw.mfu.kind !== 'systolic') throw new DlpError(`hardware '${hw.name}' has no systolic MFU`);
   const { model, weights, batch } = gemmModel(layer, index, seed);
   let report;
@@ -40,11 +42,9 @@ export function runScaleSimLayer(layer: TopologyLayer, index: number, hw: Hardwa
     if (e instanceof DlpError) throw new DlpError(`layer '${layer.name}' (M=${layer.m}, N=${layer.n}, K=${layer.k}): ${e.reason}`, { file: topoFile, line: layer.line });
     throw e;
   }
-  const scaleSim = scaleSimFigures(hw.mfu, layer);
   return {
     name: layer.name, m: layer.m, n: layer.n, k: layer.k,
-    scaleSim,
-    access: scaleSimAccess(hw.mfu, layer, scaleSim.totalCycles),
+    ...figures,
     dlp: {
       cycles: report.cycles,
       mfuUtilization: report.mfuUtilization,
@@ -78,7 +78,7 @@ function formatTable(rows: ComputeReportRow[], hw: HardwareConfig, csvPaths: str
 export function register(program: Command): void {
   program
     .command('scalesim')
-    .description('run a SCALE-Sim v2 config and topology on dlpkit and write COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv, DETAILED_ACCESS_REPORT.csv')
+    .description('run a SCALE-Sim v2/v3 config and topology on dlpkit and write COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv, DETAILED_ACCESS_REPORT.csv')
     .requiredOption('--config <file.cfg>', 'SCALE-Sim config ([general], [architecture_presets], [run_presets])')
     .requiredOption('--topology <file.csv>', 'SCALE-Sim topology: GEMM (Layer, M, N, K,) or convolution (lowered by im2col)')
     .option('-o, --output <dir>', 'output folder for the reports (default: ./<run_name>, as SCALE-Sim; replaced only if dlpkit wrote it)')
@@ -92,15 +92,17 @@ export function register(program: Command): void {
       const topo = parseTopology(readText(opts.topology, 'SCALE-Sim topology'), opts.topology);
       const hw = scaleSimHardware(cfg, loadHardware(opts.base), opts.config);
       const seed = Number(opts.seed ?? '1');
+      // SCALE-Sim's figures first: a refused option fails before any simulation runs.
+      const figures = topo.layers.map((layer) => scaleSimLayerFigures(cfg, layer, opts.config, opts.topology));
       const outDir = opts.output ?? cfg.runName;
       const out = { flag: '-o', kind: 'scalesim-report', force: opts.force === true };
       checkOutputFolder(outDir, out);
-      const rows = topo.layers.map((layer, i) => runScaleSimLayer(layer, i, hw, seed, opts.topology));
+      const rows = topo.layers.map((layer, i) => runScaleSimLayer(layer, i, hw, seed, opts.topology, figures[i]!));
       const csvPath = join(outDir, 'COMPUTE_REPORT.csv');
       const bwPath = join(outDir, 'BANDWIDTH_REPORT.csv');
       const detailPath = join(outDir, 'DETAILED_ACCESS_REPORT.csv');
       writeOutputFolder(outDir, out, (dir) => {
-        writeFileSync(join(dir, 'COMPUTE_REPORT.csv'), formatComputeReport(rows));
+        writeFileSync(join(dir, 'COMPUTE_REPORT.csv'), formatComputeReport(rows, cfg.version));
         writeFileSync(join(dir, 'BANDWIDTH_REPORT.csv'), formatBandwidthReport(rows));
         writeFileSync(join(dir, 'DETAILED_ACCESS_REPORT.csv'), formatDetailedAccessReport(rows));
       });

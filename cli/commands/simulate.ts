@@ -4,8 +4,8 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import {
-  DlpError, DTYPE_BYTES, loadHardware, readProgramFile, type Program, type Region,
-} from '../../isa/index.js';
+  DlpError, DTYPE_BYTES, type Program, type Region, loadHardware, readProgramFile,
+} from '../../isa/node.js';
 import { formatReport, simulate, traceToJson } from '../../simulator/index.js';
 import { checkOutputFile, writeOutputFile } from '../output/file.js';
 

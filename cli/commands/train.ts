@@ -6,7 +6,7 @@
 // testAccuracy, epochSeconds and the loss history.
 import type { Command } from 'commander';
 import { DlpError } from '../../isa/errors.js';
-import { writeWeightsFile } from '../../compiler/weights/weights.js';
+import { writeWeightsFile } from '../../compiler/weights/weights-file.js';
 import type { ActivationKind, ModelGraph } from '../../compiler/model.js';
 import {
   attachPruner, augmentTrainOptions, crossValidate, createMlp, defaultTrainOptions, kFoldSplits, loadMnist, measureSparsity,

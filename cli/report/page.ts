@@ -8,7 +8,7 @@ import { renderTrainingChart } from './charts/training.js';
 import { fmtBytes, fmtInt, fmtJoules, fmtPct, fmtSeconds } from './format.js';
 import { REPORT_FILES, type MnistReport } from './report-data.js';
 import { esc } from './svg.js';
-import { formatSpeedupVerdict } from './summary.js';
+import { formatSpeedupVerdict, segmentText } from './summary.js';
 
 const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:960px;color:#222;padding:0 1em}
 h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:1.8em}.sub{color:#666}
@@ -25,7 +25,7 @@ function card(label: string, value: string): string {
 
 export function renderReportHtml(r: MnistReport, trace: readonly TraceEvent[]): string {
   const c = r.config;
-  const layerRows = r.layers.map((l) => `<tr><td>${esc(l.name)}</td><td>${fmtInt(l.cycles)}</td><td>${fmtInt(l.mfuBusy)}</td><td>${fmtPct(l.share, 1)}</td><td>${fmtInt(l.macs)}</td>`
+  const layerRows = r.layers.map((l) => `<tr><td>${esc(l.name)}</td><td>${esc(segmentText(l))}</td><td>${fmtInt(l.cycles)}</td><td>${fmtInt(l.mfuBusy)}</td><td>${fmtPct(l.share, 1)}</td><td>${fmtInt(l.opsPerCycle)}</td><td>${fmtInt(l.macs)}</td>`
     + `<td>${fmtBytes(l.dramReadBytes)}</td><td>${fmtBytes(l.dramWriteBytes)}</td><td>${fmtJoules(l.energyJoules)}</td></tr>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>dlpkit MNIST report: ${esc(c.architecture)} on ${esc(r.hardware.name)}</title>
@@ -35,12 +35,15 @@ export function renderReportHtml(r: MnistReport, trace: readonly TraceEvent[]): 
 <p class="sub">Generated ${esc(r.createdAt)} by <code>dlp mnist</code> · ${fmtInt(c.trainSamples)} training images, ${r.training.history.length} epochs, batch ${c.batch}, seed ${c.seed} · test set ${fmtInt(c.testSamples)} images${c.quick ? ' · quick run (subset)' : ''}</p>
 <div class="cards">
 ${card('host accuracy', fmtPct(r.hostAccuracy))}${card('DLP accuracy', fmtPct(r.dlpAccuracy))}
-${card('CPU forward', fmtSeconds(r.cpuForwardSeconds))}${card('DLP (simulated)', fmtSeconds(r.dlpSeconds))}
+${card('CPU forward (median)', fmtSeconds(r.cpuForwardSeconds))}${card('DLP (simulated)', fmtSeconds(r.dlpSeconds))}
 ${card('speed-up', `${r.speedup.toFixed(1)}×`)}${card('cycles', fmtInt(r.cycles))}
 ${card('MFU utilisation', fmtPct(r.mfuUtilization, 1))}${card('energy', fmtJoules(r.energyJoules))}
 ${card('DRAM traffic', fmtBytes(r.dramReadBytes + r.dramWriteBytes))}${card('DRAM bandwidth', `${fmtBytes(r.dramBytesPerSecond)}/s`)}
 </div>
-<p>Course grading of the DLP forward at batch ${fmtInt(c.testSamples)}: ${esc(formatSpeedupVerdict(r))}.</p>
+<p>${r.grade
+    ? `Course grading of the DLP forward at batch ${fmtInt(c.testSamples)}: ${esc(formatSpeedupVerdict(r.grade))} (${esc(r.grade.basis)}).`
+    : 'No course grade: a --quick run uses a subset, not the graded task.'}
+Host time is the median of ${r.cpuForwardSamples.length} runs after full-size warm-up; speed-up range ${r.speedupRange.map((v) => `${v.toFixed(1)}×`).join('–')}.</p>
 <h2>Charts</h2>
 <div class="charts">
 ${renderTrainingChart(r)}
@@ -49,7 +52,7 @@ ${renderRooflineChart(r)}
 ${renderTimelineChart(trace, r.trace.rows, r.hardware.clockHz)}
 </div>
 <h2>Per layer</h2>
-<table><tr><th>layer</th><th>span cycles</th><th>MFU busy</th><th>share of compute</th><th>MACs</th><th>DRAM read</th><th>DRAM write</th><th>energy</th></tr>${layerRows}</table>
+<table><tr><th>layer</th><th>segment</th><th>span cycles</th><th>MFU busy</th><th>share of compute</th><th>ops per busy cycle</th><th>MACs</th><th>DRAM read</th><th>DRAM write</th><th>energy</th></tr>${layerRows}</table>
 <h2>Files</h2>
 <p><code>${REPORT_FILES.json}</code> (every number on this page), <code>${REPORT_FILES.trace}</code> (open in <a href="https://ui.perfetto.dev">ui.perfetto.dev</a>: one batch of ${r.trace.rows} images, ${fmtInt(r.trace.cycles)} cycles),
 <code>${REPORT_FILES.weights}</code> (the trained weights, PyTorch naming), <code>${REPORT_FILES.bundle}/</code> (the compiled program, DRAM layout and image).</p>

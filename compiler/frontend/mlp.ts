@@ -1,9 +1,9 @@
-// Front end for the dlpkit model language (.mlp): grammar in mlp.ohm, meaning here. Parsing is
+// Front end for the dlpkit model language (.mlp): grammar in mlp-grammar.ts, meaning here. Parsing is
 // two steps — ohm matches the text (syntax errors carry ohm's expected-set and a caret), then
 // the declarations are checked (units, softmax position, names, alpha ranges) and turned into
 // the ModelGraph IR, each semantic error located at its declaration.
-import { readFileSync } from 'node:fs';
 import * as ohm from 'ohm-js';
+import { MLP_GRAMMAR } from './mlp-grammar.js';
 import { DlpError, caretExcerpt } from '../../isa/errors.js';
 import type { SourceLoc } from '../../isa/program.js';
 import type { Activation, DenseLayer, ModelGraph } from '../model.js';
@@ -11,7 +11,7 @@ import type { Activation, DenseLayer, ModelGraph } from '../model.js';
 /** Range accepted for leaky-ReLU and ELU alphas: the ACT unit's slope register range. */
 export const ALPHA_LIMIT = 64;
 
-const grammar = ohm.grammar(readFileSync(new URL('./mlp.ohm', import.meta.url), 'utf8'));
+const grammar = ohm.grammar(MLP_GRAMMAR);
 
 type Decl =
   | { kind: 'input'; size: number; loc: SourceLoc }

@@ -1,16 +1,17 @@
-// ONNX protobuf access for the importer and exporter: loads onnx.proto (the official field
+// ONNX protobuf access for the importer and exporter: parses onnx-proto.ts (the official field
 // numbers) with protobufjs, decodes a ModelProto into plain typed objects, and reads tensor
 // payloads (raw_data little-endian or the typed *_data fields).
-import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import { DlpError } from '../../isa/errors.js';
 import { halfToFloat } from '../weights/safetensors.js';
+import { checkedElementCount } from './onnx-external.js';
+import { ONNX_PROTO } from './onnx-proto.js';
 
-const root = protobuf.loadSync(fileURLToPath(new URL('./onnx.proto', import.meta.url)));
+const root = protobuf.parse(ONNX_PROTO).root;
 export const ModelProto = root.lookupType('onnx.ModelProto');
 
 /** TensorProto.DataType values dlpkit reads. */
-export const DataType = { FLOAT: 1, INT32: 6, INT64: 7, FLOAT16: 10, DOUBLE: 11 } as const;
+export const DataType = { FLOAT: 1, INT32: 6, INT64: 7, BOOL: 9, FLOAT16: 10, DOUBLE: 11 } as const;
 /** AttributeProto.AttributeType values dlpkit reads and writes. */
 export const AttrType = { FLOAT: 1, INT: 2, TENSOR: 4, FLOATS: 6, INTS: 7 } as const;
 
@@ -98,13 +99,15 @@ export function tensorLabel(t: OnnxTensor): string {
 /** Element values of a float tensor (FLOAT, DOUBLE or FLOAT16) as float32. */
 export function readFloatTensor(t: OnnxTensor, file?: string): Float32Array {
   rejectExternal(t, file);
-  const n = t.dims.reduce((a, b) => a * b, 1);
+  const n = checkedElementCount(t, file);
   const raw = t.rawData && t.rawData.length > 0 ? new DataView(t.rawData.buffer, t.rawData.byteOffset, t.rawData.byteLength) : undefined;
-  const out = new Float32Array(n);
+  // Float32Array(n) is allocated only after the stored count matches the dims (checked first).
+  let out = new Float32Array(0);
   const check = (have: number, unit: string): void => {
     if (have !== n) {
       throw new DlpError(`${tensorLabel(t)}: dims [${t.dims.join(', ')}] need ${n} values but ${have} ${unit} are stored`, { file });
     }
+    out = new Float32Array(n);
   };
   switch (t.dataType) {
     case DataType.FLOAT:
@@ -155,11 +158,9 @@ export function readIntTensor(t: OnnxTensor, file?: string): number[] {
   throw new DlpError(`${tensorLabel(t)}: data type ${t.dataType ?? 0} is not an integer type (INT64 or INT32)`, { file });
 }
 
+/** External tensors are resolved (onnx-external.ts) before any value is read. */
 function rejectExternal(t: OnnxTensor, file?: string): void {
   if (t.dataLocation === 1 || t.externalData.length > 0) {
-    throw new DlpError(
-      `${tensorLabel(t)} keeps its data in an external file; re-export the model with the weights inside the .onnx file`,
-      { file },
-    );
+    throw new DlpError(`${tensorLabel(t)} keeps its data in an external file that was not read`, { file });
   }
 }

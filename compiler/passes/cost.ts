@@ -224,7 +224,13 @@ export function estimatePlanCycles(q: QuantModel, seg: SegmentPlan, batch: numbe
 export interface LayerTiles { tiles: number; skipped: number; zeroBlocks: number }
 
 export interface Estimate {
+  /** The estimate: the instruction replay of tuned schedules (pipeline.ts "estimate"), else analytic. */
   cycles: number;
+  /** The analytic model's cycles for the chosen schedule (estimatePlanCycles per segment,
+   * summed): the model that ranks every candidate before the replay re-ranks the best few.
+   * Unlike a replay of the emitted program it is not true by construction, so its error
+   * against the simulator is the one worth reporting (bench, `--explain`). */
+  analyticCycles?: number;
   /** Predicted cycles per layer name (fused segments split by their MFU work). */
   perLayer: Record<string, number>;
   /** Zero-tile skipping per layer name. */

@@ -8,7 +8,8 @@
 // only instructions with disjoint footprints trade places, and LOADs keep their own order.
 import type { Instr } from '../../isa/spec.js';
 import type { HardwareConfig } from '../../isa/hardware.js';
-import { conflicts, rangesOf, replayCycles, type Ranges } from './replay.js';
+import { footprintOf, footprintsConflict, type Footprint } from '../../isa/footprint.js';
+import { scheduleCycles } from '../../isa/schedule.js';
 
 /** Most instructions one LOAD moves past: a step's compute and stores, not a whole loop. */
 const WINDOW = 24;
@@ -19,11 +20,11 @@ export function hoistLoads(instrs: readonly Instr[]): Instr[] {
   const out: Instr[] = [];
   // Footprints of the trailing run of non-LOAD instructions in `out` (the only ones a LOAD
   // can pass), aligned with the end of `out`.
-  let tail: Ranges[] = [];
+  let tail: Footprint[] = [];
   for (const ins of instrs) {
     if (ins.op === 'MATMUL' || ins.op === 'ACT' || ins.op === 'STORE') {
       out.push(ins);
-      tail.push(rangesOf(ins));
+      tail.push(footprintOf(ins));
       if (tail.length > WINDOW) tail = tail.slice(-WINDOW);
       continue;
     }
@@ -32,9 +33,9 @@ export function hoistLoads(instrs: readonly Instr[]): Instr[] {
       tail = [];
       continue;
     }
-    const r = rangesOf(ins);
+    const r = footprintOf(ins);
     let at = tail.length;
-    while (at > 0 && !conflicts(r, tail[at - 1]!)) at--;
+    while (at > 0 && !footprintsConflict(r, tail[at - 1]!)) at--;
     const pos = out.length - (tail.length - at);
     out.splice(pos, 0, ins);
     // Instructions after the hoisted LOAD can no longer be passed by later LOADs.
@@ -48,7 +49,7 @@ export function hoistLoads(instrs: readonly Instr[]): Instr[] {
  * step waits for); ties keep the hoisted order. */
 export function fasterLoadOrder(instrs: Instr[], hw: HardwareConfig): { instrs: Instr[]; cycles: number } {
   const hoisted = hoistLoads(instrs);
-  const plain = replayCycles(instrs, hw);
-  const early = replayCycles(hoisted, hw);
+  const plain = scheduleCycles(instrs, hw);
+  const early = scheduleCycles(hoisted, hw);
   return early <= plain ? { instrs: hoisted, cycles: early } : { instrs, cycles: plain };
 }

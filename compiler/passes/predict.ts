@@ -1,6 +1,6 @@
-// Cycle prediction of one segment by replaying its emitted instructions (replay.ts), after
-// the pipeline's load hoisting (hoist.ts), as they will run. Long
-// batches are not replayed whole: a segment's loop nest repeats per row block, so the replay
+// Cycle prediction of one segment by replaying its emitted instructions on the machine's
+// scheduler (isa/schedule.ts, the engine the simulator runs), after the pipeline's load
+// hoisting (hoist.ts), as they will run. Long batches are not replayed whole: a segment's loop nest repeats per row block, so the replay
 // runs the first few row blocks and extrapolates the steady-state cost per block linearly.
 // This keeps a prediction to a few thousand replayed instructions per candidate.
 import type { HardwareConfig } from '../../isa/hardware.js';
@@ -8,7 +8,7 @@ import type { Instr } from '../../isa/spec.js';
 import type { QuantModel } from './quantize.js';
 import type { Schedule, SegmentPlan } from './tile.js';
 import { emitSegmentForTiming, emitSegmentsForTiming } from './codegen.js';
-import { replayCycles } from './replay.js';
+import { scheduleCycles } from '../../isa/schedule.js';
 import { fasterLoadOrder, hoistLoads } from './hoist.js';
 
 /** Row blocks replayed before extrapolating: the slope is taken between block counts lo and
@@ -32,7 +32,7 @@ export function replaySegmentCycles(q: QuantModel, seg: SegmentPlan, batch: numb
   // Each prediction replays the loop-nest order and the hoisted one (the pipeline keeps the
   // faster, see hoist-loads); the block loop is timed once per variant.
   const predict = (order: (instrs: Instr[]) => Instr[]) => {
-    const run = (rows: number) => replayCycles(order(emitSegmentForTiming(q, seg, rows, hw)), hw);
+    const run = (rows: number) => scheduleCycles(order(emitSegmentForTiming(q, seg, rows, hw)), hw);
     if (whole) return run(batch);
     // A ragged last block is charged pro rata.
     const a = run(lo * seg.m);

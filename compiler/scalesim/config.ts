@@ -3,6 +3,7 @@
 // case-insensitive) and the mapping of its three sections onto a typed config. Every error
 // names the file and line of the offending entry (or of the section that lacks a key).
 import { DlpError } from '../../isa/errors.js';
+import { isV3Config, readV3Options, type ScaleSimV3Options } from './config-v3.js';
 
 export type Dataflow = 'os' | 'ws' | 'is';
 
@@ -25,10 +26,13 @@ export interface ScaleSimConfig {
   interfaceBandwidth: 'CALC' | 'USER';
   /** Line of each key (lower-cased `section.key`), for errors raised after parsing. */
   lines: Record<string, number>;
+  /** 'v3' when the file holds SCALE-Sim v3's options (config-v3.ts), then read into `v3`. */
+  version: 'v2' | 'v3';
+  v3?: ScaleSimV3Options;
 }
 
-interface IniEntry { value: string; line: number }
-type Ini = Map<string, { line: number; keys: Map<string, IniEntry> }>;
+export interface IniEntry { value: string; line: number }
+export type Ini = Map<string, { line: number; keys: Map<string, IniEntry> }>;
 
 /** Reads INI text into sections of lower-cased keys, with the line of every entry. */
 export function readIni(text: string, file: string): Ini {
@@ -58,8 +62,9 @@ export function readIni(text: string, file: string): Ini {
 
 const DEFAULT_OFFSETS = { ifmap: 0, filter: 10_000_000, ofmap: 20_000_000 };
 
-/** Parses a SCALE-Sim v2 config. Keys SCALE-Sim reads but dlpkit does not model (MemoryBanks,
- * SRAM/DRAM row and bank sizes, sparsity and layout options) are accepted and ignored. */
+/** Parses a SCALE-Sim v2 or v3 config. Keys that change nothing in the runs dlpkit reproduces
+ * (MemoryBanks: SCALE-Sim uses the first Bandwidth entry; offsets: addresses only name
+ * elements) are accepted; v3 options that would change the model are refused (config-v3.ts). */
 export function parseScaleSimConfig(text: string, file: string): ScaleSimConfig {
   const ini = readIni(text, file);
   const lines: Record<string, number> = {};
@@ -112,10 +117,16 @@ export function parseScaleSimConfig(text: string, file: string): ScaleSimConfig 
       if (!/^\d+(\.\d+)?$/.test(x) || Number(x) <= 0) {
         throw new DlpError(`Bandwidth must be positive numbers of words per cycle (comma-separated per bank), got '${bw.value}'`, { file, line: bw.line });
       }
+      // USER mode: SCALE-Sim reads each entry with int(), which rejects fractions.
+      if (interfaceBandwidth === 'USER' && !/^\d+$/.test(x)) {
+        throw new DlpError(`Bandwidth must be whole words per cycle in USER mode (SCALE-Sim reads it with int()), got '${bw.value}'`, { file, line: bw.line });
+      }
       return Number(x);
     });
   }
-  return { runName, rows, cols, ifmapKiB, filterKiB, ofmapKiB, offsets, dataflow, bandwidth, interfaceBandwidth, lines };
+  const version = isV3Config(ini) ? 'v3' : 'v2';
+  const v3 = version === 'v3' ? readV3Options(ini, file, lines, interfaceBandwidth === 'USER') : undefined;
+  return { runName, rows, cols, ifmapKiB, filterKiB, ofmapKiB, offsets, dataflow, bandwidth, interfaceBandwidth, lines, version, ...(v3 ? { v3 } : {}) };
 }
 
 /** InterfaceBandwidth (SCALE-Sim v2: CALC | USER) or the older UseUserBandwidth (True/False);

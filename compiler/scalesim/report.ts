@@ -4,13 +4,15 @@
 import { systolicFolds, type SystolicFolds } from '../../isa/timing.js';
 import type { ScaleSimAccess } from './access.js';
 import type { Dataflow } from './config.js';
+import type { ScaleSimMemoryFigures } from './memory.js';
 
 export interface ScaleSimFigures extends SystolicFolds {
   /** M·N·K. */
   macs: number;
   /** SCALE-Sim's "Total Cycles": folds·perFold − 1 (its stall-free compute model). */
   totalCycles: number;
-  /** Always 0: dlpkit reproduces SCALE-Sim's stall-free compute timing, not its SRAM model. */
+  /** 0 in CALC mode (SCALE-Sim's stall-free compute timing); in USER mode the cycles its
+   * memory model stalled the array (user-mode.ts). */
   stallCycles: number;
   /** Percentages, 0–100, as SCALE-Sim prints them. */
   overallUtil: number;
@@ -77,14 +79,25 @@ export interface ComputeReportRow {
   scaleSim: ScaleSimFigures;
   /** SCALE-Sim's SRAM access figures (BANDWIDTH_REPORT.csv, DETAILED_ACCESS_REPORT.csv). */
   access: ScaleSimAccess;
+  /** USER mode only: SCALE-Sim's DRAM figures and v3's Total Cycles (incl. prefetch). */
+  memory?: ScaleSimMemoryFigures;
   dlp: DlpFigures;
 }
 
-/** Python's str(float): the shortest round-trip digits (as JavaScript's), but whole numbers
- * keep a trailing '.0'. */
+/** Python's str(float): the shortest round-trip digits (as JavaScript's), whole numbers keep
+ * a trailing '.0', and exponents (below 1e-4 or from 1e16 on, where Python switches) are
+ * written with a sign and at least two digits. */
 export function formatPyFloat(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  const abs = Math.abs(x);
+  if (abs !== 0 && (abs < 1e-4 || abs >= 1e16)) {
+    const [mant, exp] = x.toExponential().split('e') as [string, string];
+    const e = Number(exp);
+    return `${mant}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  }
   const s = String(x);
-  return Number.isInteger(x) && !s.includes('e') ? `${s}.0` : s;
+  return Number.isInteger(x) ? `${Object.is(x, -0) ? '-' : ''}${s}.0` : s;
 }
 
 export const COMPUTE_REPORT_COLUMNS = [
@@ -93,13 +106,17 @@ export const COMPUTE_REPORT_COLUMNS = [
 ] as const;
 
 /** COMPUTE_REPORT.csv in SCALE-Sim's layout (', ' separators, a trailing comma on every row):
- * its six columns first, then the layer's name and shape and dlpkit's simulated figures. */
-export function formatComputeReport(rows: readonly ComputeReportRow[]): string {
-  const lines = [`${COMPUTE_REPORT_COLUMNS.join(', ')},`];
+ * its six columns first (seven for a v3 config: "Total Cycles (incl. prefetch)" after LayerID),
+ * then the layer's name and shape and dlpkit's simulated figures. */
+export function formatComputeReport(rows: readonly ComputeReportRow[], version: 'v2' | 'v3' = 'v2'): string {
+  const v3 = version === 'v3';
+  const columns = v3 ? [COMPUTE_REPORT_COLUMNS[0], 'Total Cycles (incl. prefetch)', ...COMPUTE_REPORT_COLUMNS.slice(1)] : COMPUTE_REPORT_COLUMNS;
+  const lines = [`${columns.join(', ')},`];
   rows.forEach((r, id) => {
     const s = r.scaleSim;
+    if (v3 && !r.memory) throw new Error('internal: a v3 report needs the USER-mode memory figures');
     const cells = [
-      String(id), String(s.totalCycles), String(s.stallCycles), formatPyFloat(s.overallUtil),
+      String(id), ...(v3 ? [String(r.memory!.totalCyclesInclPrefetch)] : []), String(s.totalCycles), String(s.stallCycles), formatPyFloat(s.overallUtil),
       formatPyFloat(s.mappingEfficiencyPct), formatPyFloat(s.computeUtil),
       r.name, String(r.m), String(r.n), String(r.k),
       String(r.dlp.cycles), (r.dlp.mfuUtilization * 100).toFixed(2), String(r.dlp.dramBytes),

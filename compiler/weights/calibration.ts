@@ -2,7 +2,6 @@
 // exactly one F32 tensor of shape [rows, inputSize] — what `safetensors.torch.save_file(
 // {"x": batch.float()}, "calib.safetensors")` writes for a batch of flattened inputs. The rows
 // size the activation scales (docs/quantization.md, "Scales").
-import { readFileSync } from 'node:fs';
 import { DlpError } from '../../isa/errors.js';
 import { fmtShape, readSafetensors } from './safetensors.js';
 
@@ -21,15 +20,4 @@ export function parseCalibration(bytes: Uint8Array, inputSize: number, file?: st
   const bad = data.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) throw new DlpError(`calibration tensor '${name}' holds a non-finite value at row ${Math.floor(bad / inputSize)}, column ${bad % inputSize}`, { file });
   return data;
-}
-
-/** Reads a calibration file (see parseCalibration). */
-export function readCalibrationFile(path: string, inputSize: number): Float32Array {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new DlpError(`cannot read calibration file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
-  }
-  return parseCalibration(bytes, inputSize, path);
 }

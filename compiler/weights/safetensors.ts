@@ -5,8 +5,10 @@
 // back. Like the reference implementation the reader rejects holes, overlaps and trailing bytes.
 import { DlpError } from '../../isa/errors.js';
 
-export type SafetensorsDType = 'F32' | 'F16' | 'BF16' | 'I8' | 'I16' | 'I32' | 'F64';
-export type TensorData = Float32Array | Int8Array | Int16Array | Int32Array;
+export type SafetensorsDType = 'F32' | 'F16' | 'BF16' | 'I8' | 'I16' | 'I32' | 'F64' | 'I64' | 'U8';
+/** I64 is read into a Float64Array (exact up to 2^53; state_dicts carry counters such as
+ * BatchNorm's num_batches_tracked), U8 into a Uint8Array (image rows). */
+export type TensorData = Float32Array | Int8Array | Int16Array | Int32Array | Float64Array | Uint8Array;
 
 /** A tensor as dlpkit holds it: F16/BF16/F64 are widened/narrowed to a Float32Array. */
 export interface SafeTensor {
@@ -15,7 +17,7 @@ export interface SafeTensor {
   data: TensorData;
 }
 
-const DTYPE_BYTES: Record<SafetensorsDType, number> = { F32: 4, F16: 2, BF16: 2, I8: 1, I16: 2, I32: 4, F64: 8 };
+const DTYPE_BYTES: Record<SafetensorsDType, number> = { F32: 4, F16: 2, BF16: 2, I8: 1, I16: 2, I32: 4, F64: 8, I64: 8, U8: 1 };
 const DTYPES = Object.keys(DTYPE_BYTES) as SafetensorsDType[];
 /** The reference implementation's limit; anything larger is a corrupt length field. */
 const MAX_HEADER_BYTES = 100_000_000;
@@ -147,6 +149,13 @@ function decodeData(view: DataView, offset: number, dtype: SafetensorsDType, n: 
       for (let i = 0; i < n; i++) out[i] = view.getInt32(offset + 4 * i, true);
       return out;
     }
+    case 'I64': {
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; i++) out[i] = Number(view.getBigInt64(offset + 8 * i, true));
+      return out;
+    }
+    case 'U8':
+      return new Uint8Array(view.buffer.slice(view.byteOffset + offset, view.byteOffset + offset + n));
   }
 }
 
@@ -186,7 +195,7 @@ function checkTensorForWrite(name: string, t: SafeTensor): void {
   if (!t.shape.every(isCount)) throw new DlpError(`tensor ${name}: shape ${fmtShape(t.shape)} must hold non-negative integers`);
   const expected: Record<SafetensorsDType, string> = {
     F32: 'Float32Array', F16: 'Float32Array', BF16: 'Float32Array', F64: 'Float32Array',
-    I8: 'Int8Array', I16: 'Int16Array', I32: 'Int32Array',
+    I8: 'Int8Array', I16: 'Int16Array', I32: 'Int32Array', I64: 'Float64Array', U8: 'Uint8Array',
   };
   if (t.data.constructor.name !== expected[t.dtype]) {
     const want = expected[t.dtype];
@@ -208,6 +217,8 @@ function encodeData(view: DataView, pos: number, t: SafeTensor): number {
     case 'I8': for (let i = 0; i < n; i++) view.setInt8(pos + i, d[i] as number); return pos + n;
     case 'I16': for (let i = 0; i < n; i++) view.setInt16(pos + 2 * i, d[i] as number, true); return pos + 2 * n;
     case 'I32': for (let i = 0; i < n; i++) view.setInt32(pos + 4 * i, d[i] as number, true); return pos + 4 * n;
+    case 'I64': for (let i = 0; i < n; i++) view.setBigInt64(pos + 8 * i, BigInt(d[i] as number), true); return pos + 8 * n;
+    case 'U8': for (let i = 0; i < n; i++) view.setUint8(pos + i, d[i] as number); return pos + n;
   }
 }
 

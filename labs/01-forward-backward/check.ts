@@ -152,7 +152,11 @@ async function checkLayers(s: Lab01Module, list: CaseList): Promise<void> {
     const got = s.softmaxCrossEntropy(big, Int32Array.from([1, 1]), 2);
     const ref = refSoftmaxCe(big, Int32Array.from([1, 1]), 2);
     const ok = Number.isFinite(got.loss) && Math.abs(got.loss - ref.loss) < 1e-9 && got.probs.every(Number.isFinite);
-    return { name: '', passed: ok, detail: ok ? 'finite and correct' : 'overflow: subtract the row maximum before exp', expected: fmt(ref.loss, 9), got: fmt(got.loss, 9) };
+    // Row 2's label has p = e^−2000.5 / Σ, which underflows to 0 even after the max is subtracted.
+    const why = !got.probs.every(Number.isFinite) || Number.isNaN(got.loss)
+      ? 'overflow: exp(1000) is Infinity — subtract the row maximum before exp'
+      : Number.isFinite(got.loss) ? 'the loss is finite but wrong for large logits' : 'a label probability underflows to 0 (row 2: p = e^−2000), so −log p is Infinity: compute log p[label] = z[label] − max − log Σ exp(z − max) (log-sum-exp) instead of taking the log of p';
+    return { name: '', passed: ok, detail: ok ? 'finite and correct' : why, expected: fmt(ref.loss, 9), got: fmt(got.loss, 9) };
   });
 
   const pred = randomArray(rand, 6), target = randomArray(rand, 6);

@@ -3,7 +3,7 @@
 // one epoch), which lands far below 92 %. Change them — architecture, initialisation,
 // optimiser, learning-rate schedule, regularisation — until the test accuracy passes 98 %
 // within the time budget. See README.md for every option and `runtime/` for what they do.
-import type { MlpSpec, TrainOptions } from '../../runtime/index.js';
+import type { MlpSpec, TrainOptions } from 'dlpkit/runtime';
 
 export const model: MlpSpec = {
   inputSize: 784,

@@ -5,7 +5,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { assemble } from '../../isa/assemble.js';
-import { loadHardware } from '../../isa/hardware.js';
+import { loadHardware } from '../../isa/node.js';
 import { materializeDram } from '../../isa/image.js';
 import type { Program, Region } from '../../isa/program.js';
 import { simulate, type SimReport } from '../../simulator/index.js';

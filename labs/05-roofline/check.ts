@@ -4,7 +4,7 @@
 import { labInfo } from '../lib/catalog.js';
 import { readStudentAnswers, studentDir } from '../lib/load.js';
 import { runCheckerMain } from '../lib/main.js';
-import { CaseList, finishCheck, fmt, type CheckOptions, type CheckResult } from '../lib/result.js';
+import { canReveal, CaseList, finishCheck, fmt, type CheckOptions, type CheckResult } from '../lib/result.js';
 import { memoMeasure, QUESTIONS } from './questions.js';
 
 const INFO = labInfo('05');
@@ -15,7 +15,7 @@ export async function checkLab05(opts: CheckOptions = {}): Promise<CheckResult> 
   const list = new CaseList();
   let answers: Record<string, unknown> | undefined;
   await list.run('answers', async () => {
-    const { file, answers: raw } = await readStudentAnswers(dir);
+    const { file, answers: raw } = await readStudentAnswers(dir, opts);
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { name: '', passed: false, detail: `${file} must give an object {"q1": number, …}` };
     answers = raw as Record<string, unknown>;
     const unknown = Object.keys(answers).filter((k) => !QUESTIONS.some((q) => q.id === k));
@@ -30,7 +30,7 @@ export async function checkLab05(opts: CheckOptions = {}): Promise<CheckResult> 
       const want = q.answer(measure);
       const got = given[q.id];
       const tol = q.tolerance === 0 ? 'exact' : `±${fmt(q.tolerance * 100, 3)} %`;
-      const expected = opts.reveal ? `${fmt(want, 6)} (${tol})` : `hidden (${tol}; teachers: --reveal)`;
+      const expected = canReveal(opts) ? `${fmt(want, 6)} (${tol})` : `hidden (${tol})`;
       if (typeof got !== 'number' || !Number.isFinite(got)) return { name: '', passed: false, detail: 'no numeric answer yet', expected, got: JSON.stringify(got) };
       const rel = want === 0 ? Math.abs(got) : (got - want) / Math.abs(want);
       const ok = q.tolerance === 0 ? got === want : Math.abs(rel) <= q.tolerance;

@@ -1,7 +1,9 @@
 // Lab 05 (provided, do not edit): compile the lab's layer — dense 784→128 + ReLU, int8 — for
 // a hardware config and batch, and simulate it (timing only). Both your sweep script and the
-// checker call this, so your numbers and the checker's come from the same tools.
-import { loadHardware, type HardwareConfig } from '../../isa/hardware.js';
+// checker call this, so your numbers and the checker's come from the same tools. Hand-outs
+// import it as `dlpkit/labkit` (labs/kit.ts re-exports it).
+import { type HardwareConfig } from '../../isa/hardware.js';
+import { loadHardware } from '../../isa/node.js';
 import { compileAndRun, mlpGraph } from '../lib/device.js';
 import type { SimReport } from '../../simulator/index.js';
 

@@ -1,8 +1,8 @@
 // Lab 05 — your script. Run it with `node --import tsx labs/05-roofline/sweep.ts`, read the
 // numbers, and write your answers into answers.json (README.md lists the questions).
 // The first sweep is written for you; add the others.
-import { peakMacsPerCycle, withParam } from '../../isa/hardware.js';
-import { baseHardware, measureLayer } from './measure.js';
+import { peakMacsPerCycle, withParam } from 'dlpkit/isa';
+import { baseHardware, measureLayer } from 'dlpkit/labkit';
 
 const hw = baseHardware();
 console.log(`${hw.name}: peak ${peakMacsPerCycle(hw, 'int8')} int8 MACs/cycle, DRAM ${hw.dram.bytesPerCycle} B/cycle`);

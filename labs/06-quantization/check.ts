@@ -7,7 +7,7 @@ import { labInfo } from '../lib/catalog.js';
 import { loadStudentModule, readStudentAnswers, studentDir } from '../lib/load.js';
 import { runCheckerMain } from '../lib/main.js';
 import { seededRandom } from '../lib/numeric.js';
-import { CaseList, finishCheck, fmt, type CaseResult, type CheckOptions, type CheckResult } from '../lib/result.js';
+import { canReveal, CaseList, finishCheck, fmt, type CaseResult, type CheckOptions, type CheckResult } from '../lib/result.js';
 import { trainModel } from './experiment.js';
 import { createContext, mse, QUESTIONS, specFakeQuant } from './questions.js';
 
@@ -31,7 +31,11 @@ function quantCase(s: Lab06Module, w: Float32Array, inF: number, outF: number, b
     const got = qw.q[i]! * qw.scales[perChannel ? i % outF : 0]!;
     if (Math.abs(qw.q[i]!) > qmax || Math.abs(got - want[i]!) > 1e-6 * Math.max(1, Math.abs(want[i]!))) {
       const r = Math.floor(i / outF), c = i % outF;
-      return { name: '', passed: false, detail: `w[${r}][${c}] = ${w[i]} quantises wrongly (q·scale must be the spec's; |q| ≤ ${qmax}; round half away from zero)`, expected: fmt(want[i]!, 8), got: `q=${qw.q[i]}, q·scale=${fmt(got, 8)}` };
+      const tie = isTie(w, outF, bits, perChannel, i);
+      const why = tie
+        ? `w[${r}][${c}] = ${w[i]} lies exactly halfway between two levels: round half away from zero (Math.round rounds −2.5 to −2, banker's rounding 2.5 to 2)`
+        : `w[${r}][${c}] = ${w[i]} quantises wrongly (q·scale must be the spec's; |q| ≤ ${qmax}; scale = max|w| / ${qmax}${perChannel ? ' of its column' : ''})`;
+      return { name: '', passed: false, detail: why, expected: fmt(want[i]!, 8), got: `q=${qw.q[i]}, q·scale=${fmt(got, 8)}` };
     }
   }
   const back = s.dequantize(qw, outF);
@@ -39,6 +43,24 @@ function quantCase(s: Lab06Module, w: Float32Array, inF: number, outF: number, b
     if (Math.abs(back[i]! - want[i]!) > 1e-6 * Math.max(1, Math.abs(want[i]!))) return { name: '', passed: false, detail: `dequantize: element ${i}`, expected: fmt(want[i]!, 8), got: fmt(back[i]!, 8) };
   }
   return { name: '', passed: true, detail: `${inF}×${outF}, ${bits} bits: integers and scales as specified` };
+}
+
+/** True when w[i] / scale is exactly k + 0.5 (the scale as the spec computes it). */
+function isTie(w: Float32Array, outF: number, bits: number, perChannel: boolean, i: number): boolean {
+  const qmax = 2 ** (bits - 1) - 1;
+  let max = 0;
+  for (let j = 0; j < w.length; j++) if (!perChannel || j % outF === i % outF) max = Math.max(max, Math.abs(w[j]!));
+  const v = Math.abs(w[i]! / (max === 0 ? 1 : max / qmax));
+  return v - Math.floor(v) === 0.5;
+}
+
+/** Columns whose scales are powers of two (max|w| = 127·2^-e) holding exact ties ±(k + ½)·scale:
+ * where round-half-away-from-zero, Math.round and round-half-even disagree. */
+export function tieMatrix(): { w: Float32Array; inF: number; outF: number } {
+  const scales = [0.25, 0.5, 0.125];
+  const levels = [127, -2.5, -0.5, 0.5, 2.5, -3.5, 1.5];
+  const outF = scales.length, inF = levels.length;
+  return { w: Float32Array.from({ length: inF * outF }, (_, i) => levels[Math.floor(i / outF)]! * scales[i % outF]!), inF, outF };
 }
 
 function matrix(seed: number, inF: number, outF: number, zeroCol = -1): Float32Array {
@@ -66,6 +88,10 @@ export async function checkLab06(opts: CheckOptions = {}): Promise<CheckResult> 
         await list.run(`${perChannel ? 'per-channel' : 'per-tensor'} ${inF}×${outF} at ${bits} bits${zeroCol >= 0 ? ' (one all-zero column)' : ''}`, () => quantCase(st, matrix(inF * 31 + bits, inF, outF, zeroCol), inF, outF, bits, perChannel));
       }
     }
+    const ties = tieMatrix();
+    for (const perChannel of [false, true]) {
+      await list.run(`${perChannel ? 'per-channel' : 'per-tensor'} ${ties.inF}×${ties.outF} at 8 bits, values exactly halfway between levels`, () => quantCase(st, ties.w, ties.inF, ties.outF, 8, perChannel));
+    }
     await list.run('property: per-channel MSE ≤ per-tensor MSE', () => {
       const r = fc.check(fc.property(
         fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 2, max: 8 }), fc.integer({ min: 0, max: 2 ** 31 - 1 }),
@@ -82,7 +108,7 @@ export async function checkLab06(opts: CheckOptions = {}): Promise<CheckResult> 
 
   let answers: Record<string, unknown> | undefined;
   await list.run('answers', async () => {
-    const { file, answers: raw } = await readStudentAnswers(dir);
+    const { file, answers: raw } = await readStudentAnswers(dir, opts);
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { name: '', passed: false, detail: `${file} must give an object {"q1": number, …}` };
     answers = raw as Record<string, unknown>;
     return { name: '', passed: true, detail: `${Object.keys(answers).length} answers from ${file}` };
@@ -95,7 +121,7 @@ export async function checkLab06(opts: CheckOptions = {}): Promise<CheckResult> 
         const want = q.answer(ctx);
         const got = given[q.id];
         const tol = q.kind === 'rel' ? `±${fmt(q.tolerance * 100, 3)} %` : `±${q.tolerance}`;
-        const expected = opts.reveal ? `${fmt(want, 6)} (${tol})` : `hidden (${tol}; teachers: --reveal)`;
+        const expected = canReveal(opts) ? `${fmt(want, 6)} (${tol})` : `hidden (${tol})`;
         if (typeof got !== 'number' || !Number.isFinite(got)) return { name: '', passed: false, detail: 'no numeric answer yet', expected, got: JSON.stringify(got) };
         const err = q.kind === 'rel' ? (got - want) / Math.abs(want || 1) : got - want;
         const ok = Math.abs(err) <= q.tolerance + 1e-12;

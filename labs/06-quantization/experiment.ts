@@ -4,7 +4,7 @@
 // over the first 500 test images (calibrated on 200 training images).
 import { loadMnist, createMlp, train, selectRows, type Dataset, type Model } from '../../runtime/index.js';
 import type { ModelGraph, ModelWeights } from '../../compiler/model.js';
-import { loadHardware } from '../../isa/hardware.js';
+import { loadHardware } from '../../isa/node.js';
 import { compileAndRun } from '../lib/device.js';
 
 export const SETUP = { train: 2000, test: 500, calibration: 200, hidden: 64, epochs: 3, hw: 'dlp-s' } as const;

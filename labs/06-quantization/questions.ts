@@ -57,7 +57,7 @@ export const QUESTIONS: Question[] = [
   { id: 'q1', text: 'cycles of fp32 / cycles of int8', kind: 'rel', tolerance: 0.02, answer: (c) => c.device('fp32').cycles / c.device('int8').cycles },
   { id: 'q2', text: 'DRAM bytes of fp32 / DRAM bytes of int8', kind: 'rel', tolerance: 0.02, answer: (c) => c.device('fp32').dramBytes / c.device('int8').dramBytes },
   { id: 'q3', text: 'energy of fp32 / energy of int8', kind: 'rel', tolerance: 0.02, answer: (c) => c.device('fp32').energyJoules / c.device('int8').energyJoules },
-  { id: 'q4', text: 'accuracy points lost from fp32 to int8 on the device (e.g. 0.4)', kind: 'abs', tolerance: 0.05, answer: (c) => 100 * (c.device('fp32').accuracy - c.device('int8').accuracy) },
+  { id: 'q4', text: 'accuracy points lost from fp32 to int8 on the device (100 × (fp32 accuracy − int8 accuracy))', kind: 'abs', tolerance: 0.05, answer: (c) => 100 * (c.device('fp32').accuracy - c.device('int8').accuracy) },
   {
     id: 'q5', text: 'fc1 weights at 4 bits: per-tensor MSE / per-channel MSE', kind: 'rel', tolerance: 0.02,
     answer: (c) => {

@@ -43,7 +43,9 @@ function checkFolds(splits: Split[], n: number, k: number): string | undefined {
   const lo = Math.floor(n / k), hi = Math.ceil(n / k);
   for (let f = 0; f < k; f++) {
     const { train: tr, val } = splits[f]!;
-    if (val.length < lo || val.length > hi) return `fold ${f} validates on ${val.length} samples; sizes must be ${lo === hi ? lo : `${lo} or ${hi}`}`;
+    if (val.length < lo || val.length > hi) {
+      return `fold ${f} validates on ${val.length} samples; sizes must be ${lo === hi ? lo : `${lo} or ${hi}`} — spread the remainder (${n} mod ${k} = ${n % k}) one sample each over the first folds instead of giving it all to one fold`;
+    }
     if (tr.length + val.length !== n) return `fold ${f}: ${tr.length} training + ${val.length} validation ≠ ${n}`;
     const inVal = new Uint8Array(n);
     for (const i of val) {
@@ -96,7 +98,8 @@ export async function checkLab08(opts: CheckOptions = {}): Promise<CheckResult> 
   });
 
   // Task 2a: the split
-  for (const [n, k] of [[10, 3], [SUBSET.train, st.folds], [7, 7], [101, 4]] as const) {
+  // n mod k > 1 in (11, 4) and (14, 4): a last fold that takes the whole remainder is caught.
+  for (const [n, k] of [[10, 3], [11, 4], [14, 4], [SUBSET.train, st.folds], [7, 7], [101, 4]] as const) {
     await list.run(`task 2: kFold(${n}, ${k}) partitions the data`, () => {
       const problem = checkFolds(st.kFold(n, k, 1), n, k);
       return { name: '', passed: !problem, detail: problem ?? `${k} disjoint validation folds covering all ${n} indices` };

@@ -3,7 +3,7 @@
 //  2. implement `kFold` and `crossValidateL2`, which picks the L2 strength with the lowest
 //     mean validation loss over k folds (train each fold with `cvSetup`, l2 overridden);
 //  3. make `regularised` generalise: test loss ≥ 10 % below the overfit model's, accuracy no worse.
-import { createMlp, selectRows, train, type Dataset, type MlpSpec, type TrainOptions } from '../../runtime/index.js';
+import { createMlp, selectRows, train, type Dataset, type MlpSpec, type TrainOptions } from 'dlpkit/runtime';
 
 export interface Setup {
   model: MlpSpec;

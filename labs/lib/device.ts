@@ -76,15 +76,20 @@ function getElement(v: DataView, at: number, t: DType): number {
 
 type CompileState = Parameters<Pass['run']>[0];
 
+/** Passes after 'tile' that may replace the schedule with one of the compiler's. */
+const REPLANNING = new Set(['keep-skipping-if-faster']);
+
 /** Compiles like `compile` but with the tiling pass replaced by a given single-segment plan
- * (labs study one plan at a time); also returns the plan's NRAM/WRAM needs on unlimited buffers. */
+ * (labs study one plan at a time); also returns the plan's NRAM/WRAM needs on unlimited buffers.
+ * The passes that would re-plan (keep-skipping-if-faster swaps in the compiler's own dense
+ * schedule when it is faster) are left out: the plan given is the plan run. */
 export function compileWithPlan(
   model: ModelGraph, weights: ModelWeights, hw: HardwareConfig, opts: CompileOptions, plan: SegmentPlan,
 ): { bundle?: Bundle; nramBytes: number; wramBytes: number } {
   let s: CompileState = { model, weights, hw, opts: normalizeOptions(opts) };
   for (const pass of PASSES) {
     if (pass.name !== 'tile') {
-      s = pass.run(s);
+      if (!REPLANNING.has(pass.name)) s = pass.run(s);
       continue;
     }
     const roomy = withParam(withParam(hw, 'nram.bytes', 2 ** 24), 'wram.bytes', 2 ** 24);
@@ -92,7 +97,7 @@ export function compileWithPlan(
     if (!allocateSegment(s.quant!, plan, hw)) return { nramBytes: need.nramBytes, wramBytes: need.wramBytes };
     s = { ...s, schedule: { kind: 'tuned', batch: s.opts.batch, segments: [plan] } };
     const rest = PASSES.slice(PASSES.indexOf(pass) + 1);
-    for (const p of rest) s = p.run(s);
+    for (const p of rest) if (!REPLANNING.has(p.name)) s = p.run(s);
     return { bundle: assembleBundle(s.quant!, s.schedule!, s.generated!, s.estimate!, hw), nramBytes: need.nramBytes, wramBytes: need.wramBytes };
   }
   throw new Error('the compiler has no tile pass');

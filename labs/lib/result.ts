@@ -41,11 +41,23 @@ export interface CheckOptions {
   root?: string;
   /** Subset / fewer cases / lower thresholds, each labelled as such in the output. */
   quick?: boolean;
-  /** Show the expected value of numeric answers (for teachers); students get direction and size of the error. */
+  /** Show the expected value of numeric answers and the compiler's choices. Honoured in
+   * instructor mode only (see `instructor`); students get the direction and size of their error,
+   * and labs with a reference choice (04) show it once the student passes. */
   reveal?: boolean;
+  /** Instructor mode: `--solution`, or DLP_INSTRUCTOR=1 in the environment (set by the CLI). */
+  instructor?: boolean;
   /** Progress lines (e.g. training epochs); silent when absent. */
   log?: (line: string) => void;
 }
+
+/** True when expected values may be shown: `--reveal` in instructor mode. */
+export function canReveal(opts: CheckOptions): boolean {
+  return !!opts.reveal && (!!opts.instructor || !!opts.solution);
+}
+
+/** The note a student gets for `--reveal` outside instructor mode. */
+export const REVEAL_REFUSED = '--reveal shows expected values to teachers only (DLP_INSTRUCTOR=1); students see them once they pass';
 
 /** Collects cases while a checker runs; a case that throws is recorded as failed with the error. */
 export class CaseList {
@@ -125,6 +137,8 @@ export interface LabInfo {
   title: string;
   /** Expected time for a student, in minutes. */
   minutes: number;
+  /** Files a student gets (relative to the lab folder); nothing else of the folder is handed out. */
+  handout: readonly string[];
 }
 
 /** Assembles the CheckResult at the end of a checker run. */

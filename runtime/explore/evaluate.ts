@@ -37,8 +37,10 @@ export interface PointMetrics {
   rooflineCycles: number;
   rooflineRatio: number;
   boundBy: 'compute' | 'memory';
-  /** The cost model's prediction for the chosen schedule. */
+  /** The compiler's estimate for the chosen schedule (instruction replay when tuned). */
   predictedCycles: number;
+  /** The analytic cost model's cycles for the chosen schedule (what ranks the candidates). */
+  analyticCycles?: number;
   /** Roofline coordinates: MACs per compulsory DRAM byte, MACs per cycle achieved. */
   intensity: number;
   macsPerCycle: number;
@@ -69,7 +71,7 @@ export function evaluatePoint(t: PointTask): PointResult {
       cycles: r.cycles, seconds: r.seconds, macs: r.macs, instructions: r.instructions, mfuUtilization: r.mfuUtilization,
       dramReadBytes: r.dramReadBytes, dramWriteBytes: r.dramWriteBytes, compulsoryDramBytes: r.compulsoryDramBytes,
       energyJoules: r.energy.totalJoules, rooflineCycles: r.rooflineCycles, rooflineRatio: r.rooflineRatio, boundBy: r.boundBy,
-      predictedCycles: bundle.estimate.cycles,
+      predictedCycles: bundle.estimate.cycles, analyticCycles: bundle.estimate.analyticCycles,
       intensity: r.compulsoryDramBytes > 0 ? r.macs / r.compulsoryDramBytes : 0,
       macsPerCycle: r.cycles > 0 ? r.macs / r.cycles : 0,
       peakMacsPerCycle: peakMacsPerCycle(t.hw, t.dtype), dramBytesPerCycle: t.hw.dram.bytesPerCycle,

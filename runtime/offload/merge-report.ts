@@ -48,8 +48,8 @@ export function mergeReports(rs: readonly SimReport[]): SimReport {
   for (const r of rs.slice(1)) {
     for (const k of Object.keys(breakdown) as (keyof typeof breakdown)[]) breakdown[k] += r.energy.breakdown[k];
   }
-  const stalls = { ...first.stalls };
-  for (const r of rs.slice(1)) for (const k of Object.keys(stalls) as (keyof typeof stalls)[]) stalls[k] += r.stalls[k];
+  const stalls = { ...first.queueStallCycles };
+  for (const r of rs.slice(1)) for (const k of Object.keys(stalls) as (keyof typeof stalls)[]) stalls[k] += r.queueStallCycles[k];
   const computeCycles = weighted((r) => r.mfuUtilization);
   const folds = first.systolic ? sum((r) => r.systolic!.folds) : 0;
   return {
@@ -65,7 +65,7 @@ export function mergeReports(rs: readonly SimReport[]): SimReport {
       vfu: sumUnit(rs, (r) => r.units.vfu, cycles),
       dmaOut: sumUnit(rs, (r) => r.units.dmaOut, cycles),
     },
-    stalls,
+    queueStallCycles: stalls,
     dramReadBytes,
     dramWriteBytes,
     dramBurstBytes: sum((r) => r.dramBurstBytes),

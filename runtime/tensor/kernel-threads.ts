@@ -14,7 +14,7 @@
 // Opt-in (DLP_THREADS=2): see kernelThreadCount for why one thread is the default.
 import { availableParallelism } from 'node:os';
 import { isMainThread, Worker } from 'node:worker_threads';
-import type { WasmMemory } from './wasm-encoder.js';
+import type { WasmMemory } from '../../kernels/wasm-encoder.js';
 
 /** (a, b, c, m, k, n, list, rs, es, acc): see mmBlocked in wasm-module.ts. */
 export type MmBlocked = (a: number, b: number, c: number, m: number, k: number, n: number, list: number, rs: number, es: number, acc: number) => void;

@@ -7,7 +7,7 @@
 // (and the worker) are created once per process on first use — a cache, not state that
 // changes results. DLP_NO_SIMD=1 forces the TypeScript kernels.
 import { kernelThreadCount, startKernelThreads, type KernelThreads, type MmBlocked } from './kernel-threads.js';
-import { wasmApi, type WasmMemory } from './wasm-encoder.js';
+import { wasmApi, type WasmMemory } from '../../kernels/wasm-encoder.js';
 import { buildKernelModule } from './wasm-module.js';
 
 type Kernel7 = (a: number, b: number, c: number, d0: number, d1: number, d2: number, d3: number) => void;

@@ -6,7 +6,7 @@
 // with A through strides, register-blocked over a gathered list of non-zeros; the one simd.ts
 // uses) and transpose; memory "env"."mem" (shared when a worker thread splits products).
 
-import { assembleModule, Body, F32, I32, V128, type FuncDef, type MemoryImport } from './wasm-encoder.js';
+import { assembleModule, Body, F32, I32, V128, type FuncDef, type MemoryImport } from '../../kernels/wasm-encoder.js';
 
 const SIX_I32 = [I32, I32, I32, I32, I32, I32];
 

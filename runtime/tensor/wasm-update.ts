@@ -9,7 +9,7 @@
 // regions for the values, the gradients and the optimiser state (velocity, or Adam's two
 // moments), so the state never leaves wasm memory; each step copies w and g in and w out.
 // Regions are padded to 4 floats; padding holds zeros that the kernels keep finite.
-import { assembleModule, Body, F64, I32, V128, wasmApi, type FuncDef, type WasmMemory } from './wasm-encoder.js';
+import { assembleModule, Body, F64, I32, V128, wasmApi, type FuncDef, type WasmMemory } from '../../kernels/wasm-encoder.js';
 
 const PARAM_PTRS = (n: number): number[] => new Array<number>(n).fill(I32);
 

@@ -2,13 +2,13 @@
 // checks the JSON's shape — never a figure (the machines are shared and noisy). The `e2e`
 // section is left out: it spawns `dlp mnist --quick`, which has its own end-to-end test.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatBench, parseBenchArgs, SECTIONS, type BenchResults } from '../../bench/run.js';
 import { fitLogLogSlope, summarise } from '../../bench/stats.js';
 import { createRefLayers, runReferenceForward } from '../../bench/reference.js';
+import { useTempDir } from '../helpers/cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -45,8 +45,9 @@ describe('bench helpers', () => {
 });
 
 describe('npm run bench -- --quick', () => {
+  const dir = useTempDir('dlp-bench-'); // removed in afterAll
   it('writes a results file of the documented shape', () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'dlp-bench-')), 'quick.json');
+    const out = join(dir, 'quick.json');
     const stdout = execFileSync(process.execPath,
       ['--import', 'tsx', 'bench/run.ts', '--quick', '--only', 'sim,scaling,schedule,training', '--out', out],
       { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -67,7 +68,12 @@ describe('npm run bench -- --quick', () => {
     expect(r.scaling![0]).toMatchObject({ slopeHostVsMacs: expect.any(Number), slopeCyclesPerMacVsMacs: expect.any(Number) });
     expect(r.schedule!.mnist.map((m) => m.preset)).toEqual(['dlp-s', 'edge-tiny']);
     expect(r.schedule!.mnist[0]).toMatchObject({ tunedCycles: expect.any(Number), naiveCycles: expect.any(Number), rooflineRatio: expect.any(Number) });
-    expect(r.schedule!.overall).toMatchObject({ points: 16, failed: 0, medianRooflineRatio: expect.any(Number), medianPredictionError: expect.any(Number) });
+    expect(r.schedule!.overall).toMatchObject({
+      points: 16, failed: 0, medianRooflineRatio: expect.any(Number), medianPredictionError: expect.any(Number),
+      medianAnalyticError: expect.any(Number), maxAnalyticError: expect.any(Number),
+    });
+    expect(r.schedule!.mnist[0]!.analyticError).toEqual(expect.any(Number));
+    expect(Object.keys(r.schedule!.errorNotes)).toEqual(['predictionError', 'analyticError']);
     expect(r.training).toMatchObject({ epochs: 1, secondsPerEpoch: expect.any(Number), testAccuracy: expect.any(Number) });
     expect(formatBench(r)).toContain('4. Host training');
   });

@@ -1,10 +1,10 @@
 // `dlp explore`: sweep parsing and expansion, CSV/SVG content, determinism across worker
 // counts, interruption, and the one-line errors of the command.
-import { mkdtempSync, readFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { useTempDir } from '../helpers/cli.js';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loadHardware } from '../../isa/hardware.js';
+import { loadHardware } from '../../isa/node.js';
 import { parseMlp } from '../../compiler/frontend/mlp.js';
 import { checkShapes } from '../../compiler/passes/shapes.js';
 import {
@@ -129,7 +129,7 @@ describe('a small sweep on the worker pool', () => {
 });
 
 describe('dlp explore', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dlp-explore-'));
+  const dir = useTempDir('dlp-explore-'); // removed in afterAll
   const file = join(dir, 'tiny.mlp');
   writeFileSync(file, MODEL_TEXT);
   afterEach(() => vi.restoreAllMocks());

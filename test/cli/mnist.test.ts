@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDlp, useTempDir } from '../helpers/cli.js';
 import { readBundle } from '../../compiler/bundle-files.js';
-import { readWeightsFile, readWeightsMetadata } from '../../compiler/weights/weights.js';
+import { readWeightsFile, readWeightsMetadata } from '../../compiler/weights/weights-file.js';
 import { QUICK_SUBSET } from '../../cli/commands/mnist.js';
 
 const dir = useTempDir('dlp-cli-');
@@ -32,6 +32,13 @@ describe('dlp mnist --quick', () => {
     }
     expect(summary.speedup).toBeCloseTo((summary.cpuForwardSeconds as number) / (summary.dlpSeconds as number), 6);
     expect(summary.reportDir).toBe(out);
+    // Host time: the median of 11 timed runs after warm-up; the range spans the samples; no grade for a subset.
+    const samples = summary.cpuForwardSamples as number[];
+    expect(samples).toHaveLength(11);
+    const sorted = [...samples].sort((a, b) => a - b);
+    expect(summary.cpuForwardSeconds).toBe(sorted[5]);
+    expect(summary.speedupRange).toEqual([sorted[0]! / (summary.dlpSeconds as number), sorted[10]! / (summary.dlpSeconds as number)]);
+    expect(summary.grade).toBeNull();
     const layers = summary.layers as { name: string; macs: number }[];
     expect(layers.map((l) => l.name)).toEqual(['fc1', 'fc2', 'fc3']);
     expect(layers[0]!.macs).toBe(QUICK_SUBSET * 784 * 128);

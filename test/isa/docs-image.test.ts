@@ -1,7 +1,9 @@
 // docs/isa.md matches the generator (drift test); the seeded RNG and the DRAM image are exact.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { assemble, createRng, generateIsaDoc, materializeDram, MNEMONICS, readProgramFile, regionValues } from '../../isa/index.js';
+import {
+  assemble, createRng, generateIsaDoc, materializeDram, MNEMONICS, regionValues, readProgramFile,
+} from '../../isa/node.js';
 
 describe('docs/isa.md', () => {
   it('equals generateIsaDoc() (run `npm run build && npm run docs` after changing the spec)', () => {

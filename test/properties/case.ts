@@ -4,7 +4,8 @@
 // inputs and a schema-validated hardware config.
 import type { Activation, ModelGraph, ModelWeights } from '../../compiler/model.js';
 import type { CompileOptions } from '../../compiler/pipeline.js';
-import { loadHardware, parseHardware, type HardwareConfig, type MfuConfig } from '../../isa/hardware.js';
+import { parseHardware, type HardwareConfig, type MfuConfig } from '../../isa/hardware.js';
+import { loadHardware } from '../../isa/node.js';
 import { createRng } from '../../isa/rng.js';
 
 /** Values: uniform in [-scale, scale], ±scale with random signs (saturating extremes), or 0. */

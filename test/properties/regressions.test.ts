@@ -208,6 +208,53 @@ const REGRESSIONS: Regression[] = [
     },
   },
   {
+    property: 'timing',
+    note: 'FIXED (test bug, issue #15, DLP_SEED=158998406): half the PEs gave 47 cycles, not >= 49. ' +
+      'The MATMULs with swap=1 (1×1·1×8 on a 1×2 WS array) cost 10 cycles, 9 on 1×1; the check ' +
+      'counted their savings without the swap flag, saw none and wrongly expected monotonicity',
+    case: {
+      inputSize: 1,
+      layers: [
+        { units: 21, activation: { kind: 'relu' }, weights: { seed: 0, dist: 'uniform', scale: 1, biasScale: 0 } },
+        { units: 2, activation: { kind: 'identity' }, weights: { seed: 0, dist: 'signs', scale: 1, biasScale: 1, zeroTiles: { rows: 1, cols: 1, keep: 0 } } },
+      ],
+      softmax: false,
+      dtype: 'int8',
+      batch: 1,
+      rows: 1,
+      perChannel: false,
+      schedule: 'tuned',
+      calibration: { seed: 0, dist: 'uniform', scale: 1, rows: 1 },
+      inputs: { seed: 0, dist: 'uniform', scale: 1 },
+      hw: tinyHw({ mfu: { kind: 'systolic', rows: 1, cols: 2, dataflow: 'ws' }, nramBytes: 256, dram: { bytesPerCycle: 32, latencyCycles: 0, burstBytes: 1 } }),
+    },
+  },
+  {
+    property: 'timing',
+    note: 'FIXED (the property claimed too much, issue #15, DLP_SEED=-140776377): twice the MFU pass ' +
+      'time gave 1882 cycles, not >= 1890, because the FCFS DRAM channel granted in another order; ' +
+      'monotonicity is now checked with the grant order replayed (docs/simulator.md, "Monotonicity")',
+    case: {
+      inputSize: 1,
+      layers: [
+        { units: 63, activation: { kind: 'leaky', alpha: 0 }, weights: { seed: 0, dist: 'signs', scale: 1, biasScale: 1, zeroTiles: { rows: 1, cols: 1, keep: 0 } } },
+        { units: 1, activation: { kind: 'sigmoid' }, weights: { seed: 0, dist: 'uniform', scale: 1, biasScale: 0 } },
+      ],
+      softmax: false,
+      dtype: 'int16',
+      batch: 1,
+      rows: 1,
+      perChannel: true,
+      schedule: 'tuned',
+      calibration: 'inputs',
+      inputs: { seed: 0, dist: 'uniform', scale: 1 },
+      hw: tinyHw({
+        mfu: { kind: 'adder-tree', pes: 16, lanes: 8 }, mfuRate: { int8: 1, int16: 4, fp32: 1 }, nramBytes: 640,
+        dram: { bytesPerCycle: 1, latencyCycles: 40, burstBytes: 1 }, vfu: { lanes: 1, cheapCycles: 2, dearCycles: 1, startupCycles: 15 },
+      }),
+    },
+  },
+  {
     property: 'sparse',
     note: 'FIXED (the compiler now keeps zero-tile skipping only when its replayed schedule is no ' +
       'slower than the best dense one): skipping took 3400 cycles vs 3368 dense, int16 on a 2×32 OS array',

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readWeightsFile } from '../../compiler/weights/weights.js';
+import { readWeightsFile } from '../../compiler/weights/weights-file.js';
 import {
   createMlp, createRng, Dense, loadModelParams, Model, modelToTensors, PReLU, ReLU, saveModel,
 } from '../../runtime/index.js';

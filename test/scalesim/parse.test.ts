@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parseScaleSimConfig } from '../../compiler/scalesim/config.js';
 import { parseTopology } from '../../compiler/scalesim/topology.js';
 import { scaleSimHardware } from '../../compiler/scalesim/map.js';
-import { loadHardware } from '../../isa/hardware.js';
+import { loadHardware } from '../../isa/node.js';
 
 const CFG = 'examples/scalesim/systolic32_ws.cfg';
 const GEMM = 'examples/scalesim/mlp_gemm.csv';

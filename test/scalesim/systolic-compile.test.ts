@@ -2,7 +2,8 @@
 // adder-tree and on systolic arrays of every dataflow, with different cycle counts, and the
 // tuned schedule on a systolic array stays close to SCALE-Sim's stall-free floor.
 import { describe, expect, it } from 'vitest';
-import { loadHardware, withParam } from '../../isa/hardware.js';
+import { withParam } from '../../isa/hardware.js';
+import { loadHardware } from '../../isa/node.js';
 import { systolicFolds } from '../../isa/timing.js';
 import { makeInputs, makeModel, makeWeights, runCompiled } from '../compiler/backend/helpers.js';
 import type { Activation } from '../../compiler/model.js';

@@ -2,7 +2,8 @@
 // programs/hardware configs for hand-computed cases.
 import { ISA, type FieldSpec, type Instr, type Mnemonic, type InstrOf } from '../../isa/spec.js';
 import type { Program, Region } from '../../isa/program.js';
-import { loadHardware, type HardwareConfig } from '../../isa/hardware.js';
+import { type HardwareConfig } from '../../isa/hardware.js';
+import { loadHardware } from '../../isa/node.js';
 
 type Partial<M extends Mnemonic> = { [K in keyof Omit<InstrOf<M>, 'op'>]?: InstrOf<M>[K] };
 

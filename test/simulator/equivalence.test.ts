@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Instr } from '../../isa/spec.js';
-import { footprintOf } from '../../simulator/access.js';
-import { prepareOps, scheduleOps } from '../../simulator/timing-model.js';
+import { footprintOf } from '../../isa/footprint.js';
+import { prepareOps, scheduleOps } from '../../isa/schedule.js';
 import { act, hardware, halt, load, matmul, store, sync } from './build.js';
 import { tickSchedule } from './tick-model.js';
 

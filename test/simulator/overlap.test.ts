@@ -35,7 +35,7 @@ describe('double buffering', () => {
     const u = overlapped.report.units;
     // The units were busy concurrently: their busy time exceeds the wall-clock cycles.
     expect(u.dmaIn.busyCycles + u.mfu.busyCycles + u.dmaOut.busyCycles).toBeGreaterThan(overlapped.report.cycles);
-    expect(serial.report.stalls.sync).toBeGreaterThan(0);
+    expect(serial.report.queueStallCycles.sync).toBeGreaterThan(0);
     expect(overlapped.report.rooflineRatio).toBeGreaterThanOrEqual(1);
   });
 

@@ -1,8 +1,8 @@
 // The tick-by-tick reference model: the timing rules of docs/simulator.md applied one cycle at
 // a time, as naively as possible (hazards by enumerating bytes, queue occupancy by scanning the
 // whole program every cycle). It exists only to prove the event-driven model exact.
-import type { Span } from '../../simulator/access.js';
-import type { Stalls, TimedOp } from '../../simulator/timing-model.js';
+import type { Span } from '../../isa/footprint.js';
+import type { Stalls, TimedOp } from '../../isa/schedule.js';
 
 export interface TickSchedule {
   cycles: number;

@@ -134,7 +134,7 @@ describe('single instructions through the simulator', () => {
     // Hazard waits from the cycle each was otherwise ready: MATMUL dispatched at 2, issues 230;
     // ACT heads the compute queue at 231 (after MATMUL issued), issues 249; STORE dispatched
     // at 4, issues 261. The second LOAD waited for its unit, not a hazard.
-    expect(report.stalls.hazard).toBe((230 - 2) + (249 - 231) + (261 - 4));
-    expect(report.stalls.dram).toBe(0);
+    expect(report.queueStallCycles.hazard).toBe((230 - 2) + (249 - 231) + (261 - 4));
+    expect(report.queueStallCycles.dram).toBe(0);
   });
 });

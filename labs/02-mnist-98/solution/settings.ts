@@ -1,6 +1,6 @@
 // Lab 02 — reference settings: 784-256-128-10 ReLU with He init, Adam with a cosine
 // learning-rate decay, light L2 and dropout. Reaches ≥ 98 % test accuracy in about ten epochs.
-import type { MlpSpec, TrainOptions } from '../../../runtime/index.js';
+import type { MlpSpec, TrainOptions } from 'dlpkit/runtime';
 
 export const model: MlpSpec = {
   inputSize: 784,

@@ -1,7 +1,7 @@
 // Lab 05 — reference answers, computed by sweeping the simulator (so they stay right when the
 // compiler or the presets change). A student may hand in answers.json instead.
-import { peakMacsPerCycle, withParam } from '../../../isa/hardware.js';
-import { baseHardware, measureLayer } from '../measure.js';
+import { peakMacsPerCycle, withParam } from 'dlpkit/isa';
+import { baseHardware, measureLayer } from 'dlpkit/labkit';
 
 export async function answers(): Promise<Record<string, number>> {
   const hw = baseHardware();

@@ -1,7 +1,7 @@
 // Lab 06 — reference answers, measured with the provided experiment and this folder's
 // quantisers (so they stay right when the compiler changes). A student may hand in
 // answers.json instead.
-import { runVariant, trainModel } from '../experiment.js';
+import { runVariant, trainModel } from 'dlpkit/labkit';
 import { dequantize, quantizePerChannel, quantizePerTensor } from './quant.js';
 
 const mse = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + (v - b[i]!) ** 2, 0) / a.length;

@@ -1,6 +1,6 @@
 // Lab 08 — reference solution: an MLP that memorises 300 images, k-fold cross-validation of
 // the L2 strength, and a regularised model that generalises better.
-import { createMlp, createRng, selectRows, train, type Dataset, type MlpSpec, type TrainOptions } from '../../../runtime/index.js';
+import { createMlp, createRng, selectRows, train, type Dataset, type MlpSpec, type TrainOptions } from 'dlpkit/runtime';
 
 export interface Setup {
   model: MlpSpec;

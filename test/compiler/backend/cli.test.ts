@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { runDlp, useTempDir } from '../../helpers/cli.js';
 import { readOutputs, writeInputs } from '../../../compiler/bundle.js';
 import { readBundle } from '../../../compiler/bundle-files.js';
-import { loadHardware } from '../../../isa/hardware.js';
+import { loadHardware } from '../../../isa/node.js';
 import { simulate } from '../../../simulator/index.js';
 
 const dir = useTempDir('dlp-backend-');
@@ -20,6 +20,8 @@ describe('dlp compile', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toContain('schedule tuned for edge-tiny, int16, batch 3');
+    // --explain simulates (timing only) and states both errors: the replayed estimate and the analytic model.
+    expect(r.out).toMatch(/\(estimate error [+-]\d+\.\d %; analytic model error [+-]\d+\.\d %\)/);
     expect(r.out).toMatch(/^wrote .*small\.bundle: \d+ instructions, \d+ bytes of DRAM, predicted \d+ cycles on edge-tiny$/m);
     expect(readdirSync(outDir).sort()).toEqual(['bundle.json', 'image.bin', 'program.dlpb', 'program.dlps']);
     const b = readBundle(outDir);
@@ -56,6 +58,6 @@ describe('dlp run', () => {
   it('text mode adds the predicted vs simulated line', async () => {
     const r = await runDlp(['run', model, '--hw', 'diannao', '--batch', '2', '--explain', '--schedule', 'naive']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/total: predicted \d+ cycles, simulated \d+ cycles \(model error [+-]\d+\.\d %\)/);
+    expect(r.out).toMatch(/total: predicted \d+ cycles \(analytic model \d+\), simulated \d+ cycles \(estimate error [+-]\d+\.\d %; analytic model error [+-]\d+\.\d %\)/);
   });
 });

@@ -1,7 +1,8 @@
 // Compiled + simulated outputs equal the reference MLP: bit-exact for int8/int16 and within
 // a relative tolerance of 1e-5 (plus 1e-6 absolute) for fp32, on every preset.
 import { describe, expect, it } from 'vitest';
-import { loadHardware, presetNames, withParam } from '../../../isa/hardware.js';
+import { presetNames, withParam } from '../../../isa/hardware.js';
+import { loadHardware } from '../../../isa/node.js';
 import { makeInputs, makeModel, makeWeights, referenceFor, runCompiled } from './helpers.js';
 import type { Activation } from '../../../compiler/model.js';
 

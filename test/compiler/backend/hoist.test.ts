@@ -2,12 +2,12 @@
 // hoisted program is bit-exact and faster where the in-order dispatch starved the DMA.
 import { describe, expect, it } from 'vitest';
 import { hoistLoads } from '../../../compiler/passes/hoist.js';
-import { replayCycles } from '../../../compiler/passes/replay.js';
+import { scheduleCycles } from '../../../isa/schedule.js';
 import { emitSegmentsForTiming } from '../../../compiler/passes/codegen.js';
 import { quantShapeOf } from '../../../compiler/explain.js';
 import type { Instr } from '../../../isa/spec.js';
-import { loadHardware } from '../../../isa/hardware.js';
-import { act, halt, load, matmul, store, sync } from '../../simulator/build.js';
+import { loadHardware } from '../../../isa/node.js';
+import { act, halt, hardware, load, matmul, store, sync } from '../../simulator/build.js';
 import { makeInputs, makeModel, makeWeights, referenceFor, runCompiled } from './helpers.js';
 
 const ops = (instrs: Instr[]) => instrs.map((i) => `${i.op}${i.op === 'LOAD' ? `@${i.dst}` : ''}`).join(' ');
@@ -45,19 +45,43 @@ describe('hoistLoads', () => {
 });
 
 describe('hoisted programs', () => {
+  it('a hand-timed case: a LOAD held behind a full compute queue starts when the DMA unit frees', () => {
+    // Compute queue depth 1, 2 PEs × 2 lanes (MATMUL 1×2·2×2 = 1·1·1 pass + fill 1+1+1 = 4
+    // cycles), DRAM latency 10, 64 B per cycle (a 64-byte LOAD holds the channel 1 cycle).
+    const hw = hardware((h) => {
+      h.mfu = { kind: 'adder-tree', pes: 2, lanes: 2 };
+      h.queues.compute = 1;
+      h.dram = { ...h.dram, latencyCycles: 10, bytesPerCycle: 64, burstBytes: 64 };
+    });
+    const loadA = load({ dst: 0, space: 'nram', src: 0, rows: 1, cols: 64, dtype: 'int8' });
+    const mm = (out: number) => matmul({ out, in: 0, w: 0, m: 1, k: 2, n: 2, dtype: 'int8' });
+    const loadB = load({ dst: 256, space: 'nram', src: 64, rows: 1, cols: 64, dtype: 'int8' });
+    // Loop-nest order. t0 LOAD A dispatches and issues (request at 10, granted 10, done 11);
+    // t1 MM1 dispatches (RAW on A); MM2 finds the compute queue full until MM1 issues at 11,
+    // so MM2 dispatches at 12 and LOAD B at 13: issued 13, granted 23, done 24. MM1 runs
+    // 11–15, MM2 15–19. HALT dispatches when everything is done: 24.
+    expect(scheduleCycles([loadA, mm(1024), mm(2048), loadB, halt()], hw)).toBe(24);
+    // Hoisted: LOAD B dispatches at 1 but the DMA-in unit is busy until LOAD A is done at 11:
+    // issued 11, granted 21, done 22; compute is unchanged (done 19). HALT: 22.
+    const hoisted = hoistLoads([loadA, mm(1024), mm(2048), loadB, halt()]);
+    expect(ops(hoisted)).toBe('LOAD@0 LOAD@256 MATMUL MATMUL HALT');
+    expect(scheduleCycles(hoisted, hw)).toBe(22);
+  });
+
   it('edge-tiny 128→256 at batch 16: the next weight panel loads during this panel\'s compute', () => {
     const model = makeModel(128, [[256, { kind: 'relu' }]], false);
     const hw = loadHardware('edge-tiny');
     const x = makeInputs(16, 128, 2);
     const { bundle, out, report } = runCompiled(model, makeWeights(model, 2), hw, x, { batch: 16 });
     expect(Array.from(out)).toEqual(Array.from(referenceFor(bundle, model, makeWeights(model, 2), x, 16)));
-    // The simulator agrees with the replay; codegen's loop-nest order, replayed on the same
-    // timing rules, is 16,735 cycles (the DMA waits for a full compute queue to drain).
-    expect(report.cycles).toBe(replayCycles(bundle.program.instrs, hw));
-    expect(report.cycles).toBe(15761);
+    // The simulator agrees with the replay, and the bundle is the hoisted order, strictly faster
+    // than codegen's loop-nest order (the DMA waits for a full compute queue to drain). The
+    // absolute counts (15,761 vs 16,735 when written) are not pinned: they are what the code
+    // under test produces; the hand-timed case above pins the mechanism.
+    expect(report.cycles).toBe(scheduleCycles(bundle.program.instrs, hw));
     const plain = emitSegmentsForTiming(quantShapeOf(bundle), bundle.plans.segments, 16, hw);
-    expect(replayCycles(plain, hw)).toBe(16735);
-    expect(replayCycles(hoistLoads(plain), hw)).toBe(15761);
+    expect(report.cycles).toBe(scheduleCycles(hoistLoads(plain), hw));
+    expect(report.cycles).toBeLessThan(scheduleCycles(plain, hw));
   });
 });
 
@@ -70,7 +94,7 @@ describe('hoist-loads keeps the faster order', () => {
     const x = makeInputs(batch, K, 4);
     const { bundle, report } = runCompiled(model, makeWeights(model, 4), hw, x, { batch });
     const plain = emitSegmentsForTiming(quantShapeOf(bundle), bundle.plans.segments, batch, hw);
-    expect(report.cycles).toBeLessThanOrEqual(replayCycles(plain, hw));
-    expect(report.cycles).toBeLessThanOrEqual(replayCycles(hoistLoads(plain), hw));
+    expect(report.cycles).toBeLessThanOrEqual(scheduleCycles(plain, hw));
+    expect(report.cycles).toBeLessThanOrEqual(scheduleCycles(hoistLoads(plain), hw));
   });
 });

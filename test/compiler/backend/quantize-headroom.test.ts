@@ -8,7 +8,7 @@ import { quantizeModel, type QuantLayer } from '../../../compiler/passes/quantiz
 import { INT32_MAX, accumulatorRange, outputRange, typeRange } from '../../../compiler/passes/headroom.js';
 import { readOutputs, writeInputs, type Bundle } from '../../../compiler/bundle.js';
 import type { ModelGraph, ModelWeights } from '../../../compiler/model.js';
-import { loadHardware } from '../../../isa/hardware.js';
+import { loadHardware } from '../../../isa/node.js';
 import { createRng } from '../../../isa/rng.js';
 import { simulate } from '../../../simulator/index.js';
 import { createMlp, defaultMnistSpec, loadMnist, train } from '../../../runtime/index.js';

@@ -2,9 +2,9 @@
 // instruction replay against the simulator. Values are simulated cycles (deterministic), not
 // host timings; the bench measures the whole suite.
 import { describe, expect, it } from 'vitest';
-import { loadHardware } from '../../../isa/hardware.js';
+import { loadHardware } from '../../../isa/node.js';
 import { compile } from '../../../compiler/pipeline.js';
-import { replayCycles } from '../../../compiler/passes/replay.js';
+import { scheduleCycles } from '../../../isa/schedule.js';
 import type { Program } from '../../../isa/program.js';
 import type { Instr } from '../../../isa/spec.js';
 import { simulate } from '../../../simulator/index.js';
@@ -121,6 +121,6 @@ describe('cost model replay', () => {
       ],
     };
     const sim = simulate(program, hw, { functional: false }).report.cycles;
-    expect(replayCycles(program.instrs, hw)).toBe(sim);
+    expect(scheduleCycles(program.instrs, hw)).toBe(sim);
   });
 });

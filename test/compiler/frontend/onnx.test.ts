@@ -63,7 +63,7 @@ describe('ONNX fixtures', () => {
 
   it('names an unsupported operator and its node', () => {
     expect(errorOf(() => importOnnx(fixture('conv-unsupported.onnx'), 'cnn.onnx'))).toBe(
-      'cnn.onnx: unsupported ONNX operator Conv (node "/conv1/Conv")',
+      'cnn.onnx: unsupported ONNX operator Conv (node "/conv1/Conv"); nearest supported: Gemm (dlpkit runs dense layers only; flatten the input and use Linear layers)',
     );
   });
 });
@@ -144,7 +144,7 @@ describe('importOnnx errors', () => {
     ['an activation first', () => graphBytes([{ op: 'Relu', in: ['x'], out: ['r'] }, gemm('r', 'y')], [W]),
       'm.onnx: Relu node "n0": an activation before any Gemm or MatMul is not supported'],
     ['a late bias Add', () => graphBytes([gemm(), { op: 'Relu', in: ['h'], out: ['r'] }, { op: 'Add', in: ['r', 'b'], out: ['y'] }], [W, tensor('b', [2])]),
-      'm.onnx: Add node "n2": a bias Add must directly follow a Gemm or MatMul'],
+      'm.onnx: Add node "n2" after the last dense layer\'s activation cannot be folded: no dense layer follows'],
     ['a wrong K', () => graphBytes([gemm('x', 'y')], [tensor('fc.weight', [2, 5])]),
       'm.onnx: Gemm node "n0": weight fc.weight [2, 5] expects 5 input features, but 4 flow in'],
     ['an unflattened input', () => graphBytes([gemm('x', 'y')], [tensor('fc.weight', [2, 4])], ['N', 1, 2, 2]),
@@ -162,7 +162,7 @@ describe('importOnnx errors', () => {
     ['a bad PRelu slope', () => graphBytes([gemm(), { op: 'PRelu', in: ['h', 'sl'], out: ['y'] }], [W, tensor('sl', [3])]),
       'm.onnx: PRelu node "n1": slope sl dims [3] do not broadcast to [batch, 2]'],
     ['an unnamed unsupported node', () => graphBytes([gemm(), { op: 'LayerNormalization', name: '', in: ['h'], out: ['y'] }], [W]),
-      'm.onnx: unsupported ONNX operator LayerNormalization (node #1)'],
+      'm.onnx: unsupported ONNX operator LayerNormalization (node #1); nearest supported: BatchNormalization (inference mode, folded)'],
     ['an output that is not the chain end', () => graphBytes([gemm('x', 'h')], [W], ['N', 4], [], 'zz'),
       'm.onnx: the chain ends at tensor h, which is not a graph output (zz)'],
   ];

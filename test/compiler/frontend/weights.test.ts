@@ -5,9 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseMlp } from '../../../compiler/frontend/mlp.js';
 import { readSafetensors, writeSafetensors, type SafeTensor } from '../../../compiler/weights/safetensors.js';
 import { randomWeights } from '../../../compiler/weights/random.js';
-import {
-  readWeightsFile, tensorsToWeights, weightsToTensors, writeWeightsFile,
-} from '../../../compiler/weights/weights.js';
+import { tensorsToWeights, weightsToTensors } from '../../../compiler/weights/weights.js';
+import { readWeightsFile, writeWeightsFile } from '../../../compiler/weights/weights-file.js';
 import { errorOf } from '../../helpers/errors.js';
 
 const model = parseMlp('model t { input 3 dense fc1: 2 prelu dense out: 1 }');

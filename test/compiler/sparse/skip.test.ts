@@ -2,7 +2,8 @@
 // against the reference MLP (bit-exact int8/int16, tolerance fp32) and bit-identical to the
 // dense program, and cost fewer cycles, DRAM bytes and energy.
 import { describe, expect, it } from 'vitest';
-import { loadHardware, withParam, type HardwareConfig } from '../../../isa/hardware.js';
+import { withParam, type HardwareConfig } from '../../../isa/hardware.js';
+import { loadHardware } from '../../../isa/node.js';
 import { compile } from '../../../compiler/pipeline.js';
 import type { Activation } from '../../../compiler/model.js';
 import type { ModelWeights } from '../../../compiler/model.js';

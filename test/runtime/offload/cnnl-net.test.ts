@@ -3,7 +3,7 @@
 // with its pinned message.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compile, readOutputs, writeInputs } from '../../../compiler/index.js';
-import { loadHardware } from '../../../isa/hardware.js';
+import { loadHardware } from '../../../isa/node.js';
 import { simulate } from '../../../simulator/index.js';
 import { CnnlNet, compileForDevice, createMlp, loadMnist, train, type Model } from '../../../runtime/index.js';
 import { referenceFor } from '../../compiler/backend/helpers.js';

@@ -1,4 +1,7 @@
-// The subset of ONNX's protobuf schema (onnx/onnx.proto, IR version 8) that dlpkit reads and
+// The subset of the official onnx.proto (field numbers from onnx/onnx.proto) that dlpkit reads
+// and writes, as a TypeScript string so protobufjs parses it without a file system (the
+// browser playground bundles it).
+export const ONNX_PROTO = String.raw`// The subset of ONNX's protobuf schema (onnx/onnx.proto, IR version 8) that dlpkit reads and
 // writes: enough for dense-layer graphs. Field numbers are the official ones, so any ONNX file
 // decodes; fields left out here are skipped by the decoder as unknown.
 syntax = "proto2";
@@ -147,3 +150,4 @@ message OperatorSetIdProto {
   optional string domain = 1;
   optional int64 version = 2;
 }
+`;

@@ -4,14 +4,17 @@
 // for every earlier instruction to complete); (3) the head of each of the load, compute and
 // store queues issues if its unit is idle and it conflicts (RAW/WAR/WAW byte overlap) with no
 // earlier incomplete instruction; (4) the shared DRAM channel, when free, grants the oldest
-// request (earliest request time, then program order). The model only visits cycles where
+// request (earliest request time, then program order), or follows a given grant order
+// (ScheduleOptions.channelOrder; docs/simulator.md, "Monotonicity"). The model only visits cycles where
 // something can change, so its cost grows with instructions, not cycles; the tick-by-tick
-// reference model in test/simulator proves both give the same numbers.
-import { ISA, QUEUES, UNITS, type Instr } from '../isa/spec.js';
-import type { HardwareConfig } from '../isa/hardware.js';
-import { actCycles, channelGrant, dmaTransferCycles, matmulCycles, type MatmulDType } from '../isa/timing.js';
-import { type Footprint, footprintsConflict } from './access.js';
-import { DTYPE_BYTES } from '../isa/spec.js';
+// reference model in test/simulator proves both give the same numbers. The simulator runs this
+// engine on validated programs; the compiler replays candidate instruction streams on it to
+// rank schedules, so a plan's predicted cycles are the simulator's cycles.
+import { DTYPE_BYTES, ISA, QUEUES, UNITS, type Instr } from './spec.js';
+import type { HardwareConfig } from './hardware.js';
+import { DlpError } from './errors.js';
+import { actCycles, channelGrant, dmaTransferCycles, matmulCycles, type MatmulDType } from './timing.js';
+import { type Footprint, footprintOf, footprintsConflict } from './footprint.js';
 
 /** The queues and units that hold work (control instructions never enter a queue). */
 export const WORK_QUEUES = QUEUES.filter((q) => q !== 'control');
@@ -53,15 +56,37 @@ export interface Schedule {
   stalls: Stalls;
   /** Busy cycles per WORK_UNITS entry (issue to finish, summed). */
   unitBusy: number[];
+  /** DMA instruction indices in the order the DRAM channel granted them. */
+  channelOrder: number[];
 }
 
-/** Derives each instruction's queue, unit and costs from the ISA table and isa/timing.ts. */
-export function prepareOps(instrs: readonly Instr[], hw: HardwareConfig, footprints: readonly Footprint[]): TimedOp[] {
+export interface ScheduleOptions {
+  /** Grant the DRAM channel in exactly this order (DMA instruction indices, each once), e.g.
+   * another run's `channelOrder`, instead of first-come-first-served. With the grant order
+   * fixed, cycles never decrease when any latency or busy time grows (docs/simulator.md,
+   * "Monotonicity"); first-come-first-served gives no such guarantee. */
+  channelOrder?: readonly number[];
+}
+
+/** Checks that `order` lists every DMA of `ops` exactly once. */
+function checkChannelOrder(ops: readonly TimedOp[], order: readonly number[]): void {
+  const dmas = ops.filter((op) => op.kind === 'dma').length;
+  const seen = new Set<number>();
+  for (const j of order) {
+    if (!Number.isInteger(j) || ops[j]?.kind !== 'dma' || seen.has(j)) throw new DlpError(`channel order: entry ${j} is not a DMA instruction listed once`);
+    seen.add(j);
+  }
+  if (seen.size !== dmas) throw new DlpError(`channel order lists ${seen.size} of the program's ${dmas} DMA instructions`);
+}
+
+/** Derives each instruction's queue, unit and costs from the ISA table and isa/timing.ts;
+ * footprints are computed when the caller has none at hand. */
+export function prepareOps(instrs: readonly Instr[], hw: HardwareConfig, footprints?: readonly Footprint[]): TimedOp[] {
   return instrs.map((instr, i) => {
     const spec = ISA[instr.op];
     const queue = WORK_QUEUES.indexOf(spec.queue as (typeof WORK_QUEUES)[number]);
     const unit = WORK_UNITS.indexOf(spec.unit as (typeof WORK_UNITS)[number]);
-    const footprint = footprints[i]!;
+    const footprint = footprints ? footprints[i]! : footprintOf(instr);
     switch (instr.op) {
       case 'LOAD':
       case 'STORE': {
@@ -84,8 +109,18 @@ export function prepareOps(instrs: readonly Instr[], hw: HardwareConfig, footpri
 /** Raised when no instruction can ever make progress; `index` is the one stuck at dispatch. */
 export type DeadlockHandler = (index: number, reason: string) => Error;
 
-/** Runs the timing rules over the ops; `depths` are the queue depths in WORK_QUEUES order. */
-export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], onDeadlock: DeadlockHandler): Schedule {
+/** The queue depths of `hw` in WORK_QUEUES order. */
+export function queueDepths(hw: HardwareConfig): number[] {
+  return WORK_QUEUES.map((q) => hw.queues[q]);
+}
+
+/** Runs the timing rules over the ops; `depths` are the queue depths in WORK_QUEUES order.
+ * The end of a stream without HALT (a compiler's candidate segment) acts as one: the
+ * schedule ends when everything dispatched has completed. */
+export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], onDeadlock: DeadlockHandler, opts: ScheduleOptions = {}): Schedule {
+  const fixedOrder = opts.channelOrder;
+  if (fixedOrder) checkChannelOrder(ops, fixedOrder);
+  const granted: number[] = [];
   const n = ops.length;
   const dispatch = new Float64Array(n).fill(-1);
   const issue = new Float64Array(n).fill(-1);
@@ -113,7 +148,10 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
   for (;;) {
     let progressed = false;
     // (2) dispatch
-    if (next < n && t >= lastDispatch + 1) {
+    if (next >= n && t >= lastDispatch + 1) {
+      inflight = inflight.filter((j) => !done(j));
+      if (inflight.length === 0) return { cycles: t, dispatch, issue, request, grant, finish, stalls, unitBusy: busyOf(ops, issue, finish), channelOrder: granted };
+    } else if (t >= lastDispatch + 1) {
       const op = ops[next]!;
       inflight = inflight.filter((j) => !done(j));
       if (op.kind === 'sync' || op.kind === 'halt') {
@@ -122,7 +160,7 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
           stalls.sync += t - (lastDispatch + 1);
           lastDispatch = t;
           progressed = true;
-          if (op.kind === 'halt') return { cycles: t, dispatch, issue, request, grant, finish, stalls, unitBusy: busyOf(ops, issue, finish) };
+          if (op.kind === 'halt') return { cycles: t, dispatch, issue, request, grant, finish, stalls, unitBusy: busyOf(ops, issue, finish), channelOrder: granted };
           next++;
         }
       } else if (tail[op.queue]! - head[op.queue]! < depths[op.queue]!) {
@@ -158,11 +196,12 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
         finish[i] = t + op.cycles;
       }
     }
-    // (4) the shared DRAM channel grants the oldest request
+    // (4) the shared DRAM channel grants the oldest request (or the next one in a fixed order)
     if (chanFree <= t && pending.length > 0) {
-      const best = channelGrant(pending, request, t);
+      const best = fixedOrder ? fixedGrant(pending, request, t, fixedOrder[granted.length]!) : channelGrant(pending, request, t);
       if (best >= 0) {
         const j = pending.splice(best, 1)[0]!;
+        granted.push(j);
         grant[j] = t;
         finish[j] = chanFree = t + ops[j]!.transfer;
         stalls.dram += t - request[j]!;
@@ -174,10 +213,18 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
       const op = ops[next]!;
       const reason = op.queue >= 0 && depths[op.queue]! <= 0
         ? `can never be dispatched: the ${WORK_QUEUES[op.queue]} queue has depth ${depths[op.queue]} (scoreboard deadlock)`
-        : 'cannot make progress: scoreboard deadlock';
+        : fixedOrder && pending.length > 0
+          ? `cannot make progress: the fixed DRAM channel order waits for instruction ${fixedOrder[granted.length]}`
+          : 'cannot make progress: scoreboard deadlock';
       throw onDeadlock(next, reason);
     }
   }
+}
+
+/** Position in `pending` of `want` if its request has come, else −1. */
+function fixedGrant(pending: readonly number[], request: ArrayLike<number>, t: number, want: number): number {
+  const k = pending.indexOf(want);
+  return k >= 0 && request[want]! <= t ? k : -1;
 }
 
 /** The earliest future cycle at which any waiting condition can change. */
@@ -190,6 +237,13 @@ function nextEventTime(
   for (const j of pending) if (request[j]! > t && request[j]! < best) best = request[j]!;
   if (pending.length > 0 && chanFree > t && chanFree < best) best = chanFree;
   return best;
+}
+
+/** Cycles of an instruction stream on `hw`: when its HALT (or its end) dispatches. The
+ * compiler's replay of candidate schedules; the simulator's report has the same number. */
+export function scheduleCycles(instrs: readonly Instr[], hw: HardwareConfig): number {
+  const onDeadlock = (i: number, reason: string) => new DlpError(`instruction ${i}: ${reason}`);
+  return scheduleOps(prepareOps(instrs, hw), queueDepths(hw), onDeadlock).cycles;
 }
 
 function busyOf(ops: readonly TimedOp[], issue: Float64Array, finish: Float64Array): number[] {

@@ -80,6 +80,19 @@ export class Body {
   dmul(): this { this.code.push(0xfd, ...uleb(0xf2)); return this; }
   ddiv(): this { this.code.push(0xfd, ...uleb(0xf3)); return this; }
   dsqrt(): this { this.code.push(0xfd, ...uleb(0xef)); return this; }
+  // Integer SIMD for the simulator's MATMUL kernels (i16 pairs, i32 accumulators).
+  /** 8 int8 at address+offset sign-extended to an i16x8 (i16x8.load8x8_s). */
+  load8x8S(offset = 0): this { this.code.push(0xfd, 0x01, 0, ...uleb(offset)); return this; }
+  /** The i32 at address+offset in all four lanes (v128.load32_splat). */
+  load32Splat(offset = 0): this { this.code.push(0xfd, 0x09, 0, ...uleb(offset)); return this; }
+  /** i8x16.shuffle of the two v128 on the stack by 16 byte indices (0-15 first, 16-31 second). */
+  shuffle(lanes: readonly number[]): this { this.code.push(0xfd, 0x0d, ...lanes); return this; }
+  /** i32x4.dot_i16x8_s: lane l = a[2l]·b[2l] + a[2l+1]·b[2l+1], wrapping. */
+  dotI16(): this { this.code.push(0xfd, ...uleb(0xba)); return this; }
+  addI32x4(): this { this.code.push(0xfd, ...uleb(0xae)); return this; }
+  /** f32 at address+offset (f32.load) promoted to f64 (f64.promote_f32). */
+  loadF32AsF64(offset = 0): this { this.code.push(0x2a, 2, ...uleb(offset), 0xbb); return this; }
+  lt(): this { this.code.push(0x49); return this; }
   call(f: number): this { this.code.push(0x10, ...uleb(f)); return this; }
   /** block { loop { <body>; br 0 } }; `br_if 1` inside leaves. */
   loop(body: (b: this) => void): this {

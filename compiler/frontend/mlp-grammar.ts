@@ -1,4 +1,6 @@
-// The dlpkit model language (.mlp): one model, a chain of dense layers. See docs/models.md.
+// The .mlp model-language grammar (ohm). Kept as a TypeScript string rather than a .ohm file
+// so the front end loads it without a file system (the browser playground bundles it).
+export const MLP_GRAMMAR = String.raw`// The dlpkit model language (.mlp): one model, a chain of dense layers. See docs/models.md.
 // Activation names are read as words and checked in mlp.ts, so a misspelt one gets a message
 // listing the valid names rather than a bare "Expected".
 Mlp {
@@ -18,7 +20,7 @@ Mlp {
 
   Softmax = kw<"softmax">
 
-  // A keyword is a whole word: `densely` is not `dense` followed by `ly`.
+  // A keyword is a whole word: 'densely' is not 'dense' followed by 'ly'.
   kw<name> = name endOfWord
   endOfWord (the end of a word) = ~wordChar
   keyword = kw<"model"> | kw<"input"> | kw<"dense"> | kw<"softmax">
@@ -33,3 +35,4 @@ Mlp {
   comment = "#" (~"\n" any)*
   space += comment
 }
+`;

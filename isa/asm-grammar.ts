@@ -1,6 +1,8 @@
-// dlpkit assembly (.dlps). Grammar only: the meaning lives in asm-semantics.ts (to an AST)
+// The .dlps assembly grammar (ohm). Kept as a TypeScript string rather than a .ohm file so
+// the assembler loads it without a file system (the browser playground bundles it).
+export const ASM_GRAMMAR = String.raw`// dlpkit assembly (.dlps). Grammar only: the meaning lives in asm-semantics.ts (to an AST)
 // and assemble.ts (AST to a checked Program). One statement per line; newlines are
-// significant, so `space` below skips blanks and comments but never a line break.
+// significant, so 'space' below skips blanks and comments but never a line break.
 DlpAsm {
   Program = Line (nl Line)*
 
@@ -136,3 +138,4 @@ DlpAsm {
 
   space := " " | "\t" | "\u000B" | "\u000C" | comment
 }
+`;

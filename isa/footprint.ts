@@ -1,7 +1,8 @@
 // The memory footprint of each instruction as 2-D strided byte spans, and an exact overlap
 // test between spans. The scoreboard (RAW/WAR/WAW), the operand-overlap rules and the bounds
-// checks all read footprints from here, so they agree on what an instruction touches.
-import { DTYPE_BYTES, type Instr, type Space } from '../isa/spec.js';
+// checks all read footprints from here, so they agree on what an instruction touches; the
+// compiler's load hoisting and replay (through schedule.ts) read the same footprints.
+import { DTYPE_BYTES, type Instr, type Space } from './spec.js';
 
 /** `rows` runs of `rowBytes` bytes, run r starting at `start + r·pitch` in `space`. */
 export interface Span {

@@ -1,0 +1,203 @@
+// Benchmark 7 — the ratios of issue #23, each measured against its reference in the same run:
+// the simulator's int8 MAC rate (with values) against numpy's sgemm on the same GEMM, host
+// training's epoch against the numpy lab loop on the same MNIST rows, `dlp scalesim` end to
+// end against SCALE-Sim v2 (run here when DLP_SCALESIM_V2 names a checkout, else its recorded
+// times in bench/reference/scalesim-v2-times.json with their date and machine), and the fixed
+// cost of small commands. Wall seconds, median of several runs; the numpy references are
+// skipped (and say so) where python3 with numpy is missing.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { HardwareConfig } from '../isa/hardware.js';
+import { writeInputs } from '../compiler/bundle.js';
+import { simulate } from '../simulator/simulate.js';
+import { createMlp, defaultMnistSpec, loadMnist, train } from '../runtime/index.js';
+import { compileBench, gemmGraph } from './models.js';
+import { findRepoRoot } from './end-to-end.js';
+import { summarise, timeRuns, type Timing } from './stats.js';
+
+export interface Reference { seconds: Timing; source: string }
+
+export interface SimulatorRatio {
+  gemm: [number, number, number];
+  hardware: string;
+  dlpkit: Timing;
+  dlpkitMacsPerSecond: number;
+  numpy?: Reference;
+  numpyMacsPerSecond?: number;
+  /** numpy MAC/s ÷ dlpkit MAC/s (goal ≤ 20). */
+  ratio?: number;
+}
+
+export interface TrainingRatio {
+  epochs: number;
+  dlpkit: Timing;
+  numpy?: Reference;
+  /** dlpkit epoch ÷ numpy epoch (goal ≤ 1.5). */
+  ratio?: number;
+}
+
+export interface CommandTiming { name: string; args: string[]; wall: Timing; reference?: Reference; ratio?: number }
+
+export interface RatiosResult {
+  simulator: SimulatorRatio;
+  training: TrainingRatio;
+  scalesim: CommandTiming[];
+  fixedCosts: CommandTiming[];
+  notes: string[];
+}
+
+const NUMPY = 'python3';
+
+function runPython(args: string[]): { seconds: number[] } | string {
+  const r = spawnSync(NUMPY, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.error) return `${NUMPY} not runnable: ${r.error.message}`;
+  if (r.status !== 0) return `${args[0]} failed: ${(r.stderr || '').trim().split('\n').pop()}`;
+  return JSON.parse(r.stdout) as { seconds: number[] };
+}
+
+function simulatorRatio(hw: HardwareConfig, quick: boolean, root: string, notes: string[]): SimulatorRatio {
+  const [m, k, n] = quick ? [1024, 1024, 1024] : [4096, 1024, 1024];
+  const bundle = compileBench(gemmGraph(k, n), hw, m);
+  const dram = bundle.image.slice();
+  const x = new Float32Array(m * k);
+  for (let i = 0; i < x.length; i++) x[i] = ((i * 7919) % 1000) / 500 - 1;
+  writeInputs(bundle, dram, x);
+  const dlpkit = timeRuns(() => simulate(bundle.program, hw, { dram }), quick ? 2 : 3, 1);
+  const macs = m * k * n;
+  const out: SimulatorRatio = { gemm: [m, k, n], hardware: hw.name, dlpkit, dlpkitMacsPerSecond: macs / dlpkit.median };
+  const py = runPython([join(root, 'bench/reference/numpy_sgemm.py'), String(m), String(k), String(n), '7']);
+  if (typeof py === 'string') notes.push(`simulator vs numpy skipped: ${py}`);
+  else {
+    out.numpy = { seconds: summarise(py.seconds), source: 'numpy float32 a @ w, measured in this run' };
+    out.numpyMacsPerSecond = macs / out.numpy.seconds.median;
+    out.ratio = out.numpyMacsPerSecond / out.dlpkitMacsPerSecond;
+  }
+  return out;
+}
+
+/** Writes a float32 or int64 .npy (C order) for the numpy reference. */
+function writeNpy(path: string, data: Float32Array | BigInt64Array, shape: number[]): void {
+  const descr = data instanceof Float32Array ? '<f4' : '<i8';
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  header += ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
+  const pre = Buffer.alloc(10);
+  pre.write('\x93NUMPY', 0, 'latin1');
+  pre[6] = 1; pre[7] = 0;
+  pre.writeUInt16LE(header.length, 8);
+  writeFileSync(path, Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]));
+}
+
+async function trainingRatio(quick: boolean, root: string, notes: string[]): Promise<TrainingRatio> {
+  const epochs = quick ? 1 : 3;
+  const data = loadMnist();
+  // The same optimiser as the numpy loop: plain SGD, lr 0.01, batch 100.
+  const model = createMlp(defaultMnistSpec);
+  const r = await train(model, data.train, { epochs, batchSize: 100, lr: 0.01, optimizer: 'sgd', schedule: undefined, seed: 1 });
+  const out: TrainingRatio = { epochs, dlpkit: summarise(r.history.map((h) => h.seconds)) };
+  const dir = mkdtempSync(join(tmpdir(), 'dlp-bench-'));
+  try {
+    const t = data.train;
+    writeNpy(join(dir, 'x.npy'), t.x, [t.n, t.features]);
+    writeNpy(join(dir, 'y.npy'), BigInt64Array.from(t.y as Uint8Array, (v) => BigInt(v)), [t.n]);
+    const py = runPython([join(root, 'bench/reference/numpy_mlp.py'), join(dir, 'x.npy'), join(dir, 'y.npy'), String(epochs)]);
+    if (typeof py === 'string') notes.push(`training vs numpy skipped: ${py}`);
+    else {
+      out.numpy = { seconds: summarise(py.seconds), source: 'bench/reference/numpy_mlp.py, measured in this run' };
+      out.ratio = out.dlpkit.median / out.numpy.seconds.median;
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+/** Wall seconds of the built CLI with `args`, `runs` times after one warm-up. */
+function timeCli(root: string, args: string[], runs: number, cwd: string): Timing {
+  const seconds: number[] = [];
+  for (let i = 0; i <= runs; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [join(root, 'dist/cli/bin.js'), ...args], { cwd, encoding: 'utf8' });
+    const s = (performance.now() - t0) / 1000;
+    if (r.status !== 0) throw new Error(`dlp ${args.join(' ')} failed: ${(r.stderr || '').trim().split('\n')[0]}`);
+    if (i > 0) seconds.push(s);
+  }
+  return summarise(seconds);
+}
+
+interface RecordedScaleSim { date: string; machine: string; cases: Record<string, { seconds: number[] }> }
+
+/** The two SCALE-Sim cases of the issue: an 8×8 OS array with 64 KiB SRAMs, CALC mode. */
+const SCALESIM_CASES: Record<string, [number, number, number]> = { 'gemm 100x128x784 (8x8 os)': [100, 128, 784], 'gemm 256x256x256 (8x8 os)': [256, 256, 256] };
+
+function scaleSimConfig(): string {
+  return ['[general]', 'run_name = bench', '', '[architecture_presets]', 'ArrayHeight: 8', 'ArrayWidth: 8', 'IfmapSramSzkB: 64',
+    'FilterSramSzkB: 64', 'OfmapSramSzkB: 64', 'IfmapOffset: 0', 'FilterOffset: 10000000', 'OfmapOffset: 20000000', 'Dataflow : os',
+    'Bandwidth : 10', 'MemoryBanks: 1', '', '[run_presets]', 'InterfaceBandwidth: CALC', ''].join('\n');
+}
+
+function scaleSimRatios(root: string, quick: boolean, notes: string[]): CommandTiming[] {
+  const dir = mkdtempSync(join(tmpdir(), 'dlp-bench-'));
+  const recordedPath = join(root, 'bench/reference/scalesim-v2-times.json');
+  let recorded: RecordedScaleSim | undefined;
+  try { recorded = JSON.parse(readFileSync(recordedPath, 'utf8')) as RecordedScaleSim; } catch { recorded = undefined; }
+  const v2 = process.env.DLP_SCALESIM_V2;
+  const out: CommandTiming[] = [];
+  try {
+    writeFileSync(join(dir, 'scale.cfg'), scaleSimConfig());
+    for (const [name, [m, n, k]] of Object.entries(SCALESIM_CASES)) {
+      const topo = join(dir, `${m}x${n}x${k}.csv`);
+      writeFileSync(topo, `Layer, M, N, K,\ngemm, ${m}, ${n}, ${k},\n`);
+      const args = ['scalesim', '--config', join(dir, 'scale.cfg'), '--topology', topo, '-o', join(dir, 'out')];
+      const wall = timeCli(root, args, quick ? 3 : 5, dir);
+      let reference: Reference | undefined;
+      if (v2) {
+        const s: number[] = [];
+        for (let i = 0; i < (quick ? 1 : 3); i++) {
+          const t0 = performance.now();
+          const r = spawnSync(NUMPY, [join(v2, 'scalesim/scale.py'), '-c', join(dir, 'scale.cfg'), '-t', topo, '-p', join(dir, 'ss'), '-i', 'gemm'],
+            { cwd: dir, encoding: 'utf8', env: { ...process.env, PYTHONPATH: v2 }, maxBuffer: 1 << 26 });
+          if (r.status !== 0) throw new Error(`SCALE-Sim failed: ${(r.stderr || '').trim().split('\n').pop()}`);
+          s.push((performance.now() - t0) / 1000);
+        }
+        reference = { seconds: summarise(s), source: `SCALE-Sim v2 at ${v2}, measured in this run` };
+      } else if (recorded?.cases[name]) {
+        reference = { seconds: summarise(recorded.cases[name]!.seconds), source: `SCALE-Sim v2 recorded ${recorded.date} on ${recorded.machine}` };
+      }
+      out.push({ name, args, wall, reference, ratio: reference ? reference.seconds.median / wall.median : undefined });
+    }
+    if (!v2 && !recorded) notes.push('scalesim: no SCALE-Sim times (set DLP_SCALESIM_V2 to a scale-sim-v2 checkout)');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+function fixedCosts(root: string, quick: boolean): CommandTiming[] {
+  const dir = mkdtempSync(join(tmpdir(), 'dlp-bench-'));
+  try {
+    writeFileSync(join(dir, 'small.mlp'), 'model small {\n  input 64\n  dense 32 relu\n  dense 10\n}\n');
+    const runs = quick ? 3 : 7;
+    return [
+      { name: 'dlp -V', args: ['-V'] },
+      { name: 'dlp run small.mlp (64-32-10)', args: ['run', 'small.mlp', '--json'] },
+    ].map((c) => ({ ...c, wall: timeCli(root, c.args, runs, dir) }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchRatios(hw: HardwareConfig, quick: boolean, log: (s: string) => void): Promise<RatiosResult> {
+  const root = findRepoRoot();
+  const notes: string[] = [];
+  log('  fixed costs of small commands');
+  const fixed = fixedCosts(root, quick);
+  log('  simulator MAC rate vs numpy sgemm');
+  const simulator = simulatorRatio(hw, quick, root, notes);
+  log('  dlp scalesim vs SCALE-Sim v2');
+  const scalesim = scaleSimRatios(root, quick, notes);
+  log('  host training vs numpy');
+  const training = await trainingRatio(quick, root, notes);
+  return { simulator, training, scalesim, fixedCosts: fixed, notes };
+}

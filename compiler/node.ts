@@ -1,0 +1,7 @@
+// Node-only face of the compiler: everything in index.ts (browser-safe) plus reading models,
+// weights and calibration files and writing/reading bundle folders.
+export * from './index.js';
+export { loadModelFile, MODEL_EXTENSIONS } from './load-model.js';
+export { writeBundle, readBundle } from './bundle-files.js';
+export { readWeightsFile, readWeightsFileWithMetadata, readWeightsMetadata, writeWeightsFile } from './weights/weights-file.js';
+export { readCalibrationFile } from './weights/calibration-file.js';

@@ -1,0 +1,143 @@
+// SCALE-Sim v2's operand traffic for a GEMM, generated row by row instead of materialised.
+// SCALE-Sim builds, per dataflow, (a) a prefetch matrix per read operand: the order in which
+// its read buffer fetches elements from DRAM, and (b) demand matrices: one row per stall-free
+// cycle, one column per array edge port, -1 where nothing is requested (compute/
+// systolic_compute_{os,ws,is}.py). Its memory model only needs, for every requested element,
+// the prefetch "set" that holds it, and per demand row the requested elements in column order
+// (reads) or their number (OFMAP writes). Elements are named by their index in the operand
+// (IFMAP m×k: i·K + j; FILTER k×n: n·K + k), which is SCALE-Sim's address minus its offset.
+import type { Dataflow } from './config.js';
+
+export interface Gemm { m: number; n: number; k: number }
+export interface SystolicArray { rows: number; cols: number; dataflow: Dataflow }
+
+/** The folding of a GEMM on the array, in SCALE-Sim's terms: Sr×Sc output (or held) block
+ * spread over R×C PEs, T the streamed length. */
+export interface Folding {
+  R: number; C: number; sr: number; sc: number; t: number;
+  rowFolds: number; colFolds: number;
+  /** Demand rows per fold. */
+  perFold: number;
+  /** Width of the IFMAP and FILTER demand rows (array edge ports). */
+  ifmapWidth: number; filterWidth: number;
+}
+
+export function folding(a: SystolicArray, g: Gemm): Folding {
+  const { rows: R, cols: C, dataflow: df } = a;
+  const [sr, sc, t] = df === 'os' ? [g.m, g.n, g.k] : df === 'ws' ? [g.k, g.n, g.m] : [g.k, g.m, g.n];
+  return {
+    R, C, sr, sc, t,
+    rowFolds: Math.ceil(sr / R), colFolds: Math.ceil(sc / C),
+    perFold: df === 'os' ? R + C + t - 2 : 2 * R + C + t - 2,
+    ifmapWidth: df === 'is' ? C : R,
+    filterWidth: df === 'is' ? R : C,
+  };
+}
+
+/** A prefetch matrix: `rows` × `width` elements (−1 for padding), read row-major or, where
+ * SCALE-Sim flattens it along anti-diagonals, diagonal by diagonal. */
+interface PrefetchMatrix { rows: number; width: number; diagonal: boolean; at: (row: number, col: number) => number }
+
+function prefetchMatrix(a: SystolicArray, g: Gemm, op: 'ifmap' | 'filter'): PrefetchMatrix {
+  const { m, n, k } = g;
+  const f = folding(a, g);
+  const { R, C } = f;
+  if (a.dataflow === 'os') {
+    // Folds of the transposed IFMAP (K × R) stacked over row folds; FILTER (K × C) over column folds.
+    return op === 'ifmap'
+      ? { rows: k * f.rowFolds, width: R, diagonal: true, at: (r, c) => { const s = Math.floor(r / k) * R + c; return s < m ? s * k + (r % k) : -1; } }
+      : { rows: k * f.colFolds, width: C, diagonal: true, at: (r, c) => { const s = Math.floor(r / k) * C + c; return s < n ? s * k + (r % k) : -1; } };
+  }
+  if (a.dataflow === 'ws') {
+    // IFMAP (M × R column slices) over row folds, diagonally; FILTER (K × C) over column folds, row-major.
+    return op === 'ifmap'
+      ? { rows: m * f.rowFolds, width: R, diagonal: true, at: (r, c) => { const s = Math.floor(r / m) * R + c; return s < k ? (r % m) * k + s : -1; } }
+      : { rows: k * f.colFolds, width: C, diagonal: false, at: (r, c) => { const s = Math.floor(r / k) * C + c; return s < n ? s * k + (r % k) : -1; } };
+  }
+  // IS: transposed IFMAP (K × C) over column folds, row-major; transposed FILTER (N × R) over row folds, diagonally.
+  return op === 'ifmap'
+    ? { rows: k * f.colFolds, width: C, diagonal: false, at: (r, c) => { const s = Math.floor(r / k) * C + c; return s < m ? s * k + (r % k) : -1; } }
+    : { rows: n * f.rowFolds, width: R, diagonal: true, at: (r, c) => { const s = Math.floor(r / n) * R + c; return s < k ? (r % n) * k + s : -1; } };
+}
+
+/** What a read buffer learns from its prefetch matrix. */
+export interface PrefetchSets {
+  /** Set (group of `elemsPerSet` consecutive fetched elements) holding each operand element. */
+  setOf: Int32Array;
+  /** Sets, including the last, possibly empty one SCALE-Sim always appends. */
+  numSets: number;
+  /** Elements of the prefetch matrix, padding included (the fetch matrix holds them all). */
+  fetchElems: number;
+}
+
+/** Walks the prefetch order once and records, for each operand element, its set number
+ * (read_buffer.prepare_hashed_buffer: sets of ⌈size/100⌉ valid elements in fetch order). */
+export function prefetchSets(a: SystolicArray, g: Gemm, op: 'ifmap' | 'filter', elemsPerSet: number): PrefetchSets {
+  const p = prefetchMatrix(a, g, op);
+  const setOf = new Int32Array(op === 'ifmap' ? g.m * g.k : g.k * g.n).fill(-1);
+  let pos = 0;
+  const visit = (r: number, c: number) => {
+    const e = p.at(r, c);
+    if (e < 0) return;
+    if (setOf[e] !== -1) throw new Error(`internal: element ${e} fetched twice`);
+    setOf[e] = Math.floor(pos / elemsPerSet);
+    pos++;
+  };
+  if (p.diagonal) {
+    for (let d = 0; d < p.rows + p.width - 1; d++) {
+      const lo = Math.max(0, d - p.width + 1);
+      for (let r = Math.min(d, p.rows - 1); r >= lo; r--) visit(r, d - r);
+    }
+  } else {
+    for (let r = 0; r < p.rows; r++) for (let c = 0; c < p.width; c++) visit(r, c);
+  }
+  return { setOf, numSets: Math.floor(pos / elemsPerSet) + 1, fetchElems: p.rows * p.width };
+}
+
+/** Fills one demand row of fold (fr, fc): `ifmap` and `filter` get the element requested at
+ * each port (−1 for none); returns the number of OFMAP writes in the row. `x` is the row
+ * inside the fold (0 ≤ x < perFold). Folds run column folds outer, row folds inner. */
+export type DemandRow = (fr: number, fc: number, x: number, ifmap: Int32Array, filter: Int32Array) => number;
+
+export function demandRow(a: SystolicArray, g: Gemm): DemandRow {
+  const f = folding(a, g);
+  const { R, C, t: T, sr, sc } = f;
+  const K = g.k;
+  const used = (fr: number, fc: number) => [Math.min(R, sr - fr * R), Math.min(C, sc - fc * C)] as const;
+  if (a.dataflow === 'os') {
+    // IFMAP rows fr·R.. stream K values, skewed one cycle per port; FILTER likewise per column;
+    // outputs leave after T − 1 idle rows as the flipped R × C block, skewed per column.
+    return (fr, fc, x, ifm, fil) => {
+      const [ru, cu] = used(fr, fc);
+      for (let c = 0; c < R; c++) { const t = x - c; ifm[c] = t >= 0 && t < T && c < ru ? (fr * R + c) * K + t : -1; }
+      for (let j = 0; j < C; j++) { const t = x - j; fil[j] = t >= 0 && t < T && j < cu ? (fc * C + j) * K + t : -1; }
+      let w = 0;
+      for (let j = 0; j < cu; j++) { const u = x - j - (T - 1); if (u >= R - ru && u < R) w++; }
+      return w;
+    };
+  }
+  if (a.dataflow === 'ws') {
+    // The flipped FILTER block is preloaded in the first R rows; IFMAP columns stream after an
+    // R-row gap, skewed; outputs follow 2R − 1 rows in, skewed per column.
+    return (fr, fc, x, ifm, fil) => {
+      const [ru, cu] = used(fr, fc);
+      for (let c = 0; c < R; c++) { const t = x - c - R; ifm[c] = t >= 0 && t < T && c < ru ? t * K + fr * R + c : -1; }
+      const o = R - 1 - x;
+      for (let j = 0; j < C; j++) fil[j] = x < R && o < ru && j < cu ? (fc * C + j) * K + fr * R + o : -1;
+      let w = 0;
+      for (let j = 0; j < cu; j++) { const t = x - j - (2 * R - 1); if (t >= 0 && t < T) w++; }
+      return w;
+    };
+  }
+  // IS: the flipped IFMAP block (C ports) is preloaded; FILTER rows stream after an R-row gap,
+  // skewed over R ports; outputs as in WS.
+  return (fr, fc, x, ifm, fil) => {
+    const [ru, cu] = used(fr, fc);
+    const o = R - 1 - x;
+    for (let j = 0; j < C; j++) ifm[j] = x < R && o < ru && j < cu ? (fc * C + j) * K + fr * R + o : -1;
+    for (let c = 0; c < R; c++) { const t = x - c - R; fil[c] = t >= 0 && t < T && c < ru ? t * K + fr * R + c : -1; }
+    let w = 0;
+    for (let j = 0; j < cu; j++) { const t = x - j - (2 * R - 1); if (t >= 0 && t < T) w++; }
+    return w;
+  };
+}

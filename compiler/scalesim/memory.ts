@@ -1,0 +1,167 @@
+// SCALE-Sim v2's double-buffered scratchpad in USER bandwidth mode (scalesim/memory/), as it
+// is written, including its quirks, so that stall cycles and DRAM figures match exactly:
+// - read_buffer: an SRAM of `bytes` 1-byte words split into an active half and a prefetch
+//   half. The prefetch order is cut into sets of ⌈bytes/100⌉ elements; the active half holds
+//   a window of sets. A request outside the window triggers a prefetch, which slides the
+//   window by the prefetch half's sets and makes DRAM busy for ⌈half/Bandwidth⌉ + 1 more
+//   cycles; the request is served when that prefetch lands (read_port latency 1). Hits take
+//   1 cycle. The first request triggers the fill of the active half, ending the cycle before.
+// - write_buffer: OFMAP words collect in lines of Bandwidth words. Once the active half is
+//   full, the pending lines (up to the drain half) go to DRAM, one line per cycle; a write
+//   that finds the buffer full while a drain is under way waits for the drain to end.
+// SCALE-Sim v3 (without Ramulator traces, custom layouts or sparsity) runs the same model with
+// two changes kept here behind `v3`: a read that waits for a prefetch adds the wait twice, and a
+// prefetch that lands early (wait ≤ 0) pulls the row's serve cycle earlier by that much
+// (read_buffer.service_reads: `offset += p` then `if p > 0: offset += p`); DRAM start/stop
+// cycles are the minimum/maximum of its traces rather than their first/last rows.
+import type { PrefetchSets } from './demand.js';
+
+/** A read operand's DRAM-side figures (DETAILED_ACCESS_REPORT's DRAM columns). */
+export interface DramSide { startCycle: number; stopCycle: number; accesses: number }
+
+/** SCALE-Sim's DRAM-side report figures of a USER-mode run. */
+export interface ScaleSimMemoryFigures {
+  version: 'v2' | 'v3';
+  totalCyclesInclPrefetch: number;
+  dram: { ifmap: DramSide; filter: DramSide; ofmap: DramSide };
+  /** "Avg … DRAM BW": accesses / (stop − start + 1), words per cycle. */
+  avgDramBw: { ifmap: number; filter: number; ofmap: number };
+}
+
+export class ReadBuffer {
+  private readonly activeSize: number;
+  private readonly prefetchSize: number;
+  private readonly activeSets: number;
+  private readonly prefetchSets: number;
+  private activeStart = 0;
+  private started = false;
+  private lastPrefetchCycle = -1;
+  private accesses = 0;
+  private dramStart = 0;
+
+  constructor(bytes: number, private readonly bandwidth: number, private readonly sets: PrefetchSets, private readonly v3 = false) {
+    this.activeSize = Math.ceil(bytes * 0.5);
+    this.prefetchSize = bytes - this.activeSize;
+    const elemsPerSet = Math.ceil(bytes / 100);
+    this.activeSets = Math.min(Math.ceil(this.activeSize / elemsPerSet), sets.numSets);
+    this.prefetchSets = Math.min(Math.ceil(this.prefetchSize / elemsPerSet), sets.numSets - this.activeSets);
+  }
+
+  /** Serves one demand row arriving at `cycle`; returns the cycles until it is served
+   * (1 on hits, more when it waited for prefetches). */
+  serviceRow(cycle: number, row: Int32Array): number {
+    if (!this.started) this.fillActive(cycle);
+    const { setOf, numSets } = this.sets;
+    let offset = 1;
+    for (let i = 0; i < row.length; i++) {
+      const e = row[i]!;
+      if (e < 0) continue;
+      const s = setOf[e]!;
+      let guard = 0;
+      while ((((s - this.activeStart) % numSets) + numSets) % numSets >= this.activeSets) {
+        if (++guard > numSets + 1) throw new Error('internal: SCALE-Sim read buffer never holds the requested element');
+        this.prefetch();
+        const wait = this.lastPrefetchCycle - (cycle + offset);
+        if (this.v3) offset += wait;
+        if (wait > 0) offset += wait;
+      }
+    }
+    return offset;
+  }
+
+  /** read_buffer.prefetch_active_buffer: ⌈active/Bandwidth⌉ lines (at most the whole fetch
+   * matrix), issued so the last lands the cycle before the first request. */
+  private fillActive(startCycle: number): void {
+    const fetchRows = Math.ceil(this.sets.fetchElems / this.bandwidth);
+    const lines = Math.min(Math.ceil(this.activeSize / this.bandwidth), fetchRows);
+    this.accesses += lines * this.bandwidth;
+    this.dramStart = startCycle - lines;
+    this.lastPrefetchCycle = startCycle - 1;
+    this.started = true;
+  }
+
+  /** read_buffer.new_prefetch: ⌈prefetch/Bandwidth⌉ lines, one per cycle after the last. */
+  private prefetch(): void {
+    this.activeStart = (this.activeStart + this.prefetchSets) % this.sets.numSets;
+    const lines = Math.ceil(this.prefetchSize / this.bandwidth);
+    this.accesses += lines * this.bandwidth;
+    this.lastPrefetchCycle += lines + 1;
+  }
+
+  dram(): DramSide {
+    return { startCycle: this.dramStart, stopCycle: this.lastPrefetchCycle, accesses: this.accesses };
+  }
+}
+
+export class WriteBuffer {
+  private readonly total: number;
+  private readonly activeSize: number;
+  private readonly drainSize: number;
+  private free: number;
+  /** Valid words of each line handed to DRAM side, from `drainFrom` on (earlier ones drained). */
+  private lines: number[] = [];
+  private drainFrom = 0;
+  private lineFill = 0;
+  private drainEnd = 0;
+  private accesses = 0;
+  private dramStart: number | undefined;
+  private dramStop = 0;
+
+  constructor(bytes: number, private readonly bandwidth: number, private readonly v3 = false) {
+    this.total = bytes;
+    this.activeSize = Math.ceil(bytes * 0.5);
+    this.drainSize = bytes - this.activeSize;
+    this.free = bytes;
+  }
+
+  /** Serves `count` writes arriving at `cycle`; returns the cycles they waited. */
+  serviceRow(cycle: number, count: number): number {
+    let current = cycle;
+    for (let i = 0; i < count; i++) {
+      this.free--;
+      if (++this.lineFill === this.bandwidth) { this.lines.push(this.bandwidth); this.lineFill = 0; }
+      if (current < this.drainEnd) {
+        if (this.free <= 0) current = this.drainEnd;
+      } else if (this.free < this.total - this.drainSize) {
+        this.flushLine();
+        this.drainEnd = this.drain(current);
+      }
+    }
+    return current - cycle;
+  }
+
+  /** write_buffer.empty_all_buffers: drains what is left, back to back, from `cycle`. */
+  finish(cycle: number): void {
+    this.flushLine();
+    while (this.drainFrom < this.lines.length) {
+      this.drainEnd = this.drain(cycle);
+      cycle = this.drainEnd + 1;
+    }
+  }
+
+  /** A partial line goes out as a line of its own (append_to_trace_mat(force=True)). */
+  private flushLine(): void {
+    if (this.lineFill !== 0) { this.lines.push(this.lineFill); this.lineFill = 0; }
+  }
+
+  /** write_buffer.empty_drain_buf: up to ⌈drain/Bandwidth⌉ lines, one per cycle. It counts
+   * every line as full except for the padding of the last one, as SCALE-Sim does. */
+  private drain(start: number): number {
+    const last = Math.min(this.drainFrom + Math.ceil(this.drainSize / this.bandwidth), this.lines.length);
+    const n = last - this.drainFrom;
+    if (n <= 0) throw new Error('SCALE-Sim would fail here (write buffer drain with no pending line); this configuration is outside what it can run');
+    const words = n * this.bandwidth - (this.bandwidth - this.lines[last - 1]!);
+    this.accesses += words;
+    this.free += words;
+    this.drainFrom = last;
+    if (this.drainFrom > 4096) { this.lines = this.lines.slice(this.drainFrom); this.drainFrom = 0; }
+    this.dramStart ??= start;
+    const end = start + n - 1;
+    this.dramStop = this.v3 ? Math.max(this.dramStop, end) : end;
+    return end;
+  }
+
+  dram(): DramSide {
+    return { startCycle: this.dramStart ?? 0, stopCycle: this.dramStop, accesses: this.accesses };
+  }
+}

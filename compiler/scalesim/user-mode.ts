@@ -1,0 +1,128 @@
+// SCALE-Sim v2's USER bandwidth mode for one GEMM: the demand rows of every fold pass through
+// its double-buffered memory (memory.ts) one at a time, as double_buffered_scratchpad.
+// service_memory_requests does: row i is issued at cycle i + stalls so far; each buffer
+// reports when it served the row; the row's stall is the largest wait beyond the hit latency
+// (1 for reads, 0 for writes). Total Cycles is the cycle the last row's writes were served.
+// Rows are generated and consumed one by one: memory stays O(operand size), not O(cycles).
+import { demandRow, folding, prefetchSets, type Gemm, type SystolicArray } from './demand.js';
+import { ReadBuffer, WriteBuffer, type DramSide, type ScaleSimMemoryFigures } from './memory.js';
+import { sramCounts, type ScaleSimAccess, type SramAccess } from './access.js';
+import type { ScaleSimConfig } from './config.js';
+import { scaleSimFigures, type ScaleSimFigures } from './report.js';
+
+export interface UserModeMemory {
+  /** SRAM sizes in bytes (SCALE-Sim's kB × 1024, 1-byte words). */
+  ifmapBytes: number; filterBytes: number; ofmapBytes: number;
+  /** Words per cycle between each SRAM and DRAM: v2 uses the first Bandwidth entry for all
+   * three; v3 reads at [layout] IfmapSRAMBankBandwidth / FilterSRAMBankBandwidth. */
+  ifmapBandwidth: number; filterBandwidth: number; ofmapBandwidth: number;
+  /** Which SCALE-Sim's memory code to follow (memory.ts). */
+  version: 'v2' | 'v3';
+}
+
+export interface UserModeFigures {
+  totalCycles: number;
+  /** v3's "Total Cycles (incl. prefetch)": last OFMAP DRAM write − first IFMAP/FILTER DRAM read. */
+  totalCyclesInclPrefetch: number;
+  stallCycles: number;
+  /** SRAM start/stop cycles (served cycles of the first and last rows with a request) and counts. */
+  sram: { ifmap: SramAccess; filter: SramAccess; ofmap: SramAccess };
+  dram: { ifmap: DramSide; filter: DramSide; ofmap: DramSide };
+}
+
+interface Span { first: number; last: number }
+const track = (s: Span, cycle: number) => { if (s.first < 0) s.first = cycle; s.last = cycle; };
+
+export function runUserMode(a: SystolicArray, g: Gemm, mem: UserModeMemory): UserModeFigures {
+  const f = folding(a, g);
+  const v3 = mem.version === 'v3';
+  const ifBuf = new ReadBuffer(mem.ifmapBytes, mem.ifmapBandwidth, prefetchSets(a, g, 'ifmap', Math.ceil(mem.ifmapBytes / 100)), v3);
+  const fiBuf = new ReadBuffer(mem.filterBytes, mem.filterBandwidth, prefetchSets(a, g, 'filter', Math.ceil(mem.filterBytes / 100)), v3);
+  const ofBuf = new WriteBuffer(mem.ofmapBytes, mem.ofmapBandwidth, v3);
+  const row = demandRow(a, g);
+  const ifRow = new Int32Array(f.ifmapWidth);
+  const fiRow = new Int32Array(f.filterWidth);
+  const spans = { ifmap: { first: -1, last: -1 }, filter: { first: -1, last: -1 }, ofmap: { first: -1, last: -1 } };
+  let stalls = 0;
+  let i = 0;
+  let lastOfmapCycle = 0;
+  for (let fc = 0; fc < f.colFolds; fc++) {
+    for (let fr = 0; fr < f.rowFolds; fr++) {
+      for (let x = 0; x < f.perFold; x++, i++) {
+        const writes = row(fr, fc, x, ifRow, fiRow);
+        const cycle = i + stalls;
+        const ifOut = ifBuf.serviceRow(cycle, ifRow);
+        const fiOut = fiBuf.serviceRow(cycle, fiRow);
+        const ofWait = ofBuf.serviceRow(cycle, writes);
+        if (hasRequest(ifRow)) track(spans.ifmap, cycle + ifOut);
+        if (hasRequest(fiRow)) track(spans.filter, cycle + fiOut);
+        if (writes > 0) track(spans.ofmap, cycle + ofWait);
+        lastOfmapCycle = cycle + ofWait;
+        stalls += Math.max(ifOut - 1, fiOut - 1, ofWait);
+      }
+    }
+  }
+  ofBuf.finish(lastOfmapCycle);
+  // SCALE-Sim reports the compute model's counts (access.ts), not the demand rows' own.
+  const reported = sramCounts(a.dataflow, a.rows, a.cols, g);
+  const sram = (s: Span, count: number): SramAccess => ({ startCycle: Math.max(s.first, 0), stopCycle: Math.max(s.last, 0), count });
+  const dram = { ifmap: ifBuf.dram(), filter: fiBuf.dram(), ofmap: ofBuf.dram() };
+  return {
+    totalCycles: lastOfmapCycle,
+    totalCyclesInclPrefetch: Math.trunc(dram.ofmap.stopCycle - Math.min(dram.ifmap.startCycle, dram.filter.startCycle)),
+    stallCycles: stalls,
+    sram: { ifmap: sram(spans.ifmap, reported.ifmap), filter: sram(spans.filter, reported.filter), ofmap: sram(spans.ofmap, reported.ofmap) },
+    dram,
+  };
+}
+
+function hasRequest(r: Int32Array): boolean {
+  for (let i = 0; i < r.length; i++) if (r[i]! >= 0) return true;
+  return false;
+}
+
+/** A config's USER-mode memory, as SCALE-Sim sets it up (single_layer_sim.run): 1-byte words,
+ * kB × 1024 bytes, the first Bandwidth entry (v3: [layout] bank bandwidths for the reads). */
+export function userModeMemory(cfg: ScaleSimConfig): UserModeMemory {
+  const bw = cfg.bandwidth?.[0];
+  if (bw === undefined) throw new Error('internal: USER mode without Bandwidth');
+  return {
+    ifmapBytes: cfg.ifmapKiB * 1024, filterBytes: cfg.filterKiB * 1024, ofmapBytes: cfg.ofmapKiB * 1024,
+    ifmapBandwidth: cfg.v3 ? cfg.v3.ifmap.bankBandwidth : bw,
+    filterBandwidth: cfg.v3 ? cfg.v3.filter.bankBandwidth : bw,
+    ofmapBandwidth: bw,
+    version: cfg.version,
+  };
+}
+
+/** SCALE-Sim's figures for one GEMM in USER mode: its compute model's mapping efficiency,
+ * compute utilisation and SRAM counts (unchanged by memory), with Total Cycles, Stall Cycles,
+ * utilisation, SRAM start/stop cycles and the DRAM columns from the memory run. */
+export function scaleSimUserFigures(mfu: SystolicArray, g: Gemm, mem: UserModeMemory): { scaleSim: ScaleSimFigures; access: ScaleSimAccess; memory: ScaleSimMemoryFigures } {
+  const calc = scaleSimFigures(mfu, g);
+  const run = runUserMode(mfu, g, mem);
+  const total = run.totalCycles;
+  const scaleSim: ScaleSimFigures = {
+    ...calc,
+    totalCycles: total,
+    stallCycles: run.stallCycles,
+    overallUtil: (calc.macs * 100) / (total * mfu.rows * mfu.cols),
+  };
+  const access: ScaleSimAccess = {
+    ...run.sram,
+    avgIfmapSramBw: run.sram.ifmap.count / total,
+    avgFilterSramBw: run.sram.filter.count / total,
+    avgOfmapSramBw: run.sram.ofmap.count / total,
+  };
+  const bwOf = (d: DramSide) => d.accesses / (d.stopCycle - d.startCycle + 1);
+  return {
+    scaleSim,
+    access,
+    memory: {
+      version: mem.version,
+      totalCyclesInclPrefetch: run.totalCyclesInclPrefetch,
+      dram: run.dram,
+      avgDramBw: { ifmap: bwOf(run.dram.ifmap), filter: bwOf(run.dram.filter), ofmap: bwOf(run.dram.ofmap) },
+    },
+  };
+}

@@ -1,0 +1,120 @@
+// The summary panels: the cycle breakdown as one stacked bar, the roofline (SVG) and the
+// per-layer table. Each takes plain data, so a new report field only changes the data step.
+import type { RunResult } from './protocol.js';
+import { bytes, colour, h, int, joules, pct, svg } from './format.js';
+
+export interface Segment { label: string; cycles: number }
+
+/** Where the cycles went. Uses the simulator's `cycleBreakdown` when the report has one;
+ * otherwise splits the run from the timeline: cycles with the MFU or VFU busy, cycles with
+ * only DMA busy, and the rest (dispatch, latency, drain). Both sum to the run's cycles. */
+export function cycleSegments(r: RunResult): { source: string; segments: Segment[] } {
+  const reported = (r.report as unknown as { cycleBreakdown?: Record<string, number> }).cycleBreakdown;
+  if (reported && typeof reported === 'object') {
+    return { source: 'simulator report (cycleBreakdown)', segments: Object.entries(reported).map(([label, cycles]) => ({ label, cycles })) };
+  }
+  const compute: [number, number][] = [];
+  const dma: [number, number][] = [];
+  for (const i of r.instrs) {
+    if (!Number.isFinite(i.start) || i.end <= i.start) continue;
+    (i.unit === 'mfu' || i.unit === 'vfu' ? compute : dma).push([i.start, i.end]);
+  }
+  const computeCycles = unionLength(compute);
+  const anyCycles = unionLength([...compute, ...dma]);
+  const total = r.report.cycles;
+  return {
+    source: 'derived from the timeline',
+    segments: [
+      { label: 'compute (MFU/VFU busy)', cycles: computeCycles },
+      { label: 'DMA only', cycles: anyCycles - computeCycles },
+      { label: 'no unit busy', cycles: Math.max(0, total - anyCycles) },
+    ],
+  };
+}
+
+function unionLength(iv: [number, number][]): number {
+  iv.sort((a, b) => a[0] - b[0]);
+  let len = 0, end = -Infinity;
+  for (const [s, e] of iv) {
+    if (s >= end) { len += e - s; end = e; } else if (e > end) { len += e - end; end = e; }
+  }
+  return len;
+}
+
+export function breakdownBar(r: RunResult): HTMLElement {
+  const { source, segments } = cycleSegments(r);
+  const total = segments.reduce((a, s) => a + s.cycles, 0) || 1;
+  const bar = h('div', { class: 'stacked', role: 'img', 'aria-label': segments.map((s) => `${s.label} ${int(s.cycles)} cycles`).join(', '), 'data-testid': 'breakdown' });
+  const legend = h('ul', { class: 'legend' });
+  segments.forEach((s, k) => {
+    const seg = h('span', { style: `flex-grow:${s.cycles};background:${colour(k)}`, title: `${s.label}: ${int(s.cycles)} cycles (${pct(s.cycles / total)})` });
+    bar.append(seg);
+    legend.append(h('li', {}, h('span', { class: 'swatch', style: `background:${colour(k)}` }), `${s.label}: ${int(s.cycles)} (${pct(s.cycles / total)})`));
+  });
+  return h('div', {}, bar, legend, h('p', { class: 'note' }, `Breakdown ${source}.`));
+}
+
+export function summary(r: RunResult): HTMLElement {
+  const rep = r.report;
+  const rows: [string, string, string?][] = [
+    ['cycles', int(rep.cycles), 'cycles'],
+    ['time', `${(rep.seconds * 1e6).toFixed(3)} µs`],
+    ['instructions', int(rep.instructions)],
+    ['MACs', int(rep.macs)],
+    ['MFU utilisation', pct(rep.mfuUtilization), 'mfu'],
+    ['DRAM read / write', `${bytes(rep.dramReadBytes)} / ${bytes(rep.dramWriteBytes)}`, 'dram-bytes'],
+    ['DRAM bandwidth', `${rep.avgDramBytesPerCycle.toFixed(2)} B/cycle (${pct(rep.dramBandwidthFraction)} of peak)`, 'dram-bw'],
+    ['bound by', `${rep.boundBy} (roofline ${int(rep.rooflineCycles)} cycles)`],
+    ['energy', joules(rep.energy.totalJoules), 'energy'],
+  ];
+  if (r.estimatedCycles !== undefined) rows.push(['compiler estimate', `${int(r.estimatedCycles)} cycles`]);
+  rows.push(['worker time', `compile ${r.compileMs.toFixed(0)} ms, simulate ${r.simulateMs.toFixed(0)} ms`]);
+  const dl = h('dl', { class: 'summary' });
+  for (const [k, v, id] of rows) dl.append(h('dt', {}, k), h('dd', id ? { 'data-testid': id } : {}, v));
+  return dl;
+}
+
+export function layerTable(r: RunResult): HTMLElement {
+  const t = h('table', { class: 'layers' });
+  t.append(h('thead', {}, h('tr', {}, ...['layer', 'cycles', 'MACs', 'DRAM read', 'DRAM write', 'MFU busy', 'energy'].map((c) => h('th', { scope: 'col' }, c)))));
+  const body = h('tbody');
+  for (const l of r.report.perLayer) {
+    body.append(h('tr', {}, h('th', { scope: 'row' }, l.name), h('td', {}, int(l.cycles)), h('td', {}, int(l.macs)),
+      h('td', {}, bytes(l.dramReadBytes)), h('td', {}, bytes(l.dramWriteBytes)), h('td', {}, int(l.mfuBusy)), h('td', {}, joules(l.energyJoules))));
+  }
+  t.append(body);
+  return t;
+}
+
+/** Roofline: attainable MACs/cycle against operational intensity (MACs per DRAM byte), log-log,
+ * with one point per layer (its MACs over its cycles) and one for the whole run. */
+export function roofline(r: RunResult): SVGElement {
+  const W = 360, H = 240, L = 48, B = 34, T = 10, R = 10;
+  const peak = r.peakMacsPerCycle, bw = r.dramBytesPerCycle;
+  const pts = r.report.perLayer.filter((l) => l.macs > 0 && l.cycles > 0).map((l, k) => ({
+    name: l.name, k, oi: l.macs / Math.max(1, l.dramReadBytes + l.dramWriteBytes), perf: l.macs / l.cycles,
+  }));
+  const rep = r.report;
+  if (rep.macs > 0) pts.push({ name: 'run', k: -1, oi: rep.macs / Math.max(1, rep.dramReadBytes + rep.dramWriteBytes), perf: rep.macs / rep.cycles });
+  const ridge = peak / bw;
+  const xs = [ridge, ...pts.map((p) => p.oi)];
+  const x0 = Math.pow(10, Math.floor(Math.log10(Math.min(...xs) / 4))), x1 = Math.pow(10, Math.ceil(Math.log10(Math.max(...xs) * 4)));
+  const y1 = Math.pow(10, Math.ceil(Math.log10(peak * 1.5)));
+  const y0 = Math.pow(10, Math.floor(Math.log10(Math.min(bw * x0, ...pts.map((p) => p.perf)) / 2)));
+  const X = (v: number) => L + ((Math.log10(v) - Math.log10(x0)) / (Math.log10(x1) - Math.log10(x0))) * (W - L - R);
+  const Y = (v: number) => H - B - ((Math.log10(v) - Math.log10(y0)) / (Math.log10(y1) - Math.log10(y0))) * (H - B - T);
+  const s = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'roofline', role: 'img', 'aria-label': `Roofline: peak ${peak} MACs/cycle, ${bw} B/cycle` });
+  s.append(svg('rect', { x: L, y: T, width: W - L - R, height: H - B - T, class: 'plot' }));
+  for (let d = Math.log10(x0); d <= Math.log10(x1); d++) s.append(svg('text', { x: X(10 ** d), y: H - B + 14, 'text-anchor': 'middle' }, `1e${d}`));
+  for (let d = Math.log10(y0); d <= Math.log10(y1); d++) s.append(svg('text', { x: L - 4, y: Y(10 ** d) + 4, 'text-anchor': 'end' }, `1e${d}`));
+  s.append(svg('text', { x: (L + W) / 2, y: H - 4, 'text-anchor': 'middle' }, 'MACs per DRAM byte'));
+  s.append(svg('text', { x: 12, y: (T + H - B) / 2, 'text-anchor': 'middle', transform: `rotate(-90 12 ${(T + H - B) / 2})` }, 'MACs / cycle'));
+  const xr = Math.min(Math.max(ridge, x0), x1);
+  s.append(svg('polyline', { points: `${X(x0)},${Y(Math.max(y0, bw * x0))} ${X(xr)},${Y(peak)} ${X(x1)},${Y(peak)}`, class: 'roof' }));
+  for (const p of pts) {
+    const c = svg('circle', { cx: X(p.oi), cy: Y(Math.max(p.perf, y0)), r: p.k < 0 ? 6 : 4, fill: p.k < 0 ? 'none' : colour(p.k), stroke: p.k < 0 ? '#222' : 'none', 'stroke-width': 2 });
+    c.append(svg('title', {}, `${p.name}: ${p.oi.toFixed(2)} MACs/B, ${p.perf.toFixed(1)} MACs/cycle`));
+    s.append(c, svg('text', { x: X(p.oi) + 7, y: Y(Math.max(p.perf, y0)) - 5, class: 'pt' }, p.name));
+  }
+  return s;
+}
