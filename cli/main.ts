@@ -25,6 +25,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'simulate', usage: '[options] <program>', description: 'run a program on the cycle-level DLP simulator and report cycles, utilisation and energy', load: () => import('./commands/simulate.js') },
   { name: 'compile', usage: '[options] <model>', description: 'compile a model into a DLP bundle (program, DRAM layout, weights image, estimate)', load: () => import('./commands/compile.js') },
   { name: 'run', usage: '[options] <model>', description: 'compile a model and run it on the cycle-level simulator', load: () => import('./commands/run.js') },
+  { name: 'export', usage: '[options]', description: 'write a trained model as ONNX (opset 17), checked before it is written', load: () => import('./commands/export.js') },
   { name: 'explore', usage: '[options] [models...]', description: 'design-space exploration: sweep hardware parameters, simulate every point in parallel, mark the Pareto front', load: () => import('./commands/explore.js') },
   { name: 'scalesim', usage: '[options]', description: 'run a SCALE-Sim v2/v3 config and topology on dlpkit and write COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv, DETAILED_ACCESS_REPORT.csv', load: () => import('./commands/scalesim.js') },
   { name: 'lab', usage: '[options] [command]', description: 'architecture lab exercises with automatic checkers', load: () => import('./commands/lab.js') },

@@ -1,11 +1,14 @@
 // The compiled bundle: program, DRAM layout (named regions with offsets, shapes, dtypes and
 // scales), the DRAM image with the weights, the cost model's estimate and the chosen plans.
-// On disk it is a directory (docs/bundle.md; written and read by bundle-files.ts, Node-only): program.dlps, program.dlpb, image.bin and
-// bundle.json, written into a temporary sibling and renamed into place as a whole.
+// On disk it is a directory (docs/bundle.md): program.dlps, program.dlpb, image.bin and
+// bundle.json; this file only turns a bundle into those files and back (no file system:
+// compiler/bundle-files.ts reads and writes them).
 import { DlpError } from '../isa/errors.js';
 import type { HardwareConfig } from '../isa/hardware.js';
 import type { Program } from '../isa/program.js';
 import { DTYPE_BYTES, type DType } from '../isa/spec.js';
+import { encodeProgram, decodeProgram } from '../isa/encode.js';
+import { printProgram } from '../isa/print.js';
 import type { Generated } from './passes/codegen.js';
 import type { Estimate } from './passes/cost.js';
 import { quantizeInput, type ComputeDType, type QuantLayer, type QuantModel } from './passes/quantize.js';
@@ -52,8 +55,8 @@ export interface Bundle {
 }
 
 export const BUNDLE_FILES = { meta: 'bundle.json', text: 'program.dlps', binary: 'program.dlpb', image: 'image.bin' } as const;
-export const BUNDLE_FORMAT = 'dlpkit-bundle';
-export const BUNDLE_VERSION = 1;
+const BUNDLE_FORMAT = 'dlpkit-bundle';
+const BUNDLE_VERSION = 1;
 
 /** Gathers the passes' results into a bundle. */
 export function assembleBundle(q: QuantModel, plans: Schedule, g: Generated, estimate: Estimate, hw: HardwareConfig): Bundle {
@@ -77,6 +80,43 @@ export function assembleBundle(q: QuantModel, plans: Schedule, g: Generated, est
       quant: { dtype: q.dtype, inputScale: q.inputScale, perChannel: q.perChannel, softmax: q.softmax, layers },
     },
     image: g.image, estimate, plans, hwName: hw.name, dtype: q.dtype, batch: plans.batch,
+  };
+}
+
+/** The bundle's files by name (BUNDLE_FILES), ready to write anywhere; pure, no file system. */
+export function bundleFiles(b: Bundle): Record<string, string | Uint8Array> {
+  const meta = {
+    format: BUNDLE_FORMAT, version: BUNDLE_VERSION, hwName: b.hwName, dtype: b.dtype, batch: b.batch,
+    layout: b.layout, estimate: b.estimate, plans: b.plans,
+  };
+  return {
+    [BUNDLE_FILES.text]: printProgram(b.program),
+    [BUNDLE_FILES.binary]: encodeProgram(b.program),
+    [BUNDLE_FILES.image]: b.image,
+    [BUNDLE_FILES.meta]: `${JSON.stringify(meta, null, 2)}\n`,
+  };
+}
+
+/** Rebuilds a bundle from its files; `read(name)` returns a file's bytes (or throws a DlpError). */
+export function parseBundle(read: (file: string) => Uint8Array, where: string): Bundle {
+  let meta: Record<string, unknown>;
+  try {
+    meta = JSON.parse(new TextDecoder().decode(read(BUNDLE_FILES.meta))) as Record<string, unknown>;
+  } catch (e) {
+    if (e instanceof DlpError) throw e;
+    throw new DlpError(`${BUNDLE_FILES.meta} is not valid JSON`, { file: where });
+  }
+  if (meta.format !== BUNDLE_FORMAT) throw new DlpError(`not a dlpkit bundle: ${BUNDLE_FILES.meta} has format '${String(meta.format)}'`, { file: where });
+  if (meta.version !== BUNDLE_VERSION) throw new DlpError(`unsupported bundle version ${String(meta.version)} (this dlpkit reads ${BUNDLE_VERSION})`, { file: where });
+  const program = decodeProgram(read(BUNDLE_FILES.binary), `${where}/${BUNDLE_FILES.binary}`);
+  const image = read(BUNDLE_FILES.image);
+  const layout = meta.layout as BundleLayout;
+  if (image.length !== layout.dramBytes) {
+    throw new DlpError(`${BUNDLE_FILES.image} has ${image.length} bytes but the layout expects ${layout.dramBytes}`, { file: where });
+  }
+  return {
+    program, layout, image, estimate: meta.estimate as Estimate, plans: meta.plans as Schedule,
+    hwName: String(meta.hwName), dtype: meta.dtype as ComputeDType, batch: Number(meta.batch),
   };
 }
 

@@ -5,3 +5,5 @@ export { loadModelFile, MODEL_EXTENSIONS } from './load-model.js';
 export { writeBundle, readBundle } from './bundle-files.js';
 export { readWeightsFile, readWeightsFileWithMetadata, readWeightsMetadata, writeWeightsFile } from './weights/weights-file.js';
 export { readCalibrationFile } from './weights/calibration-file.js';
+export { readModelWeights } from './weights/state-dict-file.js';
+export { externalDataReader } from './frontend/onnx-external-file.js';

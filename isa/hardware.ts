@@ -61,7 +61,7 @@ export const HardwareSchema = z.object({
     compute: posInt('queues.compute', 1024),
     store: posInt('queues.store', 1024),
   }).strict(),
-  /** Energy per event in picojoules (defaults cite Horowitz, ISSCC 2014, 45 nm; see docs). */
+  /** Energy per event in picojoules; the presets derive theirs from Horowitz ISSCC 2014 (45 nm) by the rules in isa/energy.ts. */
   energy: z.object({
     macPj: z.object({ int8: pos('energy.macPj.int8'), int16: pos('energy.macPj.int16'), fp32: pos('energy.macPj.fp32') }).strict(),
     vfuOpPj: pos('energy.vfuOpPj'),

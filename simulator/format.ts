@@ -1,5 +1,6 @@
 // A readable text table of a simulation report, for the CLI and the labs.
 import type { SimReport, UnitStats } from './report.js';
+import { barWidths, CYCLE_CAUSE_INFO, CYCLE_CAUSES, type CycleBreakdown } from './cycle-breakdown.js';
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
 const int = (x: number): string => Math.round(x).toLocaleString('en-US');
@@ -23,6 +24,18 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
 }
 
+/**
+ * One stacked bar of a cycle breakdown in `width` characters, one letter per cause, with a
+ * legend of every nonzero cause: cycles and share.
+ */
+export function formatCycleBar(b: CycleBreakdown, cycles: number, width = 60): string {
+  const w = barWidths(b, width);
+  const bar = CYCLE_CAUSES.map((c) => CYCLE_CAUSE_INFO[c].key.repeat(w[c])).join('');
+  const legend = CYCLE_CAUSES.filter((c) => b[c] > 0)
+    .map((c) => `${CYCLE_CAUSE_INFO[c].key} ${c} ${int(b[c])} (${pct(cycles > 0 ? b[c] / cycles : 0)})`);
+  return `[${bar}]\n${legend.join(' · ')}`;
+}
+
 /** Formats a report as aligned text sections. */
 export function formatReport(r: SimReport): string {
   const unit = (name: string, u: UnitStats): string[] => [name, int(u.busyCycles), pct(u.utilization)];
@@ -36,10 +49,11 @@ export function formatReport(r: SimReport): string {
     ['MFU utilisation', pct(r.mfuUtilization)],
     ['roofline cycles', `${int(r.rooflineCycles)} (${r.boundBy}-bound)`],
     ['cycles / roofline', r.rooflineRatio.toFixed(2)],
-    ['energy', siEnergy(r.energy.totalJoules)],
+    ['energy', `${siEnergy(r.energy.totalJoules)} (${r.energy.scope === 'dynamic' ? 'dynamic only' : 'dynamic + static'})`],
   ]));
   lines.push('', table([['unit', 'busy cycles', 'utilisation'], unit('dma-in', r.units.dmaIn), unit('mfu', r.units.mfu),
     unit('vfu', r.units.vfu), unit('dma-out', r.units.dmaOut)]));
+  lines.push('', `where the ${int(r.cycles)} cycles went (critical path; sums to cycles):`, formatCycleBar(r.cycleBreakdown, r.cycles));
   const q = r.queueStallCycles;
   lines.push('', table([['waiting, summed over queues', 'cycles'], ['hazard (RAW/WAR/WAW)', int(q.hazard)],
     ['queue full', int(q.queueFull)], ['DRAM channel busy', int(q.dram)], ['SYNC/HALT drain', int(q.sync)]]));

@@ -3,6 +3,8 @@
 export { simulate, type SimOptions, type SimResult } from './simulate.js';
 export type { SimReport, UnitStats, LayerStats, EnergyBreakdown } from './report.js';
 export type { Stalls } from '../isa/schedule.js';
+export { CYCLE_CAUSES, CYCLE_CAUSE_INFO, barWidths, breakdownCycles, type CycleBreakdown, type CycleCause } from './cycle-breakdown.js';
+export { formatCycleBar } from './format.js';
 export { formatReport } from './format.js';
 export { traceToJson, type TraceEvent } from './trace.js';
 export { roundShift } from './act.js';

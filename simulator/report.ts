@@ -6,13 +6,27 @@ import { peakMacsPerCycle } from '../isa/hardware.js';
 import type { Program } from '../isa/program.js';
 import { actOpsPerElement, dmaBurstBytes, systolicFolds, type MatmulDType } from '../isa/timing.js';
 import { DTYPE_BYTES } from '../isa/spec.js';
+import { energyScope } from '../isa/energy.js';
 import type { Span } from '../isa/footprint.js';
-import type { Schedule, Stalls, TimedOp } from '../isa/schedule.js';
+import { WORK_QUEUES, type Schedule, type Stalls, type TimedOp } from '../isa/schedule.js';
+import { cycleAccount, emptyBreakdown, type CycleBreakdown } from './cycle-breakdown.js';
 
 export interface UnitStats { busyCycles: number; utilization: number }
 
 /** Energy per component in picojoules. */
 export interface EnergyBreakdown { mac: number; vfu: number; nram: number; wram: number; dram: number; static: number }
+
+/** The event counts the energy is charged for (breakdown = counts × the hardware's pJ per event). */
+export interface EnergyEvents {
+  /** MACs per MATMUL operand type. */
+  macs: { int8: number; int16: number; fp32: number };
+  vfuOps: number;
+  /** Bytes read plus written in each buffer. */
+  nramBytes: number;
+  wramBytes: number;
+  /** Bytes on the DRAM channel after burst rounding. */
+  dramBurstBytes: number;
+}
 
 export interface LayerStats {
   layer: number;
@@ -25,6 +39,8 @@ export interface LayerStats {
   mfuBusy: number;
   /** Dynamic energy of the layer's instructions (static energy is reported for the run only). */
   energyJoules: number;
+  /** The critical-path cycles charged to this layer's instructions; over all layers they sum to `cycles`. */
+  cycleBreakdown: CycleBreakdown;
 }
 
 export interface SimReport {
@@ -43,6 +59,9 @@ export interface SimReport {
    * `cycleBreakdown`, which sums to `cycles`.
    */
   queueStallCycles: Stalls;
+  /** Every cycle of [0, cycles) charged to one cause along the critical path (cycle-breakdown.ts);
+   * the values sum to `cycles`. */
+  cycleBreakdown: CycleBreakdown;
   dramReadBytes: number;
   dramWriteBytes: number;
   /** Bytes moved on the channel after rounding rows up to bursts. */
@@ -57,7 +76,11 @@ export interface SimReport {
   rooflineCycles: number;
   rooflineRatio: number;
   boundBy: 'compute' | 'memory';
-  energy: { totalJoules: number; breakdown: EnergyBreakdown };
+  /**
+   * `scope`: what the total includes — 'dynamic' (the presets: no sourced static figure) or
+   * 'dynamic+static' when the hardware sets staticWatts. Constants and sources: isa/energy.ts.
+   */
+  energy: { totalJoules: number; scope: 'dynamic' | 'dynamic+static'; breakdown: EnergyBreakdown; events: EnergyEvents };
   /** SCALE-Sim figures when the MFU is systolic. */
   systolic?: { folds: number; mappingEfficiency: number; scaleSimCycles: number };
   perLayer: LayerStats[];
@@ -149,6 +172,13 @@ export function buildReport(program: Program, hw: HardwareConfig, ops: readonly 
     static: e.staticWatts * seconds * 1e12,
   };
   const totalPj = Object.values(breakdown).reduce((a, b) => a + b, 0);
+  const macsOf = (d: MatmulDType): number => program.instrs.reduce((a, ins, i) => a + (ins.op === 'MATMUL' && ins.dtype === d ? counts[i]!.macs : 0), 0);
+  const events: EnergyEvents = {
+    macs: { int8: macsOf('int8'), int16: macsOf('int16'), fp32: macsOf('fp32') },
+    vfuOps: sum((c) => c.vfuOps), nramBytes: sum((c) => c.nram), wramBytes: sum((c) => c.wram), dramBurstBytes: burst,
+  };
+  const depths = WORK_QUEUES.map((q) => hw.queues[q]);
+  const account = cycleAccount(ops, sched, depths, (i) => program.instrs[i]!.layer, (i) => program.instrs[i]!.op === 'STORE');
   const unit = (u: number): UnitStats => ({ busyCycles: sched.unitBusy[u]!, utilization: ratio(sched.unitBusy[u]!, cycles) });
 
   return {
@@ -170,15 +200,16 @@ export function buildReport(program: Program, hw: HardwareConfig, ops: readonly 
     rooflineCycles,
     rooflineRatio: ratio(cycles, rooflineCycles),
     boundBy: mfuMinCycles >= memCycles ? 'compute' : 'memory',
-    energy: { totalJoules: totalPj * 1e-12, breakdown },
+    energy: { totalJoules: totalPj * 1e-12, scope: energyScope(e.staticWatts), breakdown, events },
     systolic: hw.mfu.kind === 'systolic'
       ? { folds: folds.folds, mappingEfficiency: ratio(folds.mapped, folds.slots), scaleSimCycles: folds.scaleSimCycles }
       : undefined,
-    perLayer: buildLayers(program, ops, sched, counts),
+    cycleBreakdown: account.total,
+    perLayer: buildLayers(program, ops, sched, counts, account.perLayer),
   };
 }
 
-function buildLayers(program: Program, ops: readonly TimedOp[], sched: Schedule, counts: InstrCounts[]): LayerStats[] {
+function buildLayers(program: Program, ops: readonly TimedOp[], sched: Schedule, counts: InstrCounts[], account: Map<number, CycleBreakdown>): LayerStats[] {
   const byLayer = new Map<number, { first: number; last: number; stats: LayerStats }>();
   program.instrs.forEach((instr, i) => {
     if (ops[i]!.unit < 0) return;
@@ -186,7 +217,10 @@ function buildLayers(program: Program, ops: readonly TimedOp[], sched: Schedule,
     let entry = byLayer.get(tag);
     if (!entry) {
       const name = program.layerNames[tag] ?? (tag === 0 ? '(untagged)' : `layer ${tag}`);
-      entry = { first: Infinity, last: 0, stats: { layer: tag, name, cycles: 0, macs: 0, dramReadBytes: 0, dramWriteBytes: 0, mfuBusy: 0, energyJoules: 0 } };
+      entry = {
+        first: Infinity, last: 0,
+        stats: { layer: tag, name, cycles: 0, macs: 0, dramReadBytes: 0, dramWriteBytes: 0, mfuBusy: 0, energyJoules: 0, cycleBreakdown: account.get(tag) ?? emptyBreakdown() },
+      };
       byLayer.set(tag, entry);
     }
     const c = counts[i]!;
@@ -198,6 +232,13 @@ function buildLayers(program: Program, ops: readonly TimedOp[], sched: Schedule,
     if (instr.op === 'MATMUL') entry.stats.mfuBusy += sched.finish[i]! - sched.issue[i]!;
     entry.stats.energyJoules += c.pj * 1e-12;
   });
+  // A layer tag charged on the critical path by a SYNC/HALT only still gets its row, so the
+  // per-layer breakdowns sum to `cycles`.
+  for (const [tag, b] of account) {
+    if (byLayer.has(tag)) continue;
+    const name = program.layerNames[tag] ?? (tag === 0 ? '(untagged)' : `layer ${tag}`);
+    byLayer.set(tag, { first: 0, last: 0, stats: { layer: tag, name, cycles: 0, macs: 0, dramReadBytes: 0, dramWriteBytes: 0, mfuBusy: 0, energyJoules: 0, cycleBreakdown: b } });
+  }
   return [...byLayer.values()]
     .map(({ first, last, stats }) => ({ ...stats, cycles: last - first }))
     .sort((a, b) => a.layer - b.layer);

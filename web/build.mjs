@@ -2,7 +2,7 @@
 // page, with the worker bundle inlined as a string and started from a Blob URL, so the site
 // works from file:// where module scripts and fetch are blocked) and style.css.
 //   node web/build.mjs [--out DIR]     one build (npm run web:build)
-//   node web/build.mjs --serve [--port N]   watch + serve with live reload (npm run web)
+//   node web/build.mjs --serve [--port N]   watch + serve web/dist-dev with live reload (npm run web)
 import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,13 +12,15 @@ const WEB = dirname(fileURLToPath(import.meta.url));
 const LOADERS = { '.mlp': 'text', '.dlps': 'text', '.safetensors': 'binary' };
 
 function args(argv) {
-  const out = { out: join(WEB, 'dist'), serve: false, port: 8021 };
+  const out = { out: undefined, serve: false, port: 8021 };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--out') out.out = resolve(argv[++i]);
     else if (argv[i] === '--serve') out.serve = true;
     else if (argv[i] === '--port') out.port = Number(argv[++i]);
     else throw new Error(`web/build.mjs: unknown argument '${argv[i]}'`);
   }
+  // The live-reload build (unminified, with the reload script) never lands in the static folder.
+  out.out ??= join(WEB, out.serve ? 'dist-dev' : 'dist');
   return out;
 }
 

@@ -12,7 +12,7 @@ import { readModelWeights } from '../../compiler/weights/state-dict-file.js';
 import { randomWeights } from '../../compiler/weights/random.js';
 import { readCalibrationFile } from '../../compiler/weights/calibration-file.js';
 import { compile, type CompileOptions } from '../../compiler/pipeline.js';
-import { type Bundle } from '../../compiler/bundle.js';
+import type { Bundle } from '../../compiler/bundle.js';
 import { writeBundle } from '../../compiler/bundle-files.js';
 import { checkOutputFolder, writeOutputFolder } from '../output/folder.js';
 import { explainBundle } from '../../compiler/explain.js';

@@ -1,6 +1,8 @@
 // `dlp infer --weights W [--model FILE] --hw ... [--dtype ...]`: offloaded inference of MNIST
 // test images. The architecture comes from a model file, or else from the weights file itself
 // (dense layers chained by their shapes, hidden activation from --activation, softmax on top).
+// An ONNX model brings its own weights (`--model m.onnx` alone), or takes a PyTorch state_dict
+// or dlpkit weights file with --weights, as `dlp compile` does.
 // The model is calibrated on training images, compiled, run on the simulator, and the
 // accuracy is printed with the simulator report.
 import type { Command } from 'commander';
@@ -9,14 +11,15 @@ import { DlpError } from '../../isa/errors.js';
 import type { ActivationKind, DenseLayer, ModelGraph } from '../../compiler/model.js';
 import { loadModelFile } from '../../compiler/load-model.js';
 import { readSafetensors } from '../../compiler/weights/safetensors.js';
-import { readWeightsFileWithMetadata } from '../../compiler/weights/weights-file.js';
+import { readWeightsFileWithMetadata, readWeightsMetadata } from '../../compiler/weights/weights-file.js';
+import { readModelWeights } from '../../compiler/weights/state-dict-file.js';
 import { formatReport } from '../../simulator/index.js';
 import { compileForDevice, loadMnist, sampleCalibration } from '../../runtime/index.js';
 import { addExamples, parseChoice, parseDtype, parsePositiveInt } from '../options.js';
 import { reportToJson } from '../report/report-data.js';
 
 interface InferCliOptions {
-  weights: string; model?: string; activation?: string; hw: string; dtype?: string; images?: string; calibration?: string; json?: boolean; pixels?: string;
+  weights?: string; model?: string; activation?: string; hw: string; dtype?: string; images?: string; calibration?: string; json?: boolean; pixels?: string;
 }
 
 const MNIST_PIXELS = 28 * 28;
@@ -53,7 +56,7 @@ export function inferGraph(path: string, inputSize: number, activation: Activati
 export function register(program: Command): void {
   const cmd = program.command('infer')
     .description('run MNIST test images through a trained model on the simulated DLP')
-    .requiredOption('--weights <file.safetensors>', 'trained weights (from dlp train or PyTorch)')
+    .option('--weights <file.safetensors>', 'trained weights (from dlp train or PyTorch); optional with an .onnx --model, which holds its own')
     .option('--model <file>', 'model file (.mlp, .json, .onnx); default: derived from the weights file')
     .option('--activation <fn>', `hidden activation when the architecture comes from the weights (${ACTIVATIONS.join(', ')})`, 'relu')
     .option('--hw <preset|file.json>', 'hardware preset name or JSON file', 'dlp-s')
@@ -68,8 +71,14 @@ export function register(program: Command): void {
       const calRows = parsePositiveInt('calibration', o.calibration, 500, 60000, 'the MNIST training set has 60,000 images');
       const activation = parseChoice<ActivationKind>('activation', o.activation, ACTIVATIONS as unknown as ActivationKind[], 'relu');
       // Model and weights first: a wrong file fails before MNIST is read.
-      const model = o.model ? loadModelFile(o.model).model : inferGraph(o.weights, MNIST_PIXELS, activation);
-      const { weights, metadata } = readWeightsFileWithMetadata(o.weights, model);
+      const loaded = o.model ? loadModelFile(o.model) : undefined;
+      if (!o.weights && !loaded?.weights) throw new DlpError('give --weights FILE, or an .onnx --model that holds its weights');
+      const model = loaded ? loaded.model : inferGraph(o.weights as string, MNIST_PIXELS, activation);
+      const { weights, metadata } = !o.weights
+        ? { weights: loaded!.weights!, metadata: {} as Record<string, string> }
+        : loaded?.onnx
+          ? { weights: readModelWeights(o.weights, loaded), metadata: readWeightsMetadata(o.weights) }
+          : readWeightsFileWithMetadata(o.weights, model);
       const pixels = parseChoice('pixels', o.pixels ?? metadata.pixels, ['unit', 'raw'] as const, 'unit');
       const mnist = loadMnist({ subset: Math.max(images, calRows), pixels });
       const rows = Math.min(images, mnist.test.n);
@@ -87,5 +96,5 @@ export function register(program: Command): void {
       process.stdout.write(`${model.name} ${arch} on ${device.hw.name} (${dtype}): accuracy ${(r.accuracy * 100).toFixed(2)} % (${r.correct} of ${n} test images)\n\n`);
       process.stdout.write(`${formatReport(r.report)}\n`);
     });
-  addExamples(cmd, 'dlp infer --weights weights.safetensors --hw dlp-s', 'dlp infer --weights mnist.safetensors --model examples/mnist.mlp --dtype int16 --images 1000 --json');
+  addExamples(cmd, 'dlp infer --weights weights.safetensors --hw dlp-s', 'dlp infer --model mnist.onnx --dtype int8', 'dlp infer --weights mnist.safetensors --model examples/mnist.mlp --dtype int16 --images 1000 --json');
 }

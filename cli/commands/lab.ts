@@ -55,7 +55,8 @@ function recordLabStatus(r: CheckResult, folder: string): void {
 
 function describeStatus(s: LabStatus | undefined): string {
   if (!s) return 'not checked';
-  const what = s.passed ? 'passed' : `failed ${s.failed}/${s.cases}`;
+  const cases = (n: number): string => `${n} case${n === 1 ? '' : 's'}`;
+  const what = s.passed ? `passed (${cases(s.cases)})` : `FAILED: ${s.cases - s.failed} of ${cases(s.cases)} passed, ${s.failed} failed`;
   const where = s.dir === '.' ? '' : ` [${s.dir}]`;
   return `${what}${s.mode === 'quick' ? ' (quick)' : ''}${s.score ? `, ${s.score}` : ''}${where}, ${s.at.slice(0, 16).replace('T', ' ')}`;
 }

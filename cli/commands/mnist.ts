@@ -128,9 +128,9 @@ export async function runMnist(s: MnistSettings, signal?: AbortSignal): Promise<
     hostAccuracy, dlpAccuracy: run.accuracy, cpuForwardSeconds: host.median, cpuForwardSamples: host.samples,
     dlpSeconds: r.seconds, speedup: host.median / r.seconds, speedupRange: speedupRange(host, r.seconds),
     grade: s.quick ? null : gradeSpeedup(host.median / r.seconds, s.hw.clockHz),
-    cycles: r.cycles, dramReadBytes: r.dramReadBytes, dramWriteBytes: r.dramWriteBytes,
+    cycles: r.cycles, cycleBreakdown: r.cycleBreakdown, dramReadBytes: r.dramReadBytes, dramWriteBytes: r.dramWriteBytes,
     dramBytesPerSecond: r.avgDramBytesPerCycle * s.hw.clockHz, dramBandwidthFraction: r.dramBandwidthFraction,
-    mfuUtilization: r.mfuUtilization, energyJoules: r.energy.totalJoules, layers: buildLayerRows(r, segments),
+    mfuUtilization: r.mfuUtilization, energyJoules: r.energy.totalJoules, energyScope: r.energy.scope, layers: buildLayerRows(r, segments),
     hardware: hardwareSummary(s.hw, s.dtype),
     training: {
       seconds: result.seconds,

@@ -13,9 +13,9 @@ import { formatReport, simulate, traceToJson } from '../../simulator/index.js';
 import { compareSparse, formatSparseComparison } from '../../runtime/offload/sparse-compare.js';
 import { compile } from '../../compiler/pipeline.js';
 import { addModelOptions, compileFromCli, resolveCompileInputs, type ModelCliOptions } from './compile.js';
-import { checkOutputFile, writeOutputFile } from '../output/file.js';
 import { checkOutputPath, readInputRows, runRows, writeOutputRows } from '../io/rows.js';
 import { DlpError } from '../../isa/errors.js';
+import { checkOutputFile, writeOutputFile } from '../output/file.js';
 
 export function register(program: Command): void {
   addModelOptions(program.command('run').description('compile a model and run it on the cycle-level simulator'))

@@ -60,9 +60,9 @@ export function runScaleSimLayer(layer: TopologyLayer, index: number, hw: Hardwa
 }
 
 function formatTable(rows: ComputeReportRow[], hw: HardwareConfig, csvPaths: string[]): string {
-  const head = ['id', 'layer', 'M', 'N', 'K', 'folds', 'SCALE-Sim cycles', 'util %', 'map eff %', 'dlp cycles', 'dlp/SCALE-Sim'];
+  const head = ['id', 'layer', 'M', 'N', 'K', 'folds', 'SCALE-Sim cycles', 'stalls', 'util %', 'map eff %', 'dlp cycles', 'dlp/SCALE-Sim'];
   const body = rows.map((r, i) => [
-    String(i), r.name, String(r.m), String(r.n), String(r.k), String(r.scaleSim.folds), String(r.scaleSim.totalCycles),
+    String(i), r.name, String(r.m), String(r.n), String(r.k), String(r.scaleSim.folds), String(r.scaleSim.totalCycles), String(r.scaleSim.stallCycles),
     r.scaleSim.overallUtil.toFixed(2), r.scaleSim.mappingEfficiencyPct.toFixed(2), String(r.dlp.cycles),
     (r.dlp.cycles / r.scaleSim.totalCycles).toFixed(3),
   ]);
@@ -92,11 +92,11 @@ export function register(program: Command): void {
       const cfg = parseScaleSimConfig(readText(opts.config, 'SCALE-Sim config'), opts.config);
       const topo = parseTopology(readText(opts.topology, 'SCALE-Sim topology'), opts.topology);
       const hw = scaleSimHardware(cfg, loadHardware(opts.base), opts.config);
-      // SCALE-Sim's figures first: a refused option fails before any simulation runs.
-      const figures = topo.layers.map((layer) => scaleSimLayerFigures(cfg, layer, opts.config, opts.topology));
       const outDir = opts.output ?? cfg.runName;
       const out = { flag: '-o', kind: 'scalesim-report', force: opts.force === true };
       checkOutputFolder(outDir, out);
+      // SCALE-Sim's figures first: a refused option fails before any simulation runs.
+      const figures = topo.layers.map((layer) => scaleSimLayerFigures(cfg, layer));
       const rows = topo.layers.map((layer, i) => runScaleSimLayer(layer, i, hw, seed, opts.topology, figures[i]!));
       const csvPath = join(outDir, 'COMPUTE_REPORT.csv');
       const bwPath = join(outDir, 'BANDWIDTH_REPORT.csv');

@@ -1,10 +1,14 @@
 // `dlp simulate PROGRAM(.dlps|.dlpb) --hw PRESET|FILE.json [--dram IMAGE] [--json]
 //  [--trace F.json] [--dump REGION[,REGION] [-o out.json]]`: run a program on the cycle-level
 // simulator, print the report, and optionally write a Perfetto trace and dump DRAM regions.
+// `dlp simulate BUNDLE_DIR --input X --output Y` runs the user's rows through a compiled
+// bundle (chunks of its batch) and writes its dequantised fp32 outputs (.npy or .csv).
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { readBundle } from '../../compiler/bundle-files.js';
+import { checkOutputPath, readInputRows, runRows, writeOutputRows } from '../io/rows.js';
 import {
-  DlpError, DTYPE_BYTES, type Program, type Region, loadHardware, readProgramFile,
+  DlpError, DTYPE_BYTES, loadHardware, readProgramFile, type Program, type Region,
 } from '../../isa/node.js';
 import { formatReport, simulate, traceToJson } from '../../simulator/index.js';
 import { checkOutputFile, writeOutputFile } from '../output/file.js';
@@ -54,22 +58,52 @@ function readImage(path: string): Uint8Array {
   }
 }
 
-interface Options { hw: string; dram?: string; json?: boolean; trace?: string; dump?: string; output?: string }
+interface Options { hw: string; dram?: string; json?: boolean; trace?: string; dump?: string; output?: string; input?: string }
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** `--input X --output Y` on a bundle directory. */
+function simulateRows(dir: string, opts: Options): void {
+  if (!isDirectory(dir)) throw new DlpError('--input needs a bundle directory (from dlp compile -o DIR), not a program file', { file: dir });
+  if (!opts.output) throw new DlpError('--input needs --output FILE (.npy or .csv)');
+  if (opts.dump || opts.dram || opts.trace) throw new DlpError('--input/--output cannot be combined with --dump, --dram or --trace');
+  checkOutputPath(opts.output, opts.input as string);
+  const bundle = readBundle(dir);
+  const hw = loadHardware(opts.hw ?? bundle.hwName);
+  const cols = (bundle.layout.input.shape as [number, number])[1];
+  const x = readInputRows(opts.input as string, cols);
+  const r = runRows(bundle, hw, x);
+  writeOutputRows(opts.output, r.output);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ rows: x.rows, outputs: r.output.cols, batch: bundle.batch, runs: r.runs, cycles: r.cycles, output: opts.output, report: r.report }, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(`ran ${x.rows} rows on ${hw.name} (${bundle.dtype}) in ${r.runs} run${r.runs === 1 ? '' : 's'} of batch ${bundle.batch}: ${r.cycles} cycles in total\n`);
+  process.stdout.write(`wrote ${opts.output}: ${x.rows} × ${r.output.cols} fp32 values\n`);
+}
 
 export function register(program: Command): void {
   program
     .command('simulate')
     .description('run a program on the cycle-level DLP simulator and report cycles, utilisation and energy')
-    .argument('<program>', 'program file (.dlps or .dlpb)')
-    .option('--hw <preset|file.json>', 'hardware preset name or JSON file', 'dlp-s')
+    .argument('<program>', 'program file (.dlps or .dlpb), or a bundle directory with --input')
+    .option('--hw <preset|file.json>', 'hardware preset name or JSON file (default dlp-s; for a bundle, the one it was compiled for)')
     .option('--dram <image>', 'initial DRAM image (raw bytes; default: built from the program\'s regions)')
     .option('--json', 'print the report as JSON')
     .option('--trace <file.json>', 'write a Chrome/Perfetto trace (open in ui.perfetto.dev)')
     .option('--dump <regions>', 'comma-separated DRAM regions to dump as JSON after the run')
-    .option('-o, --output <file.json>', 'write the --dump JSON to a file instead of stdout')
+    .option('-o, --output <file>', 'with --dump: write the JSON there instead of stdout; with --input: the outputs (.npy or .csv)')
+    .option('--input <file>', 'rows to run through a bundle directory: .npy, .csv or one-tensor .safetensors')
     .action((file: string, opts: Options) => {
+      if (opts.input) return simulateRows(file, opts);
       const prog = readProgramFile(file);
-      const hw = loadHardware(opts.hw);
+      const hw = loadHardware(opts.hw ?? 'dlp-s');
       if (opts.output && !opts.dump) throw new DlpError('-o/--output needs --dump REGION[,REGION]');
       const inputs = [file, opts.dram, opts.hw];
       const traceOut = { flag: '--trace', inputs };

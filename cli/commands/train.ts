@@ -177,7 +177,7 @@ function formatTrainSummary(s: TrainSummary): string {
   if (s.sparsity !== undefined) lines.push(`sparsity: ${(s.sparsity * 100).toFixed(1)} % of the weights are exactly zero`);
   if (s.stoppedEarly) lines.push(`early stopping: best epoch ${s.bestEpoch} restored`);
   const total = s.epochSeconds.reduce((a, b) => a + b, 0);
-  if (s.model !== 'perceptron') lines.push(`${s.epochSeconds.length} epochs in ${total.toFixed(1)} s (${(total / Math.max(1, s.epochSeconds.length)).toFixed(2)} s per epoch)`);
+  if (s.model !== 'perceptron') lines.push(`${s.epochSeconds.length} epoch${s.epochSeconds.length === 1 ? '' : 's'} in ${total.toFixed(1)} s (${(total / Math.max(1, s.epochSeconds.length)).toFixed(2)} s per epoch)`);
   lines.push(`wrote ${s.bagging ? s.bagging.files.join(', ') : s.weights}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,7 @@
 // report.html: one self-contained page (inline CSS and SVG, no scripts, nothing fetched) with
-// the headline numbers, the four charts and the per-layer table.
+// the headline numbers, the five charts and the per-layer table.
 import type { TraceEvent } from '../../simulator/index.js';
+import { renderCyclesChart } from './charts/cycles.js';
 import { renderLayersChart } from './charts/layers.js';
 import { renderRooflineChart } from './charts/roofline.js';
 import { renderTimelineChart } from './charts/timeline.js';
@@ -32,12 +33,12 @@ export function renderReportHtml(r: MnistReport, trace: readonly TraceEvent[]): 
 <meta name="viewport" content="width=device-width,initial-scale=1"><style>${CSS}</style></head>
 <body>
 <h1>MNIST ${esc(c.architecture)} on ${esc(r.hardware.name)} (${esc(c.dtype)})</h1>
-<p class="sub">Generated ${esc(r.createdAt)} by <code>dlp mnist</code> · ${fmtInt(c.trainSamples)} training images, ${r.training.history.length} epochs, batch ${c.batch}, seed ${c.seed} · test set ${fmtInt(c.testSamples)} images${c.quick ? ' · quick run (subset)' : ''}</p>
+<p class="sub">Generated ${esc(r.createdAt)} by <code>dlp mnist</code> · ${fmtInt(c.trainSamples)} training images, ${r.training.history.length} epoch${r.training.history.length === 1 ? '' : 's'}, batch ${c.batch}, seed ${c.seed} · test set ${fmtInt(c.testSamples)} images${c.quick ? ' · quick run (subset)' : ''}</p>
 <div class="cards">
 ${card('host accuracy', fmtPct(r.hostAccuracy))}${card('DLP accuracy', fmtPct(r.dlpAccuracy))}
 ${card('CPU forward (median)', fmtSeconds(r.cpuForwardSeconds))}${card('DLP (simulated)', fmtSeconds(r.dlpSeconds))}
 ${card('speed-up', `${r.speedup.toFixed(1)}×`)}${card('cycles', fmtInt(r.cycles))}
-${card('MFU utilisation', fmtPct(r.mfuUtilization, 1))}${card('energy', fmtJoules(r.energyJoules))}
+${card('MFU utilisation', fmtPct(r.mfuUtilization, 1))}${card(r.simulator.energy.scope === 'dynamic' ? 'energy (dynamic only)' : 'energy (dynamic + static)', fmtJoules(r.energyJoules))}
 ${card('DRAM traffic', fmtBytes(r.dramReadBytes + r.dramWriteBytes))}${card('DRAM bandwidth', `${fmtBytes(r.dramBytesPerSecond)}/s`)}
 </div>
 <p>${r.grade
@@ -49,6 +50,7 @@ Host time is the median of ${r.cpuForwardSamples.length} runs after full-size wa
 ${renderTrainingChart(r)}
 ${renderLayersChart(r)}
 ${renderRooflineChart(r)}
+${renderCyclesChart(r)}
 ${renderTimelineChart(trace, r.trace.rows, r.hardware.clockHz)}
 </div>
 <h2>Per layer</h2>

@@ -4,7 +4,7 @@
 import type { HardwareConfig } from '../../isa/hardware.js';
 import { peakMacsPerCycle } from '../../isa/hardware.js';
 import type { ComputeDType } from '../../compiler/passes/quantize.js';
-import type { SimReport } from '../../simulator/index.js';
+import { breakdownCycles, type CycleBreakdown, type SimReport } from '../../simulator/index.js';
 import type { EpochReport } from '../../runtime/train.js';
 import type { Grade } from './host-timing.js';
 
@@ -39,6 +39,8 @@ export interface LayerRow {
   segment: number;
   /** The layers of its segment when it has more than one (layer fusion), else empty. */
   fusedWith: string[];
+  /** The run's critical-path cycles charged to this layer's instructions, by cause. */
+  cycleBreakdown: CycleBreakdown;
 }
 
 export interface MnistReport {
@@ -65,6 +67,8 @@ export interface MnistReport {
   /** The course grade from the median speed-up; null for --quick (a subset is not the graded task). */
   grade: Grade | null;
   cycles: number;
+  /** Every cycle charged to one cause along the critical path; sums to `cycles` (docs/simulator.md). */
+  cycleBreakdown: CycleBreakdown;
   dramReadBytes: number;
   dramWriteBytes: number;
   /** Average DRAM bandwidth in bytes per simulated second, and as a fraction of the peak. */
@@ -72,6 +76,8 @@ export interface MnistReport {
   dramBandwidthFraction: number;
   mfuUtilization: number;
   energyJoules: number;
+  /** What energyJoules includes: 'dynamic' (every preset) or 'dynamic+static'. */
+  energyScope: 'dynamic' | 'dynamic+static';
   layers: LayerRow[];
   hardware: { name: string; clockHz: number; peakMacsPerCycle: number; dramBytesPerCycle: number };
   training: { seconds: number; history: Pick<EpochReport, 'epoch' | 'loss' | 'accuracy' | 'lr' | 'seconds'>[] };
@@ -90,7 +96,7 @@ export interface MnistReport {
  */
 export function buildLayerRows(r: SimReport, segments: readonly (readonly string[])[] = []): LayerRow[] {
   const busy = r.perLayer.reduce((a, l) => a + l.mfuBusy, 0);
-  return r.perLayer.filter((l) => l.cycles > 0).map((l) => {
+  return r.perLayer.filter((l) => l.cycles > 0 || breakdownCycles(l.cycleBreakdown) > 0).map((l) => {
     const bytes = l.dramReadBytes + l.dramWriteBytes;
     const s = segments.findIndex((names) => names.includes(l.name));
     const seg = s >= 0 ? segments[s]! : [];
@@ -100,7 +106,7 @@ export function buildLayerRows(r: SimReport, segments: readonly (readonly string
       opsPerByte: bytes ? (2 * l.macs) / bytes : Infinity,
       opsPerCycle: l.mfuBusy ? (2 * l.macs) / l.mfuBusy : 0,
       opsPerSpanCycle: l.cycles ? (2 * l.macs) / l.cycles : 0,
-      segment: s + 1, fusedWith: seg.length > 1 ? [...seg] : [],
+      segment: s + 1, fusedWith: seg.length > 1 ? [...seg] : [], cycleBreakdown: l.cycleBreakdown,
     };
   });
 }

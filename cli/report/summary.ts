@@ -1,5 +1,6 @@
 // The text summary `dlp mnist` prints: host vs DLP accuracy and time, the speed-up against the
 // course's 1/50 and 1/200 thresholds, the simulator's headline figures and the per-layer table.
+import { breakdownCycles, formatCycleBar } from '../../simulator/index.js';
 import type { Grade } from './host-timing.js';
 import type { LayerRow, MnistReport } from './report-data.js';
 import { fmtBytes, fmtInt, fmtJoules, fmtPct, fmtSeconds, formatTable } from './format.js';
@@ -37,12 +38,13 @@ export function formatSummary(r: MnistReport): string {
     ]),
     '',
     formatSpeedupLine(r),
-    `cycles ${fmtInt(r.cycles)} at ${(r.hardware.clockHz / 1e9).toFixed(2)} GHz · MFU utilisation ${fmtPct(r.mfuUtilization, 1)} · energy ${fmtJoules(r.energyJoules)}`,
+    `cycles ${fmtInt(r.cycles)} at ${(r.hardware.clockHz / 1e9).toFixed(2)} GHz · MFU utilisation ${fmtPct(r.mfuUtilization, 1)} · energy ${fmtJoules(r.energyJoules)} (${r.simulator.energy.scope === 'dynamic' ? 'dynamic only' : 'dynamic + static'})`,
+    `where the cycles went (critical path, sums to ${fmtInt(r.cycles)}): ${formatCycleBar(r.cycleBreakdown, r.cycles, 50).replace('\n', '\n  ')}`,
     `DRAM read ${fmtBytes(r.dramReadBytes)}, write ${fmtBytes(r.dramWriteBytes)} · ${fmtBytes(r.dramBytesPerSecond)}/s (${fmtPct(r.dramBandwidthFraction, 1)} of peak)`,
     '',
     formatTable([
-      ['layer', 'segment', 'span cycles', 'MFU busy', 'share', 'ops/busy cycle', 'MACs', 'DRAM read', 'DRAM write', 'energy'],
-      ...r.layers.map((l) => [l.name, segmentText(l), fmtInt(l.cycles), fmtInt(l.mfuBusy), fmtPct(l.share, 1), fmtInt(l.opsPerCycle), fmtInt(l.macs), fmtBytes(l.dramReadBytes), fmtBytes(l.dramWriteBytes), fmtJoules(l.energyJoules)]),
+      ['layer', 'segment', 'span cycles', 'critical path', 'MFU busy', 'share', 'ops/busy cycle', 'MACs', 'DRAM read', 'DRAM write', 'energy'],
+      ...r.layers.map((l) => [l.name, segmentText(l), fmtInt(l.cycles), fmtInt(breakdownCycles(l.cycleBreakdown)), fmtInt(l.mfuBusy), fmtPct(l.share, 1), fmtInt(l.opsPerCycle), fmtInt(l.macs), fmtBytes(l.dramReadBytes), fmtBytes(l.dramWriteBytes), fmtJoules(l.energyJoules)]),
     ]),
     ...(r.layers.some((l) => l.fusedWith.length > 1) ? ['fused layers run interleaved: each one\'s span covers its whole segment; ops/busy cycle is its roofline point'] : []),
     '',

@@ -4,7 +4,10 @@
 // the bytes (the Node reader, which also guards against symlinks and short files, is in
 // onnx-external-file.ts). Everything is checked before anything is allocated.
 import { DlpError } from '../../isa/errors.js';
-import { DataType, type OnnxModel, type OnnxTensor } from './onnx-schema.js';
+import type { OnnxModel, OnnxTensor } from './onnx-schema.js';
+import { checkedElementCount } from './onnx-tensor-size.js';
+
+export { MAX_TENSOR_ELEMENTS, checkedElementCount } from './onnx-tensor-size.js';
 
 /** Where a tensor's bytes are: a relative path (already checked), offset and byte count. */
 export interface ExternalRef {
@@ -18,28 +21,9 @@ export interface ExternalRef {
 /** Returns exactly `ref.length` bytes or throws a DlpError naming `ref.tensor`. */
 export type ExternalDataReader = (ref: ExternalRef) => Uint8Array;
 
-/** Bytes per element of the tensor types dlpkit reads. */
-const ELEMENT_BYTES: Record<number, number> = {
-  [DataType.FLOAT]: 4, [DataType.DOUBLE]: 8, [DataType.FLOAT16]: 2, [DataType.INT32]: 4, [DataType.INT64]: 8, [DataType.BOOL]: 1,
-};
-
-/** Largest tensor dlpkit imports (2^28 elements, 1 GiB of float32): far beyond any DLP's DRAM. */
-export const MAX_TENSOR_ELEMENTS = 2 ** 28;
-
-/** The element count of `t` from its dims, after checking every dim and the product. */
-export function checkedElementCount(t: OnnxTensor, file?: string): number {
-  let n = 1;
-  for (const d of t.dims) {
-    if (!Number.isSafeInteger(d) || d < 0) {
-      throw new DlpError(`initializer ${t.name ?? '(unnamed)'}: dims [${t.dims.join(', ')}] hold an invalid dimension ${d}`, { file });
-    }
-    n *= d;
-    if (n > MAX_TENSOR_ELEMENTS) {
-      throw new DlpError(`initializer ${t.name ?? '(unnamed)'}: dims [${t.dims.join(', ')}] exceed ${MAX_TENSOR_ELEMENTS} elements`, { file });
-    }
-  }
-  return n;
-}
+/** Bytes per element of the tensor types dlpkit reads, by TensorProto.DataType (FLOAT 1,
+ * INT32 6, INT64 7, BOOL 9, FLOAT16 10, DOUBLE 11). */
+const ELEMENT_BYTES: Record<number, number> = { 1: 4, 6: 4, 7: 8, 9: 1, 10: 2, 11: 8 };
 
 /** Whether a tensor's bytes live in a side file. */
 export function isExternal(t: OnnxTensor): boolean {

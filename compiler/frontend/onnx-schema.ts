@@ -4,7 +4,7 @@
 import protobuf from 'protobufjs';
 import { DlpError } from '../../isa/errors.js';
 import { halfToFloat } from '../weights/safetensors.js';
-import { checkedElementCount } from './onnx-external.js';
+import { checkedElementCount } from './onnx-tensor-size.js';
 import { ONNX_PROTO } from './onnx-proto.js';
 
 const root = protobuf.parse(ONNX_PROTO).root;

@@ -5,7 +5,7 @@
 // dense, default-layout, Ramulator-free memory model; an option that would switch v3 into
 // another model is refused with an error naming it, never ignored.
 import { DlpError } from '../../isa/errors.js';
-import type { Ini, IniEntry } from './config.js';
+import type { Ini, IniEntry } from './ini.js';
 
 export interface ScaleSimV3Options {
   /** Request queue sizes; v3 uses them only to replay Ramulator traces (refused here), so in

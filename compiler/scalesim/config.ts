@@ -1,9 +1,11 @@
-// SCALE-Sim v2 configuration files (.cfg): a small INI reader with Python configparser's
-// rules (sections in brackets, `key = value` or `key: value`, # and ; comments, keys
-// case-insensitive) and the mapping of its three sections onto a typed config. Every error
-// names the file and line of the offending entry (or of the section that lacks a key).
+// SCALE-Sim configuration files (.cfg): the mapping of its sections onto a typed config
+// (INI reading in ini.ts, v3's extra options in config-v3.ts). Every error names the file and
+// line of the offending entry (or of the section that lacks a key).
 import { DlpError } from '../../isa/errors.js';
 import { isV3Config, readV3Options, type ScaleSimV3Options } from './config-v3.js';
+import { readIni, type Ini, type IniEntry } from './ini.js';
+
+export { readIni };
 
 export type Dataflow = 'os' | 'ws' | 'is';
 
@@ -29,35 +31,6 @@ export interface ScaleSimConfig {
   /** 'v3' when the file holds SCALE-Sim v3's options (config-v3.ts), then read into `v3`. */
   version: 'v2' | 'v3';
   v3?: ScaleSimV3Options;
-}
-
-export interface IniEntry { value: string; line: number }
-export type Ini = Map<string, { line: number; keys: Map<string, IniEntry> }>;
-
-/** Reads INI text into sections of lower-cased keys, with the line of every entry. */
-export function readIni(text: string, file: string): Ini {
-  const ini: Ini = new Map();
-  let section: Map<string, IniEntry> | undefined;
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = i + 1;
-    const s = raw.trim();
-    if (s === '' || s.startsWith('#') || s.startsWith(';')) return;
-    const head = /^\[([^\]]+)\]$/.exec(s);
-    if (head) {
-      const name = head[1]!.trim().toLowerCase();
-      if (ini.has(name)) throw new DlpError(`section [${name}] appears twice`, { file, line });
-      section = new Map();
-      ini.set(name, { line, keys: section });
-      return;
-    }
-    const at = s.search(/[=:]/);
-    if (at <= 0) throw new DlpError(`expected 'key = value' or a [section], got '${s}'`, { file, line });
-    if (!section) throw new DlpError(`'${s}' comes before any [section]`, { file, line });
-    const key = s.slice(0, at).trim().toLowerCase();
-    if (section.has(key)) throw new DlpError(`key '${s.slice(0, at).trim()}' appears twice in its section`, { file, line });
-    section.set(key, { value: s.slice(at + 1).trim(), line });
-  });
-  return ini;
 }
 
 const DEFAULT_OFFSETS = { ifmap: 0, filter: 10_000_000, ofmap: 20_000_000 };

@@ -5,8 +5,11 @@
 // systolic_compute_{os,ws,is}.py). Its memory model only needs, for every requested element,
 // the prefetch "set" that holds it, and per demand row the requested elements in column order
 // (reads) or their number (OFMAP writes). Elements are named by their index in the operand
-// (IFMAP m×k: i·K + j; FILTER k×n: n·K + k), which is SCALE-Sim's address minus its offset.
+// (IFMAP m×k: i·K + j; FILTER k×n: n·K + k); SCALE-Sim's buffers work on addresses, which for
+// a GEMM are these indices plus an offset, and for a convolution lowered by im2col repeat
+// (operandAddresses maps one to the other).
 import type { Dataflow } from './config.js';
+import type { ConvShape } from './topology.js';
 
 export interface Gemm { m: number; n: number; k: number }
 export interface SystolicArray { rows: number; cols: number; dataflow: Dataflow }
@@ -60,38 +63,82 @@ function prefetchMatrix(a: SystolicArray, g: Gemm, op: 'ifmap' | 'filter'): Pref
     : { rows: n * f.rowFolds, width: R, diagonal: true, at: (r, c) => { const s = Math.floor(r / n) * R + c; return s < k ? (r % n) * k + s : -1; } };
 }
 
+/** SCALE-Sim's address of each operand element, as an index into a compact address space. */
+export interface OperandAddresses {
+  /** IFMAP element i·K + j → address, or undefined when they are the same (GEMM). */
+  ifmap?: Int32Array;
+  ifmapSpace: number;
+  /** FILTER addresses always equal n·K + k. */
+  filterSpace: number;
+}
+
+/** operand_matrix.calc_ifmap_elem_addr without its offset: im2col row i is output pixel
+ * (i / Ew, i % Ew), column j is filter tap (j / (Fw·C), (j / C) % Fw) of channel j % C; the
+ * address is the input pixel's ((row·W + col)·C + channel). */
+export function operandAddresses(g: Gemm, conv?: ConvShape): OperandAddresses {
+  if (!conv) return { ifmapSpace: g.m * g.k, filterSpace: g.k * g.n };
+  const { ifmapW: W, filterW: Fw, channels: C, strideH, strideW, ofmapW: Ew } = conv;
+  const ifmap = new Int32Array(g.m * g.k);
+  for (let i = 0; i < g.m; i++) {
+    const r0 = Math.floor(i / Ew) * strideH, c0 = (i % Ew) * strideW;
+    for (let j = 0; j < g.k; j++) {
+      const cr = Math.floor(j / (Fw * C)), rest = j % (Fw * C);
+      ifmap[i * g.k + j] = ((r0 + cr) * W + c0 + Math.floor(rest / C)) * C + (rest % C);
+    }
+  }
+  return { ifmap, ifmapSpace: conv.ifmapH * W * C, filterSpace: g.k * g.n };
+}
+
 /** What a read buffer learns from its prefetch matrix. */
 export interface PrefetchSets {
-  /** Set (group of `elemsPerSet` consecutive fetched elements) holding each operand element. */
-  setOf: Int32Array;
+  /** Sets (groups of `elemsPerSet` consecutive fetched elements) holding each address:
+   * sets[setStart[a] .. setStart[a + 1]), ascending. One per address for a GEMM. */
+  setStart: Int32Array;
+  sets: Int32Array;
+  /** Operand element → address (absent: the same). */
+  address?: Int32Array;
   /** Sets, including the last, possibly empty one SCALE-Sim always appends. */
   numSets: number;
   /** Elements of the prefetch matrix, padding included (the fetch matrix holds them all). */
   fetchElems: number;
 }
 
-/** Walks the prefetch order once and records, for each operand element, its set number
+/** Walks the prefetch order and records, for each address, the sets holding it
  * (read_buffer.prepare_hashed_buffer: sets of ⌈size/100⌉ valid elements in fetch order). */
-export function prefetchSets(a: SystolicArray, g: Gemm, op: 'ifmap' | 'filter', elemsPerSet: number): PrefetchSets {
+export function prefetchSets(a: SystolicArray, g: Gemm, op: 'ifmap' | 'filter', elemsPerSet: number, addrs: OperandAddresses = operandAddresses(g)): PrefetchSets {
   const p = prefetchMatrix(a, g, op);
-  const setOf = new Int32Array(op === 'ifmap' ? g.m * g.k : g.k * g.n).fill(-1);
-  let pos = 0;
-  const visit = (r: number, c: number) => {
-    const e = p.at(r, c);
-    if (e < 0) return;
-    if (setOf[e] !== -1) throw new Error(`internal: element ${e} fetched twice`);
-    setOf[e] = Math.floor(pos / elemsPerSet);
-    pos++;
-  };
-  if (p.diagonal) {
-    for (let d = 0; d < p.rows + p.width - 1; d++) {
-      const lo = Math.max(0, d - p.width + 1);
-      for (let r = Math.min(d, p.rows - 1); r >= lo; r--) visit(r, d - r);
+  const address = op === 'ifmap' ? addrs.ifmap : undefined;
+  const space = op === 'ifmap' ? addrs.ifmapSpace : addrs.filterSpace;
+  const walk = (visit: (addr: number, set: number) => void) => {
+    let pos = 0;
+    const at = (r: number, c: number) => {
+      const e = p.at(r, c);
+      if (e < 0) return;
+      visit(address ? address[e]! : e, Math.floor(pos / elemsPerSet));
+      pos++;
+    };
+    if (p.diagonal) {
+      for (let d = 0; d < p.rows + p.width - 1; d++) {
+        const lo = Math.max(0, d - p.width + 1);
+        for (let r = Math.min(d, p.rows - 1); r >= lo; r--) at(r, d - r);
+      }
+    } else {
+      for (let r = 0; r < p.rows; r++) for (let c = 0; c < p.width; c++) at(r, c);
     }
-  } else {
-    for (let r = 0; r < p.rows; r++) for (let c = 0; c < p.width; c++) visit(r, c);
-  }
-  return { setOf, numSets: Math.floor(pos / elemsPerSet) + 1, fetchElems: p.rows * p.width };
+    return pos;
+  };
+  // Two passes (count, then fill) build the address → sets lists without per-address arrays;
+  // an address met twice in one set is listed once, as in SCALE-Sim's Python sets.
+  const last = new Int32Array(space).fill(-1);
+  const count = new Int32Array(space + 1);
+  const valid = walk((ad, s) => { if (last[ad] !== s) { last[ad] = s; count[ad + 1]!++; } });
+  const setStart = new Int32Array(space + 1);
+  for (let i = 0; i < space; i++) setStart[i + 1] = setStart[i]! + count[i + 1]!;
+  const sets = new Int32Array(setStart[space]!);
+  const fill = setStart.slice(0, space);
+  last.fill(-1);
+  walk((ad, s) => { if (last[ad] !== s) { last[ad] = s; sets[fill[ad]!++] = s; } });
+  return { setStart, sets, ...(address ? { address } : {}), numSets: Math.floor(valid / elemsPerSet) + 1, fetchElems: p.rows * p.width };
 }
 
 /** Fills one demand row of fold (fr, fc): `ifmap` and `filter` get the element requested at

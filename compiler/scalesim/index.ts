@@ -3,9 +3,10 @@
 // DETAILED_ACCESS_REPORT.csv figures (docs/scalesim.md).
 export { parseScaleSimConfig, readIni, type ScaleSimConfig, type Dataflow } from './config.js';
 export { isV3Config, type ScaleSimV3Options } from './config-v3.js';
-export { folding, prefetchSets, demandRow, type Gemm, type SystolicArray, type Folding } from './demand.js';
+export { folding, prefetchSets, demandRow, operandAddresses, type OperandAddresses, type Gemm, type SystolicArray, type Folding } from './demand.js';
 export { ReadBuffer, WriteBuffer, type DramSide, type ScaleSimMemoryFigures } from './memory.js';
-export { runUserMode, userModeMemory, scaleSimUserFigures, type UserModeMemory, type UserModeFigures } from './user-mode.js';
+export { EstimateReadBuffer } from './memory-calc.js';
+export { runUserMode, runCalcMode, userModeMemory, scaleSimUserFigures, type UserModeMemory, type UserModeFigures } from './user-mode.js';
 export { scaleSimLayerFigures, type ScaleSimLayerFigures } from './figures.js';
 export { parseTopology, lowerConv, type Topology, type TopologyLayer, type ConvShape } from './topology.js';
 export { scaleSimHardware, gemmModel } from './map.js';

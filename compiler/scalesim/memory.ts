@@ -51,15 +51,17 @@ export class ReadBuffer {
    * (1 on hits, more when it waited for prefetches). */
   serviceRow(cycle: number, row: Int32Array): number {
     if (!this.started) this.fillActive(cycle);
-    const { setOf, numSets } = this.sets;
+    const { setStart, sets, address } = this.sets;
     let offset = 1;
     for (let i = 0; i < row.length; i++) {
       const e = row[i]!;
       if (e < 0) continue;
-      const s = setOf[e]!;
+      const ad = address ? address[e]! : e;
+      const from = setStart[ad]!, to = setStart[ad + 1]!;
+      if (from === to) throw new Error('internal: SCALE-Sim read buffer asked for an address it never fetches');
       let guard = 0;
-      while ((((s - this.activeStart) % numSets) + numSets) % numSets >= this.activeSets) {
-        if (++guard > numSets + 1) throw new Error('internal: SCALE-Sim read buffer never holds the requested element');
+      while (!this.holds(sets, from, to)) {
+        if (++guard > this.sets.numSets + 1) throw new Error('internal: SCALE-Sim read buffer never holds the requested element');
         this.prefetch();
         const wait = this.lastPrefetchCycle - (cycle + offset);
         if (this.v3) offset += wait;
@@ -67,6 +69,14 @@ export class ReadBuffer {
       }
     }
     return offset;
+  }
+
+  /** Whether the active window (sets activeStart … + activeSets − 1, wrapping) holds one of
+   * the address's sets (read_buffer.active_buffer_hit). */
+  private holds(sets: Int32Array, from: number, to: number): boolean {
+    const n = this.sets.numSets;
+    for (let k = from; k < to; k++) if ((((sets[k]! - this.activeStart) % n) + n) % n < this.activeSets) return true;
+    return false;
   }
 
   /** read_buffer.prefetch_active_buffer: ⌈active/Bandwidth⌉ lines (at most the whole fetch

@@ -9,7 +9,8 @@ import type { ScaleSimMemoryFigures } from './memory.js';
 export interface ScaleSimFigures extends SystolicFolds {
   /** M·N·K. */
   macs: number;
-  /** SCALE-Sim's "Total Cycles": folds·perFold − 1 (its stall-free compute model). */
+  /** SCALE-Sim's "Total Cycles": folds·perFold − 1 without stalls (scaleSimFigures); with its
+   * memory model (user-mode.ts) the cycle the last demand row's writes were served. */
   totalCycles: number;
   /** 0 in CALC mode (SCALE-Sim's stall-free compute timing); in USER mode the cycles its
    * memory model stalled the array (user-mode.ts). */

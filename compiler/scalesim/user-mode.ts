@@ -4,7 +4,9 @@
 // reports when it served the row; the row's stall is the largest wait beyond the hit latency
 // (1 for reads, 0 for writes). Total Cycles is the cycle the last row's writes were served.
 // Rows are generated and consumed one by one: memory stays O(operand size), not O(cycles).
-import { demandRow, folding, prefetchSets, type Gemm, type SystolicArray } from './demand.js';
+import { demandRow, folding, operandAddresses, prefetchSets, type Gemm, type SystolicArray } from './demand.js';
+import type { ConvShape } from './topology.js';
+import { EstimateReadBuffer } from './memory-calc.js';
 import { ReadBuffer, WriteBuffer, type DramSide, type ScaleSimMemoryFigures } from './memory.js';
 import { sramCounts, type ScaleSimAccess, type SramAccess } from './access.js';
 import type { ScaleSimConfig } from './config.js';
@@ -33,12 +35,29 @@ export interface UserModeFigures {
 interface Span { first: number; last: number }
 const track = (s: Span, cycle: number) => { if (s.first < 0) s.first = cycle; s.last = cycle; };
 
-export function runUserMode(a: SystolicArray, g: Gemm, mem: UserModeMemory): UserModeFigures {
-  const f = folding(a, g);
+/** A read buffer as the row loop sees it. */
+interface RowReader { serviceRow(cycle: number, row: Int32Array): number; dram(): DramSide; finish?(): void }
+
+/** `conv`: the convolution a GEMM was lowered from, whose im2col IFMAP addresses repeat. */
+export function runUserMode(a: SystolicArray, g: Gemm, mem: UserModeMemory, conv?: ConvShape): UserModeFigures {
   const v3 = mem.version === 'v3';
-  const ifBuf = new ReadBuffer(mem.ifmapBytes, mem.ifmapBandwidth, prefetchSets(a, g, 'ifmap', Math.ceil(mem.ifmapBytes / 100)), v3);
-  const fiBuf = new ReadBuffer(mem.filterBytes, mem.filterBandwidth, prefetchSets(a, g, 'filter', Math.ceil(mem.filterBytes / 100)), v3);
-  const ofBuf = new WriteBuffer(mem.ofmapBytes, mem.ofmapBandwidth, v3);
+  const addrs = operandAddresses(g, conv);
+  const ifBuf = new ReadBuffer(mem.ifmapBytes, mem.ifmapBandwidth, prefetchSets(a, g, 'ifmap', Math.ceil(mem.ifmapBytes / 100), addrs), v3);
+  const fiBuf = new ReadBuffer(mem.filterBytes, mem.filterBandwidth, prefetchSets(a, g, 'filter', Math.ceil(mem.filterBytes / 100), addrs), v3);
+  return runRows(a, g, ifBuf, fiBuf, new WriteBuffer(mem.ofmapBytes, mem.ofmapBandwidth, v3));
+}
+
+/** CALC mode (single_layer_sim.run without USER bandwidth): the reads go through the
+ * estimating buffers at 10 words per cycle, the OFMAP drains at ArrayWidth words per cycle. */
+export function runCalcMode(a: SystolicArray, g: Gemm, mem: Pick<UserModeMemory, 'ifmapBytes' | 'filterBytes' | 'ofmapBytes' | 'version'>, conv?: ConvShape): UserModeFigures {
+  const addrs = operandAddresses(g, conv);
+  const ifBuf = new EstimateReadBuffer(mem.ifmapBytes, 10, addrs.ifmapSpace, addrs.ifmap);
+  const fiBuf = new EstimateReadBuffer(mem.filterBytes, 10, addrs.filterSpace);
+  return runRows(a, g, ifBuf, fiBuf, new WriteBuffer(mem.ofmapBytes, a.cols, mem.version === 'v3'));
+}
+
+function runRows(a: SystolicArray, g: Gemm, ifBuf: RowReader, fiBuf: RowReader, ofBuf: WriteBuffer): UserModeFigures {
+  const f = folding(a, g);
   const row = demandRow(a, g);
   const ifRow = new Int32Array(f.ifmapWidth);
   const fiRow = new Int32Array(f.filterWidth);
@@ -62,6 +81,8 @@ export function runUserMode(a: SystolicArray, g: Gemm, mem: UserModeMemory): Use
       }
     }
   }
+  ifBuf.finish?.();
+  fiBuf.finish?.();
   ofBuf.finish(lastOfmapCycle);
   // SCALE-Sim reports the compute model's counts (access.ts), not the demand rows' own.
   const reported = sramCounts(a.dataflow, a.rows, a.cols, g);
@@ -84,7 +105,8 @@ function hasRequest(r: Int32Array): boolean {
 /** A config's USER-mode memory, as SCALE-Sim sets it up (single_layer_sim.run): 1-byte words,
  * kB × 1024 bytes, the first Bandwidth entry (v3: [layout] bank bandwidths for the reads). */
 export function userModeMemory(cfg: ScaleSimConfig): UserModeMemory {
-  const bw = cfg.bandwidth?.[0];
+  // CALC mode ignores the bandwidths (runCalcMode sets its own).
+  const bw = cfg.interfaceBandwidth === 'USER' ? cfg.bandwidth?.[0] : 1;
   if (bw === undefined) throw new Error('internal: USER mode without Bandwidth');
   return {
     ifmapBytes: cfg.ifmapKiB * 1024, filterBytes: cfg.filterKiB * 1024, ofmapBytes: cfg.ofmapKiB * 1024,
@@ -95,12 +117,13 @@ export function userModeMemory(cfg: ScaleSimConfig): UserModeMemory {
   };
 }
 
-/** SCALE-Sim's figures for one GEMM in USER mode: its compute model's mapping efficiency,
- * compute utilisation and SRAM counts (unchanged by memory), with Total Cycles, Stall Cycles,
- * utilisation, SRAM start/stop cycles and the DRAM columns from the memory run. */
-export function scaleSimUserFigures(mfu: SystolicArray, g: Gemm, mem: UserModeMemory): { scaleSim: ScaleSimFigures; access: ScaleSimAccess; memory: ScaleSimMemoryFigures } {
+/** SCALE-Sim's figures for one GEMM from its memory run (USER mode, or CALC mode's estimating
+ * buffers): its compute model's mapping efficiency, compute utilisation and SRAM counts
+ * (unchanged by memory), with Total Cycles, Stall Cycles, utilisation, SRAM start/stop cycles
+ * and the DRAM columns from the run. */
+export function scaleSimUserFigures(mfu: SystolicArray, g: Gemm, mem: UserModeMemory, mode: 'USER' | 'CALC' = 'USER', conv?: ConvShape): { scaleSim: ScaleSimFigures; access: ScaleSimAccess; memory: ScaleSimMemoryFigures } {
   const calc = scaleSimFigures(mfu, g);
-  const run = runUserMode(mfu, g, mem);
+  const run = mode === 'USER' ? runUserMode(mfu, g, mem, conv) : runCalcMode(mfu, g, mem, conv);
   const total = run.totalCycles;
   const scaleSim: ScaleSimFigures = {
     ...calc,

@@ -4,7 +4,7 @@
 // flattened); outputs are written as .npy float32 or CSV with every float32 value printed so
 // that it reads back bit-exactly. Headers and sizes are checked before anything is allocated.
 import { DlpError } from '../../isa/errors.js';
-import { MAX_TENSOR_ELEMENTS } from '../frontend/onnx-external.js';
+import { MAX_TENSOR_ELEMENTS } from '../frontend/onnx-tensor-size.js';
 import { readSafetensors } from './safetensors.js';
 
 export interface RowTensor {

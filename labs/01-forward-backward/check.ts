@@ -73,8 +73,9 @@ function numericGradient(param: F64, loss: () => number): F64 {
   return g;
 }
 
-/** Compares an analytic gradient with finite differences; the case names the worst element. */
-function gradientCase(what: string, analytic: F64 | undefined, numeric: F64): CaseResult {
+/** Compares an analytic gradient with finite differences; the case names the worst element
+ * and, on failure, adds `hint` (what the gradient must be). */
+function gradientCase(what: string, analytic: F64 | undefined, numeric: F64, hint = ''): CaseResult {
   if (!analytic || analytic.length !== numeric.length) {
     return { name: '', passed: false, detail: `${what} has length ${analytic?.length}, expected ${numeric.length}` };
   }
@@ -89,7 +90,7 @@ function gradientCase(what: string, analytic: F64 | undefined, numeric: F64): Ca
     passed,
     detail: passed
       ? `matches finite differences (max relative error ${worst.toExponential(1)})`
-      : `${what}[${at}] disagrees with finite differences: relative error ${worst.toExponential(2)} (limit ${FD_TOL})`,
+      : `${what}[${at}] disagrees with finite differences: relative error ${worst.toExponential(2)} (limit ${FD_TOL})${hint ? ` — ${hint}` : ''}`,
     expected: fmt(numeric[at]!, 8),
     got: fmt(analytic[at]!, 8),
   };
@@ -114,12 +115,22 @@ async function checkLayers(s: Lab01Module, list: CaseList): Promise<void> {
   const x = randomArray(rand, batch * inF), w = randomArray(rand, inF * outF), b = randomArray(rand, outF);
   const r = randomArray(rand, batch * outF);
 
-  await list.run('dense forward (3×5 · 5×4 + b)', () => arrayCase('y', refDense(x, w, b, batch), s.denseForward(x, w, b, batch), [batch, outF]));
+  await list.run('dense forward (3×5 · 5×4 + b)', () => {
+    const got = s.denseForward(x, w, b, batch);
+    const c = arrayCase('y', refDense(x, w, b, batch), got, [batch, outF]);
+    const noBias = compareArrays(refDense(x, w, new Float64Array(outF), batch), got, 1e-9, 1e-9).ok;
+    return !c.passed && noBias ? { ...c, detail: `${c.detail} — the bias is missing: y = x·w + b` } : c;
+  });
+  const hints = {
+    dx: 'dx = dy·wᵀ (batch × in)',
+    dw: 'dw = xᵀ·dy, laid out (in, out) like w: dw[i·out + j] = Σ_rows x[n][i]·dy[n][j]',
+    db: 'db = Σ over the batch rows of dy',
+  };
   for (const [part, param] of [['dx', x], ['dw', w], ['db', b]] as const) {
     await list.run(`dense backward ${part}`, () => {
       const grads = s.denseBackward(x, w, r, batch);
       const numeric = numericGradient(param, () => sumWeighted(refDense(x, w, b, batch), r));
-      return gradientCase(part, grads[part], numeric);
+      return gradientCase(part, grads[part], numeric, hints[part]);
     });
   }
 
@@ -133,7 +144,8 @@ async function checkLayers(s: Lab01Module, list: CaseList): Promise<void> {
   const sig = (v: F64) => v.map((t) => 1 / (1 + Math.exp(-t)));
   await list.run('sigmoid forward', () => arrayCase('σ(x)', sig(xr), s.sigmoidForward(xr)));
   await list.run('sigmoid backward (from the output y)', () =>
-    gradientCase('dx', s.sigmoidBackward(sig(xr), rr), numericGradient(xr, () => sumWeighted(sig(xr), rr))));
+    gradientCase('dx', s.sigmoidBackward(sig(xr), rr), numericGradient(xr, () => sumWeighted(sig(xr), rr)),
+      "the argument is the layer's OUTPUT y = σ(x): σ'(x) = y(1 − y), not σ(y)(1 − σ(y))"));
 
   const z = randomArray(rand, 4 * 5, -3, 3);
   const labels = Int32Array.from([0, 4, 2, 2]);

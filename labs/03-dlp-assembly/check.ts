@@ -35,18 +35,37 @@ function roundShift(p: number, s: number): number {
   return p < 0 ? -q : q;
 }
 
+/** The layer's variants: the right one and the typical mistakes, so feedback can name the mistake. */
+interface Variant { bias: boolean; relu: boolean; mult: number; shift: number }
+const RIGHT: Variant = { bias: true, relu: true, mult: LAYER.mult, shift: LAYER.shift };
+const MISTAKES: { variant: Variant; says: string }[] = [
+  { variant: { ...RIGHT, bias: false }, says: 'the bias is missing: load b into NRAM and give ACT aux=… bias=1' },
+  { variant: { ...RIGHT, relu: false }, says: 'ReLU is missing: ACT needs func=relu' },
+  { variant: { ...RIGHT, mult: 1, shift: 0 }, says: 'the accumulators are not requantised: ACT needs mult=MULT, shift=SHIFT' },
+];
+
 /** y = sat_int8(roundShift(max(x·W + b, 0) · mult, shift)), written from the ISA document. */
-function referenceDense(x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number>): Int8Array {
-  const { B, K, N, mult, shift } = LAYER;
+function referenceDense(x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number>, v: Variant = RIGHT): Int8Array {
+  const { B, K, N } = LAYER;
   const y = new Int8Array(B * N);
   for (let r = 0; r < B; r++)
     for (let c = 0; c < N; c++) {
       let acc = 0;
       for (let k = 0; k < K; k++) acc += x[r * K + k]! * w[k * N + c]!;
-      const v = Math.max((acc + b[c]!) | 0, 0);
-      y[r * N + c] = Math.max(-128, Math.min(127, roundShift(v * mult, shift)));
+      const sum = (acc + (v.bias ? b[c]! : 0)) | 0;
+      const a = v.relu ? Math.max(sum, 0) : sum;
+      y[r * N + c] = Math.max(-128, Math.min(127, roundShift(a * v.mult, v.shift)));
     }
   return y;
+}
+
+/** The sentence for the mistake whose output equals `got`, if one does. */
+function diagnose(t: { x: ArrayLike<number>; w: ArrayLike<number>; b: ArrayLike<number> }, got: ArrayLike<number>): string | undefined {
+  for (const m of MISTAKES) {
+    const y = referenceDense(t.x, t.w, t.b, m.variant);
+    if (y.every((v, i) => v === got[i])) return m.says;
+  }
+  return undefined;
 }
 
 interface TestData { name: string; x: Int8Array; w: Int8Array; b: Int32Array }
@@ -90,7 +109,7 @@ function runCase(p: Program, t: TestData): { case: CaseResult; report?: SimRepor
   if (wrong === 0) return { case: { name: '', passed: true, detail: `all ${want.length} outputs exact (${sim.report.cycles} cycles)` }, report: sim.report };
   const r = Math.floor(first / LAYER.N), c = first % LAYER.N;
   return {
-    case: { name: '', passed: false, detail: `${wrong} of ${want.length} outputs wrong; first at y[${r}][${c}]`, expected: String(want[first]), got: String(got[first]) },
+    case: { name: '', passed: false, detail: `${wrong} of ${want.length} outputs wrong; first at y[${r}][${c}]${((d) => (d ? `: ${d}` : ''))(diagnose(t, got))}`, expected: String(want[first]), got: String(got[first]) },
     report: sim.report,
   };
 }

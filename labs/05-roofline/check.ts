@@ -4,7 +4,7 @@
 import { labInfo } from '../lib/catalog.js';
 import { readStudentAnswers, studentDir } from '../lib/load.js';
 import { runCheckerMain } from '../lib/main.js';
-import { canReveal, CaseList, finishCheck, fmt, type CheckOptions, type CheckResult } from '../lib/result.js';
+import { canReveal, CaseList, finishCheck, REVEAL_REFUSED, fmt, type CheckOptions, type CheckResult } from '../lib/result.js';
 import { memoMeasure, QUESTIONS } from './questions.js';
 
 const INFO = labInfo('05');
@@ -40,6 +40,7 @@ export async function checkLab05(opts: CheckOptions = {}): Promise<CheckResult> 
       return { name: '', passed: ok, detail: ok ? `${fmt(got, 6)} is right` : `${fmt(got, 6)} is ${off}`, expected, got: fmt(got, 6) };
     });
   }
+  if (opts.reveal && !canReveal(opts)) list.notes.push(REVEAL_REFUSED);
   return finishCheck(INFO, dir, opts, list, started);
 }
 

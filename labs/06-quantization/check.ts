@@ -7,7 +7,7 @@ import { labInfo } from '../lib/catalog.js';
 import { loadStudentModule, readStudentAnswers, studentDir } from '../lib/load.js';
 import { runCheckerMain } from '../lib/main.js';
 import { seededRandom } from '../lib/numeric.js';
-import { canReveal, CaseList, finishCheck, fmt, type CaseResult, type CheckOptions, type CheckResult } from '../lib/result.js';
+import { canReveal, CaseList, finishCheck, REVEAL_REFUSED, fmt, type CaseResult, type CheckOptions, type CheckResult } from '../lib/result.js';
 import { trainModel } from './experiment.js';
 import { createContext, mse, QUESTIONS, specFakeQuant } from './questions.js';
 
@@ -69,6 +69,14 @@ function matrix(seed: number, inF: number, outF: number, zeroCol = -1): Float32A
   return Float32Array.from({ length: inF * outF }, (_, i) => (i % outF === zeroCol ? 0 : (2 * r() - 1) * (1 + (i % outF) * 3)));
 }
 
+/** The provided experiment is deterministic (seeded training, same compiler): one context per
+ * process serves every check (the tests run several). */
+let context: Promise<ReturnType<typeof createContext>> | undefined;
+function sharedContext(): Promise<ReturnType<typeof createContext>> {
+  context ??= trainModel().then(createContext);
+  return context;
+}
+
 export async function checkLab06(opts: CheckOptions = {}): Promise<CheckResult> {
   const started = performance.now();
   const dir = studentDir(INFO.folder, opts);
@@ -115,7 +123,7 @@ export async function checkLab06(opts: CheckOptions = {}): Promise<CheckResult> 
   });
   if (answers) {
     const given = answers;
-    const ctx = createContext(await trainModel());
+    const ctx = await sharedContext();
     for (const q of QUESTIONS) {
       await list.run(`${q.id}: ${q.text}`, () => {
         const want = q.answer(ctx);
@@ -135,6 +143,7 @@ export async function checkLab06(opts: CheckOptions = {}): Promise<CheckResult> 
       list.metrics[`${v}.cycles`] = d.cycles;
     }
   }
+  if (opts.reveal && !canReveal(opts)) list.notes.push(REVEAL_REFUSED);
   return finishCheck(INFO, dir, opts, list, started);
 }
 

@@ -46,7 +46,6 @@ function checkFolds(splits: Split[], n: number, k: number): string | undefined {
     if (val.length < lo || val.length > hi) {
       return `fold ${f} validates on ${val.length} samples; sizes must be ${lo === hi ? lo : `${lo} or ${hi}`} — spread the remainder (${n} mod ${k} = ${n % k}) one sample each over the first folds instead of giving it all to one fold`;
     }
-    if (tr.length + val.length !== n) return `fold ${f}: ${tr.length} training + ${val.length} validation ≠ ${n}`;
     const inVal = new Uint8Array(n);
     for (const i of val) {
       if (!(i < n)) return `fold ${f} has index ${i} outside 0..${n - 1}`;
@@ -54,7 +53,8 @@ function checkFolds(splits: Split[], n: number, k: number): string | undefined {
       seen[i] = 1;
       inVal[i] = 1;
     }
-    for (const i of tr) if (inVal[i]) return `fold ${f}: index ${i} is both trained on and validated on`;
+    for (const i of tr) if (inVal[i]) return `fold ${f}: index ${i} is both trained on and validated on (data leakage: a fold must never train on its validation samples)`;
+    if (tr.length + val.length !== n) return `fold ${f}: ${tr.length} training + ${val.length} validation ≠ ${n} (every other index trains)`;
   }
   const missing = seen.indexOf(0);
   return missing >= 0 ? `index ${missing} is never in a validation set` : undefined;
@@ -112,8 +112,10 @@ export async function checkLab08(opts: CheckOptions = {}): Promise<CheckResult> 
     return { name: '', passed: same && differs, detail: same ? (differs ? 'deterministic per seed' : 'seed 2 gives the same folds as seed 1: shuffle with the seed') : 'two calls with seed 1 gave different folds' };
   });
 
-  // Task 2b: cross-validation
+  // Task 2b: cross-validation (on the student's own splits, so only once kFold is right)
+  const foldsOk = list.cases.filter((c) => c.name.startsWith('task 2: kFold')).every((c) => c.passed);
   await list.run(`task 2: ${st.folds}-fold cross-validation of l2`, async (): Promise<CaseResult> => {
+    if (!foldsOk) return { name: '', passed: false, detail: 'not run yet: fix kFold first (cross-validation uses your splits)' };
     const cv = await st.crossValidateL2(trainSet, st.l2Candidates, st.folds);
     if (!cv?.results || cv.results.length !== st.l2Candidates.length) return { name: '', passed: false, detail: `expected one result per candidate (${st.l2Candidates.length})`, got: String(cv?.results?.length) };
     for (const r of cv.results) {

@@ -3,7 +3,7 @@
 // load as ES modules) and a tsconfig.json that lets an editor resolve `dlpkit/*`. The folder is
 // written whole into a temporary sibling and renamed into place; an existing non-empty folder
 // is refused, so nobody's work is overwritten.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DlpError } from '../../isa/errors.js';
 import { labFolder, studentTsconfig } from './load.js';
@@ -34,6 +34,7 @@ export function writeHandout(lab: LabInfo, dir: string): string[] {
     };
     writeFileSync(join(tmp, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
     written.push('package.json', 'tsconfig.json');
+    chmodSync(tmp, 0o755); // mkdtemp makes it private; a hand-out is an ordinary folder
     if (existsSync(target)) rmdirSync(target); // empty (checked above)
     renameSync(tmp, target);
     return written;

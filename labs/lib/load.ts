@@ -2,7 +2,7 @@
 // tsx and imports dlpkit by its package name (`dlpkit/runtime`, `dlpkit/labkit`, …): the paths
 // in student-tsconfig.json map those names to this installation's sources, so a lab copy works
 // from any folder. What the student's code imports is watched: the checker's own files
-// (check.ts, questions.ts, solution/, other labs) are refused, so a student hands in work,
+// (any check.ts or questions.ts, solution folders) are refused, so a student hands in work,
 // not a bridge to the answers.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -119,11 +119,11 @@ export function readStudentJson(dir: string, file: string): unknown {
 
 /** Parses the flags shared by every checker's command line (`--dir D`, `--root D`, `--solution`, `--quick`, `--reveal`). */
 export function parseCheckArgs(argv: string[]): CheckOptions {
-  const opts: CheckOptions = { log: (l) => process.stderr.write(`${l}\n`) };
+  const opts: CheckOptions = { log: (l) => process.stderr.write(`${l}\n`), instructor: process.env['DLP_INSTRUCTOR'] === '1' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--dir') opts.dir = argv[++i];
-    else if (a === '--solution') opts.solution = true;
+    else if (a === '--solution') opts.solution = opts.instructor = true;
     else if (a === '--root') opts.root = argv[++i];
     else if (a === '--quick') opts.quick = true;
     else if (a === '--reveal') opts.reveal = true;

@@ -3,7 +3,7 @@
 // times, work, traffic and energy add up and every ratio is re-derived from the sums
 // (cycle-weighted where the per-run numerator is not kept in the report).
 import { DlpError } from '../../isa/errors.js';
-import type { LayerStats, SimReport, UnitStats } from '../../simulator/index.js';
+import { CYCLE_CAUSES, type CycleBreakdown, type LayerStats, type SimReport, type UnitStats } from '../../simulator/index.js';
 
 const ratio = (a: number, b: number): number => (b > 0 ? a / b : 0);
 
@@ -18,9 +18,10 @@ function sumLayers(rs: readonly SimReport[]): LayerStats[] {
     for (const l of r.perLayer) {
       const acc = byLayer.get(l.layer);
       if (!acc) {
-        byLayer.set(l.layer, { ...l });
+        byLayer.set(l.layer, { ...l, cycleBreakdown: { ...l.cycleBreakdown } });
         continue;
       }
+      addBreakdown(acc.cycleBreakdown, l.cycleBreakdown);
       acc.cycles += l.cycles;
       acc.macs += l.macs;
       acc.dramReadBytes += l.dramReadBytes;
@@ -30,6 +31,11 @@ function sumLayers(rs: readonly SimReport[]): LayerStats[] {
     }
   }
   return [...byLayer.values()].sort((a, b) => a.layer - b.layer);
+}
+
+/** Adds b into a, cause by cause (runs back to back: their critical paths add up). */
+function addBreakdown(a: CycleBreakdown, b: CycleBreakdown): void {
+  for (const c of CYCLE_CAUSES) a[c] += b[c];
 }
 
 /** One report for runs executed one after the other on the same hardware. */
@@ -66,6 +72,7 @@ export function mergeReports(rs: readonly SimReport[]): SimReport {
       dmaOut: sumUnit(rs, (r) => r.units.dmaOut, cycles),
     },
     queueStallCycles: stalls,
+    cycleBreakdown: rs.slice(1).reduce((acc, r) => { addBreakdown(acc, r.cycleBreakdown); return acc; }, { ...first.cycleBreakdown }),
     dramReadBytes,
     dramWriteBytes,
     dramBurstBytes: sum((r) => r.dramBurstBytes),
@@ -77,7 +84,14 @@ export function mergeReports(rs: readonly SimReport[]): SimReport {
     rooflineRatio: ratio(cycles, rooflineCycles),
     // The runs differ at most in their row count; the longest one speaks for the whole.
     boundBy: rs.reduce((a, r) => (r.cycles > a.cycles ? r : a)).boundBy,
-    energy: { totalJoules: sum((r) => r.energy.totalJoules), breakdown },
+    energy: {
+      totalJoules: sum((r) => r.energy.totalJoules), scope: first.energy.scope, breakdown,
+      events: {
+        macs: { int8: sum((r) => r.energy.events.macs.int8), int16: sum((r) => r.energy.events.macs.int16), fp32: sum((r) => r.energy.events.macs.fp32) },
+        vfuOps: sum((r) => r.energy.events.vfuOps), nramBytes: sum((r) => r.energy.events.nramBytes),
+        wramBytes: sum((r) => r.energy.events.wramBytes), dramBurstBytes: sum((r) => r.energy.events.dramBurstBytes),
+      },
+    },
     systolic: first.systolic
       ? {
         folds,

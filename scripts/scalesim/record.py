@@ -5,8 +5,12 @@ Usage (SCALE-Sim's source is not part of dlpkit; check it out anywhere):
   /usr/bin/python3 scripts/scalesim/record.py --scalesim /tmp/ss/v2 --version v2 --grid user \
       --out test/fixtures/scalesim/v2-user.json
 Grids: user (array shapes x dataflows x bandwidths x SRAM sizes x GEMMs, InterfaceBandwidth USER),
-calc (same shapes and GEMMs in CALC mode), issue (the figures quoted in issue 20), v3golden
-(SCALE-Sim v3's configs/scale.cfg on GEMM 256x128x256 in USER mode).
+v3user (a smaller USER grid for v3), calc and calc1k (the shapes and GEMMs in CALC mode with 4 kB
+and 1 kB SRAMs), conv (convolution topologies in USER and CALC mode), issue (the figures quoted
+in issue 20), v3golden (SCALE-Sim v3's configs/scale.cfg on GEMM 256x128x256 in USER mode).
+The fixtures in test/fixtures/scalesim/ were made with:
+  user, issue, calc, calc1k, conv  --version v2  (scale-sim-v2 22f88b17)
+  v3golden, v3user, calc1k, conv   --version v3  (scale-sim-v3 fab89b77)
 Each point runs SCALE-Sim's own top level (scalesim.scale_sim.scalesim) on a config and topology
 written to a temporary folder, and keeps the cells of its COMPUTE_REPORT, BANDWIDTH_REPORT and
 DETAILED_ACCESS_REPORT rows as the strings it printed. Needs numpy, pandas, tqdm (Debian's
@@ -28,6 +32,9 @@ DATAFLOWS = ['os', 'ws', 'is']
 BANDWIDTHS = [1, 4, 10]
 SRAM_KB = [1, 4]
 GEMMS = [(64, 48, 40), (20, 30, 50), (33, 17, 65)]
+# Convolutions (IFMAP H, W, Filter H, W, Channels, Num Filter, Stride): im2col repeats IFMAP
+# addresses, which SCALE-Sim's buffers hit on.
+CONVS = [(8, 8, 3, 3, 2, 4, 1), (7, 7, 3, 3, 3, 5, 2), (6, 5, 2, 3, 4, 6, 1)]
 
 
 def grid(name):
@@ -43,6 +50,18 @@ def grid(name):
             for df in DATAFLOWS:
                 for g in GEMMS:
                     yield dict(rows=r, cols=c, dataflow=df, bandwidth=10, sramKB=[4, 4, 4], mode='CALC', gemm=list(g))
+    elif name == 'conv':
+        for (r, c) in SHAPES[:3]:
+            for df in DATAFLOWS:
+                for cv in CONVS:
+                    for mode, bw in [('USER', 1), ('USER', 10), ('CALC', 10)]:
+                        yield dict(rows=r, cols=c, dataflow=df, bandwidth=bw, sramKB=[1, 1, 1], mode=mode, conv=list(cv))
+    elif name == 'calc1k':
+        # CALC with 1 kB SRAMs: SCALE-Sim's OFMAP write buffer drains at ArrayWidth words per cycle.
+        for (r, c) in SHAPES:
+            for df in DATAFLOWS:
+                for g in GEMMS:
+                    yield dict(rows=r, cols=c, dataflow=df, bandwidth=10, sramKB=[1, 1, 1], mode='CALC', gemm=list(g))
     elif name == 'issue':
         yield dict(rows=8, cols=8, dataflow='os', bandwidth=2, sramKB=[64, 64, 64], mode='USER', gemm=[100, 128, 784])
     elif name == 'v3golden':
@@ -103,10 +122,14 @@ def run_point(p, version):
         cfg, topo = os.path.join(d, 'point.cfg'), os.path.join(d, 'gemm.csv')
         with open(cfg, 'w') as f:
             f.write(config_text(p, version))
-        m, n, k = p['gemm']
         with open(topo, 'w') as f:
-            f.write(f'Layer, M, N, K,\nlayer0, {m}, {n}, {k},\n')
-        kwargs = dict(save_disk_space=True, verbose=False, config=cfg, topology=topo, input_type_gemm=True)
+            if 'conv' in p:
+                f.write('Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n'
+                        f"conv0, {', '.join(str(x) for x in p['conv'])},\n")
+            else:
+                m, n, k = p['gemm']
+                f.write(f'Layer, M, N, K,\nlayer0, {m}, {n}, {k},\n')
+        kwargs = dict(save_disk_space=True, verbose=False, config=cfg, topology=topo, input_type_gemm='conv' not in p)
         if version == 'v3':
             # v3 always reads a layout file; with IfmapCustomLayout/FilterCustomLayout False its
             # contents are unused. This row is copied from v3's layouts/GEMM_mnk examples.

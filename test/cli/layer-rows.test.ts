@@ -3,9 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { buildLayerRows } from '../../cli/report/report-data.js';
 import type { SimReport } from '../../simulator/index.js';
+import { emptyBreakdown } from '../../simulator/cycle-breakdown.js';
 
 const layer = (l: number, name: string, cycles: number, mfuBusy: number, macs: number, dramReadBytes: number) =>
-  ({ layer: l, name, cycles, mfuBusy, macs, dramReadBytes, dramWriteBytes: 0, energyJoules: 0 });
+  ({ layer: l, name, cycles, mfuBusy, macs, dramReadBytes, dramWriteBytes: 0, energyJoules: 0, cycleBreakdown: emptyBreakdown() });
 
 describe('buildLayerRows', () => {
   const report = { perLayer: [layer(1, 'fc1', 1000, 900, 900 * 1024, 4096), layer(2, 'fc2', 990, 80, 80 * 1024, 0), layer(3, 'fc3', 500, 50, 50 * 512, 64)] } as unknown as SimReport;

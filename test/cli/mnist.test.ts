@@ -39,6 +39,8 @@ describe('dlp mnist --quick', () => {
     expect(summary.cpuForwardSeconds).toBe(sorted[5]);
     expect(summary.speedupRange).toEqual([sorted[0]! / (summary.dlpSeconds as number), sorted[10]! / (summary.dlpSeconds as number)]);
     expect(summary.grade).toBeNull();
+    const account = summary.cycleBreakdown as Record<string, number>;
+    expect(Object.values(account).reduce((a, b) => a + b, 0)).toBe(summary.cycles);
     const layers = summary.layers as { name: string; macs: number }[];
     expect(layers.map((l) => l.name)).toEqual(['fc1', 'fc2', 'fc3']);
     expect(layers[0]!.macs).toBe(QUICK_SUBSET * 784 * 128);
@@ -67,16 +69,17 @@ describe('dlp mnist --quick', () => {
     expect(weights[0]!.w.length).toBe(784 * 128);
   });
 
-  it('renders one self-contained page with its four charts', () => {
+  it('renders one self-contained page with its five charts', () => {
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).not.toMatch(/<script|<link|src="http/);
-    for (const id of ['chart-training', 'chart-layers', 'chart-roofline', 'chart-timeline']) expect(html).toContain(`<svg id="${id}"`);
+    for (const id of ['chart-training', 'chart-layers', 'chart-roofline', 'chart-cycles', 'chart-timeline']) expect(html).toContain(`<svg id="${id}"`);
     const chart = (id: string): string => html.slice(html.indexOf(`<svg id="${id}"`), html.indexOf('</svg>', html.indexOf(`<svg id="${id}"`)));
     expect(chart('chart-training')).toContain('<polyline');
     expect((chart('chart-layers').match(/class="layer-bar"/g) ?? []).length).toBe(3);
     expect((chart('chart-roofline').match(/class="layer-point"/g) ?? []).length).toBe(4);
     expect(chart('chart-roofline')).toContain('class="roof"');
+    expect((chart('chart-cycles').match(/class="cycle-bar"/g) ?? []).length).toBe(4); // the run and 3 layers
     expect(chart('chart-timeline')).toContain('load (DMA in)');
     expect((chart('chart-timeline').match(/<rect /g) ?? []).length).toBeGreaterThan(10);
   });

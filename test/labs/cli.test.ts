@@ -1,6 +1,7 @@
 // `dlp lab list` and `dlp lab check`: exit codes, the status cache and the listing.
 import { Command, CommanderError } from 'commander';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { register } from '../../cli/commands/lab.js';
@@ -59,6 +60,42 @@ describe('dlp lab', () => {
   });
 
   it('rejects an unknown lab with the list of labs', async () => {
-    await expect(dlp('lab', 'check', '42')).rejects.toThrow("unknown lab '42' (labs: 01, 02, 03, 04, 05, 06, 07, 08)");
+    await expect(dlp('lab', 'check', '42')).rejects.toThrow("unknown lab '42' (labs: 01, 02, 03, 04, 05, 06, 07, 08, 09, 10)");
+  });
+
+  it('start writes the hand-out only, and the copy is checked from outside the repository', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'dlp-lab-start-'));
+    try {
+      const dir = join(parent, 'lab08');
+      const { out, code } = await dlp('lab', 'start', '8', dir);
+      expect(code).toBe(0);
+      expect(out).toContain(`dlp lab check 08 --dir ${dir}`);
+      expect(readdirSync(dir).sort()).toEqual(['README.md', 'experiment.ts', 'package.json', 'tsconfig.json']);
+      expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))).toMatchObject({ type: 'module' });
+      // Outside the repository the starter imports dlpkit by package name and fails only on its TODOs.
+      const r = await dlp('lab', 'check', '08', '--dir', dir, '--quick');
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(/PASS {2}load experiment\.ts/);
+      expect(r.out).toMatch(/FAIL {2}task 2: kFold\(10, 3\) partitions the data: threw: TODO: kFold/);
+      expect(r.out).not.toMatch(/Cannot find module/);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('start refuses a non-empty folder and leaves it untouched', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlp-lab-start-'));
+    try {
+      writeFileSync(join(dir, 'mine.txt'), 'my work');
+      await expect(dlp('lab', 'start', '01', dir)).rejects.toThrow(/is not empty: give a new or empty folder \(nothing was written\)/);
+      expect(readdirSync(dir)).toEqual(['mine.txt']);
+      // an empty folder is fine
+      const empty = join(dir, 'empty');
+      mkdirSync(empty);
+      expect((await dlp('lab', 'start', '01', empty)).code).toBe(0);
+      expect(readdirSync(empty).sort()).toEqual(['README.md', 'layers.ts', 'package.json', 'tsconfig.json']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

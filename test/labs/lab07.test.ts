@@ -61,4 +61,37 @@ describe('lab 07: extend the ISA end to end', () => {
       /gelu\.patch no longer applies to this dlpkit \(git: error: patch failed: isa\/spec\.ts:\d+.*\): the lab needs refreshing — redo the solution on a scratch copy and regenerate the patch \(README, "For teachers"\)$/,
     );
   });
+
+  /** The reference patch with `edit` applied inside the diff of `file`, checked in a scratch copy. */
+  async function checkMutant(file: string, edit: (hunk: string) => string): Promise<Awaited<ReturnType<typeof checkLab07>>> {
+    const dir = mkdtempSync(join(tmpdir(), 'lab07-mutant-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const parts = readFileSync(PATCH, 'utf8').split(/(?=^diff --git )/m);
+    const i = parts.findIndex((p) => p.startsWith(`diff --git a/${file} `));
+    const changed = edit(parts[i]!);
+    expect(changed, `the edit of ${file} no longer matches the solution patch`).not.toBe(parts[i]);
+    parts[i] = changed;
+    writeFileSync(join(dir, 'gelu.patch'), parts.join(''));
+    const scratch = prepareSolutionCheckout(undefined, join(dir, 'gelu.patch'));
+    cleanup.push(scratch.remove);
+    return checkLab07({ root: scratch.root, quick: true });
+  }
+
+  it('calibrating with exact GELU instead of the table fails at the calibration case', async () => {
+    const r = await checkMutant('compiler/passes/quantize.ts', (h) => h
+      .replace("+import { GELU_TABLE, evalPwl } from '../../isa/pwl.js';", "+import { gelu } from '../../isa/pwl.js';")
+      .replace("+    case 'gelu': return evalPwl(GELU_TABLE, v);", "+    case 'gelu': return gelu(v);"));
+    expect(r.passed).toBe(false);
+    const failed = r.cases.filter((c) => !c.passed);
+    expect(failed.map((c) => c.name)).toEqual(['step 5 · calibration sees gelu']);
+    expect(failed[0]!.detail).toMatch(/must apply the same table as ACT \(evalPwl\(GELU_TABLE, v\)\), not exact GELU/);
+  }, 180_000);
+
+  it.runIf(process.env['DLP_DEEP'] === '1')('a headroom bound without gelu (falling into elu\'s) fails; a looser correct bound passes', async () => {
+    // the student never touched headroom.ts: its diff is left out of the patch
+    const dropped = await checkMutant('compiler/passes/headroom.ts', () => '');
+    expect(dropped.cases.filter((c) => !c.passed).map((c) => c.name)).toContain('step 5 · headroom covers gelu');
+    const looser = await checkMutant('compiler/passes/headroom.ts', (h) => h.replace("[yl, yh] = [-0.17,", "[yl, yh] = [-0.2,"));
+    expect(looser.cases.filter((c) => !c.passed)).toEqual([]);
+  }, 400_000);
 });

@@ -9,7 +9,7 @@ import { modelToJson } from '../../compiler/index.js';
 import { writeWeightsFile } from '../../compiler/node.js';
 import { assemble, createRng, decodeProgram, encodeProgram, printProgram, withParam, type HardwareConfig, type Program } from '../../isa/index.js';
 import { matmulCycles } from '../../isa/timing.js';
-import { simulate, type SimReport } from '../../simulator/index.js';
+import { breakdownCycles, simulate, type SimReport } from '../../simulator/index.js';
 import { CnnlNet } from '../../runtime/offload/cnnl-net.js';
 import { main } from '../../cli/main.js';
 import { denseMacs, materialise, type PropCase } from './case.js';
@@ -92,6 +92,10 @@ export function checkTiming(c: PropCase): boolean {
   const { output } = bundle.layout;
   expect(r.cycles, 'cycles >= output bytes / bandwidth').toBeGreaterThanOrEqual(output.bytes / hw.dram.bytesPerCycle);
   expect(cyclesOn(p, hw), 'timing does not depend on data').toBe(r.cycles);
+  // The critical-path account covers every cycle once, for the run and over the layers.
+  expect(breakdownCycles(r.cycleBreakdown), 'cycleBreakdown sums to cycles').toBe(r.cycles);
+  expect(r.cycleBreakdown.other, 'cycles no timing rule explains').toBe(0);
+  expect(r.perLayer.reduce((a, l) => a + breakdownCycles(l.cycleBreakdown), 0), 'per-layer breakdowns sum to cycles').toBe(r.cycles);
   // Replaying the machine's own grant order changes nothing.
   const order = sim.channelOrder;
   expect(cyclesOn(p, hw, order), 'cycles with the channel order replayed').toBe(r.cycles);

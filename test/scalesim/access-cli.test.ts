@@ -27,15 +27,19 @@ describe('dlp scalesim access reports', () => {
     // hit latency), FILTER rows 0 .. 31 (+1), OFMAP rows 63 .. 64 + 100 + 16 − 3.
     expect(detail[2]!.slice(0, 10)).toEqual(['1', '33.0', '163.0', '3200', '1.0', '32.0', '512', '63.0', '177.0', '1600']);
     expect(bw[2]!.slice(0, 4)).toEqual(['1', String(3200 / 193), String(512 / 193), String(1600 / 193)]);
-    // dlpkit's DRAM columns: bytes it moved; reads cover at least the operands once.
+    // SCALE-Sim's nine DRAM columns (its CALC-mode estimating buffers, user-grid.test.ts checks
+    // them against recorded runs) come next, then dlpkit's: bytes it moved; reads cover at
+    // least the operands once.
+    expect(detail[0]!.slice(10, 13)).toEqual(['DRAM IFMAP Start Cycle', 'DRAM IFMAP Stop Cycle', 'DRAM IFMAP Reads']);
+    expect(bw[0]!.slice(4, 9)).toEqual(['Avg IFMAP DRAM BW', 'Avg FILTER DRAM BW', 'Avg OFMAP DRAM BW', 'DLP Avg DRAM Read BW', 'DLP Avg DRAM Write BW']);
     for (const [i, row] of detail.slice(1).entries()) {
-      const [read, write, cycles] = row.slice(10).map(Number) as [number, number, number];
+      const [read, write, cycles] = row.slice(19).map(Number) as [number, number, number];
       expect(read).toBeGreaterThan(0);
       expect(write).toBeGreaterThan(0);
-      expect(bw[i + 1]![4]).toBe((read / cycles).toFixed(3));
-      expect(bw[i + 1]![5]).toBe((write / cycles).toFixed(3));
+      expect(bw[i + 1]![7]).toBe((read / cycles).toFixed(3));
+      expect(bw[i + 1]![8]).toBe((write / cycles).toFixed(3));
     }
-    expect(Number(detail[2]![10])).toBeGreaterThanOrEqual(100 * 32 + 32 * 16);
+    expect(Number(detail[2]![19])).toBeGreaterThanOrEqual(100 * 32 + 32 * 16);
   });
 
   it('adds the access figures to --json', async () => {

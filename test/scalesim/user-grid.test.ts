@@ -5,12 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  formatBandwidthReport, formatComputeReport, formatDetailedAccessReport, parseScaleSimConfig, scaleSimLayerFigures,
-  type ComputeReportRow,
+  formatBandwidthReport, formatComputeReport, formatDetailedAccessReport, lowerConv, parseScaleSimConfig, scaleSimLayerFigures,
+  type ComputeReportRow, type TopologyLayer,
 } from '../../compiler/scalesim/index.js';
 
 interface Point {
-  rows: number; cols: number; dataflow: string; bandwidth: number; sramKB: number[]; mode: 'USER' | 'CALC'; gemm: number[];
+  rows: number; cols: number; dataflow: string; bandwidth: number; sramKB: number[]; mode: 'USER' | 'CALC'; gemm?: number[];
+  /** A convolution topology row: IFMAP H, W, Filter H, W, Channels, Num Filter, Stride. */
+  conv?: number[];
   layout?: { bankBandwidth: number; banks: number; ports: number };
   COMPUTE_REPORT: string[]; BANDWIDTH_REPORT: string[]; DETAILED_ACCESS_REPORT: string[];
 }
@@ -45,23 +47,29 @@ const DLP = { cycles: 1, mfuUtilization: 0, dramBytes: 0, dramReadBytes: 0, dram
 function reproduce(p: Point, version: 'v2' | 'v3', headers: Record<string, string[]>) {
   const cfg = parseScaleSimConfig(configText(p, version), 'point.cfg');
   expect(cfg.version).toBe(version);
-  const [m, n, k] = p.gemm as [number, number, number];
-  const layer = { name: 'layer0', m, n, k, line: 2 };
-  const row: ComputeReportRow = { name: 'layer0', m, n, k, ...scaleSimLayerFigures(cfg, layer, 'point.cfg', 'gemm.csv'), dlp: DLP };
+  let layer: TopologyLayer;
+  if (p.conv) {
+    const [ifmapH, ifmapW, filterH, filterW, channels, filters, stride] = p.conv as [number, number, number, number, number, number, number];
+    layer = lowerConv('conv0', { ifmapH, ifmapW, filterH, filterW, channels, filters, strideH: stride, strideW: stride }, 2);
+  } else {
+    const [m, n, k] = p.gemm as [number, number, number];
+    layer = { name: 'layer0', m, n, k, line: 2 };
+  }
+  const row: ComputeReportRow = { name: layer.name, m: layer.m, n: layer.n, k: layer.k, ...scaleSimLayerFigures(cfg, layer), dlp: DLP };
   const reports = {
     COMPUTE_REPORT: formatComputeReport([row], cfg.version),
     BANDWIDTH_REPORT: formatBandwidthReport([row]),
     DETAILED_ACCESS_REPORT: formatDetailedAccessReport([row]),
   };
   return Object.fromEntries(Object.entries(reports).map(([name, csv]) => {
-    const width = name === 'COMPUTE_REPORT' || p.mode === 'USER' ? headers[name]!.length : name === 'BANDWIDTH_REPORT' ? 4 : 10;
+    const width = headers[name]!.length;
     return [name, { header: cells(csv, 0).slice(0, width), row: cells(csv, 1).slice(0, width), width }];
   }));
 }
 
-const label = (p: Point) => `${p.rows}x${p.cols} ${p.dataflow} bw ${p.bandwidth}${p.layout ? `/${p.layout.bankBandwidth}` : ''} ${p.sramKB[0]}kB ${p.mode} ${p.gemm.join('x')}`;
+const label = (p: Point) => `${p.rows}x${p.cols} ${p.dataflow} bw ${p.bandwidth}${p.layout ? `/${p.layout.bankBandwidth}` : ''} ${p.sramKB[0]}kB ${p.mode} ${p.gemm ? p.gemm.join('x') : `conv ${p.conv!.join(',')}`}`;
 
-describe.each(['v2-issue', 'v3-golden', 'v2-user', 'v3-user', 'v2-calc'])('SCALE-Sim recordings %s', (name) => {
+describe.each(['v2-issue', 'v3-golden', 'v2-user', 'v3-user', 'v2-calc', 'v2-calc1k', 'v3-calc1k', 'v2-conv', 'v3-conv'])('SCALE-Sim recordings %s', (name) => {
   const fx = load(name);
   it(`every point's report cells equal SCALE-Sim's (${fx.points.length} points, ${fx.scalesim.version} ${fx.scalesim.commit.slice(0, 8)})`, () => {
     const mismatches: string[] = [];
@@ -81,6 +89,7 @@ describe.each(['v2-issue', 'v3-golden', 'v2-user', 'v3-user', 'v2-calc'])('SCALE
 describe('the issue\'s figures', () => {
   it('8x8 OS, GEMM 100x128x784, Bandwidth 2, 64 kB SRAMs, USER: 624,658 total cycles, 458,675 stalls (SCALE-Sim v2)', () => {
     const p = load('v2-issue').points[0]!;
+    expect([p.rows, p.cols, p.dataflow, p.gemm, p.bandwidth, p.sramKB, p.mode]).toEqual([8, 8, 'os', [100, 128, 784], 2, [64, 64, 64], 'USER']);
     expect(p.COMPUTE_REPORT.slice(1, 3)).toEqual(['624658', '458675']);
     expect(reproduce(p, 'v2', load('v2-issue').headers).COMPUTE_REPORT!.row.slice(1, 3)).toEqual(['624658', '458675']);
   });

@@ -55,11 +55,12 @@ describe('dense layer', () => {
     expect(report.perLayer.map((l) => [l.layer, l.name, l.macs])).toEqual([[0, '(untagged)', 0], [1, 'fc1', B * K * N]]);
     expect(report.dramReadBytes).toBe(B * K + K * N + 4 * N);
     expect(report.dramWriteBytes).toBe(B * N);
-    // Energy (dlp-s): MACs at 0.23 pJ; DRAM burst bytes at 160 pJ (x: 185 B → 3 bursts,
-    // w: 407 B → 7 bursts, b: 44 B → 1, y: 55 B → 1; 64 B bursts).
-    expect(report.energy.breakdown.mac).toBeCloseTo(B * K * N * 0.23, 9);
+    // Energy (dlp-s): int8 MACs at 0.2 + 0.1 = 0.3 pJ; DRAM burst bytes at 1300/8 = 162.5 pJ
+    // (x: 185 B → 3 bursts, w: 407 B → 7 bursts, b: 44 B → 1, y: 55 B → 1; 64 B bursts).
+    expect(report.energy.breakdown.mac).toBeCloseTo(B * K * N * 0.3, 9);
     expect(report.dramBurstBytes).toBe((3 + 7 + 1 + 1) * 64);
-    expect(report.energy.breakdown.dram).toBeCloseTo(12 * 64 * 160, 6);
+    expect(report.energy.breakdown.dram).toBeCloseTo(12 * 64 * 162.5, 6);
+    expect(report.energy.scope).toBe('dynamic');
     expect(report.compulsoryDramBytes).toBe(B * K + K * N + 4 * N + B * N);
     expect(report.rooflineRatio).toBeGreaterThanOrEqual(1);
     expect(report.boundBy).toBe('memory');

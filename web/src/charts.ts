@@ -11,7 +11,8 @@ export interface Segment { label: string; cycles: number }
 export function cycleSegments(r: RunResult): { source: string; segments: Segment[] } {
   const reported = (r.report as unknown as { cycleBreakdown?: Record<string, number> }).cycleBreakdown;
   if (reported && typeof reported === 'object') {
-    return { source: 'simulator report (cycleBreakdown)', segments: Object.entries(reported).map(([label, cycles]) => ({ label, cycles })) };
+    const segments = Object.entries(reported).filter(([, c]) => typeof c === 'number' && c > 0).map(([label, cycles]) => ({ label, cycles }));
+    return { source: 'the simulator report (cycleBreakdown: the critical path, cause by cause)', segments };
   }
   const compute: [number, number][] = [];
   const dma: [number, number][] = [];
@@ -23,7 +24,7 @@ export function cycleSegments(r: RunResult): { source: string; segments: Segment
   const anyCycles = unionLength([...compute, ...dma]);
   const total = r.report.cycles;
   return {
-    source: 'derived from the timeline',
+    source: 'derived from the timeline (cycles with the MFU or VFU busy, with only DMA busy, with no unit busy)',
     segments: [
       { label: 'compute (MFU/VFU busy)', cycles: computeCycles },
       { label: 'DMA only', cycles: anyCycles - computeCycles },
@@ -47,11 +48,11 @@ export function breakdownBar(r: RunResult): HTMLElement {
   const bar = h('div', { class: 'stacked', role: 'img', 'aria-label': segments.map((s) => `${s.label} ${int(s.cycles)} cycles`).join(', '), 'data-testid': 'breakdown' });
   const legend = h('ul', { class: 'legend' });
   segments.forEach((s, k) => {
-    const seg = h('span', { style: `flex-grow:${s.cycles};background:${colour(k)}`, title: `${s.label}: ${int(s.cycles)} cycles (${pct(s.cycles / total)})` });
+    const seg = h('span', { 'data-cycles': String(s.cycles), style: `flex-grow:${s.cycles};background:${colour(k)}`, title: `${s.label}: ${int(s.cycles)} cycles (${pct(s.cycles / total)})` });
     bar.append(seg);
     legend.append(h('li', {}, h('span', { class: 'swatch', style: `background:${colour(k)}` }), `${s.label}: ${int(s.cycles)} (${pct(s.cycles / total)})`));
   });
-  return h('div', {}, bar, legend, h('p', { class: 'note' }, `Breakdown ${source}.`));
+  return h('div', {}, bar, legend, h('p', { class: 'note' }, `Source: ${source}.`));
 }
 
 export function summary(r: RunResult): HTMLElement {
@@ -114,7 +115,9 @@ export function roofline(r: RunResult): SVGElement {
   for (const p of pts) {
     const c = svg('circle', { cx: X(p.oi), cy: Y(Math.max(p.perf, y0)), r: p.k < 0 ? 6 : 4, fill: p.k < 0 ? 'none' : colour(p.k), stroke: p.k < 0 ? '#222' : 'none', 'stroke-width': 2 });
     c.append(svg('title', {}, `${p.name}: ${p.oi.toFixed(2)} MACs/B, ${p.perf.toFixed(1)} MACs/cycle`));
-    s.append(c, svg('text', { x: X(p.oi) + 7, y: Y(Math.max(p.perf, y0)) - 5, class: 'pt' }, p.name));
+    // The whole-run ring's label goes below it, so it does not sit on a layer's label.
+    const below = p.k < 0;
+    s.append(c, svg('text', { x: X(p.oi) + (below ? -8 : 7), y: Y(Math.max(p.perf, y0)) + (below ? 16 : -5), class: 'pt', 'text-anchor': below ? 'end' : 'start' }, p.name));
   }
   return s;
 }

@@ -1,4 +1,4 @@
-// Lab 05 — reference sweep script. Run it with `node --import tsx labs/05-roofline/sweep.ts`, read the
+// Lab 05 — reference sweep script. Run it with `dlp lab run sweep.ts`, read the
 // numbers, and write your answers into answers.json (README.md lists the questions).
 // The first sweep is written for you; add the others.
 import { peakMacsPerCycle, withParam } from 'dlpkit/isa';

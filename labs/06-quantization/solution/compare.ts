@@ -1,4 +1,4 @@
-// Lab 06 — reference script: `node --import tsx labs/06-quantization/compare.ts`. It runs the
+// Lab 06 — reference script: `dlp lab run compare.ts`. It runs the
 // provided experiment and prints the device table; extend it to measure what README.md asks
 // and put the numbers in answers.json.
 import { runVariant, trainModel, VARIANTS } from 'dlpkit/labkit';

@@ -179,3 +179,103 @@ describe('importOnnx errors', () => {
     expect(w2[0]!.b).toEqual(new Float32Array([3, 3]));
   });
 });
+
+// ---- Folds, no-ops and the operators added for PyTorch exports ----------------------------
+function vec(name: string, values: number[]) {
+  return { name, dims: [values.length], dataType: 1, floatData: values };
+}
+const bn = (input: string, out: string, p = 'bn', attrs: Record<string, number> = {}): NodeSpec =>
+  ({ op: 'BatchNormalization', in: [input, `${p}.w`, `${p}.b`, `${p}.m`, `${p}.v`], out: [out], attrs });
+const bnInits = (p = 'bn', n = 2) => [vec(`${p}.w`, [2, 0.5].slice(0, n)), vec(`${p}.b`, [1, -1].slice(0, n)), vec(`${p}.m`, [0.5, -0.25].slice(0, n)), vec(`${p}.v`, [3, 0.25 - 1e-5].slice(0, n))];
+
+describe('folds and no-ops', () => {
+  it('folds BatchNormalization after a Gemm exactly: w·s, b·s + t with s = γ/√(σ²+ε), t = β − μ·s', () => {
+    const r = importOnnx(graphBytes([gemm(), bn('h', 'y')], [W, ...bnInits()]));
+    // Column 0: s = 2/√3.00001; column 1: s = 0.5/√0.25 = 1 exactly, t = −1 + 0.25.
+    const s0 = 2 / Math.sqrt(3 + 1e-5);
+    expect(r.weights[0]!.w).toEqual(new Float32Array([0.5 * s0, 0.5, 0.5 * s0, 0.5, 0.5 * s0, 0.5, 0.5 * s0, 0.5]));
+    expect(r.weights[0]!.b).toEqual(new Float32Array([1 - 0.5 * s0, -0.75]));
+    expect(r.folds).toEqual(['BatchNormalization node "n1" (epsilon 0.00001) folded into the outputs of layer fc (weights and bias scaled per unit)']);
+  });
+
+  it('folds a per-feature Sub/Div before a layer into its inputs and Mul/Add after it into its outputs', () => {
+    const r = importOnnx(graphBytes([
+      { op: 'Sub', in: ['x', 'mu'], out: ['a'] }, { op: 'Div', in: ['a', 'sd'], out: ['c'] }, gemm('c', 'h'),
+      { op: 'Mul', in: ['g', 'h'], out: ['m'] }, { op: 'Add', in: ['m', 't'], out: ['y'] },
+    ], [W, vec('mu', [1, 2, 3, 4]), vec('sd', [2, 4, 0.5, 1]), vec('g', [2, 3]), vec('t', [0.25, -0.25])]));
+    // y_j = g_j·(Σ_i (x_i − μ_i)/σ_i · 0.5) + t_j: w_ij = g_j·0.5/σ_i, b_j = −g_j·Σ_i 0.5·μ_i/σ_i + t_j.
+    const inv = [0.5, 0.25, 2, 1];
+    expect(Array.from(r.weights[0]!.w)).toEqual(inv.flatMap((v) => [2 * 0.5 * v, 3 * 0.5 * v]));
+    const shift = -0.5 * (1 * 0.5 + 2 * 0.25 + 3 * 2 + 4 * 1);
+    expect(Array.from(r.weights[0]!.b)).toEqual([2 * shift + 0.25, 3 * shift - 0.25]);
+    expect(r.folds).toHaveLength(4);
+  });
+
+  it('folds BatchNormalization after an activation into the next layer, and c − X as −X + c', () => {
+    const r = importOnnx(graphBytes([gemm('x', 'h'), { op: 'Relu', in: ['h'], out: ['r'] }, bn('r', 'n'),
+      { op: 'Sub', in: ['one', 'n'], out: ['s'] }, { op: 'Gemm', in: ['s', 'fc2.weight'], out: ['y'], attrs: { transB: 1 } }],
+    [W, ...bnInits(), tensor('one', [1], 1), tensor('fc2.weight', [3, 2], 0.25)]));
+    expect(r.model.layers.map((l) => l.activation.kind)).toEqual(['relu', 'identity']);
+    const s = [2 / Math.sqrt(3 + 1e-5), 1];
+    const t = [1 - 0.5 * s[0]!, -0.75];
+    // After Sub(1 − n): s' = −s, t' = 1 − t; next layer weight 0.25 everywhere.
+    expect(Array.from(r.weights[1]!.w)).toEqual([-s[0]!, -s[0]!, -s[0]!, -1, -1, -1].map((v) => Math.fround(0.25 * v)));
+    expect(r.weights[1]!.b[0]).toBe(Math.fround(0.25 * ((1 - t[0]!) + (1 - t[1]!))));
+  });
+
+  it('accepts Identity, Dropout (inference), Cast to FLOAT, Clip(0) as Relu, a transposed constant weight, and LogSoftmax on the host', () => {
+    const r = importOnnx(graphBytes([
+      { op: 'Identity', in: ['x'], out: ['a'] }, { op: 'Dropout', in: ['a', 'ratio', 'tm'], out: ['b', 'mask'] },
+      { op: 'Cast', in: ['b'], out: ['c'], attrs: { to: 1 } }, { op: 'Transpose', in: ['fc.weight'], out: ['wt'] },
+      { op: 'MatMul', in: ['c', 'wt'], out: ['h'] }, { op: 'Clip', in: ['h', 'zero'], out: ['r'] },
+      { op: 'LogSoftmax', in: ['r'], out: ['y'] },
+    ], [W, tensor('ratio', [], 0.5), { name: 'tm', dims: [], dataType: 9, int32Data: [0] } as never, tensor('zero', [], 0)]));
+    expect(r.model.layers[0]!.activation.kind).toBe('relu');
+    expect(r.model.softmax).toBe(false);
+    expect(r.hostOutput).toBe('log-softmax');
+    expect(r.params.find((p) => p.role === 'weight')).toEqual({ initializer: 'fc.weight', dims: [4, 2], layer: 0, role: 'weight', transposed: false });
+  });
+
+  const cases: [string, () => Uint8Array, string][] = [
+    ['Clip(0, 6)', () => graphBytes([gemm(), { op: 'Clip', in: ['h', 'lo', 'hi'], out: ['y'] }], [W, tensor('lo', [], 0), tensor('hi', [], 6)]),
+      'm.onnx: Clip node "n1": Clip(0, 6) is ReLU6, which the DLP cannot express: ACT implements identity, relu, leaky, prelu, elu, sigmoid, tanh, softmax (isa/spec.ts) and has no upper clamp; nearest supported: Relu (train with nn.ReLU)'],
+    ['Clip(-1, 1)', () => graphBytes([gemm(), { op: 'Clip', in: ['h', 'lo', 'hi'], out: ['y'] }], [W, tensor('lo', [], -1), tensor('hi', [], 1)]),
+      'm.onnx: Clip node "n1": Clip(-1, 1) is not supported; only Clip(0, +inf), which is Relu'],
+    ['Dropout in training mode', () => graphBytes([{ op: 'Dropout', in: ['x', 'r', 'tm'], out: ['a'] }, gemm('a', 'y')], [W, tensor('r', [], 0.5), { name: 'tm', dims: [], dataType: 9, int32Data: [1] } as never]),
+      'm.onnx: Dropout node "n0": training_mode is true; export the model in inference mode (model.eval())'],
+    ['BatchNormalization in training mode', () => graphBytes([gemm(), bn('h', 'y', 'bn', { training_mode: 1 })], [W, ...bnInits()]),
+      'm.onnx: BatchNormalization node "n1": training_mode is 1; export the model in inference mode (model.eval())'],
+    ['a BatchNormalization of the wrong width', () => graphBytes([gemm(), bn('h', 'y')], [W, ...bnInits('bn', 1)]),
+      'm.onnx: BatchNormalization node "n1": bn.w has dims [1], expected [2]'],
+    ['a Cast to int', () => graphBytes([{ op: 'Cast', in: ['x'], out: ['a'], attrs: { to: 6 } }, gemm('a', 'y')], [W]),
+      'm.onnx: Cast node "n0": casts to data type 6; only Cast to FLOAT (1) is a no-op dlpkit accepts'],
+    ['a division by zero', () => graphBytes([gemm(), { op: 'Div', in: ['h', 'z'], out: ['y'] }], [W, vec('z', [1, 0])]),
+      'm.onnx: Div node "n1": divisor z holds a zero'],
+    ['a constant divided by the chain', () => graphBytes([gemm(), { op: 'Div', in: ['z', 'h'], out: ['y'] }], [W, vec('z', [1, 2])]),
+      'm.onnx: Div node "n1": expects the chain tensor h as its first input'],
+    ['a Mul by a non-initializer', () => graphBytes([gemm(), { op: 'Mul', in: ['h', 'h'], out: ['y'] }], [W]),
+      'm.onnx: Mul node "n1": the factor (input 1 h) must be an initializer'],
+    ['a scale before Softmax after an activation', () => graphBytes([gemm(), { op: 'Relu', in: ['h'], out: ['r'] }, { op: 'Mul', in: ['r', 'g'], out: ['m'] }, { op: 'Softmax', in: ['m'], out: ['y'] }], [W, vec('g', [1, 2])]),
+      'm.onnx: Softmax node "n3": Mul node "n2" before Softmax cannot be folded: no dense layer follows'],
+    ['a Transpose of a 3-D constant', () => graphBytes([{ op: 'Transpose', in: ['k'], out: ['kt'] }, { op: 'MatMul', in: ['x', 'kt'], out: ['y'] }], [tensor('k', [2, 2, 1])]),
+      'm.onnx: Transpose node "n0": only 2-D initializers with perm [1, 0] are supported'],
+    ['a Relu6-like HardSwish', () => graphBytes([gemm(), { op: 'HardSwish', in: ['h'], out: ['y'] }], [W]),
+      'm.onnx: unsupported ONNX operator HardSwish (node "n1"); nearest supported: Relu'],
+    ['an unknown operator', () => graphBytes([gemm(), { op: 'Reluu', in: ['h'], out: ['y'] }], [W]),
+      'm.onnx: unsupported ONNX operator Reluu (node "n1"); nearest supported: Relu'],
+  ];
+  it.each(cases)('rejects %s naming the node', (_label, make, message) => {
+    expect(errorOf(() => importOnnx(make(), 'm.onnx'))).toBe(message);
+  });
+});
+
+describe('docs/models.md', () => {
+  it('lists exactly the accepted operators with the meanings of onnx-ops.ts', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { SUPPORTED_OPS } = await import('../../../compiler/frontend/onnx-ops.js');
+    const doc = readFileSync('docs/models.md', 'utf8');
+    const section = doc.slice(doc.indexOf('## ONNX import'), doc.indexOf('Every other operator is an error'));
+    const rows = [...section.matchAll(/^\| `(\w+)` \| (.*) \|$/gm)].map((m) => [m[1], m[2]]);
+    expect(rows).toEqual(Object.entries(SUPPORTED_OPS).map(([op, info]) => [op, info.meaning]));
+  });
+});

@@ -94,7 +94,7 @@ describe('safetensors', () => {
     ['absurd header length', handBuilt('{}', [], 0xffffffff), 'safetensors header length 4294967295 is implausible (corrupt file?)'],
     ['bad JSON', handBuilt('{"a": ', []), /^w\.safetensors: invalid safetensors header JSON: /],
     ['non-object header', handBuilt('[1,2]   ', []), 'invalid safetensors header: expected a JSON object'],
-    ['unsupported dtype', handBuilt(JSON.stringify({ a: entry('U8', [1], [0, 1]) }), [0]), 'tensor a: unsupported dtype "U8" (supported: F32, F16, BF16, I8, I16, I32, F64)'],
+    ['unsupported dtype', handBuilt(JSON.stringify({ a: entry('U16', [1], [0, 2]) }), [0, 0]), 'tensor a: unsupported dtype "U16" (supported: F32, F16, BF16, I8, I16, I32, F64, I64, U8)'],
     ['bad shape', handBuilt(JSON.stringify({ a: entry('I8', [-1], [0, 1]) }), [0]), 'tensor a: shape must be an array of non-negative integers'],
     ['bad offsets', handBuilt(JSON.stringify({ a: entry('I8', [1], [1, 0]) }), [0]), 'tensor a: data_offsets must be [begin, end] with 0 <= begin <= end'],
     ['size mismatch', handBuilt(JSON.stringify({ a: entry('F32', [2, 3], [0, 8]) }), new Array(8).fill(0)), 'tensor a: data_offsets [0, 8] hold 8 bytes, but F32 [2, 3] needs 24'],

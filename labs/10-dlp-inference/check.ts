@@ -1,0 +1,190 @@
+// Lab 10 checker (the book's second lab): the student's port of the course's pycnnl program to
+// CnnlNet (infer.ts: buildNet + inference) runs the lab 09 network on the simulated DLP. Graded
+// as the course grades it: the on-device test accuracy must reach 98 %, and the DLP forward time
+// (simulated cycles / clock) against the CPU forward time (the checker's host forward pass, the
+// median of 5 runs after a full-size warm-up) gives the points: ≤ 1/50 → 80, ≤ 1/200 → 100.
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CnnlNet } from '../../runtime/offload/cnnl-net.js';
+import { createMlp } from '../../runtime/model.js';
+import { loadMnist } from '../../runtime/mnist.js';
+import { train } from '../../runtime/train.js';
+import { loadParams, saveParams, type ParamTensor } from '../kit.js';
+import { labInfo } from '../lib/catalog.js';
+import { loadStudentModule, studentDir } from '../lib/load.js';
+import { runCheckerMain } from '../lib/main.js';
+import { CaseList, describeError, finishCheck, fmt, type CheckOptions, type CheckResult } from '../lib/result.js';
+import { medianSeconds } from '../lib/timing.js';
+import { hostForward, type MlpParams } from '../09-mnist-mlp/reference.js';
+
+const INFO = labInfo('10');
+/** The student's lab 09 parameters, copied into the lab 10 folder. */
+export const PARAMS_FILE = 'mlp-params.safetensors';
+/** The course: batch 10000 (the whole test set), accuracy ≥ 98 %. */
+export const FULL = { batch: 10000, accuracy: 0.98 };
+/** Quick mode (the project's tests): 1000 test images, parameters trained on 6000 images. */
+export const QUICK = { batch: 1000, accuracy: 0.85, trainSubset: 6000 };
+/** CPU time / DLP time needed for 80 and 100 points. */
+export const SPEEDUP_TIERS = [{ speedup: 50, points: 80 }, { speedup: 200, points: 100 }];
+/** The port must agree with the host forward pass of the same parameters on this share of images. */
+export const AGREEMENT = 0.98;
+const TIMED_RUNS = 5;
+
+interface Lab10Module {
+  buildNet(batch: number, params: Record<string, ParamTensor>): CnnlNet;
+  inference(net: CnnlNet, images: Float32Array): Float32Array;
+}
+
+/** The checker's own parameters when the student has none yet (cached in the temp folder). */
+async function referenceParams(quick: boolean): Promise<{ params: Record<string, ParamTensor>; pixels: 'raw' | 'unit' }> {
+  const dir = join(tmpdir(), 'dlpkit-lab10');
+  const file = join(dir, `reference-${quick ? 'quick' : 'full'}-v2.safetensors`);
+  if (existsSync(file)) return loadParams(file);
+  const mnist = loadMnist(quick ? { subset: QUICK.trainSubset } : {});
+  // lab 02's reference settings (≥ 98 % on the host in ten epochs)
+  const sizes = [784, 256, 128, 10];
+  const model = createMlp({ inputSize: 784, hidden: [256, 128], outputs: 10, activation: 'relu', init: 'he', dropout: 0.1, seed: 10 });
+  await train(model, mnist.train, { epochs: quick ? 3 : 10, batchSize: 100, lr: 0.002, optimizer: 'adam', schedule: { kind: 'cosine' }, l2: 1e-5, seed: 10 });
+  const { weights } = model.toGraph();
+  const params: Record<string, ParamTensor> = {};
+  weights.forEach((l, i) => {
+    params[`fc${i + 1}.weight`] = { shape: [sizes[i]!, sizes[i + 1]!], data: l.w };
+    params[`fc${i + 1}.bias`] = { shape: [sizes[i + 1]!], data: l.b };
+  });
+  mkdirSync(dir, { recursive: true });
+  saveParams(file, params, 'unit');
+  return { params, pixels: 'unit' };
+}
+
+function asMlp(p: Record<string, ParamTensor>): { layers: MlpParams; sizes: number[] } {
+  const layers: MlpParams = [];
+  const sizes = [784];
+  for (const l of [1, 2, 3]) {
+    const w = p[`fc${l}.weight`], b = p[`fc${l}.bias`];
+    if (!w || !b || w.shape[0] !== sizes[l - 1]) throw new Error(`${PARAMS_FILE} must hold fc1..fc3 weights (in, out) and biases, as lab 09 saves them`);
+    sizes.push(w.shape[1]!);
+    layers.push({ w: w.data, b: b.data });
+  }
+  return { layers, sizes };
+}
+
+const argmax = (p: Float32Array, r: number, c: number) => {
+  let best = 0;
+  for (let k = 1; k < c; k++) if (p[r * c + k]! > p[r * c + best]!) best = k;
+  return best;
+};
+
+export async function checkLab10(opts: CheckOptions = {}): Promise<CheckResult> {
+  const started = performance.now();
+  const dir = studentDir(INFO.folder, opts);
+  const list = new CaseList();
+  const cfg = opts.quick ? QUICK : FULL;
+  let m: Lab10Module | undefined;
+  await list.run('load infer.ts', async () => {
+    const mod = await loadStudentModule<Partial<Lab10Module>>(dir, 'infer.ts');
+    const missing = (['buildNet', 'inference'] as const).filter((k) => typeof mod[k] !== 'function');
+    if (missing.length) return { name: '', passed: false, detail: `missing exports: ${missing.join(', ')}` };
+    m = mod as Lab10Module;
+    return { name: '', passed: true, detail: 'buildNet and inference exported' };
+  });
+  if (!m) return finishCheck(INFO, dir, opts, list, started);
+  const student = m;
+
+  let saved: { params: Record<string, ParamTensor>; pixels: 'raw' | 'unit' } | undefined;
+  await list.run(`parameters (${PARAMS_FILE})`, async () => {
+    if (existsSync(join(dir, PARAMS_FILE))) {
+      saved = loadParams(join(dir, PARAMS_FILE));
+      asMlp(saved.params);
+      return { name: '', passed: true, detail: `your lab 09 parameters (${saved.pixels} pixels)` };
+    }
+    if (!opts.quick && !opts.solution) {
+      return { name: '', passed: false, detail: `no ${PARAMS_FILE} in ${dir}: copy the file your lab 09 program saved (dlp lab run mlp.ts writes it) next to infer.ts` };
+    }
+    saved = await referenceParams(!!opts.quick);
+    return { name: '', passed: true, detail: `no ${PARAMS_FILE}: the checker's reference 784-256-128-10 network${opts.quick ? ` (trained on ${QUICK.trainSubset} images, quick mode)` : ''}` };
+  });
+  if (!saved) return finishCheck(INFO, dir, opts, list, started);
+  const { params, pixels } = saved;
+  const mlp = asMlp(params);
+  const mnist = loadMnist({ pixels, subset: cfg.batch });
+  const x = mnist.test.x, labels = mnist.test.y as Uint8Array, B = mnist.test.n;
+  const classes = mlp.sizes[3]!;
+
+  let net: CnnlNet | undefined;
+  let probs: Float32Array | undefined;
+  await list.run(`buildNet(${B}) and inference on the DLP`, () => {
+    try {
+      net = student.buildNet(B, params);
+    } catch (e) {
+      return { name: '', passed: false, detail: `buildNet threw: ${describeError(e)}` };
+    }
+    const out = student.inference(net, x);
+    if (!(out instanceof Float32Array) || out.length !== B * classes) {
+      return { name: '', passed: false, detail: `inference must return getOutputData(): ${B} × ${classes} probabilities`, got: String((out as { length?: number } | undefined)?.length) };
+    }
+    for (let r = 0; r < B; r++) {
+      let s = 0;
+      for (let k = 0; k < classes; k++) s += out[r * classes + k]!;
+      if (!(Math.abs(s - 1) < 1e-3)) return { name: '', passed: false, detail: `row ${r} of the output sums to ${fmt(s)}, not 1: the last layer must be createSoftmaxLayer over the class axis` };
+    }
+    probs = out;
+    return { name: '', passed: true, detail: `${net.size()} layers, ${B} rows of probabilities` };
+  });
+  if (!probs || !net) return finishCheck(INFO, dir, opts, list, started);
+  const out = probs;
+  const host = hostForward.probabilities(mlp.layers, x, B, mlp.sizes);
+
+  await list.run(`the port computes the lab 09 network (agrees with the host forward on ≥ ${AGREEMENT * 100} % of images)`, () => {
+    let agree = 0;
+    for (let r = 0; r < B; r++) if (argmax(out, r, classes) === argmax(host, r, classes)) agree++;
+    list.metrics.agreement = agree / B;
+    const ok = agree / B >= AGREEMENT;
+    return {
+      name: '', passed: ok,
+      detail: ok ? `${fmt((100 * agree) / B, 4)} % of predictions equal the host's (int8 rounding flips the rest)`
+        : 'the DLP predicts differently from the same parameters on the host: check the layer order (fc1, relu1, fc2, relu2, fc3, softmax), the weight layout (in, out) as lab 09 saved it (no transpose), and that every bias is loaded',
+      expected: `≥ ${AGREEMENT * 100} %`, got: `${fmt((100 * agree) / B, 4)} %`,
+    };
+  });
+
+  let accuracyOk = false;
+  await list.run(`on-device test accuracy ≥ ${cfg.accuracy * 100} %`, () => {
+    let correct = 0;
+    for (let r = 0; r < B; r++) if (argmax(out, r, classes) === labels[r]) correct++;
+    const acc = correct / B;
+    list.metrics.deviceAccuracy = acc;
+    list.metrics.hostAccuracy = hostForward.accuracy(mlp.layers, x, labels, B, mlp.sizes);
+    accuracyOk = acc >= cfg.accuracy;
+    return {
+      name: '', passed: accuracyOk,
+      detail: accuracyOk ? `${fmt(acc * 100, 4)} % on ${B} test images` : `${fmt(acc * 100, 4)} % on ${B} test images (host: ${fmt(list.metrics.hostAccuracy * 100, 4)} %): train a better network in lab 09`,
+      expected: `≥ ${cfg.accuracy * 100} %`, got: `${fmt(acc * 100, 4)} %`,
+    };
+  });
+
+  let score: CheckResult['score'];
+  const report = net.lastReport;
+  await list.run('speed-up: DLP forward time vs CPU forward time', () => {
+    if (!report) return { name: '', passed: false, detail: 'no simulator report: inference must call forward()' };
+    const dlp = report.seconds;
+    const cpu = medianSeconds(() => hostForward.probabilities(mlp.layers, x, B, mlp.sizes), TIMED_RUNS);
+    const speedup = cpu.median / dlp;
+    Object.assign(list.metrics, { dlpSeconds: dlp, cpuSeconds: cpu.median, cpuMinSeconds: cpu.min, cpuMaxSeconds: cpu.max, speedup, cycles: report.cycles });
+    const met = SPEEDUP_TIERS.filter((t) => speedup >= t.speedup);
+    const tier = met[met.length - 1];
+    const points = accuracyOk && tier ? tier.points : 0;
+    const speedTier = tier ? `DLP time ≤ 1/${tier.speedup} of the CPU time` : `DLP time > 1/${SPEEDUP_TIERS[0]!.speedup} of the CPU time`;
+    score = { points, of: 100, tier: accuracyOk ? speedTier : `accuracy below ${cfg.accuracy * 100} % (${speedTier})` };
+    const timing = `DLP ${fmt(dlp * 1e3, 4)} ms (${report.cycles} cycles simulated) vs CPU ${fmt(cpu.median * 1e3, 4)} ms (median of ${TIMED_RUNS}, ${fmt(cpu.min * 1e3, 3)}–${fmt(cpu.max * 1e3, 3)} ms) at batch ${B}`;
+    return {
+      name: '', passed: !!tier,
+      detail: tier ? `1/${fmt(speedup, 4)} of the CPU time: ${timing}` : `the DLP takes 1/${fmt(speedup, 3)} of the CPU time, more than 1/${SPEEDUP_TIERS[0]!.speedup}: ${timing} — int8 on dlp-s, one program for the whole batch`,
+      expected: SPEEDUP_TIERS.map((t) => `≤ 1/${t.speedup} → ${t.points}`).join(', '), got: `1/${fmt(speedup, 4)}`,
+    };
+  });
+  if (opts.quick) list.notes.push(`quick mode: ${B} test images, accuracy bar ${QUICK.accuracy * 100} % (the course: batch ${FULL.batch}, ${FULL.accuracy * 100} %)`);
+  return finishCheck(INFO, dir, opts, list, started, score ? { score } : {});
+}
+
+await runCheckerMain(import.meta.url, checkLab10);
