@@ -40,6 +40,7 @@ describe('counts: one wording for 0, negative, fractional and non-numeric values
     [['train', '--epochs', '-1'], COUNT('epochs', '-1')],
     [['explore', TINY, '--sweep', 'pes=8', '--workers', '0'], COUNT('workers', '0')],
     [['train', '--kfold', 'x'], COUNT('kfold', 'x')],
+    [['export', '--inputs', '0', '-o', 'x.onnx'], COUNT('inputs', '0')],
     [['infer', '--weights', 'none.safetensors', '--images', '0'], COUNT('images', '0')],
     [['infer', '--weights', 'none.safetensors', '--images', '20000'], "error: --images must be a whole number from 1 to 10000 (the MNIST test set has 10,000 images), got '20000'"],
     [['infer', '--weights', 'none.safetensors', '--calibration', '60001'], "error: --calibration must be a whole number from 1 to 60000 (the MNIST training set has 60,000 images), got '60001'"],
@@ -99,7 +100,8 @@ describe('unknown flags and required options', () => {
     [['infer', '--bogus'], "error: unknown option '--bogus'"],
     [['scalesim', '--bogus'], "error: unknown option '--bogus'"],
     [['compile', TINY], "error: required option '-o, --output <dir>' not specified"],
-    [['infer'], "error: required option '--weights <file.safetensors>' not specified"],
+    [['export', '--weights', 'w.safetensors'], "error: required option '-o, --output <file.onnx>' not specified"],
+    [['export', '--bogus'], "error: unknown option '--bogus'"],
     [['scalesim', '--topology', 't.csv'], "error: required option '--config <file.cfg>' not specified"],
     [['compile'], "error: missing required argument 'model'"],
   ])('%j', async (args, line) => {

@@ -206,6 +206,8 @@ describe('two writers to one -o', () => {
 describe('file outputs are checked before the work', () => {
   const prog = join(dir, 'p.dlps');
   writeFileSync(prog, readFileSync('examples/dense-relu.dlps'));
+  const onnx = join(dir, 'm.onnx');
+  writeFileSync(onnx, 'not read: the output is refused first');
 
   it.each([
     ['asm onto its own input', ['asm', prog, '-o', prog], `error: -o ${prog}: that is the input file '${prog}'; writing there would overwrite its own input\n`],
@@ -215,6 +217,7 @@ describe('file outputs are checked before the work', () => {
     ['simulate --trace onto a folder', ['simulate', prog, '--trace', dir], `error: --trace ${dir}: is a folder; give a file name\n`],
     ['simulate -o onto a folder', ['simulate', prog, '--dump', 'x', '-o', dir], `error: -o ${dir}: is a folder; give a file name\n`],
     ['run --trace onto its model', ['run', MODEL, '--trace', MODEL], `error: --trace ${MODEL}: that is the input file '${MODEL}'; writing there would overwrite its own input\n`],
+    ['export onto its own --model', ['export', '--model', onnx, '-o', onnx], `error: -o ${onnx}: that is the input file '${onnx}'; writing there would overwrite its own input\n`],
     ['train -o onto a folder (before training)', ['train', '-o', dir], `error: -o ${dir}: is a folder; give a file name\n`],
     ['train -o under a file', ['train', '-o', join(prog, 'w.safetensors')], `error: -o ${join(prog, 'w.safetensors')}: '${prog}' is not a folder\n`],
   ])('%s', async (_name, args, err) => {
