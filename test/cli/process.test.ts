@@ -50,7 +50,9 @@ describe('Ctrl-C', () => {
   it('stops a long synchronous simulation promptly (no handler waits for it to yield)', async () => {
     const cwd = join(dir, 'run');
     spawnSync('mkdir', [cwd]);
-    const r = await interrupt(['run', resolve('examples/mnist.mlp'), '--batch', '4096', '--trace', 't.json'], cwd, 1500);
+    // 2048-2048-2048 at batch 1024 compiles and simulates for far longer than 1.5 s on any machine.
+    writeFileSync(join(dir, 'big.mlp'), 'model big {\n  input 2048\n  dense fc1: 2048 relu\n  dense fc2: 2048\n}\n');
+    const r = await interrupt(['run', join(dir, 'big.mlp'), '--batch', '1024', '--trace', 't.json'], cwd, 1500);
     expect(r.signal).toBe('SIGINT');
     expect(r.ms - r.sentAt).toBeLessThan(2000);
     expect(readdirSync(cwd)).toEqual([]);
