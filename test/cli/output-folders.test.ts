@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSy
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readBundle } from '../../compiler/bundle-files.js';
-import { MANIFEST_FILE, readManifest } from '../../cli/output/folder.js';
+import { MANIFEST_FILE, readManifest, writeOutputFolder } from '../../cli/output/folder.js';
 import { runDlp, useTempDir } from '../helpers/cli.js';
 
 const BIN = resolve('dist/cli/bin.js');
@@ -236,5 +236,49 @@ describe('file outputs are checked before the work', () => {
     expect(readdirSync(dirname(out))).toEqual(['p.dlpb']);
     expect((await runDlp(['asm', prog, '-o', '/dev/null'])).code).toBe(0);
     expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+  });
+});
+
+describe('writeOutputFolder when the target changes while it writes', () => {
+  const opts = { flag: '-o', kind: 'test' };
+
+  it('another dlpkit writer finishing first: the later one replaces it whole', () => {
+    const d = fresh();
+    const out = join(d, 'out');
+    writeOutputFolder(out, opts, (tmp) => {
+      writeFileSync(join(tmp, 'a.txt'), 'late');
+      // The other writer runs to completion inside our fill.
+      writeOutputFolder(out, opts, (other) => writeFileSync(join(other, 'b.txt'), 'early'));
+      expect(readdirSync(out).sort()).toEqual([MANIFEST_FILE, 'b.txt']);
+    });
+    expect(readdirSync(out).sort()).toEqual([MANIFEST_FILE, 'a.txt']);
+    expect(readManifest(out)!.files).toEqual(['a.txt']);
+    expect(readdirSync(d)).toEqual(['out']);
+  });
+
+  it('a foreign file appearing meanwhile: refused, the temp folder removed, the file kept', () => {
+    const d = fresh();
+    const out = join(d, 'out');
+    expect(() => writeOutputFolder(out, opts, (tmp) => {
+      writeFileSync(join(tmp, 'a.txt'), 'ours');
+      mkdirSync(out);
+      writeFileSync(join(out, 'theirs.txt'), 'theirs');
+    })).toThrow(/the folder holds files dlpkit did not write \(theirs\.txt\)/);
+    expect(readdirSync(d)).toEqual(['out']);
+    expect(readdirSync(out)).toEqual(['theirs.txt']);
+  });
+
+  it('a user file added to an owned folder meanwhile: refused, the folder as it was', () => {
+    const d = fresh();
+    const out = join(d, 'out');
+    writeOutputFolder(out, opts, (tmp) => writeFileSync(join(tmp, 'a.txt'), 'v1'));
+    expect(() => writeOutputFolder(out, opts, (tmp) => {
+      writeFileSync(join(tmp, 'a.txt'), 'v2');
+      writeFileSync(join(out, 'notes.md'), 'mine');
+    })).toThrow(/holds files dlpkit did not write \(notes\.md\)/);
+    // The folder became foreign during the fill: nothing was replaced, nothing deleted.
+    expect(readFileSync(join(out, 'notes.md'), 'utf8')).toBe('mine');
+    expect(readFileSync(join(out, 'a.txt'), 'utf8')).toBe('v1');
+    expect(readdirSync(d)).toEqual(['out']);
   });
 });
