@@ -164,12 +164,16 @@ describe('dlpkit-owned folders are replaced as a whole', () => {
 
   it('an empty folder, the current folder, and a symlink to a folder are written in place', () => {
     const d = fresh();
+    const inode = statSync(d).ino;
     const r = dlpBin(['compile', MODEL, '-o', '.'], d);
     expect(r.stderr).toBe('');
     expect(readdirSync(d).sort()).toEqual([MANIFEST_FILE, ...BUNDLE].sort());
     // The current folder is owned now: replaced file by file (it cannot be renamed).
     expect(dlpBin(['compile', MODEL, '-o', '.', '--batch', '2'], d).status).toBe(0);
     expect(readBundle(d).batch).toBe(2);
+    // Still the same folder: a shell standing in it is not left in a deleted one.
+    expect(statSync(d).ino).toBe(inode);
+    expect(readdirSync(dirname(d)).filter((f) => f.startsWith('.'))).toEqual([]);
     const e = fresh();
     mkdirSync(join(e, 'real'));
     symlinkSync('real', join(e, 'link'));
