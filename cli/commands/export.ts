@@ -10,9 +10,7 @@ import { readModelWeights } from '../../compiler/weights/state-dict-file.js';
 import type { ActivationKind } from '../../compiler/model.js';
 import { addExamples, parseChoice, parseCount } from '../options.js';
 import { checkOutputFile, writeOutputFile } from '../output/file.js';
-import { inferGraph } from './infer.js';
-
-const ACTIVATIONS = ['relu', 'leaky', 'prelu', 'elu', 'sigmoid', 'tanh', 'identity'] as const;
+import { ACTIVATIONS, inferGraph } from './infer.js';
 
 interface ExportOptions { weights?: string; model?: string; activation?: string; inputs?: string; output: string }
 

@@ -23,7 +23,7 @@ interface InferCliOptions {
 }
 
 const MNIST_PIXELS = 28 * 28;
-const ACTIVATIONS = ['relu', 'leaky', 'prelu', 'elu', 'sigmoid', 'tanh', 'identity'] as const;
+export const ACTIVATIONS = ['relu', 'leaky', 'prelu', 'elu', 'sigmoid', 'tanh', 'identity'] as const;
 
 /** Rebuilds the dense chain from the `<name>.weight` [out, in] tensors of a weights file. */
 export function inferGraph(path: string, inputSize: number, activation: ActivationKind): ModelGraph {
