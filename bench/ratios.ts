@@ -179,7 +179,7 @@ function scaleSimRatios(root: string, quick: boolean, notes: string[]): CommandT
       if (v2) {
         const s: number[] = [];
         for (let i = 0; i < (quick ? 1 : 3); i++) {
-          const r = timedSpawn(NUMPY, [join(v2, 'scalesim/scale.py'), '-c', join(dir, 'scale.cfg'), '-t', topo, '-p', join(dir, 'ss'), '-i', 'gemm'],
+          const r = timedSpawn(process.env.DLP_SCALESIM_PYTHON ?? NUMPY, [join(v2, 'scalesim/scale.py'), '-c', join(dir, 'scale.cfg'), '-t', topo, '-p', join(dir, 'ss'), '-i', 'gemm'],
             { cwd: dir, env: { ...process.env, PYTHONPATH: v2 } });
           if (r.status !== 0) throw new Error(`SCALE-Sim failed: ${r.stderr.trim().split('\n').pop()}`);
           s.push(dlp.cpu && r.cpu !== undefined ? r.cpu : r.wall);

@@ -48,7 +48,9 @@ export type StatementAst =
 
 export type ParseResult =
   | { ok: true; statements: StatementAst[] }
-  | { ok: false; pos: number; expected: string };
+  | { ok: false; pos: number; expected: string }
+  /** A limit broken before parsing (expression size, asm-parse.ts). */
+  | { ok: false; pos: number; message: string };
 
 /** The grammar and its semantics, compiled on first use: compiling the grammar costs a large
  * part of start-up, and commands that never assemble (run, scalesim) must not pay it. A pure

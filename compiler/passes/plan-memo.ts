@@ -8,8 +8,8 @@
 // unchanged; it is bounded, and never keyed by anything a prediction does not depend on being
 // left out (only weight and bias values are, which no prediction reads beyond their zero map).
 import type { HardwareConfig } from '../../isa/hardware.js';
-import type { QuantModel } from './quantize.js';
-import type { SegmentPlan } from './tile.js';
+import type { QuantModel } from './quant-model.js';
+import type { SegmentPlan } from './plan.js';
 import { tilePattern } from './sparsity.js';
 
 const MAX_ENTRIES = 20_000;

@@ -1,4 +1,4 @@
-// The core layers (isa, compiler, simulator) must run in a browser: bundling each public face
+// The core layers (isa, kernels, compiler, simulator) must run in a browser: bundling each public face
 // for platform 'browser' must not pull in any Node built-in. esbuild fails the build on a
 // `node:` or bare built-in import it cannot resolve for the browser, and the metafile lists
 // every module that made it in, so a built-in that slipped through as an external is caught too.
@@ -6,7 +6,7 @@ import { builtinModules } from 'node:module';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
-const FACES = ['isa/index.ts', 'compiler/index.ts', 'simulator/index.ts'];
+const FACES = ['isa/index.ts', 'kernels/index.ts', 'compiler/index.ts', 'simulator/index.ts'];
 const BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
 async function nodeImports(entry: string): Promise<{ errors: string[]; inputs: string[] }> {
