@@ -1,7 +1,7 @@
 // `npm run bench [-- --quick] [--only LIST] [--out FILE] [--workers N]`: the benchmark suite of
 // issue #9. Runs, in order (single-threaded measurements first, while the machine is
 // quietest): 1 simulator speed, 2 scaling, 3 schedule quality, 4 host training, 5 `dlp mnist`
-// end to end, 6 assembler speed. Prints tables on stdout and writes every figure with the machine description to
+// end to end, 6 assembler speed, 7 ratios, 8 compile time against depth. Prints tables on stdout and writes every figure with the machine description to
 // bench/results/latest.json (plus a dated copy for full runs). A failing section is recorded
 // in `errors` and the others still run. Nothing here is asserted by `npm test`.
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../isa/files.js';
 import { loadHardware } from '../isa/node.js';
 import { benchAssembler, type AssemblerBench } from './assembler.js';
+import { benchCompileTime, type CompileTimeBench } from './compile-time.js';
 import { benchEndToEnd, findRepoRoot, type EndToEndResult } from './end-to-end.js';
 import { benchMnistTraining, type MnistTrainingBench } from './mnist-train.js';
 import { benchRatios, type RatiosResult } from './ratios.js';
@@ -18,7 +19,7 @@ import { benchSchedule, type ScheduleResult } from './schedule.js';
 import { benchSimSpeed, type SimSpeedResult } from './sim-speed.js';
 import { formatCount, formatFixed, formatPercent, formatRange, formatSeconds, formatTable } from './table.js';
 
-export const SECTIONS = ['sim', 'scaling', 'schedule', 'training', 'e2e', 'asm', 'ratios'] as const;
+export const SECTIONS = ['sim', 'scaling', 'schedule', 'training', 'e2e', 'asm', 'ratios', 'compile'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -47,6 +48,7 @@ export interface BenchResults {
   assembler?: AssemblerBench;
   /** Issue #23's ratios, each against its reference measured in the same run. */
   ratios?: RatiosResult;
+  compile?: CompileTimeBench;
   /** Wall seconds each section took. */
   sectionSeconds: Partial<Record<Section, number>>;
   errors: Partial<Record<Section, string>>;
@@ -93,6 +95,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     },
     asm: async () => { r.assembler = benchAssembler(hw, o.quick, o.log); },
     ratios: async () => { r.ratios = await benchRatios(hw, o.quick, o.log); },
+    compile: async () => { r.compile = benchCompileTime(hw, o.quick, o.log); },
   };
   for (const s of SECTIONS) {
     if (!o.only.includes(s)) continue;
@@ -177,6 +180,12 @@ export function formatBench(r: BenchResults): string {
     ]));
     for (const n of q.notes) out.push(`  note: ${n}`);
   }
+  if (r.compile) {
+    const c = r.compile;
+    out.push(formatTable(`8. Compile time: width-${c.width} chains on ${c.hardware}, int8, batch 1, tuned; slope of CPU time vs layers ${formatFixed(c.slope)}`,
+      ['layers', 'segments', 'instrs', 'cpu', 'wall'],
+      c.points.map((p) => [String(p.layers), String(p.segments), formatCount(p.instructions), formatSeconds(p.cpuSeconds), formatSeconds(p.wallSeconds)])));
+  }
   for (const [s, msg] of Object.entries(r.errors)) out.push(`\n${s}: failed: ${msg}`);
   const per = Object.entries(r.sectionSeconds).map(([k, v]) => `${k} ${formatSeconds(v)}`).join(', ');
   out.push(`\nbench took ${formatSeconds(r.durationSeconds)} (${per})`);
@@ -198,7 +207,7 @@ export function saveBench(r: BenchResults, out?: string): string[] {
 }
 
 function usage(): string {
-  return 'usage: npm run bench -- [--quick] [--only sim,scaling,schedule,training,e2e,asm] [--out FILE.json] [--workers N]\n';
+  return 'usage: npm run bench -- [--quick] [--only sim,scaling,schedule,training,e2e,asm,ratios,compile] [--out FILE.json] [--workers N]\n';
 }
 
 /** Parses the bench's arguments; bad ones are one line. */

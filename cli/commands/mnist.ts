@@ -16,7 +16,7 @@ import {
   compileForDevice, createMlp, defaultMnistSpec, defaultTrainOptions, loadMnist, sampleCalibration, saveModel, train,
   type Mnist, type Model, type TrainResult,
 } from '../../runtime/index.js';
-import { addExamples, parseDtype, parseHidden, parsePositiveInt } from '../options.js';
+import { addExamples, parseDtype, parseHidden, parsePositiveInt, parseSeed } from '../options.js';
 import { chooseProgressMode, createEpochProgress } from '../progress.js';
 import { gradeSpeedup, speedupRange, timeHost, type HostTiming } from '../report/host-timing.js';
 import { renderReportHtml } from '../report/page.js';
@@ -65,7 +65,7 @@ function normalise(o: MnistCliOptions): MnistSettings {
     epochs: parsePositiveInt('epochs', o.epochs, quick ? 1 : defaultTrainOptions.epochs),
     hidden: parseHidden(o.hidden, defaultMnistSpec.hidden),
     batch: parsePositiveInt('batch', o.batch, defaultTrainOptions.batchSize),
-    seed: parsePositiveInt('seed', o.seed, 1),
+    seed: parseSeed('seed', o.seed, 1),
     dtype: parseDtype(o.dtype),
     // Loaded before training so a bad --hw fails in a second, not after minutes.
     hw: loadHardware(o.hw),

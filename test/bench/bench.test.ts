@@ -35,7 +35,7 @@ describe('bench helpers', () => {
     expect(parseBenchArgs(argv)).toEqual(expected);
   });
   it.each([
-    [['--only', 'sim,gpu'], "--only: unknown section 'gpu' (sections: sim, scaling, schedule, training, e2e, asm)"],
+    [['--only', 'sim,gpu'], "--only: unknown section 'gpu' (sections: sim, scaling, schedule, training, e2e, asm, ratios, compile)"],
     [['--workers', '0'], "--workers must be a positive integer, got '0'"],
     [['--out'], '--out needs a value'],
     [['--fast'], "unknown option '--fast'"],
