@@ -59,3 +59,12 @@ describe('host timing', () => {
     expect(gradeSpeedup(noisy[3]! / 1000 / dlp, 1e9).points).toBe(80); // what a single cold run could have graded
   });
 });
+
+describe('the load note', () => {
+  it('appears when the wall time is well above the process CPU time', async () => {
+    const { loadNote } = await import('../../cli/report/summary.js');
+    expect(loadNote({ cpuForwardSeconds: 0.2, hostProcessCpuSeconds: 0.19 })).toBe('');
+    expect(loadNote({ cpuForwardSeconds: 0.3, hostProcessCpuSeconds: 0.1 })).toBe('\nnote: the host wall time is 3.0× its CPU time: other jobs shared the cores, which inflates the speed-up');
+    expect(loadNote({ cpuForwardSeconds: 0.3, hostProcessCpuSeconds: NaN })).toBe('');
+  });
+});
