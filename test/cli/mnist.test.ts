@@ -156,7 +156,7 @@ describe('command-line errors', () => {
     [['train', '--model', 'svm'], "error: --model must be one of mlp, linear, perceptron, got 'svm'"],
     [['train', '--dropout', '1'], "error: --dropout must be a number from 0 up to but not including 1, got '1'"],
     [['train', '--kfold', '1'], "error: --kfold must be at least 2, got '1'"],
-    [['infer'], "error: required option '--weights <file.safetensors>' not specified"],
+    [['infer'], 'error: give --weights FILE, or an .onnx --model that holds its weights'],
     [['infer', '--weights', 'missing.safetensors'], 'error: missing.safetensors: cannot read weights file: ENOENT'],
   ];
   it.each(cases)('%j', async (args, message) => {
