@@ -13,7 +13,7 @@ import { runCheckerMain } from '../lib/main.js';
 import { seededRandom } from '../lib/numeric.js';
 import { CaseList, describeError, finishCheck, fmt, type CaseResult, type CheckOptions, type CheckResult } from '../lib/result.js';
 import {
-  findCheckoutRoot, loadOrFail, openCheckout, prepareSolutionCheckout, type Checkout, type IsaModule, type PwlModule, type RefModule,
+  findCheckoutRoot, loadOrFail, openCheckout, prepareSolutionCheckout, type Checkout, type IsaModule, type IsaNodeModule, type PwlModule, type RefModule,
   type SimModule, type SpecModule,
 } from './checkout.js';
 import { checkCompiler, HW } from './compiler-steps.js';
@@ -228,12 +228,13 @@ function evalProperty(m: PwlModule, numRuns: number): CaseResult {
 async function checkSimulator(list: CaseList, c: Checkout): Promise<void> {
   const isa = await loadOrFail<IsaModule>(list, c, 'isa/index.ts', 'step 3 · simulator');
   const sim = isa && (await loadOrFail<SimModule>(list, c, 'simulator/index.ts', 'step 3 · simulator'));
-  if (!isa || !sim) return;
+  const isaNode = sim && (await loadOrFail<IsaNodeModule>(list, c, 'isa/node.ts', 'step 3 · simulator'));
+  if (!isa || !sim || !isaNode) return;
   let fpOut: Float32Array | undefined;
   let fpIn: Float32Array | undefined;
   await list.run('step 3 · simulator: ACT func=gelu bit-exact', () => {
     const { program, dram, x, q } = geluRegions(isa);
-    const r = sim.simulate(program, isa.loadHardware(HW), { dram });
+    const r = sim.simulate(program, isaNode.loadHardware(HW), { dram });
     const y = bitsOf(r.dram, program, 'y', 'fp32');
     const z = bitsOf(r.dram, program, 'z', 'int16');
     [fpIn, fpOut] = [x, Float32Array.from(y)];

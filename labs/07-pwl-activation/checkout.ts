@@ -130,8 +130,11 @@ export interface IsaModule {
   encodeProgram(p: ProgramLike): Uint8Array;
   decodeProgram(bytes: Uint8Array): ProgramLike;
   generateIsaDoc(): string;
-  loadHardware(name: string): unknown;
   materializeDram(p: ProgramLike): Uint8Array;
+}
+/** isa/node.ts: the isa layer's Node-only helpers (preset files). */
+export interface IsaNodeModule {
+  loadHardware(name: string): unknown;
 }
 export interface PwlTableLike {
   lo: number;

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { seededRandom } from '../lib/numeric.js';
 import { describeError, fmt, type CaseList, type CaseResult, type CheckOptions } from '../lib/result.js';
-import { loadOrFail, type Bundle, type Checkout, type CompilerModule, type HeadroomModule, type IsaModule, type QuantizeModule, type SimModule } from './checkout.js';
+import { loadOrFail, type Bundle, type Checkout, type CompilerModule, type HeadroomModule, type IsaModule, type IsaNodeModule, type QuantizeModule, type SimModule } from './checkout.js';
 import { equalArrays, makeMlp, makeWeights } from './fixtures.js';
 import { actGelu, specGelu } from './pwl-spec.js';
 import { fp32Forward, quantForward, type LabActivation, type LabLayer } from './reference.js';
@@ -36,7 +36,9 @@ export async function checkCompiler(list: CaseList, c: Checkout, o: CheckOptions
     list.fail('step 5', 'not checked yet: the compiler cases build their models from .mlp text (step 4)');
     return;
   }
-  const hw = isa.loadHardware(HW);
+  const isaNode = await loadOrFail<IsaNodeModule>(list, c, 'isa/node.ts', 'step 5 · compiler');
+  if (!isaNode) return;
+  const hw = isaNode.loadHardware(HW);
 
   await list.run('step 5 · compiler: ACT func=gelu in the program', () => {
     const model = comp.parseMlp(makeMlp(4, [{ units: 6, act: 'gelu' }, { units: 3, act: 'gelu' }], false));
@@ -69,7 +71,7 @@ export async function checkCompiler(list: CaseList, c: Checkout, o: CheckOptions
     return {
       name: '', passed: ok,
       detail: ok ? `the gelu layer's output scale ${fmt(got)} = max|table(v)| / 32767 over the calibration rows`
-        : "the gelu layer's output scale is not max|table(v)|/qmax over the calibration rows (between knots the table differs from exact GELU by up to 0.025): the calibration forward (applyActivation in compiler/passes/quantize.ts) must apply the same table as ACT (evalPwl(GELU_TABLE, v)), not exact GELU",
+        : "the gelu layer's output scale is not max|table(v)|/qmax over the calibration rows (between knots the table differs from exact GELU by up to 0.025): the calibration forward (floatActivation in isa/act.ts, which compiler/passes/quantize.ts applies) must apply the same table as ACT (evalPwl(GELU_TABLE, v)), not exact GELU",
       expected: fmt(want, 8), got: fmt(got, 8),
     };
   });
@@ -89,7 +91,7 @@ export async function checkCompiler(list: CaseList, c: Checkout, o: CheckOptions
       if (!(r.lo[0]! <= tmin && r.hi[0]! >= tmax)) {
         return {
           name: '', passed: false,
-          detail: `outputRange (compiler/passes/headroom.ts) for a gelu layer with v in [${lo / 1024}, ${hi / 1024}] must cover what the table reaches — GELU dips to −0.17 below zero; the int32 headroom proof of the next layer relies on it`,
+          detail: `outputRange (compiler/passes/headroom.ts, bounds from floatActivationBounds in isa/act.ts) for a gelu layer with v in [${lo / 1024}, ${hi / 1024}] must cover what the table reaches — GELU dips to −0.17 below zero; the int32 headroom proof of the next layer relies on it`,
           expected: `a range containing [${tmin}, ${tmax}]`, got: `[${r.lo[0]}, ${r.hi[0]}]`,
         };
       }
