@@ -35,6 +35,8 @@ export interface BenchResults {
   format: 'dlpkit-bench';
   version: 1;
   quick: boolean;
+  /** Which suite and sections produced this file (a quick file is not comparable with a full one). */
+  note: string;
   date: string;
   machine: { cpu: string; cores: number; availableParallelism: number; node: string; platform: string; arch: string; totalMemGiB: number; loadAverage: number[] };
   durationSeconds: number;
@@ -61,11 +63,19 @@ function describeMachine(): BenchResults['machine'] {
   };
 }
 
+function suiteNote(o: Pick<BenchOptions, 'quick' | 'only'>): string {
+  const which = o.quick
+    ? 'quick suite (npm run bench -- --quick): fewer presets, sizes and runs; figures are not comparable with a full run'
+    : 'full suite (npm run bench)';
+  const all = SECTIONS.every((s) => o.only.includes(s));
+  return `${which}; sections: ${all ? 'all' : o.only.join(', ')}`;
+}
+
 /** Runs the selected sections; never throws for a section's failure. */
 export async function runBench(o: BenchOptions): Promise<BenchResults> {
   const t0 = performance.now();
   const r: BenchResults = {
-    format: 'dlpkit-bench', version: 1, quick: o.quick, date: new Date().toISOString(), machine: describeMachine(), durationSeconds: 0, sectionSeconds: {}, errors: {},
+    format: 'dlpkit-bench', version: 1, quick: o.quick, note: suiteNote(o), date: new Date().toISOString(), machine: describeMachine(), durationSeconds: 0, sectionSeconds: {}, errors: {},
   };
   const hw = loadHardware('dlp-s');
   const steps: Record<Section, () => Promise<void>> = {

@@ -6,12 +6,11 @@
 // The model is calibrated on training images, compiled, run on the simulator, and the
 // accuracy is printed with the simulator report.
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { DlpError } from '../../isa/errors.js';
 import type { ActivationKind, DenseLayer, ModelGraph } from '../../compiler/model.js';
 import { loadModelFile } from '../../compiler/load-model.js';
 import { readSafetensors } from '../../compiler/weights/safetensors.js';
-import { readWeightsFileWithMetadata, readWeightsMetadata } from '../../compiler/weights/weights-file.js';
+import { readWeightsBytes, readWeightsFileWithMetadata, readWeightsMetadata } from '../../compiler/weights/weights-file.js';
 import { readModelWeights } from '../../compiler/weights/state-dict-file.js';
 import { formatReport } from '../../simulator/index.js';
 import { compileForDevice, loadMnist, sampleCalibration } from '../../runtime/index.js';
@@ -23,17 +22,11 @@ interface InferCliOptions {
 }
 
 const MNIST_PIXELS = 28 * 28;
-const ACTIVATIONS = ['relu', 'leaky', 'prelu', 'elu', 'sigmoid', 'tanh', 'identity'] as const;
+export const ACTIVATIONS = ['relu', 'leaky', 'prelu', 'elu', 'sigmoid', 'tanh', 'identity'] as const;
 
 /** Rebuilds the dense chain from the `<name>.weight` [out, in] tensors of a weights file. */
 export function inferGraph(path: string, inputSize: number, activation: ActivationKind): ModelGraph {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new DlpError(`cannot read weights file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
-  }
-  const tensors = readSafetensors(bytes, path);
+  const tensors = readSafetensors(readWeightsBytes(path), path);
   const dense = [...tensors].filter(([n, t]) => n.endsWith('.weight') && t.shape.length === 2)
     .map(([n, t]) => ({ name: n.slice(0, -'.weight'.length), out: t.shape[0]!, in: t.shape[1]! }));
   const layers: DenseLayer[] = [];
@@ -67,8 +60,8 @@ export function register(program: Command): void {
     .option('--json', 'print accuracy and the simulator report as JSON')
     .action((o: InferCliOptions) => {
       const dtype = parseDtype(o.dtype);
-      const images = parsePositiveInt('images', o.images, 10000);
-      const calRows = parsePositiveInt('calibration', o.calibration, 500);
+      const images = parsePositiveInt('images', o.images, 10000, 10000, 'the MNIST test set has 10,000 images');
+      const calRows = parsePositiveInt('calibration', o.calibration, 500, 60000, 'the MNIST training set has 60,000 images');
       const activation = parseChoice<ActivationKind>('activation', o.activation, ACTIVATIONS as unknown as ActivationKind[], 'relu');
       // Model and weights first: a wrong file fails before MNIST is read.
       const loaded = o.model ? loadModelFile(o.model) : undefined;

@@ -10,7 +10,7 @@
 // Two writers racing for one path both finish; the later rename wins with a whole result.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, posix } from 'node:path';
+import { basename, dirname, join, posix, sep } from 'node:path';
 import { DlpError } from '../../isa/errors.js';
 import { dlpkitVersion } from '../version.js';
 import { duringWrite } from './guard.js';
@@ -86,13 +86,16 @@ function inspect(abs: string): Target {
   const st = lstatOrUndefined(abs);
   if (!st) return { state: 'missing' };
   if (!st.isDirectory()) return { state: 'not-folder' };
-  const { files, emptyDirs } = walk(abs);
-  if (files.length === 0 && emptyDirs.length === 0) return { state: 'empty' };
+  const names = readdirSync(abs);
+  if (names.length === 0) return { state: 'empty' };
   const manifest = readManifest(abs);
-  const listed = new Set(manifest?.files ?? []);
+  // No manifest: foreign, whatever it holds (no walk through a home folder to say so).
+  if (!manifest) return { state: 'foreign', owned: [], others: names.sort() };
+  const { files, emptyDirs } = walk(abs);
+  const listed = new Set(manifest.files);
   const others = [...files.filter((f) => f !== MANIFEST_FILE && !listed.has(f)), ...emptyDirs];
   const owned = files.filter((f) => listed.has(f));
-  if (manifest && others.length === 0) return { state: 'owned', files: owned };
+  if (others.length === 0) return { state: 'owned', files: owned };
   return { state: 'foreign', owned, others };
 }
 
@@ -198,12 +201,21 @@ function installInPlace(tmp: string, abs: string, shown: string, owned: string[]
   rmSync(tmp, { recursive: true, force: true });
 }
 
+/** True when `abs` is the current folder or holds it: renaming it would strand the shell there. */
+function holdsCwd(abs: string): boolean {
+  const cwd = realOrAbsolute(process.cwd());
+  return cwd === abs || cwd.startsWith(`${abs}${sep}`);
+}
+
 /** Puts the filled temp folder at `abs`; retries when another writer changes `abs` meanwhile. */
 function install(tmp: string, abs: string, shown: string, o: OutputFolderOptions): void {
   for (let attempt = 0; attempt < 20; attempt++) {
     const t = inspect(abs);
     const why = refusal(shown, t, o);
     if (why) throw new DlpError(why);
+    if (holdsCwd(abs) && t.state !== 'missing') {
+      return installInPlace(tmp, abs, shown, t.state === 'owned' ? t.files : t.state === 'foreign' ? t.owned : [], o);
+    }
     if (t.state === 'missing' || t.state === 'empty') {
       try {
         renameSync(tmp, abs);

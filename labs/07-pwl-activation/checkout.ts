@@ -130,11 +130,8 @@ export interface IsaModule {
   encodeProgram(p: ProgramLike): Uint8Array;
   decodeProgram(bytes: Uint8Array): ProgramLike;
   generateIsaDoc(): string;
-  materializeDram(p: ProgramLike): Uint8Array;
-}
-/** isa/node.ts: the isa layer's Node-only helpers (preset files). */
-export interface IsaNodeModule {
   loadHardware(name: string): unknown;
+  materializeDram(p: ProgramLike): Uint8Array;
 }
 export interface PwlTableLike {
   lo: number;
@@ -187,6 +184,12 @@ export interface RefLayerLike {
 export interface RefModule {
   fp32Forward(layers: RefLayerLike[], x: Float32Array, rows: number, softmax: boolean): Float32Array;
   quantForward(layers: RefLayerLike[], scales: object, dtype: 'int8' | 'int16', x: Float32Array, rows: number, softmax: boolean): Float32Array;
+}
+
+/** The isa face with the file helpers (loadHardware): isa/node.ts where the checkout splits the
+ * browser-safe isa/index.ts from its Node-only helpers, else isa/index.ts. */
+export function isaFace(c: Checkout): string {
+  return c.has('isa/node.ts') ? 'isa/node.ts' : 'isa/index.ts';
 }
 
 /** Loads a module of the checkout; a failure becomes a failed case naming the file. */

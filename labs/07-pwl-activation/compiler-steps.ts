@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { seededRandom } from '../lib/numeric.js';
 import { describeError, fmt, type CaseList, type CaseResult, type CheckOptions } from '../lib/result.js';
-import { loadOrFail, type Bundle, type Checkout, type CompilerModule, type HeadroomModule, type IsaModule, type IsaNodeModule, type QuantizeModule, type SimModule } from './checkout.js';
+import { isaFace, loadOrFail, type Bundle, type Checkout, type CompilerModule, type HeadroomModule, type IsaModule, type QuantizeModule, type SimModule } from './checkout.js';
 import { equalArrays, makeMlp, makeWeights } from './fixtures.js';
 import { actGelu, specGelu } from './pwl-spec.js';
 import { fp32Forward, quantForward, type LabActivation, type LabLayer } from './reference.js';
@@ -14,7 +14,7 @@ import { fp32Forward, quantForward, type LabActivation, type LabLayer } from './
 export const HW = 'edge-tiny';
 
 export async function checkCompiler(list: CaseList, c: Checkout, o: CheckOptions): Promise<void> {
-  const isa = await loadOrFail<IsaModule>(list, c, 'isa/index.ts', 'step 4 · .mlp: dense N gelu');
+  const isa = await loadOrFail<IsaModule>(list, c, isaFace(c), 'step 4 · .mlp: dense N gelu');
   const comp = isa && (await loadOrFail<CompilerModule>(list, c, 'compiler/index.ts', 'step 4 · .mlp: dense N gelu'));
   const sim = comp && (await loadOrFail<SimModule>(list, c, 'simulator/index.ts', 'step 5 · equivalence'));
   if (!isa || !comp || !sim) return;
@@ -36,9 +36,7 @@ export async function checkCompiler(list: CaseList, c: Checkout, o: CheckOptions
     list.fail('step 5', 'not checked yet: the compiler cases build their models from .mlp text (step 4)');
     return;
   }
-  const isaNode = await loadOrFail<IsaNodeModule>(list, c, 'isa/node.ts', 'step 5 · compiler');
-  if (!isaNode) return;
-  const hw = isaNode.loadHardware(HW);
+  const hw = isa.loadHardware(HW);
 
   await list.run('step 5 · compiler: ACT func=gelu in the program', () => {
     const model = comp.parseMlp(makeMlp(4, [{ units: 6, act: 'gelu' }, { units: 3, act: 'gelu' }], false));

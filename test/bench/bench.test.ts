@@ -55,7 +55,7 @@ describe('npm run bench -- --quick', () => {
     expect(stdout).toContain(`wrote ${out}`);
     const r = JSON.parse(readFileSync(out, 'utf8')) as BenchResults;
     expect(r).toMatchObject({
-      format: 'dlpkit-bench', version: 1, quick: true, errors: {},
+      format: 'dlpkit-bench', version: 1, quick: true, errors: {}, note: expect.stringContaining('quick suite'),
       machine: { cpu: expect.any(String), cores: expect.any(Number), node: process.version },
     });
     expect(Object.keys(r.sectionSeconds)).toEqual(['sim', 'scaling', 'schedule', 'training']);
