@@ -16,6 +16,15 @@ function panelRows(n: number): number {
   return Math.max(8, Math.floor(PANEL_FLOATS / Math.max(1, n)));
 }
 
+/**
+ * n zeroed floats, resident in the SIMD kernels' memory when it allows (products and
+ * optimiser steps then use them in place, without copies), else an ordinary array. For
+ * buffers used whole for as long as they are referenced: parameters, gradients, batches.
+ */
+export function kernelFloats(n: number): Float32Array {
+  return simdKernels()?.alloc(n) ?? new Float32Array(n);
+}
+
 /** C[m×n] = A[m×k]·B[k×n] (or C += A·B when `accumulate`). Zero entries of A are skipped. */
 export function matmul(
   a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number, accumulate = false,

@@ -10,6 +10,7 @@
 // moments), so the state never leaves wasm memory; each step copies w and g in and w out.
 // Regions are padded to 4 floats; padding holds zeros that the kernels keep finite.
 import { assembleModule, Body, F64, I32, V128, wasmApi, type FuncDef, type WasmMemory } from '../../kernels/wasm-encoder.js';
+import { simdKernels } from './simd.js';
 
 const PARAM_PTRS = (n: number): number[] => new Array<number>(n).fill(I32);
 
@@ -134,10 +135,42 @@ export function createWasmUpdater(): WasmUpdater | undefined {
   if (!compiled) return undefined;
   const memory = new wasm.Memory({ initial: 1 });
   const k = new wasm.Instance(compiled, { env: { mem: memory } }).exports as unknown as UpdateExports;
-  return updaterOver(memory, k);
+  return updaterOver(memory, k, inPlaceSgd());
 }
 
-function updaterOver(memory: WasmMemory, k: UpdateExports): WasmUpdater {
+type InPlaceSgd = (w: Float32Array, g: Float32Array, lr: number) => boolean;
+let inPlace: InPlaceSgd | null | undefined;
+
+/**
+ * SGD straight on parameters resident in the matmul kernels' memory (no copy in or out): the
+ * same sgd function, instantiated on that memory. Returns false when w or g is not resident.
+ */
+function inPlaceSgd(): InPlaceSgd | undefined {
+  if (inPlace === undefined) {
+    inPlace = null;
+    const kernels = simdKernels();
+    const wasm = wasmApi();
+    if (kernels && wasm && kernels.alloc(0)) {
+      try {
+        const module = new wasm.Module(assembleModule([sgd()], { shared: true, maxPages: 65536 }));
+        const f = (new wasm.Instance(module, { env: { mem: kernels.memory } }).exports as unknown as UpdateExports).sgd;
+        inPlace = (w, g, lr) => {
+          const padded = (w.length + 3) & ~3;
+          const ow = kernels.regionOf(w, padded);
+          const og = kernels.regionOf(g, padded);
+          if (ow < 0 || og < 0 || g.length !== w.length) return false;
+          f(ow * 4, og * 4, padded, lr);
+          return true;
+        };
+      } catch {
+        inPlace = null;
+      }
+    }
+  }
+  return inPlace ?? undefined;
+}
+
+function updaterOver(memory: WasmMemory, k: UpdateExports, sgdInPlace: InPlaceSgd | undefined): WasmUpdater {
   let heap = new Float32Array(memory.buffer);
   let end = 0;
   const slots = new Map<object, Slot>();
@@ -167,6 +200,7 @@ function updaterOver(memory: WasmMemory, k: UpdateExports): WasmUpdater {
 
   return {
     sgd(key, w, g, lr) {
+      if (sgdInPlace?.(w, g, lr)) return;
       const s = slotOf(key, w.length, 0);
       load(s, w, g);
       k.sgd(s.w * 4, s.g * 4, s.padded, lr);
