@@ -22,6 +22,7 @@ function panelRows(n: number): number {
  * buffers used whole for as long as they are referenced: parameters, gradients, batches.
  */
 export function kernelFloats(n: number): Float32Array {
+  if (n === 0) return new Float32Array(0);
   return simdKernels()?.alloc(n) ?? new Float32Array(n);
 }
 
@@ -129,6 +130,7 @@ function axpy(alpha: number, x: Float32Array, xo: number, y: Float32Array, yo: n
 
 /** out[i, j] += bias[j] for every row of an m×n matrix. */
 export function addBias(out: Float32Array, bias: Float32Array, m: number, n: number): void {
+  if (simdKernels()?.addBias(out, bias, m, n)) return;
   for (let i = 0; i < m; i++) {
     const row = i * n;
     for (let j = 0; j < n; j++) out[row + j] = out[row + j]! + bias[j]!;
@@ -137,6 +139,7 @@ export function addBias(out: Float32Array, bias: Float32Array, m: number, n: num
 
 /** out[j] = Σ_i x[i, j] (or += when `accumulate`): the bias gradient. */
 export function sumRows(x: Float32Array, m: number, n: number, out: Float32Array, accumulate = false): void {
+  if (simdKernels()?.sumRows(x, m, n, out, accumulate)) return;
   if (!accumulate) out.fill(0, 0, n);
   for (let i = 0; i < m; i++) {
     const row = i * n;

@@ -33,6 +33,12 @@ export interface SimdKernels {
    * starts at x and holds `padded` floats (so a 4-float kernel may overrun its length), else -1.
    */
   regionOf(x: Float32Array, padded: number): number;
+  /** out[i, j] += bias[j] in place; false (nothing done) unless both are resident. */
+  addBias(out: Float32Array, bias: Float32Array, m: number, n: number): boolean;
+  /** out[j] (+)= Σ_i x[i, j] in place; false (nothing done) unless both are resident. */
+  sumRows(x: Float32Array, m: number, n: number, out: Float32Array, acc: boolean): boolean;
+  /** y[i] = s[i] > 0 ? g[i] : +0 in place; false (nothing done) unless all are resident. */
+  maskPositive(s: Float32Array, g: Float32Array, y: Float32Array, n: number): boolean;
   /** The kernels' memory, for other modules that work on resident views. */
   readonly memory: WasmMemory;
 }
@@ -113,6 +119,8 @@ export function createSimdKernels(threaded: boolean, shared = true): SimdKernels
   const resident = (x: Float32Array): boolean => shared && buffers.has(x.buffer);
   const transpose = exports.transpose!;
   const mmBlocked = exports.mmBlocked as unknown as MmBlocked;
+  type Four = (a: number, b: number, c: number, d: number) => void;
+  const ew = exports as unknown as { addBias: Four; sumRows: Four; maskPositive: Four };
   // Started on the first product big enough to split (which itself still runs on one thread).
   let pool: KernelThreads | undefined;
   let poolState: 'none' | 'on' | 'off' = threaded ? 'none' : 'off';
@@ -211,6 +219,22 @@ export function createSimdKernels(threaded: boolean, shared = true): SimdKernels
       return multiply(oa, m * k, k * 4, 4, obt, oc, ol, c, m, k, n, acc);
     },
     memory,
+    addBias(out, bias, m, n) {
+      if (!resident(out) || !resident(bias)) return false;
+      ew.addBias(out.byteOffset, bias.byteOffset, m, n);
+      return true;
+    },
+    sumRows(x, m, n, out, acc) {
+      if (!resident(x) || !resident(out)) return false;
+      if (!acc) out.fill(0, 0, n);
+      ew.sumRows(x.byteOffset, out.byteOffset, m, n);
+      return true;
+    },
+    maskPositive(sv, g, y, n) {
+      if (!resident(sv) || !resident(g) || !resident(y)) return false;
+      ew.maskPositive(sv.byteOffset, g.byteOffset, y.byteOffset, n);
+      return true;
+    },
     alloc(n) {
       if (!shared) return undefined;
       const size = align4(Math.max(1, n));
