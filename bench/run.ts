@@ -1,7 +1,7 @@
 // `npm run bench [-- --quick] [--only LIST] [--out FILE] [--workers N]`: the benchmark suite of
 // issue #9. Runs, in order (single-threaded measurements first, while the machine is
 // quietest): 1 simulator speed, 2 scaling, 3 schedule quality, 4 host training, 5 `dlp mnist`
-// end to end, 6 assembler speed. Prints tables on stdout and writes every figure with the machine description to
+// end to end, 6 assembler speed, 7 ratios, 8 compile time against depth. Prints tables on stdout and writes every figure with the machine description to
 // bench/results/latest.json (plus a dated copy for full runs). A failing section is recorded
 // in `errors` and the others still run. Nothing here is asserted by `npm test`.
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../isa/files.js';
 import { loadHardware } from '../isa/node.js';
 import { benchAssembler, type AssemblerBench } from './assembler.js';
+import { benchCompileTime, type CompileTimeBench } from './compile-time.js';
 import { benchEndToEnd, findRepoRoot, type EndToEndResult } from './end-to-end.js';
 import { benchMnistTraining, type MnistTrainingBench } from './mnist-train.js';
 import { benchRatios, type RatiosResult } from './ratios.js';
@@ -18,7 +19,7 @@ import { benchSchedule, type ScheduleResult } from './schedule.js';
 import { benchSimSpeed, type SimSpeedResult } from './sim-speed.js';
 import { formatCount, formatFixed, formatPercent, formatRange, formatSeconds, formatTable } from './table.js';
 
-export const SECTIONS = ['sim', 'scaling', 'schedule', 'training', 'e2e', 'asm', 'ratios'] as const;
+export const SECTIONS = ['sim', 'scaling', 'schedule', 'training', 'e2e', 'asm', 'ratios', 'compile'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -34,6 +35,8 @@ export interface BenchResults {
   format: 'dlpkit-bench';
   version: 1;
   quick: boolean;
+  /** Which suite and sections produced this file (a quick file is not comparable with a full one). */
+  note: string;
   date: string;
   machine: { cpu: string; cores: number; availableParallelism: number; node: string; platform: string; arch: string; totalMemGiB: number; loadAverage: number[] };
   durationSeconds: number;
@@ -45,6 +48,7 @@ export interface BenchResults {
   assembler?: AssemblerBench;
   /** Issue #23's ratios, each against its reference measured in the same run. */
   ratios?: RatiosResult;
+  compile?: CompileTimeBench;
   /** Wall seconds each section took. */
   sectionSeconds: Partial<Record<Section, number>>;
   errors: Partial<Record<Section, string>>;
@@ -59,11 +63,19 @@ function describeMachine(): BenchResults['machine'] {
   };
 }
 
+function suiteNote(o: Pick<BenchOptions, 'quick' | 'only'>): string {
+  const which = o.quick
+    ? 'quick suite (npm run bench -- --quick): fewer presets, sizes and runs; figures are not comparable with a full run'
+    : 'full suite (npm run bench)';
+  const all = SECTIONS.every((s) => o.only.includes(s));
+  return `${which}; sections: ${all ? 'all' : o.only.join(', ')}`;
+}
+
 /** Runs the selected sections; never throws for a section's failure. */
 export async function runBench(o: BenchOptions): Promise<BenchResults> {
   const t0 = performance.now();
   const r: BenchResults = {
-    format: 'dlpkit-bench', version: 1, quick: o.quick, date: new Date().toISOString(), machine: describeMachine(), durationSeconds: 0, sectionSeconds: {}, errors: {},
+    format: 'dlpkit-bench', version: 1, quick: o.quick, note: suiteNote(o), date: new Date().toISOString(), machine: describeMachine(), durationSeconds: 0, sectionSeconds: {}, errors: {},
   };
   const hw = loadHardware('dlp-s');
   const steps: Record<Section, () => Promise<void>> = {
@@ -83,6 +95,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     },
     asm: async () => { r.assembler = benchAssembler(hw, o.quick, o.log); },
     ratios: async () => { r.ratios = await benchRatios(hw, o.quick, o.log); },
+    compile: async () => { r.compile = benchCompileTime(hw, o.quick, o.log); },
   };
   for (const s of SECTIONS) {
     if (!o.only.includes(s)) continue;
@@ -169,6 +182,12 @@ export function formatBench(r: BenchResults): string {
     ]));
     for (const n of q.notes) out.push(`  note: ${n}`);
   }
+  if (r.compile) {
+    const c = r.compile;
+    out.push(formatTable(`8. Compile time: width-${c.width} chains on ${c.hardware}, int8, batch 1, tuned; slope of CPU time vs layers ${formatFixed(c.slope)}`,
+      ['layers', 'segments', 'instrs', 'cpu', 'wall'],
+      c.points.map((p) => [String(p.layers), String(p.segments), formatCount(p.instructions), formatSeconds(p.cpuSeconds), formatSeconds(p.wallSeconds)])));
+  }
   for (const [s, msg] of Object.entries(r.errors)) out.push(`\n${s}: failed: ${msg}`);
   const per = Object.entries(r.sectionSeconds).map(([k, v]) => `${k} ${formatSeconds(v)}`).join(', ');
   out.push(`\nbench took ${formatSeconds(r.durationSeconds)} (${per})`);
@@ -190,7 +209,7 @@ export function saveBench(r: BenchResults, out?: string): string[] {
 }
 
 function usage(): string {
-  return 'usage: npm run bench -- [--quick] [--only sim,scaling,schedule,training,e2e,asm] [--out FILE.json] [--workers N]\n';
+  return 'usage: npm run bench -- [--quick] [--only sim,scaling,schedule,training,e2e,asm,ratios,compile] [--out FILE.json] [--workers N]\n';
 }
 
 /** Parses the bench's arguments; bad ones are one line. */

@@ -27,7 +27,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'run', usage: '[options] <model>', description: 'compile a model and run it on the cycle-level simulator', load: () => import('./commands/run.js') },
   { name: 'export', usage: '[options]', description: 'write a trained model as ONNX (opset 17), checked before it is written', load: () => import('./commands/export.js') },
   { name: 'explore', usage: '[options] [models...]', description: 'design-space exploration: sweep hardware parameters, simulate every point in parallel, mark the Pareto front', load: () => import('./commands/explore.js') },
-  { name: 'scalesim', usage: '[options]', description: 'run a SCALE-Sim v2 config and topology on dlpkit and write COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv, DETAILED_ACCESS_REPORT.csv', load: () => import('./commands/scalesim.js') },
+  { name: 'scalesim', usage: '[options]', description: 'run a SCALE-Sim v2/v3 config and topology on dlpkit and write COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv, DETAILED_ACCESS_REPORT.csv', load: () => import('./commands/scalesim.js') },
   { name: 'lab', usage: '[options] [command]', description: 'architecture lab exercises with automatic checkers', load: () => import('./commands/lab.js') },
 ];
 
@@ -51,9 +51,27 @@ export async function buildProgram(only?: string): Promise<Command> {
     if (only === 'all' || c.name === only) (await c.load()).register(program);
     else program.command(c.name).usage(c.usage).description(c.description);
   }
+  program.commands.forEach(requireAfterUnknownOptions);
   // A stub's usage stands in for the options and arguments it has not loaded.
   program.configureHelp({ subcommandTerm: (cmd) => `${cmd.name()} ${cmd.usage()}`.trimEnd() });
   return program;
+}
+
+/**
+ * commander reports a missing required option before an unknown one, so `dlp compile m.mlp
+ * --bogus` would complain about -o. Required options are checked here instead, after
+ * commander has rejected unknown flags and checked the arguments, with commander's wording.
+ */
+function requireAfterUnknownOptions(cmd: Command): void {
+  const required = cmd.options.filter((o) => o.mandatory);
+  for (const o of required) o.mandatory = false;
+  if (required.length > 0) {
+    cmd.hook('preAction', (self) => {
+      const missing = required.find((o) => self.getOptionValue(o.attributeName()) === undefined);
+      if (missing) self.error(`error: required option '${missing.flags}' not specified`, { code: 'commander.missingMandatoryOptionValue' });
+    });
+  }
+  cmd.commands.forEach(requireAfterUnknownOptions);
 }
 
 /** Prints a user error as one clear line (plus a source excerpt when there is one). */

@@ -12,7 +12,7 @@ import { printProgram } from '../isa/print.js';
 import type { Generated } from './passes/codegen.js';
 import type { Estimate } from './passes/cost.js';
 import { quantizeInput, type ComputeDType, type QuantLayer, type QuantModel } from './passes/quantize.js';
-import type { Schedule } from './passes/tile.js';
+import type { Schedule } from './passes/plan.js';
 
 export type RegionRole = 'input' | 'output' | 'weights' | 'aux' | 'activation';
 

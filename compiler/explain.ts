@@ -4,7 +4,7 @@
 import type { HardwareConfig } from '../isa/hardware.js';
 import type { Bundle } from './bundle.js';
 import type { QuantModel } from './passes/quantize.js';
-import { allocateSegment } from './passes/tile.js';
+import { allocateSegment } from './passes/plan.js';
 
 const W_TEXT = { resident: 'weights resident', panel: 'K×n weight panel per column panel', tile: 'weight tiles streamed' } as const;
 const X_TEXT = { fused: 'input fused from the previous layer (NRAM)', block: 'input block per row block', tile: 'input tiles streamed' } as const;

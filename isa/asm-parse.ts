@@ -243,6 +243,49 @@ function parseDataLine(line: string, lineStart: number): StatementAst | undefine
   return moved;
 }
 
+// ---- limits ----
+
+/** Deepest parenthesis nesting in one expression. Parsing and evaluation recurse once per
+ * level (and per operator), so unbounded input would overflow the stack; real programs nest
+ * a handful of levels. Documented in docs/isa.md, "Limits". */
+export const MAX_EXPR_DEPTH = 32;
+/** Most operators (+, -, *, unary or binary) in one comma-separated item of a line. */
+export const MAX_EXPR_OPERATORS = 128;
+
+/** Whether the + or - at i is the exponent sign of a decimal literal (digits, 'e', sign,
+ * digit), not an operator after a hex literal (0x1e-1) or an identifier (a1e-1). */
+function isExponentSign(line: string, i: number): boolean {
+  if (!isDigit(line.charCodeAt(i + 1)) || (line.charCodeAt(i - 1) | 0x20) !== 101) return false;
+  let j = i - 2;
+  while (j >= 0 && (isDigit(line.charCodeAt(j)) || line.charCodeAt(j) === 46)) j--;
+  return j < i - 2 && (j < 0 || !continuesIdent(line.charCodeAt(j)));
+}
+
+/** Where a line breaks an expression limit, and why; undefined if it does not. Strings and
+ * comments are skipped; the sign of an exponent (1e-5) is not an operator. Counting every
+ * other + - * between commas bounds the operators of each expression from above. */
+export function exprLimitProblem(line: string): { pos: number; message: string } | undefined {
+  let depth = 0;
+  let ops = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 34) { // a string: skip to its closing quote
+      for (i++; i < line.length && line.charCodeAt(i) !== 34; i++) if (line.charCodeAt(i) === 92) i++;
+    } else if (c === 59 || c === 35) {
+      return undefined; // a comment runs to the end of the line
+    } else if (c === 40) {
+      if (++depth > MAX_EXPR_DEPTH) return { pos: i, message: `expression nested more than ${MAX_EXPR_DEPTH} parentheses deep (the assembler's limit)` };
+    } else if (c === 41) {
+      depth--;
+    } else if (c === 44) {
+      ops = 0;
+    } else if (c === 43 || c === 45 || c === 42) {
+      if (!(c !== 42 && isExponentSign(line, i)) && ++ops > MAX_EXPR_OPERATORS) return { pos: i, message: `expression has more than ${MAX_EXPR_OPERATORS} operators (the assembler's limit)` };
+    }
+  }
+  return undefined;
+}
+
 // ---- lines ----
 
 /** A line's statement (offsets into the whole source), null if blank, undefined if it fails. */
@@ -281,11 +324,23 @@ export function parseAsm(source: string): ParseResult {
     let end = start;
     for (let c = source.charCodeAt(end); end < source.length && c !== 10 && c !== 13; c = source.charCodeAt(++end));
     const brk = end === source.length ? 0 : source.charCodeAt(end) === 13 && source.charCodeAt(end + 1) === 10 ? 2 : 1;
-    const stmt = parseLine(source.slice(start, end), start, templates);
+    const line = source.slice(start, end);
+    const tooBig = exprLimitProblem(line);
+    if (tooBig) return { ok: false, pos: start + tooBig.pos, message: tooBig.message };
+    const stmt = parseLine(line, start, templates);
     if (stmt === undefined) {
       const why = explainFailure(source.slice(start, end + brk));
       // The line matched alone must fail with its break too; if not, trust the whole match.
-      return why ? { ok: false, pos: start + why.pos, expected: why.expected } : parseAsmWhole(source);
+      if (why) return { ok: false, pos: start + why.pos, expected: why.expected };
+      // The whole match reads the lines after this one too: check their limits first.
+      for (let from = start; from < source.length;) {
+        let to = from;
+        while (to < source.length && source.charCodeAt(to) !== 10 && source.charCodeAt(to) !== 13) to++;
+        const later = exprLimitProblem(source.slice(from, to));
+        if (later) return { ok: false, pos: from + later.pos, message: later.message };
+        from = to + 1;
+      }
+      return parseAsmWhole(source);
     }
     if (stmt) statements.push(stmt);
     if (brk === 0) return { ok: true, statements };

@@ -47,7 +47,9 @@ export type StatementAst =
 
 export type ParseResult =
   | { ok: true; statements: StatementAst[] }
-  | { ok: false; pos: number; expected: string };
+  | { ok: false; pos: number; expected: string }
+  /** A limit broken before parsing (expression size, asm-parse.ts). */
+  | { ok: false; pos: number; message: string };
 
 const grammar = ohm.grammar(ASM_GRAMMAR);
 

@@ -5,7 +5,7 @@
 import { parseAsm } from './asm-parse.js';
 import type { ExprAst, InitAst, OperandAst, StatementAst } from './asm-semantics.js';
 import { DlpError, caretExcerpt } from './errors.js';
-import { findNearest, formatChoices, formatNumber } from './format.js';
+import { findNearest, formatChoices, formatNumber, stripBom } from './format.js';
 import type { Program, Region, RegionInit, SourceLoc } from './program.js';
 import { DTYPES, ISA, MNEMONICS, SPACES, type DType, type FieldSpec, type Instr, type Mnemonic } from './spec.js';
 import {
@@ -22,7 +22,7 @@ type InstrStmt = Extract<StatementAst, { kind: 'instr' }>;
 
 /** Assembles source text into a Program (with `locs`), or throws a located DlpError. */
 export function assemble(source: string, file?: string): Program {
-  return new Assembler(source, file).run();
+  return new Assembler(stripBom(source), file).run();
 }
 
 class Assembler {
@@ -42,7 +42,7 @@ class Assembler {
 
   run(): Program {
     const parsed = parseAsm(this.source);
-    if (!parsed.ok) throw this.fail(parsed.pos, `expected ${parsed.expected}`);
+    if (!parsed.ok) throw this.fail(parsed.pos, 'message' in parsed ? parsed.message : `expected ${parsed.expected}`);
     for (const s of parsed.statements) {
       if (s.kind === 'const' || s.kind === 'region') if (!this.definedAt.has(s.name)) this.definedAt.set(s.name, s.nameAt);
     }

@@ -246,13 +246,19 @@ export function decodeProgram(bytes: Uint8Array, file?: string): Program {
   for (let k = 0; k < nRegions; k++) regions.push(readRegion(rd, k));
   const layerNames: Record<number, string> = {};
   for (let k = 0; k < nLayers; k++) {
+    const at = rd.offset;
     const tag = rd.u8(`layer name #${k}`);
+    // The assembler refuses both duplicates; a file must not collapse them silently.
+    if (Object.hasOwn(layerNames, tag)) throw rd.fail(`layer name #${k} at byte offset ${at} repeats layer tag ${tag}`);
     layerNames[tag] = rd.str(`layer name #${k}`);
   }
   const consts: Record<string, number> = {};
   for (let k = 0; k < nConsts; k++) {
+    const at = rd.offset;
     const name = rd.str(`constant #${k}`);
-    consts[name] = rd.f64(`constant #${k}`);
+    if (Object.hasOwn(consts, name)) throw rd.fail(`constant #${k} at byte offset ${at} repeats the name '${name}'`);
+    // defineProperty: a constant named __proto__ must be an own entry, not a prototype write.
+    Object.defineProperty(consts, name, { value: rd.f64(`constant #${k}`), enumerable: true, writable: true, configurable: true });
   }
   if (rd.offset !== bytes.length) throw rd.fail(`${bytes.length - rd.offset} unexpected bytes at byte offset ${rd.offset}`);
   const program: Program = { instrs, regions, layerNames, consts };

@@ -62,3 +62,9 @@ export function findNearest(name: string, candidates: readonly string[]): string
   }
   return bestD <= Math.max(2, Math.floor(name.length / 2)) ? best : undefined;
 }
+
+/** Text without a leading UTF-8 byte-order mark (U+FEFF), which some Windows editors write
+ * at the start of a file; every text format of dlpkit reads as if it were not there. */
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}

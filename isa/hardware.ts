@@ -4,9 +4,23 @@
 // hardware file from disk is Node-only (hardware-file.ts).
 import { z } from 'zod';
 import { DlpError } from './errors.js';
+import { stripBom } from './format.js';
 import { PRESET_JSON } from './presets/index.js';
 
-const pos = (what: string) => z.number({ error: `${what} must be a number` }).positive(`${what} must be > 0`);
+// Every field has a physical range (docs/simulator.md, "Limits"): a typo such as
+// dramBytePj 1e308 or bytesPerCycle 1e-300 would otherwise give Infinity energy or 1e305 cycles.
+/** A positive number at most `max`. */
+const pos = (what: string, max: number) =>
+  z.number({ error: `${what} must be a number` }).positive(`${what} must be > 0`).max(max, `${what} must be <= ${max}`);
+/** A number in [min, max]. */
+const between = (what: string, min: number, max: number) =>
+  z.number({ error: `${what} must be a number` }).min(min, `${what} must be >= ${min}`).max(max, `${what} must be <= ${max}`);
+/** An integer in [min, max]. */
+const intIn = (what: string, min: number, max: number) =>
+  z.number({ error: `${what} must be an integer` }).int(`${what} must be an integer`)
+    .min(min, `${what} must be >= ${min}`).max(max, `${what} must be <= ${max}`);
+/** Energy per event: at most 1 µJ (10^6 pJ), far above any real circuit. */
+const PJ_MAX = 1e6;
 const posInt = (what: string, max = 2 ** 31) =>
   z.number({ error: `${what} must be an integer` }).int(`${what} must be an integer`)
     .min(1, `${what} must be >= 1`).max(max, `${what} must be <= ${max}`);
@@ -27,15 +41,15 @@ const systolic = z.object({
 }).strict();
 
 export const HardwareSchema = z.object({
-  name: z.string().min(1),
-  description: z.string().optional(),
-  /** Clock frequency in Hz (cycles → seconds). */
-  clockHz: pos('clockHz'),
+  name: z.string({ error: 'name must be a string' }).min(1, 'name must not be empty').max(200, 'name must be at most 200 characters'),
+  description: z.string({ error: 'description must be a string' }).max(10_000, 'description must be at most 10000 characters').optional(),
+  /** Clock frequency in Hz (cycles → seconds): 1 kHz to 100 GHz. */
+  clockHz: between('clockHz', 1e3, 1e11),
   dram: z.object({
     /** Sustained bandwidth in bytes per cycle, shared by loads and stores. */
-    bytesPerCycle: pos('dram.bytesPerCycle'),
+    bytesPerCycle: between('dram.bytesPerCycle', 1e-3, 65536),
     /** Fixed access latency in cycles paid once per DMA instruction. */
-    latencyCycles: z.number().int().min(0, 'dram.latencyCycles must be >= 0').max(1_000_000),
+    latencyCycles: intIn('dram.latencyCycles', 0, 1_000_000),
     /** Burst size in bytes: every row transfer is rounded up to whole bursts. */
     burstBytes: posInt('dram.burstBytes', 4096),
     /** DRAM capacity in bytes (programs touching beyond it are invalid). */
@@ -54,7 +68,7 @@ export const HardwareSchema = z.object({
     /** Cycles per vector for transcendental ops (sigmoid, tanh, ELU, exp in softmax). */
     dearCycles: posInt('vfu.dearCycles', 1024),
     /** Pipeline fill latency per ACT instruction. */
-    startupCycles: z.number().int().min(0).max(1024),
+    startupCycles: intIn('vfu.startupCycles', 0, 1024),
   }).strict(),
   queues: z.object({
     load: posInt('queues.load', 1024),
@@ -63,13 +77,13 @@ export const HardwareSchema = z.object({
   }).strict(),
   /** Energy per event in picojoules; the presets derive theirs from Horowitz ISSCC 2014 (45 nm) by the rules in isa/energy.ts. */
   energy: z.object({
-    macPj: z.object({ int8: pos('energy.macPj.int8'), int16: pos('energy.macPj.int16'), fp32: pos('energy.macPj.fp32') }).strict(),
-    vfuOpPj: pos('energy.vfuOpPj'),
-    nramBytePj: pos('energy.nramBytePj'),
-    wramBytePj: pos('energy.wramBytePj'),
-    dramBytePj: pos('energy.dramBytePj'),
-    /** Static (leakage + clock) power in watts, charged for every cycle. */
-    staticWatts: z.number().min(0),
+    macPj: z.object({ int8: pos('energy.macPj.int8', PJ_MAX), int16: pos('energy.macPj.int16', PJ_MAX), fp32: pos('energy.macPj.fp32', PJ_MAX) }).strict(),
+    vfuOpPj: pos('energy.vfuOpPj', PJ_MAX),
+    nramBytePj: pos('energy.nramBytePj', PJ_MAX),
+    wramBytePj: pos('energy.wramBytePj', PJ_MAX),
+    dramBytePj: pos('energy.dramBytePj', PJ_MAX),
+    /** Static (leakage + clock) power in watts, charged for every cycle: at most 1 MW. */
+    staticWatts: between('energy.staticWatts', 0, 1e6),
   }).strict(),
 }).strict();
 
@@ -90,11 +104,12 @@ export function parseHardware(raw: unknown, file?: string): HardwareConfig {
   throw new DlpError(`invalid hardware config: ${path}: ${issue.message}`, { file });
 }
 
-/** Parses the text of a hardware JSON file (`file` names it in errors). */
+/** Parses the text of a hardware JSON file (`file` names it in errors; a leading byte-order
+ * mark is skipped). */
 export function parseHardwareText(text: string, file?: string): HardwareConfig {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(stripBom(text));
   } catch (e) {
     throw new DlpError(`hardware file is not valid JSON: ${(e as Error).message}`, { file });
   }
@@ -115,18 +130,26 @@ export function peakMacsPerCycle(hw: HardwareConfig, dtype: 'int8' | 'int16' | '
   return units / hw.mfuRate[dtype];
 }
 
+/** Path segments that must never be followed: they reach Object.prototype, not the config. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** Returns a copy with a dotted-path parameter replaced (used by design-space sweeps),
- * validated again so a sweep cannot produce an invalid machine. */
+ * validated again so a sweep cannot produce an invalid machine. Only the config's own
+ * fields are followed, and only a number or string field (a leaf) is replaced, so a path
+ * such as `__proto__.toString` is an unknown parameter, never a prototype write. */
 export function withParam(hw: HardwareConfig, path: string, value: number | string): HardwareConfig {
   const copy = structuredClone(hw) as Record<string, unknown>;
   const keys = path.split('.');
-  let node = copy as Record<string, unknown>;
+  const unknown = () => new DlpError(`unknown hardware parameter '${path}'`);
+  if (keys.some((k) => FORBIDDEN_KEYS.has(k))) throw unknown();
+  let node = copy;
   for (const k of keys.slice(0, -1)) {
-    if (typeof node[k] !== 'object' || node[k] === null) throw new DlpError(`unknown hardware parameter '${path}'`);
-    node = node[k] as Record<string, unknown>;
+    const next = Object.hasOwn(node, k) ? node[k] : undefined;
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) throw unknown();
+    node = next as Record<string, unknown>;
   }
   const last = keys[keys.length - 1]!;
-  if (!(last in node)) throw new DlpError(`unknown hardware parameter '${path}'`);
+  if (!Object.hasOwn(node, last) || (typeof node[last] !== 'number' && typeof node[last] !== 'string')) throw unknown();
   node[last] = value;
   return parseHardware(copy, `${hw.name} with ${path}=${value}`);
 }

@@ -38,10 +38,57 @@ export function writeElements(view: DataView, offset: number, dtype: DType, valu
 
 /** Bytes of DRAM the program's regions need (the end of the highest region). */
 export function dramBytesNeeded(p: Program): number {
-  return Math.max(0, ...p.regions.map((r) => r.addr + regionSize(r)));
+  let end = 0;
+  for (const r of p.regions) end = Math.max(end, r.addr + regionSize(r));
+  return end;
 }
 
-/** Builds the initial DRAM image, `bytes` long (default: just enough for every region). */
+/** Default cap on the DRAM image the simulator builds (256 MiB), whatever the hardware's
+ * capacity: a 56-byte program can declare a 1 GiB random region. Raise it with the
+ * environment variable DLP_MAX_DRAM_BYTES (docs/simulator.md, "Limits"). */
+export const DEFAULT_MAX_DRAM_BYTES = 256 * 2 ** 20;
+
+/** The DRAM image cap in force: DLP_MAX_DRAM_BYTES when set, else DEFAULT_MAX_DRAM_BYTES.
+ * (Read through globalThis so the isa layer still loads in a browser.) */
+export function maxDramBytes(): number {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const raw = env?.DLP_MAX_DRAM_BYTES;
+  if (raw === undefined || raw === '') return DEFAULT_MAX_DRAM_BYTES;
+  const v = Number(raw);
+  if (!Number.isSafeInteger(v) || v < 1) throw new DlpError(`DLP_MAX_DRAM_BYTES must be a positive integer number of bytes, not '${raw}'`);
+  return v;
+}
+
+/** Refuses a DRAM image of `bytes` over the cap, before anything is allocated. */
+export function checkDramImageSize(bytes: number, what: string): void {
+  const cap = maxDramBytes();
+  if (bytes > cap) {
+    throw new DlpError(`${what} needs ${bytes} bytes of DRAM, more than the simulator's limit of ${cap} bytes (set DLP_MAX_DRAM_BYTES to raise it)`);
+  }
+}
+
+/** Writes a region's initial values straight into the image: no per-element array, so a
+ * region costs its own bytes and nothing more. */
+function writeRegionInit(view: DataView, r: Region): void {
+  const init = r.init;
+  if (init.kind === 'data') writeElements(view, r.addr, r.dtype, init.values);
+  if (init.kind !== 'random') return;
+  const n = regionElements(r);
+  const size = DTYPE_BYTES[r.dtype];
+  const rng = createRng(init.seed);
+  for (let k = 0, at = r.addr; k < n; k++, at += size) {
+    if (r.dtype === 'fp32') view.setFloat32(at, Math.fround(init.min + rng() * (init.max - init.min)), true);
+    else {
+      const v = drawInt(rng, init.min, init.max);
+      if (r.dtype === 'int8') view.setInt8(at, v);
+      else if (r.dtype === 'int16') view.setInt16(at, v, true);
+      else view.setInt32(at, v, true);
+    }
+  }
+}
+
+/** Builds the initial DRAM image, `bytes` long (default: just enough for every region). The
+ * buffer is rounded up to 4 bytes so the simulator can view it as 32-bit words in place. */
 export function materializeDram(p: Program, bytes?: number): Uint8Array {
   const need = dramBytesNeeded(p);
   const size = bytes ?? need;
@@ -50,8 +97,9 @@ export function materializeDram(p: Program, bytes?: number): Uint8Array {
     const r = p.regions.find((x) => x.addr + regionSize(x) > size)!;
     throw new DlpError(`DRAM of ${size} bytes is too small: region '${r.name}' ends at ${formatHex(r.addr + regionSize(r))}`);
   }
-  const image = new Uint8Array(size);
+  checkDramImageSize(size, 'the program');
+  const image = new Uint8Array(new ArrayBuffer(Math.ceil(size / 4) * 4), 0, size);
   const view = new DataView(image.buffer);
-  for (const r of p.regions) if (r.init.kind !== 'zero') writeElements(view, r.addr, r.dtype, regionValues(r));
+  for (const r of p.regions) writeRegionInit(view, r);
   return image;
 }

@@ -21,6 +21,12 @@ type Fields = Record<string, number | string>;
 export const INSTR_RULES: readonly { op: Mnemonic; field: string; doc: string; check(i: Fields): string | undefined }[] = [
   ...(['LOAD', 'STORE'] as const).map((op) => ({
     op, field: 'stride',
+    doc: 'stride is a multiple of size(dtype), so every DRAM row is aligned like its first.',
+    check: (i: Fields) => ((i.stride as number) % DTYPE_BYTES[i.dtype as DType] !== 0
+      ? `${op} stride=${i.stride} is not a multiple of the ${i.dtype} size (${DTYPE_BYTES[i.dtype as DType]} bytes)` : undefined),
+  })),
+  ...(['LOAD', 'STORE'] as const).map((op) => ({
+    op, field: 'stride',
     doc: 'With rows > 1, stride must cover a whole row: stride >= cols × size(dtype).',
     check: (i: Fields) => {
       const row = (i.cols as number) * DTYPE_BYTES[i.dtype as DType];
@@ -246,6 +252,14 @@ export function checkLayerName(name: unknown): string | undefined {
   return undefined;
 }
 
+/** Where a program breaks the HALT rule (one HALT, as the last instruction), if it does. */
+export function findHaltIssue(instrs: readonly Instr[]): { index: number; reason: string } | undefined {
+  const k = instrs.findIndex((i) => i.op === 'HALT');
+  if (k >= 0 && k !== instrs.length - 1) return { index: k, reason: 'HALT must be the last instruction' };
+  if (k < 0) return { index: Math.max(0, instrs.length - 1), reason: 'the program must end with HALT' };
+  return undefined;
+}
+
 /** Throws a DlpError for the first problem of a program: each region, overlaps, layer names,
  * constants, each instruction, and HALT as the last (and only the last) instruction. */
 export function validateProgram(p: Program, file?: string): void {
@@ -272,8 +286,8 @@ export function validateProgram(p: Program, file?: string): void {
   p.instrs.forEach((instr, k) => {
     const loc = { file, ...(p.locs?.[k] ?? {}), instr: k };
     validateInstr(instr, loc);
-    if (instr.op === 'HALT' && k !== p.instrs.length - 1) throw new DlpError('HALT must be the last instruction', loc);
   });
-  if (p.instrs[p.instrs.length - 1]?.op !== 'HALT') throw new DlpError('the program must end with HALT', { file });
+  const halt = findHaltIssue(p.instrs);
+  if (halt) throw new DlpError(halt.reason, halt.reason.startsWith('HALT') ? { file, ...(p.locs?.[halt.index] ?? {}), instr: halt.index } : { file });
 }
 

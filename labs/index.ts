@@ -7,7 +7,7 @@ import type { CheckOptions, CheckResult, LabInfo } from './lib/result.js';
 export type { CaseResult, CheckOptions, CheckResult, LabInfo } from './lib/result.js';
 export { formatResult } from './lib/result.js';
 export { labsRoot } from './lib/load.js';
-export { writeHandout } from './lib/handout.js';
+export { checkHandoutTarget, fillHandout } from './lib/handout.js';
 export { runStudentProgram, type ProgramRun } from './lib/run.js';
 
 export interface Lab extends LabInfo {

@@ -11,7 +11,7 @@ import { loadMnist } from '../runtime/mnist.js';
 import { matmul as mm, matmulTransA as mmTA, matmulTransB as mmTB } from '../runtime/tensor/matmul.js';
 
 export { compileAndRun, mlpGraph, type DeviceRun } from './lib/device.js';
-export { medianSeconds, type Timing } from './lib/timing.js';
+export { timeHost, type HostTiming } from '../cli/report/host-timing.js';
 // Provided experiments of labs 05 and 06 (the checkers run the same code).
 export { baseHardware, measureLayer } from './05-roofline/measure.js';
 export { runVariant, trainModel, VARIANTS, type DeviceResult, type Trained, type Variant } from './06-quantization/experiment.js';

@@ -1,6 +1,8 @@
-// Seeded randomness for reproducible training: mulberry32 for uniforms (the same generator the
-// ISA uses for `random` DRAM regions) and Box-Muller for normals. State lives in the closure,
-// so two generators with one seed give the same stream and nothing is global.
+// Seeded randomness for reproducible training: the uniforms are isa/rng.ts's mulberry32 stream
+// (the one generator of dlpkit, also behind `random` DRAM regions), plus Box-Muller normals,
+// integers, shuffles and forks on top of it. State lives in the closure, so two generators
+// with one seed give the same stream and nothing is global.
+import { createRng as uniformStream } from '../isa/rng.js';
 
 export interface Rng {
   /** Uniform in [0, 1). */
@@ -16,15 +18,8 @@ export interface Rng {
 }
 
 export function createRng(seed: number): Rng {
-  let state = seed >>> 0;
+  const next = uniformStream(seed);
   let spare: number | undefined;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
   const rng: Rng = {
     next,
     normal() {

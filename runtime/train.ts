@@ -8,7 +8,7 @@ import type { Metrics, Model } from './model.js';
 import { addPenaltyGradients, createOptimizer, type OptimizerKind, type OptimizerOptions } from './optim.js';
 import { trainableParams } from './freeze.js';
 import { createRng } from './rng.js';
-import { holdoutSplit } from './validate.js';
+import { holdoutSplit } from './splits.js';
 import { kernelFloats } from './tensor/matmul.js';
 
 /** Learning rate as a function of training progress (epoch may be fractional). */
@@ -134,7 +134,10 @@ export async function train(model: Model, data: Dataset, options: Partial<TrainO
       const m = Math.min(bs, trainSet.n - start);
       gatherBatch(trainSet, order, start, m, w, xb, tb, cb);
       const out = model.forward(opts.transformBatch ? opts.transformBatch(xb, m) : xb, m, true);
-      lossSum += model.lossFn.forward(out, tb, m, w) * m;
+      const loss = model.lossFn.forward(out, tb, m, w);
+      // Diverged (too large a learning rate): stop before NaN weights reach anyone.
+      if (!Number.isFinite(loss)) throw diverged(`the loss is ${loss}`, epoch, b, batches, lr);
+      lossSum += loss * m;
       correct += countCorrect(out, cb, m, w, model.lossFn.head);
       model.backward(model.lossFn.backward());
       addPenaltyGradients(params, opts.l1 ?? 0, opts.l2 ?? 0);
@@ -145,6 +148,8 @@ export async function train(model: Model, data: Dataset, options: Partial<TrainO
       if ((b & 63) === 63) await yieldToEventLoop();
     }
     if (aborted) break;
+    const bad = model.namedParams().find((n) => !n.param.value.every(Number.isFinite));
+    if (bad) throw diverged(`parameter ${bad.name} is no longer finite`, epoch, batches - 1, batches, lr);
     const report: EpochReport = {
       epoch: epoch + 1, epochs: opts.epochs, lr, loss: lossSum / trainSet.n, accuracy: correct / trainSet.n,
       val: valSet ? model.evaluate(valSet) : undefined, seconds: (performance.now() - te) / 1000,
@@ -163,6 +168,11 @@ export async function train(model: Model, data: Dataset, options: Partial<TrainO
   }
   if (best) model.restore(best.weights);
   return { history, bestEpoch: best?.epoch, stoppedEarly, aborted, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** Training diverged: a DlpError naming where, so the caller writes no weights. */
+function diverged(what: string, epoch: number, batch: number, batches: number, lr: number): DlpError {
+  return new DlpError(`training diverged at epoch ${epoch + 1}, batch ${batch + 1} of ${batches}: ${what} (learning rate ${lr}); try a smaller --lr`);
 }
 
 /** The learning rate at (fractional) `epoch` under the options' schedule. */

@@ -5,59 +5,20 @@
 // 3. Float path (everything else): v = fround(x·scale) for integer in; y = fround(f(v));
 //    integer out goes through Y = clamp_int32(roundHalfAway(y·65536)) and the same requant.
 // 4. Softmax: row-wise over v, fp32 out only, sequential fp32 sum in column order.
-// Every product stays below 2^53, so plain doubles are exact.
+// The scalar arithmetic is isa/act.ts (shared with the compiler); this file walks the tensors.
 import { DlpError } from '../isa/errors.js';
 import type { ActInstr, DType } from '../isa/spec.js';
 import { DTYPE_BYTES } from '../isa/spec.js';
+import { fixedSlope, floatActivation, intActivation, isIntPath, requantize, toFixed16 } from '../isa/act.js';
 import type { SpaceImage } from './memory.js';
 
 const fround = Math.fround;
-const INT32_MIN = -2147483648;
-const INT32_MAX = 2147483647;
-
-/** sign(p)·floor((|p| + 2^(s-1)) / 2^s): round half away from zero after a right shift. */
-export function roundShift(p: number, s: number): number {
-  if (s === 0) return p;
-  const d = 2 ** s;
-  const q = Math.floor((Math.abs(p) + d / 2) / d);
-  return p < 0 ? -q : q;
-}
-
-/** Saturates to int8/int16; wraps to int32 (two's complement); fp32 passes through. */
-function saturate(v: number, t: DType): number {
-  if (t === 'int8') return v < -128 ? -128 : v > 127 ? 127 : v;
-  if (t === 'int16') return v < -32768 ? -32768 : v > 32767 ? 32767 : v;
-  if (t === 'int32') return v | 0;
-  return v;
-}
-
-/** Y = clamp_int32(roundHalfAway(y·65536)); NaN maps to 0. */
-function toFixed16(y: number): number {
-  const z = y * 65536;
-  if (Number.isNaN(z)) return 0;
-  const r = z < 0 ? -Math.floor(-z + 0.5) : Math.floor(z + 0.5);
-  return r < INT32_MIN ? INT32_MIN : r > INT32_MAX ? INT32_MAX : r;
-}
 
 function viewOf(mem: SpaceImage, t: DType): Int8Array | Int16Array | Int32Array | Float32Array {
   return t === 'int8' ? mem.i8 : t === 'int16' ? mem.i16 : t === 'int32' ? mem.i32 : mem.f32;
 }
 
 const isInt = (t: DType): boolean => t !== 'fp32';
-
-/** Element-wise float activation f(v) (before the final fround). */
-function applyFloat(func: ActInstr['func'], v: number, alpha: number): number {
-  switch (func) {
-    case 'identity': return v;
-    case 'relu': return Math.max(v, 0);
-    case 'leaky':
-    case 'prelu': return v < 0 ? alpha * v : v;
-    case 'elu': return v < 0 ? alpha * (Math.exp(v) - 1) : v;
-    case 'sigmoid': return 1 / (1 + Math.exp(-v));
-    case 'tanh': return Math.tanh(v);
-    case 'softmax': return v; // handled row-wise
-  }
-}
 
 /** Runs one validated ACT over NRAM. */
 export function executeAct(nram: SpaceImage, i: ActInstr): void {
@@ -95,7 +56,7 @@ export function executeAct(nram: SpaceImage, i: ActInstr): void {
     return;
   }
 
-  const intPath = intIn && isInt(outType) && (func === 'identity' || func === 'relu' || func === 'leaky' || func === 'prelu');
+  const intPath = isIntPath(func, i.inType, outType);
   // Per-column fixed-point (integer path) or float slopes for leaky/prelu.
   const slopes = new Float64Array(cols);
   for (let c = 0; c < cols; c++) {
@@ -104,7 +65,7 @@ export function executeAct(nram: SpaceImage, i: ActInstr): void {
       if (!(Math.abs(a) <= 64)) {
         throw new DlpError(`${func} slope ${a} at column ${c} is out of range (|alpha| <= 64 on the integer path)`);
       }
-      slopes[c] = Math.round(a * 65536);
+      slopes[c] = fixedSlope(a);
     } else {
       slopes[c] = a;
     }
@@ -119,15 +80,13 @@ export function executeAct(nram: SpaceImage, i: ActInstr): void {
     }
     const d = d0 + r * i.dstPitch;
     for (let c = 0; c < cols; c++) {
-      let x = row[c]!;
+      const x = row[c]!;
       if (intPath) {
-        if (func === 'relu') x = Math.max(x, 0);
-        else if ((func === 'leaky' || func === 'prelu') && x < 0) x = roundShift(x * slopes[c]!, 16);
-        dst[d + c] = saturate(roundShift(x * mult, shift), outType);
+        dst[d + c] = requantize(intActivation(func, x, slopes[c]!), mult, shift, outType);
       } else {
         const v = intIn ? fround(x * scale) : x;
-        const y = fround(applyFloat(func, v, slopes[c]!));
-        dst[d + c] = outType === 'fp32' ? y : saturate(roundShift(toFixed16(y) * mult, shift), outType);
+        const y = floatActivation(func, v, slopes[c]!);
+        dst[d + c] = outType === 'fp32' ? y : requantize(toFixed16(y), mult, shift, outType);
       }
     }
   }

@@ -16,7 +16,8 @@
 //   SYNC/HALT dispatch          ← the last finish it drained (0 cycles), ← previous dispatch
 // Every step moves back in time or to an event that precedes it causally at the same cycle, so
 // the charged intervals tile [0, cycles) exactly. Pure data: the report, the CLI and the browser
-// playground all read the same object.
+// playground all read the same object. A stream without HALT (the compiler replays) is walked
+// from its last finish.
 import { footprintsConflict } from '../isa/footprint.js';
 import { WORK_UNITS, type Schedule, type TimedOp } from '../isa/schedule.js';
 
@@ -191,8 +192,22 @@ export function cycleAccount(
     }
   };
 
+  /** A stream without HALT (the compiler's replays) ends when the last work finishes, or one
+   * cycle after the last dispatch. */
+  function endWithoutHalt(): Node | undefined {
+    const T = sched.cycles;
+    const last = (finishing.get(T) ?? []).pop();
+    if (last !== undefined) return { i: last, ev: 'finish' };
+    if (n > 0 && dispatch[n - 1]! + 1 === T) {
+      charge(n - 1, 'dispatch', T - 1, T);
+      return { i: n - 1, ev: 'dispatch' };
+    }
+    if (T > 0) charge(Math.max(0, n - 1), 'other', 0, T);
+    return undefined;
+  }
+
   const halt = ops.findIndex((op) => op.kind === 'halt');
-  let node: Node | undefined = halt >= 0 ? { i: halt, ev: 'dispatch' } : undefined;
+  let node: Node | undefined = halt >= 0 ? { i: halt, ev: 'dispatch' } : endWithoutHalt();
   while (node && at(node) > 0) node = step(node);
   return { total, perLayer };
 }

@@ -13,3 +13,10 @@ export function instrError(program: Program, index: number, message: string): Dl
   }
   return new DlpError(what, { instr: index });
 }
+
+/** An instruction error whose message already names the op (the ISA rules' wording). */
+export function ruleError(program: Program, index: number, message: string): DlpError {
+  const loc = program.locs?.[index];
+  if (loc) return new DlpError(`instruction #${index}: ${message}`, { file: loc.file, line: loc.line, column: loc.column, instr: index });
+  return new DlpError(message, { instr: index });
+}

@@ -7,5 +7,5 @@ export { CYCLE_CAUSES, CYCLE_CAUSE_INFO, barWidths, breakdownCycles, type CycleB
 export { formatCycleBar } from './format.js';
 export { formatReport } from './format.js';
 export { traceToJson, type TraceEvent } from './trace.js';
-export { roundShift } from './act.js';
+export { roundShift } from '../isa/act.js';
 export { footprintOf, type Footprint, type Span } from '../isa/footprint.js';

@@ -23,11 +23,14 @@ if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
   throw new Error('dlpkit simulator needs a little-endian host (typed arrays use host byte order)');
 }
 
-function makeImage(size: number, trackWrites: boolean, init?: Uint8Array): SpaceImage {
-  // Round up to 4 bytes so the 32-bit views cover every byte.
-  const buffer = new ArrayBuffer(Math.ceil(size / 4) * 4);
+function makeImage(size: number, trackWrites: boolean, init?: Uint8Array, adopt = false): SpaceImage {
+  // Round up to 4 bytes so the 32-bit views cover every byte. An adopted image already has
+  // such a buffer of its own (materializeDram), so a large DRAM is not held twice.
+  const words = Math.ceil(size / 4) * 4;
+  const own = adopt && init && init.byteOffset === 0 && init.length === size && init.buffer.byteLength === words;
+  const buffer = own ? init.buffer as ArrayBuffer : new ArrayBuffer(words);
   const bytes = new Uint8Array(buffer, 0, size);
-  if (init) bytes.set(init.subarray(0, size));
+  if (init && !own) bytes.set(init.subarray(0, size));
   return {
     bytes,
     i8: new Int8Array(buffer),
@@ -38,10 +41,11 @@ function makeImage(size: number, trackWrites: boolean, init?: Uint8Array): Space
   };
 }
 
-/** Fresh memories: DRAM of `dramBytes` initialised from `dram`, on-chip spaces sized by `hw`. */
-export function createMemories(hw: HardwareConfig, dram: Uint8Array, dramBytes: number): Memories {
+/** Fresh memories: DRAM of `dramBytes` initialised from `dram` (used in place when `adopt`
+ * and it fits, else copied), on-chip spaces sized by `hw`. */
+export function createMemories(hw: HardwareConfig, dram: Uint8Array, dramBytes: number, adopt = false): Memories {
   return {
-    dram: makeImage(Math.max(dramBytes, dram.length), false, dram),
+    dram: makeImage(Math.max(dramBytes, dram.length), false, dram, adopt),
     nram: makeImage(hw.nram.bytes, true),
     wram: makeImage(hw.wram.bytes, true),
   };

@@ -10,10 +10,11 @@ import { instrError } from './errors.js';
 import { executeInstr } from './execute.js';
 import { createMemories, findUnwritten, markWritten, type Memories } from './memory.js';
 import { buildReport, type SimReport } from './report.js';
-import { materializeDram } from '../isa/image.js';
+import { checkDramImageSize, dramBytesNeeded, materializeDram } from '../isa/image.js';
+import { regionSize } from '../isa/validate.js';
 import { prepareOps, queueDepths, scheduleOps } from '../isa/schedule.js';
 import { buildTrace, type TraceEvent } from './trace.js';
-import { validateProgram } from './validate.js';
+import { checkProgramOnHardware } from './hardware-checks.js';
 
 export interface SimOptions {
   /** Initial DRAM image; built from the program's regions when absent. */
@@ -61,12 +62,21 @@ function runFunctional(program: Program, mem: Memories, footprints: readonly Foo
 
 /** Simulates `program` on `hw`: bit-exact results, cycle counts, report and optional trace. */
 export function simulate(program: Program, hw: HardwareConfig, opts: SimOptions = {}): SimResult {
-  const { footprints, dramEnd } = validateProgram(program, hw);
-  const image = opts.dram ?? materializeDram(program);
-  if (image.length > hw.dram.capacityBytes) {
-    throw new DlpError(`DRAM image of ${image.length} bytes exceeds the DRAM capacity of ${hw.name} (${hw.dram.capacityBytes} bytes)`);
+  const { footprints, dramEnd } = checkProgramOnHardware(program, hw);
+  // Sizes first, allocation after: a tiny file can declare a 1 GiB region.
+  const need = dramBytesNeeded(program);
+  const given = opts.dram?.length;
+  const imageBytes = given ?? need;
+  if (imageBytes > hw.dram.capacityBytes) {
+    throw new DlpError(`DRAM image of ${imageBytes} bytes exceeds the DRAM capacity of ${hw.name} (${hw.dram.capacityBytes} bytes)`);
   }
-  const mem = createMemories(hw, image, dramEnd);
+  if (given !== undefined && given < need) {
+    const r = program.regions.find((x) => x.addr + regionSize(x) > given)!;
+    throw new DlpError(`DRAM image has ${given} bytes but the program's regions need ${need} (region '${r.name}' ends at 0x${(r.addr + regionSize(r)).toString(16)})`);
+  }
+  checkDramImageSize(Math.max(imageBytes, dramEnd), 'the program');
+  // An image built here is adopted as the simulated DRAM; a caller's image is copied.
+  const mem = opts.dram ? createMemories(hw, opts.dram, dramEnd) : createMemories(hw, materializeDram(program), dramEnd, true);
   runFunctional(program, mem, footprints, opts.functional !== false);
   const ops = prepareOps(program.instrs, hw, footprints);
   const order = opts.channelOrder ? { channelOrder: opts.channelOrder } : {};

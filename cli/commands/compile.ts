@@ -18,6 +18,7 @@ import { checkOutputFolder, writeOutputFolder } from '../output/folder.js';
 import { explainBundle } from '../../compiler/explain.js';
 import { simulate } from '../../simulator/index.js';
 import type { ModelGraph, ModelWeights } from '../../compiler/model.js';
+import { parseCount, parseSeed } from '../options.js';
 
 export interface ModelCliOptions {
   hw: string;
@@ -31,12 +32,6 @@ export interface ModelCliOptions {
   calibration?: string;
   /** Commander's negation of --no-skip-zero-tiles (true unless given). */
   skipZeroTiles?: boolean;
-}
-
-function parseIntOption(name: string, v: string | undefined, fallback: number): number {
-  if (v === undefined) return fallback;
-  if (!/^\d+$/.test(v)) throw new DlpError(`--${name} must be a non-negative integer, got '${v}'`);
-  return Number(v);
 }
 
 /** What a model command compiles: hardware, model, weights and the checked compile options. */
@@ -56,14 +51,13 @@ export function resolveCompileInputs(file: string, o: ModelCliOptions): CliCompi
   const hw = loadHardware(o.hw);
   const loaded = loadModelFile(file);
   const { model, weights: embedded } = loaded;
-  const seed = parseIntOption('seed', o.seed, 1);
+  const seed = parseSeed('seed', o.seed, 1);
   const weights = o.weights ? readModelWeights(o.weights, loaded) : embedded ?? randomWeights(model, seed);
   const dtype = (o.dtype ?? 'int8') as CompileOptions['dtype'];
   if (!['int8', 'int16', 'fp32'].includes(dtype as string)) throw new DlpError(`--dtype must be int8, int16 or fp32, got '${o.dtype}'`);
   const schedule = (o.schedule ?? 'tuned') as CompileOptions['schedule'];
   if (schedule !== 'tuned' && schedule !== 'naive') throw new DlpError(`--schedule must be tuned or naive, got '${o.schedule}'`);
-  const batch = parseIntOption('batch', o.batch, 1);
-  if (batch < 1) throw new DlpError('--batch must be at least 1');
+  const batch = parseCount('batch', o.batch, 1);
   if (o.perChannel && dtype === 'fp32') throw new DlpError('--per-channel applies to int8 and int16, not fp32');
   const options: CompileOptions = { dtype, batch, schedule, perChannel: o.perChannel === true, skipZeroTiles: o.skipZeroTiles !== false };
   if (o.calibration) options.calibration = readCalibrationFile(o.calibration, model.inputSize);

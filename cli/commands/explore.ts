@@ -18,7 +18,7 @@ import {
   shardFromEnv, SWEEP_ALIASES, type Exploration, type MergedSweep, type PointResult, type SweepPlan,
 } from '../../runtime/explore/index.js';
 import { dlpCommand, formatSbatch, measurePoints } from './explore-slurm.js';
-import { addExamples, parseChoice, parseDtype, parsePositiveInt } from '../options.js';
+import { addExamples, parseChoice, parseDtype, parsePositiveInt, parseSeed } from '../options.js';
 import { checkOutputFolder, writeOutputFolder, type OutputFolderOptions } from '../output/folder.js';
 
 interface ExploreCliOptions {
@@ -98,7 +98,7 @@ function loadSweep(files: string[], o: ExploreCliOptions): LoadedSweep {
     dtype: parseDtype(o.dtype),
     batch: parsePositiveInt('batch', o.batch, 256),
     schedule: parseChoice('schedule', o.schedule, ['tuned', 'naive'] as const, 'tuned'),
-    seed: parsePositiveInt('seed', o.seed, 1),
+    seed: parseSeed('seed', o.seed, 1),
   };
   const plan = createPlan(models, hw, axes, options);
   return { plan, title: titleOf(plan) };

@@ -3,16 +3,14 @@
 // the file with dlpkit's ONNX checker (compiler/frontend/onnx-check.ts) before writing it.
 import type { Command } from 'commander';
 import { DlpError } from '../../isa/errors.js';
-import { writeFileAtomic } from '../../isa/files.js';
 import { loadModelFile } from '../../compiler/load-model.js';
 import { exportOnnx } from '../../compiler/frontend/onnx-export.js';
 import { checkOnnxBytes } from '../../compiler/frontend/onnx-check.js';
 import { readModelWeights } from '../../compiler/weights/state-dict-file.js';
 import type { ActivationKind } from '../../compiler/model.js';
-import { addExamples, parseChoice } from '../options.js';
-import { inferGraph } from './infer.js';
-
-const ACTIVATIONS = ['relu', 'leaky', 'prelu', 'elu', 'sigmoid', 'tanh', 'identity'] as const;
+import { addExamples, parseChoice, parseCount } from '../options.js';
+import { checkOutputFile, writeOutputFile } from '../output/file.js';
+import { ACTIVATIONS, inferGraph } from './infer.js';
 
 interface ExportOptions { weights?: string; model?: string; activation?: string; inputs?: string; output: string }
 
@@ -27,8 +25,9 @@ export function register(program: Command): void {
     .action((o: ExportOptions) => {
       if (!o.output.toLowerCase().endsWith('.onnx')) throw new DlpError('the output must end in .onnx', { file: o.output });
       const activation = parseChoice<ActivationKind>('activation', o.activation, ACTIVATIONS as unknown as ActivationKind[], 'relu');
-      const inputs = Number(o.inputs ?? 784);
-      if (!Number.isSafeInteger(inputs) || inputs < 1) throw new DlpError(`--inputs must be a positive integer, got '${o.inputs}'`);
+      const inputs = parseCount('inputs', o.inputs, 784);
+      const target = { flag: '-o', inputs: [o.model, o.weights] };
+      checkOutputFile(o.output, target);
       const loaded = o.model ? loadModelFile(o.model) : undefined;
       if (!o.weights && !loaded?.weights) throw new DlpError('give --weights FILE, or an .onnx --model that holds its weights');
       const model = loaded ? loaded.model : inferGraph(o.weights as string, inputs, activation);
@@ -37,7 +36,7 @@ export function register(program: Command): void {
       const bytes = exportOnnx(model, weights);
       const problems = checkOnnxBytes(bytes);
       if (problems.length > 0) throw new DlpError(`the exported graph fails the ONNX check: ${problems.join('; ')}`);
-      writeFileAtomic(o.output, bytes);
+      writeOutputFile(o.output, bytes, target);
       const arch = [model.inputSize, ...model.layers.map((l) => l.units)].join('-');
       process.stdout.write(`wrote ${o.output}: ${model.name} ${arch}${model.softmax ? ' + softmax' : ''}, opset 17, ${bytes.length} bytes (ONNX check passed)\n`);
     });

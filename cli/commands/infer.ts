@@ -23,7 +23,7 @@ interface InferCliOptions {
 }
 
 const MNIST_PIXELS = 28 * 28;
-const ACTIVATIONS = ['relu', 'leaky', 'prelu', 'elu', 'sigmoid', 'tanh', 'identity'] as const;
+export const ACTIVATIONS = ['relu', 'leaky', 'prelu', 'elu', 'sigmoid', 'tanh', 'identity'] as const;
 
 /** Rebuilds the dense chain from the `<name>.weight` [out, in] tensors of a weights file. */
 export function inferGraph(path: string, inputSize: number, activation: ActivationKind): ModelGraph {
@@ -67,8 +67,8 @@ export function register(program: Command): void {
     .option('--json', 'print accuracy and the simulator report as JSON')
     .action((o: InferCliOptions) => {
       const dtype = parseDtype(o.dtype);
-      const images = parsePositiveInt('images', o.images, 10000);
-      const calRows = parsePositiveInt('calibration', o.calibration, 500);
+      const images = parsePositiveInt('images', o.images, 10000, 10000, 'the MNIST test set has 10,000 images');
+      const calRows = parsePositiveInt('calibration', o.calibration, 500, 60000, 'the MNIST training set has 60,000 images');
       const activation = parseChoice<ActivationKind>('activation', o.activation, ACTIVATIONS as unknown as ActivationKind[], 'relu');
       // Model and weights first: a wrong file fails before MNIST is read.
       const loaded = o.model ? loadModelFile(o.model) : undefined;

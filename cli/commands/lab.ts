@@ -5,8 +5,9 @@ import { Command, CommanderError } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DlpError } from '../../isa/errors.js';
+import { writeOutputFolder } from '../output/folder.js';
 import { writeFileAtomic } from '../../isa/files.js';
-import { findLab, formatResult, labs, labsRoot, runStudentProgram, writeHandout, type CheckResult } from '../../labs/index.js';
+import { findLab, formatResult, labs, labsRoot, runStudentProgram, checkHandoutTarget, fillHandout, type CheckResult } from '../../labs/index.js';
 
 interface LabStatus {
   passed: boolean;
@@ -53,6 +54,15 @@ function recordLabStatus(r: CheckResult, folder: string): void {
   }
 }
 
+/** True when `dir` is a hand-out of lab `id` (its package.json is the one `dlp lab start` writes). */
+function isHandoutOf(dir: string, id: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown }).name === `dlpkit-lab-${id}`;
+  } catch {
+    return false;
+  }
+}
+
 function describeStatus(s: LabStatus | undefined): string {
   if (!s) return 'not checked';
   const cases = (n: number): string => `${n} case${n === 1 ? '' : 's'}`;
@@ -90,7 +100,11 @@ export function register(program: Command): void {
     .action((key: string, dir: string) => {
       const l = findLab(key);
       if (!l) throw new DlpError(`unknown lab '${key}' (labs: ${labs.map((x) => x.id).join(', ')})`);
-      const files = writeHandout(l, dir);
+      checkHandoutTarget(dir);
+      let files: string[] = [];
+      writeOutputFolder(dir, { flag: 'DIR', kind: 'lab-handout' }, (tmp) => {
+        files = fillHandout(l, tmp);
+      });
       process.stdout.write(`lab ${l.id} — ${l.title}: wrote ${files.join(', ')} to ${dir}\nRead README.md first; check your work with: dlp lab check ${l.id} --dir ${dir}\n`);
     });
 
@@ -107,7 +121,7 @@ export function register(program: Command): void {
     .description('run the checker of lab NN on your files (exit code 0 = pass, 1 = fail)')
     .argument('<lab>', 'lab number (e.g. 3 or 03) or folder name')
     .option('--solution', 'check the reference solution instead of your files')
-    .option('--dir <dir>', 'check the files in DIR (default: the lab folder)')
+    .option('--dir <dir>', 'check the files in DIR (default: the current folder when it is a hand-out of this lab, else the lab folder)')
     .option('--root <dir>', 'labs that extend dlpkit itself (07): the checkout to check (default: the current directory)')
     .option('--quick', 'quick mode: data subsets and lowered thresholds, labelled as such')
     .option('--reveal', 'teachers (DLP_INSTRUCTOR=1 or --solution): show expected values of numeric answers')
@@ -116,8 +130,10 @@ export function register(program: Command): void {
       const l = findLab(key);
       if (!l) throw new DlpError(`unknown lab '${key}' (labs: ${labs.map((x) => x.id).join(', ')})`);
       if (o.solution && o.dir) throw new DlpError('give either --solution or --dir, not both');
+      // Inside a hand-out of this lab (`dlp lab start`), the default is that folder.
+      const dir = o.dir ?? (!o.solution && isHandoutOf(process.cwd(), l.id) ? process.cwd() : undefined);
       const r = await l.check({
-        ...(o.dir !== undefined ? { dir: o.dir } : {}),
+        ...(dir !== undefined ? { dir } : {}),
         ...(o.root !== undefined ? { root: o.root } : {}),
         solution: !!o.solution,
         quick: !!o.quick,

@@ -63,8 +63,9 @@ export function register(program: Command): void {
 export const CALIBRATION_ROWS = 1024;
 
 /** `dlp run MODEL --input X --output Y`: the user's rows through the simulated DLP. */
-function runUserRows(file: string, opts: ModelCliOptions & { json?: boolean; input?: string; output?: string }): void {
+function runUserRows(file: string, opts: ModelCliOptions & { json?: boolean; trace?: string; sparsityReport?: boolean; input?: string; output?: string }): void {
   if (!opts.input || !opts.output) throw new DlpError('--input and --output go together (rows in, outputs out)');
+  if (opts.trace || opts.sparsityReport) throw new DlpError('--input/--output cannot be combined with --trace or --sparsity-report');
   checkOutputPath(opts.output, opts.input);
   const { hw, model, weights, options, hostOutput } = resolveCompileInputs(file, opts);
   const x = readInputRows(opts.input, model.inputSize);

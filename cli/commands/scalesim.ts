@@ -18,6 +18,7 @@ import {
 } from '../../compiler/scalesim/index.js';
 import { simulate } from '../../simulator/index.js';
 import { checkOutputFolder, writeOutputFolder } from '../output/folder.js';
+import { parseSeed } from '../options.js';
 
 interface Options { config: string; topology: string; output?: string; json?: boolean; base: string; seed?: string; force?: boolean }
 
@@ -87,11 +88,10 @@ export function register(program: Command): void {
     .option('--base <preset|file.json>', 'hardware preset for what SCALE-Sim does not describe (clock, DRAM latency, VFU, energy)', 'systolic-32-ws')
     .option('--seed <n>', 'seed of the random weights', '1')
     .action((opts: Options) => {
-      if (!/^\d+$/.test(opts.seed ?? '1')) throw new DlpError(`--seed must be a non-negative integer, got '${opts.seed}'`);
+      const seed = parseSeed('seed', opts.seed, 1);
       const cfg = parseScaleSimConfig(readText(opts.config, 'SCALE-Sim config'), opts.config);
       const topo = parseTopology(readText(opts.topology, 'SCALE-Sim topology'), opts.topology);
       const hw = scaleSimHardware(cfg, loadHardware(opts.base), opts.config);
-      const seed = Number(opts.seed ?? '1');
       const outDir = opts.output ?? cfg.runName;
       const out = { flag: '-o', kind: 'scalesim-report', force: opts.force === true };
       checkOutputFolder(outDir, out);

@@ -14,7 +14,7 @@ import {
   courseMnistOptions, courseMnistSpec, courseTrainOptions, parseFreezeList, type InitKind, type PruneScope,
   type Dataset, type EpochReport, type Model, type OptimizerKind, type TrainOptions,
 } from '../../runtime/index.js';
-import { addExamples, parseChoice, parseHidden, parseNumber, parsePositiveInt } from '../options.js';
+import { addExamples, parseChoice, parseFraction, parseHidden, parseNonNegative, parsePositiveInt, parseRate, parseSeed } from '../options.js';
 import { chooseProgressMode, createEpochProgress } from '../progress.js';
 import { reportToJson } from '../report/report-data.js';
 import { checkOutputFile } from '../output/file.js';
@@ -50,28 +50,28 @@ function accuracyOf(model: Model, data: Dataset): number {
 }
 
 async function trainNetwork(o: TrainCliOptions, kind: 'mlp' | 'linear', signal?: AbortSignal): Promise<TrainSummary> {
-  const seed = parsePositiveInt('seed', o.seed, 1);
+  const seed = parseSeed('seed', o.seed, 1);
   const subset = o.subset === undefined ? undefined : parsePositiveInt('subset', o.subset, 0);
   const hidden = kind === 'linear' ? [] : parseHidden(o.hidden, [128, 64]);
   const activation = parseChoice<ActivationKind>('activation', o.activation, ACTIVATIONS as unknown as ActivationKind[], 'relu');
-  const dropout = parseNumber('dropout', o.dropout, 0, 0, 1, true);
-  const inputDropout = parseNumber('input-dropout', o.inputDropout, 0, 0, 1, true);
+  const dropout = parseFraction('dropout', o.dropout, 0);
+  const inputDropout = parseFraction('input-dropout', o.inputDropout, 0);
   const freeze = o.freeze === undefined ? undefined : parseFreezeList(o.freeze);
   const pruneScope = parseChoice<PruneScope>('prune-scope', o.pruneScope, ['global', 'layer'], 'global');
   const patience = o.earlyStopping === undefined ? undefined : parsePositiveInt('early-stopping', o.earlyStopping, 1);
-  const validation = parseNumber('validation', o.validation, patience ? 0.1 : 0, 0, 1, true);
+  const validation = parseFraction('validation', o.validation, patience ? 0.1 : 0);
   const kfold = o.kfold === undefined ? undefined : parsePositiveInt('kfold', o.kfold, 2);
   if (kfold !== undefined && kfold < 2) throw new DlpError(`--kfold must be at least 2, got '${o.kfold}'`);
   const bagging = o.bagging === undefined ? undefined : parsePositiveInt('bagging', o.bagging, 1);
-  const prune = o.prune === undefined ? undefined : parseNumber('prune', o.prune, 0, 0, 1, true);
+  const prune = o.prune === undefined ? undefined : parseFraction('prune', o.prune, 0);
   if (bagging && prune !== undefined) throw new DlpError('--bagging and --prune cannot be combined');
   const epochs: EpochReport[] = [];
   let opts: Partial<TrainOptions> = {
     epochs: parsePositiveInt('epochs', o.epochs, defaultTrainOptions.epochs),
     batchSize: parsePositiveInt('batch', o.batch, defaultTrainOptions.batchSize),
-    lr: parseNumber('lr', o.lr, defaultTrainOptions.lr, Number.MIN_VALUE),
+    lr: parseRate('lr', o.lr, defaultTrainOptions.lr),
     optimizer: parseChoice<OptimizerKind>('optimizer', o.optimizer, ['sgd', 'momentum', 'adam'], 'adam'),
-    l1: parseNumber('l1', o.l1, 0), l2: parseNumber('l2', o.l2, 0), seed, ...(signal ? { signal } : {}),
+    l1: parseNonNegative('l1', o.l1, 0), l2: parseNonNegative('l2', o.l2, 0), seed, ...(signal ? { signal } : {}),
     ...(freeze ? { freeze } : {}),
     ...(validation > 0 ? { validation } : {}),
     ...(patience ? { earlyStopping: { patience } } : {}),
@@ -83,7 +83,7 @@ async function trainNetwork(o: TrainCliOptions, kind: 'mlp' | 'linear', signal?:
   const pixels = parseChoice('pixels', o.pixels, ['unit', 'raw'] as const, 'unit');
   const { train: data, test } = loadMnist({ ...(subset ? { subset } : {}), pixels });
   const init = o.init === undefined ? undefined : parseChoice<InitKind>('init', o.init, ['he', 'xavier', 'normal'], 'he');
-  const std = parseNumber('std', o.std, 0.01, Number.MIN_VALUE);
+  const std = parseRate('std', o.std, 0.01);
   const spec = {
     inputSize: data.features, hidden, outputs: 10, activation, dropout, inputDropout, seed, loss: kind === 'linear' ? 'mse' as const : 'softmax-ce' as const,
     name: kind === 'linear' ? 'linear' : 'mnist-mlp', ...(init ? { init, std } : {}),
@@ -153,7 +153,7 @@ function trainDigitPerceptron(o: TrainCliOptions): TrainSummary {
   const tr = pick(data, limit);
   const te = pick(test, Infinity);
   const t0 = performance.now();
-  const r = trainPerceptron(tr.x, tr.y, { maxEpochs: parsePositiveInt('epochs', o.epochs, 1), seed: parsePositiveInt('seed', o.seed, 1), learningRate: parseNumber('lr', o.lr, 1, Number.MIN_VALUE) });
+  const r = trainPerceptron(tr.x, tr.y, { maxEpochs: parsePositiveInt('epochs', o.epochs, 1), seed: parseSeed('seed', o.seed, 1), learningRate: parseRate('lr', o.lr, 1) });
   const seconds = (performance.now() - t0) / 1000;
   const predicted = predictPerceptron(r.model, te.x);
   let correct = 0;

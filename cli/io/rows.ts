@@ -5,10 +5,10 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { DlpError } from '../../isa/errors.js';
 import type { HardwareConfig } from '../../isa/hardware.js';
-import { writeFileAtomic } from '../../isa/files.js';
 import { readOutputs, writeInputs, type Bundle } from '../../compiler/bundle.js';
 import { formatRows, parseRows, type RowTensor } from '../../compiler/weights/tensor-files.js';
 import { simulate, type SimReport } from '../../simulator/index.js';
+import { checkOutputFile, writeOutputFile } from '../output/file.js';
 
 /** Reads input rows and checks their width against the model's `features`. */
 export function readInputRows(path: string, features: number): RowTensor {
@@ -40,10 +40,11 @@ function sameFile(a: string, b: string): boolean {
 export function checkOutputPath(output: string, input: string): void {
   formatRows({ rows: 0, cols: 0, data: new Float32Array(0) }, extname(output).toLowerCase(), output);
   if (sameFile(output, input)) throw new DlpError('--output is the input file; refusing to overwrite it', { file: output });
+  checkOutputFile(output, { flag: '--output' });
 }
 
 export function writeOutputRows(path: string, t: RowTensor): void {
-  writeFileAtomic(path, formatRows(t, extname(path).toLowerCase(), path));
+  writeOutputFile(path, formatRows(t, extname(path).toLowerCase(), path), { flag: '--output' });
 }
 
 export interface RowsRun {

@@ -10,7 +10,7 @@
 // Two writers racing for one path both finish; the later rename wins with a whole result.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, posix } from 'node:path';
+import { basename, dirname, join, posix, sep } from 'node:path';
 import { DlpError } from '../../isa/errors.js';
 import { dlpkitVersion } from '../version.js';
 import { duringWrite } from './guard.js';
@@ -198,12 +198,21 @@ function installInPlace(tmp: string, abs: string, shown: string, owned: string[]
   rmSync(tmp, { recursive: true, force: true });
 }
 
+/** True when `abs` is the current folder or holds it: renaming it would strand the shell there. */
+function holdsCwd(abs: string): boolean {
+  const cwd = realOrAbsolute(process.cwd());
+  return cwd === abs || cwd.startsWith(`${abs}${sep}`);
+}
+
 /** Puts the filled temp folder at `abs`; retries when another writer changes `abs` meanwhile. */
 function install(tmp: string, abs: string, shown: string, o: OutputFolderOptions): void {
   for (let attempt = 0; attempt < 20; attempt++) {
     const t = inspect(abs);
     const why = refusal(shown, t, o);
     if (why) throw new DlpError(why);
+    if (holdsCwd(abs) && t.state !== 'missing') {
+      return installInPlace(tmp, abs, shown, t.state === 'owned' ? t.files : t.state === 'foreign' ? t.owned : [], o);
+    }
     if (t.state === 'missing' || t.state === 'empty') {
       try {
         renameSync(tmp, abs);

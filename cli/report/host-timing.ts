@@ -17,6 +17,9 @@ export interface HostTiming {
   median: number;
   min: number;
   max: number;
+  /** Median process CPU seconds (user + system) per timed run, when measured: unlike wall
+   * time it hardly moves when other jobs share the machine, so it tells load from slowness. */
+  cpuMedian?: number;
 }
 
 export interface Grade {
@@ -43,16 +46,23 @@ export function summariseSamples(samples: readonly number[]): HostTiming {
  * Times `run` `runs` times after `warmup` untimed calls. `clock` returns milliseconds
  * (performance.now by default; tests inject one to drive the statistics deterministically).
  */
-export function timeHost(run: () => void, opts: { warmup?: number; runs?: number; clock?: () => number } = {}): HostTiming {
-  const { warmup = HOST_WARMUP_RUNS, runs = HOST_TIMED_RUNS, clock = () => performance.now() } = opts;
+export function timeHost(
+  run: () => void,
+  opts: { warmup?: number; runs?: number; clock?: () => number; cpuClock?: () => number } = {},
+): HostTiming {
+  const { warmup = HOST_WARMUP_RUNS, runs = HOST_TIMED_RUNS, clock = () => performance.now(), cpuClock } = opts;
   for (let i = 0; i < warmup; i++) run();
   const samples: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
+    const c0 = cpuClock?.() ?? 0;
     const t0 = clock();
     run();
     samples.push((clock() - t0) / 1000);
+    if (cpuClock) cpu.push((cpuClock() - c0) / 1000);
   }
-  return summariseSamples(samples);
+  const t = summariseSamples(samples);
+  return cpuClock ? { ...t, cpuMedian: summariseSamples(cpu).median } : t;
 }
 
 /** [min, max] speed-up over the samples: fastest host run gives the smallest speed-up. */

@@ -58,6 +58,9 @@ export interface MnistReport {
   cpuForwardSeconds: number;
   /** Every timed host run, in seconds (after full-size warm-up runs). */
   cpuForwardSamples: number[];
+  /** Median process CPU seconds per timed run: near the wall time on a quiet machine, far below
+   * it when other jobs take the cores (then the wall-clock speed-up is inflated by the load). */
+  hostProcessCpuSeconds: number;
   /** Simulated seconds of the DLP over the same rows. */
   dlpSeconds: number;
   /** cpuForwardSeconds / dlpSeconds (median host run). */

@@ -14,7 +14,8 @@ export function formatSpeedupVerdict(g: Grade): string {
 /** The speed-up line: median and range over the timed host runs, then the grade or why there is none. */
 export function formatSpeedupLine(r: MnistReport): string {
   const [lo, hi] = r.speedupRange;
-  const head = `speed-up ${r.speedup.toFixed(1)}× (median of ${r.cpuForwardSamples.length} host runs; range ${lo.toFixed(1)}–${hi.toFixed(1)}×)`;
+  const head = `speed-up ${r.speedup.toFixed(1)}× (median of ${r.cpuForwardSamples.length} host runs; range ${lo.toFixed(1)}–${hi.toFixed(1)}×; `
+    + `host process CPU time ${fmtSeconds(r.hostProcessCpuSeconds)} per run)`;
   if (!r.grade) return `${head}\nno grade: --quick runs a subset, not the graded task`;
   return `${head}\n${formatSpeedupVerdict(r.grade)}   (${r.grade.basis})`;
 }

@@ -3,8 +3,10 @@
 // DlpError naming the JSON path and what is allowed there.
 import { z } from 'zod';
 import { DlpError } from '../../isa/errors.js';
+import { stripBom } from '../../isa/format.js';
 import type { Activation, ActivationKind, DenseLayer, ModelGraph } from '../model.js';
 import { ALPHA_LIMIT } from './mlp.js';
+import { MAX_FEATURES, MAX_LAYERS, modelLimitProblem } from './limits.js';
 
 /** Activations written as a bare string; leaky/elu take their PyTorch default alpha. */
 const NAMED_ACTIVATIONS: Record<string, Activation> = {
@@ -47,14 +49,14 @@ const activationSchema = z.union(
 
 const layerSchema = strictObject({
   name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, 'must be an identifier (letters, digits, _ and .)').optional(),
-  units: z.number().int().min(1),
+  units: z.number().int().min(1).max(MAX_FEATURES),
   activation: activationSchema.optional(),
 });
 
 const modelSchema = strictObject({
   name: z.string().min(1),
-  input: z.number().int().min(1),
-  layers: z.array(layerSchema).min(1),
+  input: z.number().int().min(1).max(MAX_FEATURES),
+  layers: z.array(layerSchema).min(1).max(MAX_LAYERS),
   softmax: z.boolean().optional(),
 }).superRefine((m, ctx) => {
   const seen = new Map<string, number>();
@@ -68,7 +70,8 @@ const modelSchema = strictObject({
 });
 
 /** Parses and validates a JSON model file. */
-export function parseModelJson(text: string, file?: string): ModelGraph {
+export function parseModelJson(source: string, file?: string): ModelGraph {
+  const text = stripBom(source);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -88,6 +91,8 @@ export function parseModelJson(text: string, file?: string): ModelGraph {
     activation: l.activation ?? { kind: 'identity' },
   }));
   const model: ModelGraph = { name: m.name, inputSize: m.input, layers, softmax: m.softmax ?? false };
+  const limit = modelLimitProblem(model);
+  if (limit) throw new DlpError(`${limit.layer < 0 ? 'input' : `layers[${limit.layer}]`}: ${limit.message}`, { file });
   if (file !== undefined) model.file = file;
   return model;
 }
@@ -122,7 +127,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
           ? 'must not be empty'
           : `must be ${issue.inclusive ? '>=' : '>'} ${String(issue.minimum)}`;
     case 'too_big':
-      return `must be ${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}`;
+      return issue.origin === 'array'
+        ? `must have at most ${String(issue.maximum)} element(s)`
+        : `must be ${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}`;
     case 'invalid_format':
       return issue.message;
     default:

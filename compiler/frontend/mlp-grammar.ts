@@ -33,6 +33,8 @@ Mlp {
   number (a number) = "-"? digit+ ("." digit+)? (("e" | "E") ("+" | "-")? digit+)?
 
   comment = "#" (~"\n" any)*
-  space += comment
+  // Only real blanks separate tokens: ohm's default space is every code point up to " ",
+  // which would make NUL and other control characters whitespace.
+  space := " " | "\t" | "\n" | "\r" | comment
 }
 `;

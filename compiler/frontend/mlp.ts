@@ -5,8 +5,10 @@
 import * as ohm from 'ohm-js';
 import { MLP_GRAMMAR } from './mlp-grammar.js';
 import { DlpError, caretExcerpt } from '../../isa/errors.js';
+import { stripBom } from '../../isa/format.js';
 import type { SourceLoc } from '../../isa/program.js';
 import type { Activation, DenseLayer, ModelGraph } from '../model.js';
+import { MAX_FEATURES, modelLimitProblem } from './limits.js';
 
 /** Range accepted for leaky-ReLU and ELU alphas: the ACT unit's slope register range. */
 export const ALPHA_LIMIT = 64;
@@ -30,7 +32,13 @@ interface ParsedModel {
 }
 
 /** Parses `.mlp` source into a ModelGraph; every error is a located DlpError. */
-export function parseMlp(source: string, file?: string): ModelGraph {
+export function parseMlp(text: string, file?: string): ModelGraph {
+  const source = stripBom(text);
+  const nul = source.indexOf('\0');
+  if (nul >= 0) {
+    const pos = lineAndColumn(source, nul);
+    throw new DlpError('NUL character (U+0000) in the model text', { file, line: pos.line, column: pos.column });
+  }
   const match = grammar.match(source);
   if (match.failed()) {
     const pos = lineAndColumn(source, match.getRightmostFailurePosition());
@@ -92,6 +100,7 @@ function createSemantics(source: string, file: string | undefined) {
 function buildModel(parsed: ParsedModel, source: string, file: string | undefined): ModelGraph {
   const fail = (message: string, loc: SourceLoc): never => failLocated(message, loc, source, file);
   let inputSize: number | undefined;
+  let inputLoc: SourceLoc = parsed.loc;
   let softmax = false;
   const layers: DenseLayer[] = [];
   const names = new Map<string, SourceLoc>();
@@ -101,7 +110,9 @@ function buildModel(parsed: ParsedModel, source: string, file: string | undefine
       if (inputSize !== undefined) fail('duplicate input declaration', decl.loc);
       if (layers.length > 0) fail('input must be declared before the first dense layer', decl.loc);
       if (decl.size < 1) fail('input size must be at least 1', decl.loc);
+      if (decl.size > MAX_FEATURES) fail(`model ${parsed.name}: input size ${decl.size} exceeds dlpkit's limit of ${MAX_FEATURES} features per layer`, decl.loc);
       inputSize = decl.size;
+      inputLoc = decl.loc;
     } else if (decl.kind === 'dense') {
       if (inputSize === undefined) fail('input must be declared before the first dense layer', decl.loc);
       const name = decl.name ?? `fc${layers.length + 1}`;
@@ -119,6 +130,8 @@ function buildModel(parsed: ParsedModel, source: string, file: string | undefine
   if (inputSize === undefined) fail(`model ${parsed.name} has no input declaration`, parsed.loc);
   if (layers.length === 0) fail(`model ${parsed.name} has no dense layers`, parsed.loc);
   const model: ModelGraph = { name: parsed.name, inputSize: inputSize as number, layers, softmax };
+  const limit = modelLimitProblem(model);
+  if (limit) fail(limit.message, limit.layer < 0 ? inputLoc : layers[Math.min(limit.layer, layers.length - 1)]!.loc!);
   if (file !== undefined) model.file = file;
   return model;
 }

@@ -4,6 +4,7 @@
 import protobuf from 'protobufjs';
 import { DlpError } from '../../isa/errors.js';
 import { halfToFloat } from '../weights/safetensors.js';
+import { checkFinite } from './limits.js';
 import { checkedElementCount } from './onnx-tensor-size.js';
 import { ONNX_PROTO } from './onnx-proto.js';
 
@@ -118,7 +119,7 @@ export function readFloatTensor(t: OnnxTensor, file?: string): Float32Array {
         check(t.floatData.length, 'float_data values');
         out.set(t.floatData);
       }
-      return out;
+      return finiteTensor(t, out, file);
     case DataType.DOUBLE:
       if (raw) {
         check(raw.byteLength / 8, 'float64 values');
@@ -127,16 +128,22 @@ export function readFloatTensor(t: OnnxTensor, file?: string): Float32Array {
         check(t.doubleData.length, 'double_data values');
         out.set(t.doubleData);
       }
-      return out;
+      return finiteTensor(t, out, file);
     case DataType.FLOAT16: {
       if (raw) check(raw.byteLength / 2, 'float16 values');
       else check(t.int32Data.length, 'int32_data values');
       for (let i = 0; i < n; i++) out[i] = halfToFloat(raw ? raw.getUint16(2 * i, true) : (t.int32Data[i] as number));
-      return out;
+      return finiteTensor(t, out, file);
     }
     default:
       throw new DlpError(`${tensorLabel(t)}: data type ${t.dataType ?? 0} is not a float type (FLOAT, DOUBLE or FLOAT16)`, { file });
   }
+}
+
+/** Refuses NaN or ±∞ parameters, naming the tensor. */
+function finiteTensor(t: OnnxTensor, out: Float32Array, file: string | undefined): Float32Array {
+  checkFinite(out, tensorLabel(t), { file });
+  return out;
 }
 
 /** Element values of an integer tensor (INT64 or INT32), e.g. a Reshape target shape. */

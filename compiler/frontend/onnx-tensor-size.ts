@@ -2,8 +2,10 @@
 // every dim a non-negative safe integer and the product bounded, checked before allocating.
 import { DlpError } from '../../isa/errors.js';
 
-/** Largest tensor dlpkit imports (2^28 elements, 1 GiB of float32): far beyond any DLP's DRAM. */
-export const MAX_TENSOR_ELEMENTS = 2 ** 28;
+import { MAX_TENSOR_ELEMENTS } from './limits.js';
+
+/** Largest tensor dlpkit imports: the front ends' one limit (limits.ts, 2^26 elements). */
+export { MAX_TENSOR_ELEMENTS };
 
 /** The element count of `t` from its dims, after checking every dim and the product. */
 export function checkedElementCount(t: { name?: string; dims: number[] }, file?: string): number {

@@ -9,6 +9,7 @@ import { DlpError } from '../../isa/errors.js';
 import { ACT_FUNCS } from '../../isa/spec.js';
 import type { Activation, DenseLayer, LayerWeights, ModelGraph, ModelWeights } from '../model.js';
 import { checkShapes } from '../passes/shapes.js';
+import { MAX_FEATURES, MAX_TENSOR_ELEMENTS } from './limits.js';
 import { type ExternalDataReader, resolveExternalData } from './onnx-external.js';
 import { SUPPORTED_OPS, nearestSupported } from './onnx-ops.js';
 import {
@@ -264,6 +265,7 @@ function applyNode(node: OnnxNode, current: string, walk: Walk, ctx: NodeContext
       const transB = intAttr(node, 'transB', 0);
       const alpha = floatAttr(node, 'alpha', 1);
       const beta = floatAttr(node, 'beta', 1);
+      if (!Number.isFinite(alpha) || !Number.isFinite(beta)) fail(`alpha ${alpha} and beta ${beta} must be finite`);
       const bt = constant(1, 'the weight B');
       if (bt.dims.length !== 2) fail(`weight ${bt.name} must be 2-D, got dims [${bt.dims.join(', ')}]`);
       const [d0, d1] = bt.dims as [number, number];
@@ -471,6 +473,11 @@ function startLayer(
   if (!walk.layers.length && walk.shape && walk.shape.length !== 2) {
     fail(`input shape [${walk.shape.map((d) => d ?? '?').join(', ')}] must be flattened to [batch, features] first`);
   }
+  // Sizes before the allocation below (compiler/frontend/limits.ts).
+  for (const [what, d] of [['input features', k], ['units', n]] as const) {
+    if (!Number.isSafeInteger(d) || d < 1 || d > MAX_FEATURES) fail(`weight ${weight.name} [${weight.dims.join(', ')}]: ${what} ${d} must be in 1..${MAX_FEATURES}`);
+  }
+  if (k * n > MAX_TENSOR_ELEMENTS) fail(`weight ${weight.name} [${weight.dims.join(', ')}] holds ${k * n} elements, more than dlpkit's limit of ${MAX_TENSOR_ELEMENTS}`);
   const index = walk.layers.length + 1;
   const fromWeight = /^([A-Za-z_][A-Za-z0-9_.]*)\.weight$/.exec(weight.name ?? '')?.[1];
   const name = fromWeight && !walk.layers.some((l) => l.name === fromWeight) ? fromWeight : `fc${index}`;

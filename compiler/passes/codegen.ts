@@ -8,7 +8,7 @@ import { bestMatmulMapping, type MatmulDType } from '../../isa/timing.js';
 import type { Program, Region } from '../../isa/program.js';
 import { DlpError } from '../../isa/errors.js';
 import type { QuantLayer, QuantModel } from './quantize.js';
-import { allocateSegment, auxBytesPerCol, needsFullSoftmaxRows, type Buffer, type Schedule, type SegmentPlan } from './tile.js';
+import { allocateSegment, auxBytesPerCol, needsFullSoftmaxRows, type Buffer, type Schedule, type SegmentPlan } from './plan.js';
 import { columnBlocks, panelLoads, residentLoads, type ColumnBlock, type KTile } from './sparsity.js';
 
 /** Weight regions carry their values inline (self-contained .dlps) up to this many elements;
@@ -116,6 +116,28 @@ function layoutDram(q: QuantModel, sched: Schedule, hw: HardwareConfig) {
   return { regions, image, roles, byName: new Map(regions.map((r) => [r.name, r])) };
 }
 
+/** DRAM byte addresses a segment's loop nest reads and writes, by model layer index: the
+ * layer's input and output activations, weights and bias/slope vector. */
+interface DramAddrs {
+  src(l: number): number;
+  dst(l: number): number;
+  w(l: number): number;
+  aux(l: number): number;
+}
+
+/** DramAddrs over regions by name (input/output, then per-layer names of regionNamesOf). */
+function addrsByName(q: QuantModel, byName: Map<string, Region>): DramAddrs {
+  const names = regionNamesOf(q);
+  const last = q.layers.length - 1;
+  const at = (name: string) => byName.get(name)!.addr;
+  return {
+    src: (l) => at(l === 0 ? 'input' : names.out[l - 1]!),
+    dst: (l) => at(l === last ? 'output' : names.out[l]!),
+    w: (l) => at(names.w[l]!),
+    aux: (l) => at(names.aux[l]!),
+  };
+}
+
 /** Compiles a schedule into a program and its DRAM image. */
 export function generateProgram(q: QuantModel, sched: Schedule, hw: HardwareConfig): Generated {
   const { regions, image, roles, byName } = layoutDram(q, sched, hw);
@@ -123,7 +145,8 @@ export function generateProgram(q: QuantModel, sched: Schedule, hw: HardwareConf
   const layerNames: Record<number, string> = {};
   q.layers.forEach((L, l) => { layerNames[l + 1] = L.name; });
   const softmaxTag = q.layers.length + 1;
-  for (const seg of sched.segments) emitSegment(q, seg, sched.batch, hw, byName, instrs, layerNames, softmaxTag);
+  const dram = addrsByName(q, byName);
+  for (const seg of sched.segments) emitSegment(q, seg, sched.batch, hw, dram, instrs, layerNames, softmaxTag);
   instrs.push({ op: 'HALT', layer: 0 });
   return { program: { instrs, regions, layerNames }, image, roles };
 }
@@ -134,24 +157,39 @@ export function emitSegmentForTiming(q: QuantModel, seg: SegmentPlan, rows: numb
   return emitSegmentsForTiming(q, [seg], rows, hw);
 }
 
-/** emitSegmentForTiming for consecutive segments (a whole schedule). */
+/** emitSegmentForTiming for consecutive segments (a whole schedule). Only the layers the
+ * segments touch get DRAM regions (disjoint, so the scoreboard sees the same conflicts and the
+ * DMA costs do not depend on addresses): the work is proportional to the segments, not to
+ * the model, which keeps the tile search linear in depth. */
 export function emitSegmentsForTiming(q: QuantModel, segs: readonly SegmentPlan[], rows: number, hw: HardwareConfig): Instr[] {
-  const names = regionNamesOf(q);
-  const byName = new Map<string, Region>();
+  const w = new Map<number, number>();
+  const aux = new Map<number, number>();
+  const out = new Map<number, number>();
   let top = 0;
-  const add = (name: string, bytes: number) => {
-    byName.set(name, { name, dtype: 'int8', shape: [bytes], addr: top, init: { kind: 'zero' } });
+  const add = (bytes: number) => {
+    const addr = top;
     top += Math.ceil(bytes / DRAM_ALIGN) * DRAM_ALIGN;
+    return addr;
   };
-  q.layers.forEach((L, l) => {
-    add(names.w[l]!, L.K * L.N * DTYPE_BYTES[L.dtype]);
-    add(names.aux[l]!, L.N * auxBytesPerCol(L));
-    add(names.out[l]!, rows * L.N * 4);
-  });
-  add('input', rows * q.layers[0]!.K * 4);
-  add('output', rows * q.layers[q.layers.length - 1]!.N * 4);
+  const layers = [...new Set(segs.flatMap((seg) => seg.layers.map((t) => t.layer)))].sort((a, b) => a - b);
+  for (const l of layers) {
+    const L = q.layers[l]!;
+    w.set(l, add(L.K * L.N * DTYPE_BYTES[L.dtype]));
+    aux.set(l, add(L.N * auxBytesPerCol(L)));
+    out.set(l, add(rows * L.N * 4));
+    if (l > 0 && !out.has(l - 1)) out.set(l - 1, add(rows * q.layers[l - 1]!.N * 4));
+  }
+  const input = add(rows * q.layers[0]!.K * 4);
+  const output = add(rows * q.layers[q.layers.length - 1]!.N * 4);
+  const last = q.layers.length - 1;
+  const dram: DramAddrs = {
+    src: (l) => (l === 0 ? input : out.get(l - 1)!),
+    dst: (l) => (l === last ? output : out.get(l)!),
+    w: (l) => w.get(l)!,
+    aux: (l) => aux.get(l)!,
+  };
   const instrs: Instr[] = [];
-  for (const seg of segs) emitSegment(q, seg, rows, hw, byName, instrs, {}, q.layers.length + 1);
+  for (const seg of segs) emitSegment(q, seg, rows, hw, dram, instrs, {}, q.layers.length + 1);
   instrs.push({ op: 'HALT', layer: 0 });
   return instrs;
 }
@@ -168,7 +206,7 @@ class Slots {
 }
 
 function emitSegment(
-  q: QuantModel, seg: SegmentPlan, B: number, hw: HardwareConfig, byName: Map<string, Region>,
+  q: QuantModel, seg: SegmentPlan, B: number, hw: HardwareConfig, dram: DramAddrs,
   out: Instr[], layerNames: Record<number, string>, softmaxTag: number,
 ): void {
   const bufs = allocateSegment(q, seg, hw);
@@ -180,11 +218,10 @@ function emitSegment(
   const wb = DTYPE_BYTES[q.dtype];
   const lastModel = q.layers.length - 1;
   const lastSeg = seg.layers.length - 1;
-  const names = regionNamesOf(q);
-  const srcRegion = (l: number) => (l === 0 ? byName.get('input')! : byName.get(names.out[l - 1]!)!);
-  const dstRegion = (l: number) => (l === lastModel ? byName.get('output')! : byName.get(names.out[l]!)!);
-  const wRegion = (L: QuantLayer) => byName.get(names.w[q.layers.indexOf(L)]!)!;
-  const auxRegion = (L: QuantLayer) => byName.get(names.aux[q.layers.indexOf(L)]!)!;
+  // Layer index of each of the segment's layers (helpers below are handed the layer itself).
+  const indexOf = new Map(seg.layers.map((t) => [q.layers[t.layer]!, t.layer]));
+  const wAddr = (L: QuantLayer) => dram.w(indexOf.get(L)!);
+  const auxAddrOf = (L: QuantLayer) => dram.aux(indexOf.get(L)!);
   const patterns = seg.layers.map((t) => columnBlocks(q.layers[t.layer]!, t.k, t.n));
   const slots = bufs.layers.map((lb) => ({
     x: lb.x && new Slots(lb.x), w: lb.w && new Slots(lb.w), aux: lb.aux && new Slots(lb.aux),
@@ -200,7 +237,7 @@ function emitSegment(
       // Dense, or only the rectangles the kept tiles need (the DRAM layout stays dense).
       for (const r of residentLoads(L, t.k, t.n, hw)) {
         const at = (r.k0 * L.N + r.n0) * wb;
-        emit(load(lb.w!.addr + at, 'wram', wRegion(L).addr + at, r.rows, r.cols, L.N * wb, L.N, q.dtype, tag));
+        emit(load(lb.w!.addr + at, 'wram', wAddr(L) + at, r.rows, r.cols, L.N * wb, L.N, q.dtype, tag));
       }
     }
   });
@@ -212,7 +249,7 @@ function emitSegment(
     auxPending[i] = false;
     const L = q.layers[seg.layers[i]!.layer]!;
     const words = L.N * auxBytesPerCol(L) / 4;
-    emit(load(bufs.layers[i]!.aux!.addr, 'nram', auxRegion(L).addr, 1, words, words * 4, words, 'int32', seg.layers[i]!.layer + 1));
+    emit(load(bufs.layers[i]!.aux!.addr, 'nram', auxAddrOf(L), 1, words, words * 4, words, 'int32', seg.layers[i]!.layer + 1));
   };
 
   /** The ACTs (and softmax/store) that finish one m×nn output tile of layer i. */
@@ -238,8 +275,7 @@ function emitSegment(
     loadResidentAux(i);
     emitActs(q, L, { mr, n0, nn, acc, auxAddr, dst, dstPitch, tag, func: fuseSoftmax ? 'softmax' : L.func }, emit);
     if (i === lastSeg && fullAddr === undefined) {
-      const R = dstRegion(t.layer);
-      emit(store(R.addr + (r0 * L.N + n0) * ob, dst, mr, nn, L.N * ob, dstPitch, L.outType, tag));
+      emit(store(dram.dst(t.layer) + (r0 * L.N + n0) * ob, dst, mr, nn, L.N * ob, dstPitch, L.outType, tag));
     }
   };
 
@@ -253,7 +289,7 @@ function emitSegment(
       func: 'softmax', inType: 'fp32', outType: 'fp32', mult: 1, shift: 0, scale: 1, alpha: 0, layer: softmaxTag,
     });
     layerNames[softmaxTag] = 'softmax';
-    emit(store(dstRegion(t.layer).addr + r0 * L.N * 4, fullAddr, mr, L.N, L.N * 4, L.N, 'fp32', t.layer + 1));
+    emit(store(dram.dst(t.layer) + r0 * L.N * 4, fullAddr, mr, L.N, L.N * 4, L.N, 'fp32', t.layer + 1));
   };
 
   if (seg.order === 'rows') {
@@ -266,11 +302,10 @@ function emitSegment(
         const lb = bufs.layers[i]!;
         const s = slots[i]!;
         const ib = DTYPE_BYTES[t.layer === 0 ? q.inputType : q.layers[t.layer - 1]!.outType];
-        const X = srcRegion(t.layer);
         let xBlock = 0;
         if (t.xMode === 'block') {
           xBlock = s.x!.take();
-          emit(load(xBlock, 'nram', X.addr + r0 * L.K * ib, mr, L.K, L.K * ib, L.K, inTypeOf(q, t.layer), tag));
+          emit(load(xBlock, 'nram', dram.src(t.layer) + r0 * L.K * ib, mr, L.K, L.K * ib, L.K, inTypeOf(q, t.layer), tag));
         }
         if (t.xMode === 'fused') xBlock = prevFull;
         const full = lb.full ? s.full!.take() : undefined;
@@ -284,7 +319,7 @@ function emitSegment(
             if (t.xMode === 'tile') {
               inAddr = s.x!.take();
               inPitch = kk;
-              emit(load(inAddr, 'nram', X.addr + (r0 * L.K + k0) * ib, mr, kk, L.K * ib, kk, inTypeOf(q, t.layer), tag));
+              emit(load(inAddr, 'nram', dram.src(t.layer) + (r0 * L.K + k0) * ib, mr, kk, L.K * ib, kk, inTypeOf(q, t.layer), tag));
             } else {
               inAddr = xBlock + k0 * ib;
               inPitch = L.K;
@@ -306,7 +341,6 @@ function emitSegment(
     const lb = bufs.layers[0]!;
     const s = slots[0]!;
     const ib = DTYPE_BYTES[inTypeOf(q, t.layer)];
-    const X = srcRegion(t.layer);
     for (const block of patterns[0]!) {
       const { n0, nn } = block;
       const auxAddr = t.auxResident ? lb.aux!.addr + n0 * auxBytesPerCol(L) : loadAuxTile(s.aux!, L, n0, nn, tag);
@@ -314,7 +348,7 @@ function emitSegment(
       if (t.wMode === 'panel') {
         panel = s.w!.take();
         for (const r of panelLoads(L, block, n0, hw)) {
-          emit(load(panel + r.k0 * nn * wb, 'wram', wRegion(L).addr + (r.k0 * L.N + n0) * wb, r.rows, nn, L.N * wb, nn, q.dtype, tag));
+          emit(load(panel + r.k0 * nn * wb, 'wram', wAddr(L) + (r.k0 * L.N + n0) * wb, r.rows, nn, L.N * wb, nn, q.dtype, tag));
         }
       }
       for (let r0 = 0; r0 < B; r0 += seg.m) {
@@ -323,7 +357,7 @@ function emitSegment(
         const acc = s.acc.take();
         keptTiles(block).forEach(({ k0, kk }, j) => {
           const xa = s.x!.take();
-          emit(load(xa, 'nram', X.addr + (r0 * L.K + k0) * ib, mr, kk, L.K * ib, kk, inTypeOf(q, t.layer), tag));
+          emit(load(xa, 'nram', dram.src(t.layer) + (r0 * L.K + k0) * ib, mr, kk, L.K * ib, kk, inTypeOf(q, t.layer), tag));
           const w = t.wMode === 'panel' ? { addr: panel + k0 * nn * wb, pitch: nn } : weightTile('tile', lb.w!, s.w!, L, k0, kk, n0, nn, tag);
           loadResidentAux(0);
           emit(matmul(hw, acc, xa, w.addr, mr, kk, nn, kk, w.pitch, j > 0, q.dtype, tag));
@@ -338,14 +372,14 @@ function emitSegment(
     const a = sl.take();
     const per = auxBytesPerCol(L);
     const words = (nn * per) / 4;
-    emit(load(a, 'nram', auxRegion(L).addr + n0 * per, 1, words, words * 4, words, 'int32', tag));
+    emit(load(a, 'nram', auxAddrOf(L) + n0 * per, 1, words, words * 4, words, 'int32', tag));
     return a;
   }
 
   function weightTile(mode: string, buf: Buffer, sl: Slots, L: QuantLayer, k0: number, kk: number, n0: number, nn: number, tag: number) {
     if (mode === 'resident') return { addr: buf.addr + (k0 * L.N + n0) * wb, pitch: L.N };
     const a = sl.take();
-    emit(load(a, 'wram', wRegion(L).addr + (k0 * L.N + n0) * wb, kk, nn, L.N * wb, nn, q.dtype, tag));
+    emit(load(a, 'wram', wAddr(L) + (k0 * L.N + n0) * wb, kk, nn, L.N * wb, nn, q.dtype, tag));
     return { addr: a, pitch: nn };
   }
 }

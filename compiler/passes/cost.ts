@@ -8,7 +8,7 @@ import { DTYPE_BYTES, type ActFunc } from '../../isa/spec.js';
 import type { HardwareConfig } from '../../isa/hardware.js';
 import { actCycles, bestMatmulMapping, dmaTransferCycles } from '../../isa/timing.js';
 import type { QuantModel } from './quantize.js';
-import { auxBytesPerCol, needsFullSoftmaxRows, type Schedule, type SegmentPlan } from './tile.js';
+import { auxBytesPerCol, needsFullSoftmaxRows, type Schedule, type SegmentPlan } from './plan.js';
 import { blockClasses, columnBlocks, panelLoads, residentLoads, tilePattern, type BlockClass } from './sparsity.js';
 
 /** Busy cycles of each resource over a run of tile steps. */

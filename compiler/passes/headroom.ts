@@ -4,7 +4,8 @@
 // for the input region (any int8/int16 may be stored there), and for a hidden layer's output the
 // exact image of its accumulator range through the ACT instruction. Sums are exact in double
 // (|terms| ≤ 2^30, K < 2^22). The rule is stated in docs/quantization.md, "Accumulator headroom".
-import type { QuantLayer } from './quantize.js';
+import { fixedSlope, floatActivationBounds, intActivation, roundShift, toFixed16 } from '../../isa/act.js';
+import type { QuantLayer } from './quant-model.js';
 
 export const INT32_MIN = -2147483648;
 export const INT32_MAX = 2147483647;
@@ -82,19 +83,6 @@ export function accumulatorBound(acc: AccRange): number {
   return m;
 }
 
-function roundShift(p: number, s: number): number {
-  if (s === 0) return p;
-  const d = 2 ** s;
-  const q = Math.floor((Math.abs(p) + d / 2) / d);
-  return p < 0 ? -q : q;
-}
-
-function toFixed16(y: number): number {
-  const z = y * 65536;
-  const r = z < 0 ? -Math.floor(-z + 0.5) : Math.floor(z + 0.5);
-  return r < INT32_MIN ? INT32_MIN : r > INT32_MAX ? INT32_MAX : r;
-}
-
 type HiddenLayer = Pick<QuantLayer, 'func' | 'alpha' | 'path' | 'requant' | 'accScale' | 'slopes' | 'outType' | 'N'>;
 
 /**
@@ -117,12 +105,8 @@ export function outputRange(L: HiddenLayer, acc: Pick<AccRange, 'lo' | 'hi'>): V
     let qh = -Infinity;
     if (L.path === 'int') {
       const slope = L.func === 'prelu' ? Math.fround(L.slopes?.[c] ?? 0) : Math.fround(L.alpha);
-      const A = Math.round(slope * 65536);
-      const act = (x: number): number => {
-        if (L.func === 'relu') return Math.max(x, 0);
-        if ((L.func === 'leaky' || L.func === 'prelu') && x < 0) return roundShift(x * A, 16);
-        return x;
-      };
+      const A = fixedSlope(slope);
+      const act = (x: number): number => intActivation(L.func, x, A);
       for (const x of [xl, Math.min(xh, -1), Math.max(xl, 0), xh]) {
         if (x < xl || x > xh) continue;
         const q = requant(act(x));
@@ -134,16 +118,7 @@ export function outputRange(L: HiddenLayer, acc: Pick<AccRange, 'lo' | 'hi'>): V
       const s = L.accScale[L.accScale.length === 1 ? 0 : c]!;
       const vl = Math.fround(xl * s);
       const vh = Math.fround(xh * s);
-      let yl: number;
-      let yh: number;
-      if (L.func === 'sigmoid') [yl, yh] = [0, 1];
-      else if (L.func === 'tanh') [yl, yh] = [-1, 1];
-      else {
-        // elu: v for v ≥ 0; alpha·(exp(v) − 1) between 0 and -alpha for v < 0.
-        const a = Math.fround(L.alpha);
-        yl = vl >= 0 ? vl : Math.min(0, -a);
-        yh = vl >= 0 ? vh : Math.max(vh, 0, -a);
-      }
+      const [yl, yh] = floatActivationBounds(L.func, vl, vh, Math.fround(L.alpha));
       ql = requant(toFixed16(yl));
       qh = requant(toFixed16(yh));
     }

@@ -6,7 +6,7 @@
 import type { HardwareConfig } from '../../isa/hardware.js';
 import type { Instr } from '../../isa/spec.js';
 import type { QuantModel } from './quantize.js';
-import type { Schedule, SegmentPlan } from './tile.js';
+import type { Schedule, SegmentPlan } from './plan.js';
 import { emitSegmentForTiming, emitSegmentsForTiming } from './codegen.js';
 import { scheduleCycles } from '../../isa/schedule.js';
 import { fasterLoadOrder, hoistLoads } from './hoist.js';
@@ -27,12 +27,19 @@ export function replaySegmentCycles(q: QuantModel, seg: SegmentPlan, batch: numb
   const blocks = Math.ceil(batch / seg.m);
   const { lo, hi } = BLOCKS[seg.order];
   const whole = blocks <= hi + 1;
-  const one = emitSegmentForTiming(q, seg, Math.min(batch, seg.m), hw).length;
+  // Emitted once per row count: both variants below replay the same stream.
+  const emitted = new Map<number, Instr[]>();
+  const emit = (rows: number): Instr[] => {
+    let e = emitted.get(rows);
+    if (!e) emitted.set(rows, (e = emitSegmentForTiming(q, seg, rows, hw)));
+    return e;
+  };
+  const one = emit(Math.min(batch, seg.m)).length;
   if (one * (whole ? blocks : lo + hi) > REPLAY_BUDGET) return undefined;
   // Each prediction replays the loop-nest order and the hoisted one (the pipeline keeps the
   // faster, see hoist-loads); the block loop is timed once per variant.
   const predict = (order: (instrs: Instr[]) => Instr[]) => {
-    const run = (rows: number) => scheduleCycles(order(emitSegmentForTiming(q, seg, rows, hw)), hw);
+    const run = (rows: number) => scheduleCycles(order(emit(rows)), hw);
     if (whole) return run(batch);
     // A ragged last block is charged pro rata.
     const a = run(lo * seg.m);

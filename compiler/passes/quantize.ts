@@ -5,16 +5,17 @@
 // the largest (up to the type's) for which no accumulator can overflow (headroom.ts proves it).
 // The scheme is documented step by step in docs/quantization.md;
 // test/reference/mlp-reference.ts re-derives it independently from that document.
-import type { ActFunc, DType } from '../../isa/spec.js';
 import { DlpError } from '../../isa/errors.js';
 import { createRng } from '../../isa/rng.js';
+import { boundedMagnitude, floatActivation, INT_PATH_FUNCS } from '../../isa/act.js';
 import type { Activation, LayerWeights, ModelGraph, ModelWeights } from '../model.js';
 import {
   INT32_MAX, INT32_MIN, accumulatorBound, accumulatorRange, findOverflow, outputRange, typeRange, type AccRange, type ValueRange,
 } from './headroom.js';
-import type { ZeroMap } from './sparsity.js';
 
-export type ComputeDType = 'int8' | 'int16' | 'fp32';
+import type { ActPath, ComputeDType, QuantLayer, QuantModel, Requant } from './quant-model.js';
+
+export type { ActPath, ComputeDType, QuantLayer, QuantModel, Requant } from './quant-model.js';
 
 export interface QuantOptions {
   dtype: ComputeDType;
@@ -28,63 +29,6 @@ export interface QuantOptions {
   percentile?: number;
   /** Fixed scales that override calibration: the input, and each layer's output. */
   scales?: { input?: number; layers?: (number | undefined)[] };
-}
-
-/** Requantisation constants: q = roundShift(x · mult, shift). */
-export interface Requant {
-  mult: number;
-  shift: number;
-}
-
-/** How ACT computes a layer's output (see docs/quantization.md). */
-export type ActPath = 'int' | 'float' | 'fp32';
-
-export interface QuantLayer {
-  name: string;
-  /** Reduction length (inputs) and output features. */
-  K: number;
-  N: number;
-  func: Exclude<ActFunc, 'softmax'>;
-  /** Leaky slope or ELU alpha (0 otherwise). */
-  alpha: number;
-  /** Type of the stored weights and of the MATMUL operands. */
-  dtype: ComputeDType;
-  /** Quantised (or fp32) weights, K×N row-major. */
-  w: Int8Array | Int16Array | Float32Array;
-  /** Bias: int32 at the accumulator scale, or fp32. */
-  bias: Int32Array | Float32Array;
-  slopes?: Float32Array;
-  /** Scale of this layer's input values. */
-  inScale: number;
-  /** Weight scales: length 1 (per tensor) or N (per channel). */
-  wScale: number[];
-  /** Weight qmax per weight scale (s_w = maxabs/wQmax; |w_q| ≤ wQmax): the type's qmax unless
-   * int32 headroom needed a smaller one. Empty for fp32. */
-  wQmax: number[];
-  /** Largest |partial sum| (bias included) any accumulator of this layer can reach; ≤ 2^31 − 1
-   * by construction. 0 for fp32. */
-  accBound: number;
-  /** ACT `scale` field per weight scale: fround(inScale · wScale[c]). */
-  accScale: number[];
-  /** Scale of this layer's output (1 for fp32 outputs). */
-  outScale: number;
-  /** Element type ACT writes: int8/int16 for hidden layers, fp32 for the last one. */
-  outType: DType;
-  path: ActPath;
-  /** Requantisation per weight scale (mult 1, shift 0 when unused). */
-  requant: Requant[];
-  /** Where the stored weights are zero (pass 2b, sparsity.ts); absent = nothing to skip. */
-  zeros?: ZeroMap;
-}
-
-export interface QuantModel {
-  dtype: ComputeDType;
-  inputScale: number;
-  /** Element type of the input region. */
-  inputType: DType;
-  layers: QuantLayer[];
-  softmax: boolean;
-  perChannel: boolean;
 }
 
 export const QMAX: Record<'int8' | 'int16', number> = { int8: 127, int16: 32767 };
@@ -111,7 +55,6 @@ export function deriveRequant(r: number): Requant {
   return { mult, shift };
 }
 
-const INT_PATH_FUNCS: ReadonlySet<string> = new Set(['identity', 'relu', 'leaky', 'prelu']);
 
 function alphaOf(a: Activation): number {
   return a.kind === 'leaky' || a.kind === 'elu' ? a.alpha : 0;
@@ -140,17 +83,10 @@ function rangeOf(values: Float32Array | Float64Array, method: 'maxabs' | 'percen
   return abs[at]!;
 }
 
-/** Applies an activation in fp32 (the calibration forward; mirrors ACT's float path). */
+/** Applies an activation in fp32 (the calibration forward): ACT's float path, isa/act.ts,
+ * with the fp32 alpha the instruction carries and the fp32 PReLU slope of the column. */
 export function applyActivation(kind: Activation['kind'], v: number, alpha: number, slope: number): number {
-  switch (kind) {
-    case 'identity': return v;
-    case 'relu': return v > 0 ? v : 0;
-    case 'leaky': return v < 0 ? alpha * v : v;
-    case 'prelu': return v < 0 ? slope * v : v;
-    case 'elu': return v < 0 ? alpha * Math.expm1(v) : v;
-    case 'sigmoid': return 1 / (1 + Math.exp(-v));
-    case 'tanh': return Math.tanh(v);
-  }
+  return floatActivation(kind, v, kind === 'prelu' ? Math.fround(slope) : Math.fround(alpha));
 }
 
 /** fp32 forward over the calibration rows; returns each layer's activated outputs. */
@@ -231,9 +167,10 @@ export function quantizeModel(model: ModelGraph, weights: ModelWeights, opts: Qu
     let path: ActPath = 'float';
     let requant: Requant[] = wScale.map(() => ({ mult: 1, shift: 0 }));
     if (!isLast) {
+      const bound = boundedMagnitude(func);
       const fixed = opts.scales?.layers?.[l];
       if (fixed !== undefined) outScale = checkScale(fixed, `layer '${layer.name}'`);
-      else if (func === 'sigmoid' || func === 'tanh') outScale = Math.fround(1 / qmax);
+      else if (bound !== undefined) outScale = Math.fround(bound / qmax);
       else outScale = scaleFor(rangeOf(acts[l]!, method, pct), qmax);
       path = INT_PATH_FUNCS.has(func) ? 'int' : 'float';
       requant = path === 'int'

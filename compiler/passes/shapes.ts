@@ -4,6 +4,7 @@
 // Each mismatch is a DlpError naming the layer and both shapes.
 import { DlpError, type ErrorLoc } from '../../isa/errors.js';
 import type { DenseLayer, LayerWeights, ModelGraph, ModelWeights } from '../model.js';
+import { modelLimitProblem } from '../frontend/limits.js';
 
 /** Returns a copy of `model` with `inputs` set on every layer; throws on any inconsistency. */
 export function checkShapes(model: ModelGraph, weights?: ModelWeights): ModelGraph {
@@ -14,6 +15,10 @@ export function checkShapes(model: ModelGraph, weights?: ModelWeights): ModelGra
   };
   if (!isPositiveInt(model.inputSize)) fail(`model ${model.name}: input size ${model.inputSize} must be a positive integer`);
   if (model.layers.length === 0) fail(`model ${model.name} has no dense layers`);
+  // Sizes the ISA and the simulator can hold (compiler/frontend/limits.ts), before any pass
+  // allocates per-weight arrays.
+  const limit = modelLimitProblem(model);
+  if (limit) fail(limit.message, model.layers[limit.layer]);
   if (weights !== undefined && weights.length !== model.layers.length) {
     fail(`model ${model.name} has ${model.layers.length} layers but the weights have ${weights.length}`);
   }

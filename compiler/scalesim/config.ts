@@ -2,6 +2,7 @@
 // (INI reading in ini.ts, v3's extra options in config-v3.ts). Every error names the file and
 // line of the offending entry (or of the section that lacks a key).
 import { DlpError } from '../../isa/errors.js';
+import { stripBom } from '../../isa/format.js';
 import { isV3Config, readV3Options, type ScaleSimV3Options } from './config-v3.js';
 import { readIni, type Ini, type IniEntry } from './ini.js';
 
@@ -39,7 +40,7 @@ const DEFAULT_OFFSETS = { ifmap: 0, filter: 10_000_000, ofmap: 20_000_000 };
  * (MemoryBanks: SCALE-Sim uses the first Bandwidth entry; offsets: addresses only name
  * elements) are accepted; v3 options that would change the model are refused (config-v3.ts). */
 export function parseScaleSimConfig(text: string, file: string): ScaleSimConfig {
-  const ini = readIni(text, file);
+  const ini = readIni(stripBom(text), file);
   const lines: Record<string, number> = {};
   const section = (name: string) => {
     const s = ini.get(name);

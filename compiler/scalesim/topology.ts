@@ -4,7 +4,9 @@
 // im2col exactly as SCALE-Sim does internally: M = output pixels, K = filter window ×
 // channels, N = filters, no padding; layers named with 'DP' are depth-wise and split into one
 // layer per channel. Rows end with a trailing comma in SCALE-Sim's files; it is optional here.
-import { DlpError } from '../../isa/errors.js';
+import { DlpError, type ErrorLoc } from '../../isa/errors.js';
+import { stripBom } from '../../isa/format.js';
+import { MAX_FEATURES, MAX_GEMM_ROWS, MAX_TENSOR_ELEMENTS, MAX_TOPOLOGY_LAYERS } from '../frontend/limits.js';
 
 export interface ConvShape {
   ifmapH: number; ifmapW: number; filterH: number; filterW: number;
@@ -47,7 +49,7 @@ function detectKind(header: string[], file: string): 'gemm' | 'conv' {
 
 /** Parses a SCALE-Sim topology CSV into GEMM layers. */
 export function parseTopology(text: string, file: string): Topology {
-  const rows = text.split(/\r?\n/);
+  const rows = stripBom(text).split(/\r?\n/);
   let headerAt = rows.findIndex((r) => r.trim() !== '');
   if (headerAt < 0) throw new DlpError('topology file is empty', { file });
   const kind = detectKind(readCells(rows[headerAt]!), file);
@@ -66,7 +68,8 @@ export function parseTopology(text: string, file: string): Topology {
     };
     if (kind === 'gemm') {
       if (cells.length < 4) throw new DlpError(`layer '${name}': expected 'name, M, N, K,' but found ${cells.length} field${cells.length === 1 ? '' : 's'}`, { file, line });
-      layers.push({ name, m: num(1, 'M'), n: num(2, 'N'), k: num(3, 'K'), line });
+      layers.push(checkGemmSize({ name, m: num(1, 'M'), n: num(2, 'N'), k: num(3, 'K'), line }, { file, line }));
+      if (layers.length > MAX_TOPOLOGY_LAYERS) tooManyLayers(file, line);
       continue;
     }
     if (cells.length < 8) {
@@ -80,14 +83,39 @@ export function parseTopology(text: string, file: string): Topology {
     if (shape.filterH > shape.ifmapH) throw new DlpError(`layer '${name}': Filter Height ${shape.filterH} exceeds IFMAP Height ${shape.ifmapH}`, { file, line });
     if (shape.filterW > shape.ifmapW) throw new DlpError(`layer '${name}': Filter Width ${shape.filterW} exceeds IFMAP Width ${shape.ifmapW}`, { file, line });
     // SCALE-Sim: depth-wise layers run one single-channel convolution per input channel.
-    if (name.includes('DP')) {
-      for (let c = 0; c < shape.channels; c++) layers.push(lowerConv(`${name}Channel_${c}`, { ...shape, channels: 1 }, line));
+    // Sizes before anything is built: a header can ask for 10^9 channels.
+    const depthwise = name.includes('DP');
+    if (layers.length + (depthwise ? shape.channels : 1) > MAX_TOPOLOGY_LAYERS) tooManyLayers(file, line, depthwise ? shape.channels : undefined);
+    const lowered = checkGemmSize(lowerConv(name, depthwise ? { ...shape, channels: 1 } : shape, line), { file, line });
+    if (depthwise) {
+      for (let c = 0; c < shape.channels; c++) layers.push({ ...lowered, name: `${name}Channel_${c}`, conv: { ...lowered.conv! } });
     } else {
-      layers.push(lowerConv(name, shape, line));
+      layers.push(lowered);
     }
   }
   if (layers.length === 0) throw new DlpError('topology has a header but no layers', { file, line: headerAt });
   return { kind, layers };
+}
+
+function tooManyLayers(file: string, line: number, channels?: number): never {
+  const why = channels === undefined ? '' : ` (a depth-wise layer of ${channels} channels is ${channels} GEMMs)`;
+  throw new DlpError(`the topology expands to more than dlpkit's limit of ${MAX_TOPOLOGY_LAYERS} GEMM layers${why}`, { file, line });
+}
+
+/** Refuses a GEMM larger than the compiler and simulator can hold (compiler/frontend/limits.ts):
+ * M up to the batch limit, N and K up to the features limit, each operand and the result up
+ * to MAX_TENSOR_ELEMENTS elements. */
+export function checkGemmSize(layer: TopologyLayer, loc: ErrorLoc): TopologyLayer {
+  const { name, m, n, k } = layer;
+  const fail = (why: string): never => {
+    throw new DlpError(`layer '${name}': GEMM M=${m} N=${n} K=${k} ${why}`, loc);
+  };
+  if (m > MAX_GEMM_ROWS) fail(`has more than dlpkit's limit of ${MAX_GEMM_ROWS} rows (M)`);
+  if (n > MAX_FEATURES || k > MAX_FEATURES) fail(`exceeds dlpkit's limit of ${MAX_FEATURES} for N and K`);
+  for (const [what, size] of [['M×K', m * k], ['K×N', k * n], ['M×N', m * n]] as const) {
+    if (size > MAX_TENSOR_ELEMENTS) fail(`has ${what} = ${size} elements, more than dlpkit's limit of ${MAX_TENSOR_ELEMENTS}`);
+  }
+  return layer;
 }
 
 /** im2col: each output pixel is one GEMM row of filterH·filterW·channels values (SCALE-Sim's

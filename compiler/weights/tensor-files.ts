@@ -87,7 +87,7 @@ export function writeNpy(t: RowTensor): Uint8Array {
   return out;
 }
 
-/** CSV: one row per line, comma-separated numbers; a first line with no numbers is a header. */
+/** CSV: one row per line, comma-separated numbers; a first line of which no field is a number is a header. */
 export function parseCsv(text: string, file?: string): RowTensor {
   const lines = text.split(/\r?\n/);
   const values: number[] = [];
@@ -96,7 +96,7 @@ export function parseCsv(text: string, file?: string): RowTensor {
   lines.forEach((line, li) => {
     if (line.trim() === '') return;
     const fields = line.split(',');
-    if (li === 0 && fields.every((f) => !/\d/.test(f))) return;
+    if (rows === 0 && cols < 0 && fields.every((f) => f.trim() !== '' && !Number.isFinite(Number(f.trim())))) return; // header
     if (cols >= 0 && fields.length !== cols) {
       throw new DlpError(`row has ${fields.length} values, earlier rows have ${cols}`, { file, line: li + 1 });
     }

@@ -5,6 +5,7 @@ import { writeFileAtomic } from '../../isa/files.js';
 import type { ModelGraph, ModelWeights } from '../model.js';
 import { readSafetensorsWithMetadata, writeSafetensors } from './safetensors.js';
 import { tensorsToWeights, weightsToTensors } from './weights.js';
+import { checkFinite } from '../frontend/limits.js';
 
 function readWeightsBytes(path: string): Uint8Array {
   try {
@@ -33,6 +34,9 @@ export function readWeightsMetadata(path: string): Record<string, string> {
 /** Writes `weights` as a PyTorch-compatible safetensors file (atomically); `metadata` adds
  * strings to the header's `__metadata__`. */
 export function writeWeightsFile(path: string, model: ModelGraph, weights: ModelWeights, metadata: Record<string, string> = {}): void {
-  const bytes = writeSafetensors(weightsToTensors(model, weights), { format: 'pt', model: model.name, producer: 'dlpkit', ...metadata });
+  const tensors = weightsToTensors(model, weights);
+  // Never write a file every reader refuses (a diverged training run, for one).
+  for (const [name, t] of Object.entries(tensors)) checkFinite(t.data as Float32Array, `not writing ${path}: tensor ${name}`);
+  const bytes = writeSafetensors(tensors, { format: 'pt', model: model.name, producer: 'dlpkit', ...metadata });
   writeFileAtomic(path, bytes);
 }

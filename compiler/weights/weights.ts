@@ -4,6 +4,7 @@
 // they are transposed on the way in and out.
 import { DlpError } from '../../isa/errors.js';
 import type { LayerWeights, ModelGraph, ModelWeights } from '../model.js';
+import { checkFinite } from '../frontend/limits.js';
 import { type SafeTensor, elementCount, fmtShape, readSafetensorsWithMetadata, writeSafetensors } from './safetensors.js';
 
 /** The tensors a model's weights file must hold, with their PyTorch shapes. */
@@ -79,6 +80,7 @@ export function tensorsToWeights(
     if (!(t.data instanceof Float32Array)) {
       throw new DlpError(`tensor ${name} has dtype ${t.dtype}; weights must be F32, F16, BF16 or F64`, { file });
     }
+    checkFinite(t.data, `tensor ${name}`, { file });
     return t.data;
   };
   let inputs = model.inputSize;

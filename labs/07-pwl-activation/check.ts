@@ -13,7 +13,7 @@ import { runCheckerMain } from '../lib/main.js';
 import { seededRandom } from '../lib/numeric.js';
 import { CaseList, describeError, finishCheck, fmt, type CaseResult, type CheckOptions, type CheckResult } from '../lib/result.js';
 import {
-  findCheckoutRoot, loadOrFail, openCheckout, prepareSolutionCheckout, type Checkout, type IsaModule, type PwlModule, type RefModule,
+  findCheckoutRoot, isaFace, loadOrFail, openCheckout, prepareSolutionCheckout, type Checkout, type IsaModule, type PwlModule, type RefModule,
   type SimModule, type SpecModule,
 } from './checkout.js';
 import { checkCompiler, HW } from './compiler-steps.js';
@@ -98,7 +98,7 @@ async function checkSpec(list: CaseList, c: Checkout): Promise<boolean> {
 }
 
 async function checkDerived(list: CaseList, c: Checkout): Promise<void> {
-  const isa = await loadOrFail<IsaModule>(list, c, 'isa/index.ts', 'step 1 · assembler, printer, encoder, decoder');
+  const isa = await loadOrFail<IsaModule>(list, c, isaFace(c), 'step 1 · assembler, printer, encoder, decoder');
   if (!isa) return;
   await list.run('step 1 · assembler, printer, encoder, decoder', () => {
     const src = 'ACT dst=nram[0x40], src=nram[0], rows=2, cols=8, func=gelu, inType=int32, outType=int8, mult=16384, shift=20, scale=0.125\nHALT\n';
@@ -226,7 +226,7 @@ function evalProperty(m: PwlModule, numRuns: number): CaseResult {
 // ---- step 3: the simulator -------------------------------------------------------------------
 
 async function checkSimulator(list: CaseList, c: Checkout): Promise<void> {
-  const isa = await loadOrFail<IsaModule>(list, c, 'isa/index.ts', 'step 3 · simulator');
+  const isa = await loadOrFail<IsaModule>(list, c, isaFace(c), 'step 3 · simulator');
   const sim = isa && (await loadOrFail<SimModule>(list, c, 'simulator/index.ts', 'step 3 · simulator'));
   if (!isa || !sim) return;
   let fpOut: Float32Array | undefined;

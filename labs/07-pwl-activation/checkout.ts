@@ -186,6 +186,12 @@ export interface RefModule {
   quantForward(layers: RefLayerLike[], scales: object, dtype: 'int8' | 'int16', x: Float32Array, rows: number, softmax: boolean): Float32Array;
 }
 
+/** The isa face with the file helpers (loadHardware): isa/node.ts where the checkout splits the
+ * browser-safe isa/index.ts from its Node-only helpers, else isa/index.ts. */
+export function isaFace(c: Checkout): string {
+  return c.has('isa/node.ts') ? 'isa/node.ts' : 'isa/index.ts';
+}
+
 /** Loads a module of the checkout; a failure becomes a failed case naming the file. */
 export async function loadOrFail<T>(list: CaseList, c: Checkout, rel: string, name: string): Promise<T | undefined> {
   try {

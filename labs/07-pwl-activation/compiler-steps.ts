@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { seededRandom } from '../lib/numeric.js';
 import { describeError, fmt, type CaseList, type CaseResult, type CheckOptions } from '../lib/result.js';
-import { loadOrFail, type Bundle, type Checkout, type CompilerModule, type HeadroomModule, type IsaModule, type QuantizeModule, type SimModule } from './checkout.js';
+import { isaFace, loadOrFail, type Bundle, type Checkout, type CompilerModule, type HeadroomModule, type IsaModule, type QuantizeModule, type SimModule } from './checkout.js';
 import { equalArrays, makeMlp, makeWeights } from './fixtures.js';
 import { actGelu, specGelu } from './pwl-spec.js';
 import { fp32Forward, quantForward, type LabActivation, type LabLayer } from './reference.js';
@@ -14,7 +14,7 @@ import { fp32Forward, quantForward, type LabActivation, type LabLayer } from './
 export const HW = 'edge-tiny';
 
 export async function checkCompiler(list: CaseList, c: Checkout, o: CheckOptions): Promise<void> {
-  const isa = await loadOrFail<IsaModule>(list, c, 'isa/index.ts', 'step 4 · .mlp: dense N gelu');
+  const isa = await loadOrFail<IsaModule>(list, c, isaFace(c), 'step 4 · .mlp: dense N gelu');
   const comp = isa && (await loadOrFail<CompilerModule>(list, c, 'compiler/index.ts', 'step 4 · .mlp: dense N gelu'));
   const sim = comp && (await loadOrFail<SimModule>(list, c, 'simulator/index.ts', 'step 5 · equivalence'));
   if (!isa || !comp || !sim) return;

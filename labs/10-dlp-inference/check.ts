@@ -1,8 +1,9 @@
 // Lab 10 checker (the book's second lab): the student's port of the course's pycnnl program to
 // CnnlNet (infer.ts: buildNet + inference) runs the lab 09 network on the simulated DLP. Graded
 // as the course grades it: the on-device test accuracy must reach 98 %, and the DLP forward time
-// (simulated cycles / clock) against the CPU forward time (the checker's host forward pass, the
-// median of 5 runs after a full-size warm-up) gives the points: ≤ 1/50 → 80, ≤ 1/200 → 100.
+// (simulated cycles / clock) against the CPU forward time (the checker's host forward pass, timed
+// as `dlp mnist` times it: cli/report/host-timing.ts, full-size warm-up, median of several runs)
+// gives the points: ≤ 1/50 → 80, ≤ 1/200 → 100.
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import { labInfo } from '../lib/catalog.js';
 import { loadStudentModule, studentDir } from '../lib/load.js';
 import { runCheckerMain } from '../lib/main.js';
 import { CaseList, describeError, finishCheck, fmt, type CheckOptions, type CheckResult } from '../lib/result.js';
-import { medianSeconds } from '../lib/timing.js';
+import { gradeSpeedup, HOST_TIMED_RUNS, HOST_WARMUP_RUNS, SPEEDUP_THRESHOLDS, timeHost } from '../../cli/report/host-timing.js';
 import { hostForward, type MlpParams } from '../09-mnist-mlp/reference.js';
 
 const INFO = labInfo('10');
@@ -25,11 +26,10 @@ export const PARAMS_FILE = 'mlp-params.safetensors';
 export const FULL = { batch: 10000, accuracy: 0.98 };
 /** Quick mode (the project's tests): 1000 test images, parameters trained on 6000 images. */
 export const QUICK = { batch: 1000, accuracy: 0.85, trainSubset: 6000 };
-/** CPU time / DLP time needed for 80 and 100 points. */
-export const SPEEDUP_TIERS = [{ speedup: 50, points: 80 }, { speedup: 200, points: 100 }];
+/** CPU time / DLP time needed for 80 and 100 points (the course's, shared with `dlp mnist`). */
+export const SPEEDUP_TIERS = [{ speedup: SPEEDUP_THRESHOLDS[0], points: 80 }, { speedup: SPEEDUP_THRESHOLDS[1], points: 100 }];
 /** The port must agree with the host forward pass of the same parameters on this share of images. */
 export const AGREEMENT = 0.98;
-const TIMED_RUNS = 5;
 
 interface Lab10Module {
   buildNet(batch: number, params: Record<string, ParamTensor>): CnnlNet;
@@ -168,15 +168,16 @@ export async function checkLab10(opts: CheckOptions = {}): Promise<CheckResult> 
   await list.run('speed-up: DLP forward time vs CPU forward time', () => {
     if (!report) return { name: '', passed: false, detail: 'no simulator report: inference must call forward()' };
     const dlp = report.seconds;
-    const cpu = medianSeconds(() => hostForward.probabilities(mlp.layers, x, B, mlp.sizes), TIMED_RUNS);
+    const cpu = timeHost(() => hostForward.probabilities(mlp.layers, x, B, mlp.sizes));
     const speedup = cpu.median / dlp;
+    const grade = gradeSpeedup(speedup, report.cycles / dlp);
     Object.assign(list.metrics, { dlpSeconds: dlp, cpuSeconds: cpu.median, cpuMinSeconds: cpu.min, cpuMaxSeconds: cpu.max, speedup, cycles: report.cycles });
     const met = SPEEDUP_TIERS.filter((t) => speedup >= t.speedup);
     const tier = met[met.length - 1];
-    const points = accuracyOk && tier ? tier.points : 0;
+    const points = accuracyOk ? grade.points : 0;
     const speedTier = tier ? `DLP time ≤ 1/${tier.speedup} of the CPU time` : `DLP time > 1/${SPEEDUP_TIERS[0]!.speedup} of the CPU time`;
     score = { points, of: 100, tier: accuracyOk ? speedTier : `accuracy below ${cfg.accuracy * 100} % (${speedTier})` };
-    const timing = `DLP ${fmt(dlp * 1e3, 4)} ms (${report.cycles} cycles simulated) vs CPU ${fmt(cpu.median * 1e3, 4)} ms (median of ${TIMED_RUNS}, ${fmt(cpu.min * 1e3, 3)}–${fmt(cpu.max * 1e3, 3)} ms) at batch ${B}`;
+    const timing = `DLP ${fmt(dlp * 1e3, 4)} ms (${report.cycles} cycles simulated) vs CPU ${fmt(cpu.median * 1e3, 4)} ms (median of ${HOST_TIMED_RUNS} after ${HOST_WARMUP_RUNS} warm-up runs, ${fmt(cpu.min * 1e3, 3)}–${fmt(cpu.max * 1e3, 3)} ms) at batch ${B}; ${grade.basis}`;
     return {
       name: '', passed: !!tier,
       detail: tier ? `1/${fmt(speedup, 4)} of the CPU time: ${timing}` : `the DLP takes 1/${fmt(speedup, 3)} of the CPU time, more than 1/${SPEEDUP_TIERS[0]!.speedup}: ${timing} — int8 on dlp-s, one program for the whole batch`,

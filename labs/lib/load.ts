@@ -77,6 +77,21 @@ export function refusedImport(file: string, dir: string): string | undefined {
   return `labs/${parts.join('/')}, which belongs to the checker (hand-outs import dlpkit as 'dlpkit/runtime', 'dlpkit/labkit', … and their own files only)`;
 }
 
+/** For a program the checker runs as its own process (where imports cannot be watched): the
+ * first import specifier of `file` that reaches the checker's files, as a sentence. Relative and
+ * absolute specifiers are resolved (a `.js` ending read as the `.ts` source). */
+export function refusedStaticImport(dir: string, file: string): string | undefined {
+  const text = readFileSync(join(dir, file), 'utf8');
+  const specs = [...text.matchAll(/(?:from\s*|import\s*\(\s*|import\s+)['"]([^'"]+)['"]/g)].map((m) => m[1]!);
+  for (const spec of specs) {
+    if (!spec.startsWith('.') && !spec.startsWith('/') && !spec.startsWith('file:')) continue;
+    const path = resolve(dir, spec.startsWith('file:') ? fileURLToPath(spec) : spec).replace(/\.js$/, '.ts');
+    const why = refusedImport(path, dir);
+    if (why) return `${file} imports ${why}`;
+  }
+  return undefined;
+}
+
 /** Imports a student's TypeScript module; a missing file, a compile error or an import of the
  * checker's files is a DlpError naming the file. */
 export async function loadStudentModule<T>(dir: string, file: string, watch = true): Promise<T> {

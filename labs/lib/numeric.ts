@@ -1,16 +1,10 @@
 // Numeric comparison helpers for checkers: element-wise closeness with the worst index
 // reported, relative error in the cs231n sense, and seeded random data.
+import { createRng } from '../../isa/rng.js';
 
-/** mulberry32: a small seeded generator, so every checker case is reproducible. */
+/** mulberry32 (isa/rng.ts), so every checker case is reproducible. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return createRng(seed);
 }
 
 /** n uniform values in [lo, hi). */

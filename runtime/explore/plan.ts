@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DlpError } from '../../isa/errors.js';
+import { stripBom } from '../../isa/format.js';
 import { parseHardware, type HardwareConfig } from '../../isa/hardware.js';
 import type { ModelGraph } from '../../compiler/model.js';
 import type { ComputeDType } from '../../compiler/passes/quantize.js';
@@ -97,7 +98,7 @@ export function readPlan(dir: string): SweepPlan {
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(stripBom(text));
   } catch (e) {
     throw new DlpError(`${path}: not valid JSON (${(e as Error).message})`);
   }

@@ -57,9 +57,14 @@ export function parseSweep(spec: string): SweepAxis {
   const eq = spec.indexOf('=');
   if (eq <= 0) throw new DlpError(`--sweep must look like KEY=V1,V2,... (e.g. pes=8,16,32), got '${spec}'`);
   const key = spec.slice(0, eq).trim();
+  // Aliases or dotted identifiers only; withParam also refuses anything but the config's own
+  // fields (no `__proto__.x`).
+  if (!Object.hasOwn(SWEEP_ALIASES, key) && !/^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/.test(key)) {
+    throw new DlpError(`--sweep: '${key}' is not a sweep key; use one of ${Object.keys(SWEEP_ALIASES).join(', ')} or a dotted hardware path such as dram.latencyCycles`);
+  }
   const raw = spec.slice(eq + 1).split(',').map((v) => v.trim());
   if (raw.some((v) => v === '')) throw new DlpError(`--sweep ${key}: empty value in '${spec.slice(eq + 1)}'`);
-  const alias = SWEEP_ALIASES[key];
+  const alias = Object.hasOwn(SWEEP_ALIASES, key) ? SWEEP_ALIASES[key] : undefined;
   const numeric = alias ? alias.kind === 'number' : raw.every((v) => Number.isFinite(Number(v)));
   const values: SweepValue[] = raw.map((v) => {
     if (!numeric) return v;
@@ -81,7 +86,7 @@ export function parseSweep(spec: string): SweepAxis {
 
 /** Applies one axis value to a point under construction. */
 function applyValue(hw: HardwareConfig, key: string, value: SweepValue): HardwareConfig {
-  const alias = SWEEP_ALIASES[key];
+  const alias = Object.hasOwn(SWEEP_ALIASES, key) ? SWEEP_ALIASES[key] : undefined;
   const path = alias?.target ?? key;
   const v = alias?.scale !== undefined ? (value as number) * alias.scale : value;
   try {

@@ -35,7 +35,7 @@ describe('bench helpers', () => {
     expect(parseBenchArgs(argv)).toEqual(expected);
   });
   it.each([
-    [['--only', 'sim,gpu'], "--only: unknown section 'gpu' (sections: sim, scaling, schedule, training, e2e, asm)"],
+    [['--only', 'sim,gpu'], "--only: unknown section 'gpu' (sections: sim, scaling, schedule, training, e2e, asm, ratios, compile)"],
     [['--workers', '0'], "--workers must be a positive integer, got '0'"],
     [['--out'], '--out needs a value'],
     [['--fast'], "unknown option '--fast'"],
@@ -55,7 +55,7 @@ describe('npm run bench -- --quick', () => {
     expect(stdout).toContain(`wrote ${out}`);
     const r = JSON.parse(readFileSync(out, 'utf8')) as BenchResults;
     expect(r).toMatchObject({
-      format: 'dlpkit-bench', version: 1, quick: true, errors: {},
+      format: 'dlpkit-bench', version: 1, quick: true, errors: {}, note: expect.stringContaining('quick suite'),
       machine: { cpu: expect.any(String), cores: expect.any(Number), node: process.version },
     });
     expect(Object.keys(r.sectionSeconds)).toEqual(['sim', 'scaling', 'schedule', 'training']);

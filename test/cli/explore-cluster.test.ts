@@ -47,7 +47,7 @@ describe('dlp explore --plan, --run, --merge', () => {
   });
 
   it('a suite of two models on one machine: per-model fronts, the suite front and a model column', () => {
-    expect(readdirSync(ref).sort()).toEqual([...OUTPUTS].sort());
+    expect(readdirSync(ref).sort()).toEqual(['.dlpkit.json', ...OUTPUTS].sort());
     const csv = read(ref, 'explore.csv').trimEnd().split('\n');
     expect(csv[0]!.startsWith('model,index,pes,dramBytesPerCycle,hardware,')).toBe(true);
     // 6 hardware points per model, then the suite's 6 sums.

@@ -151,7 +151,7 @@ describe('dlp explore', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^2 points, \d on the Pareto front \(cycles vs energy\)\n/);
     expect(r.out).toContain(`wrote ${join(out, 'explore.csv')}`);
-    expect(readdirSync(out).sort()).toEqual(['explore.csv', 'explore.json', 'explore.svg']);
+    expect(readdirSync(out).sort()).toEqual(['.dlpkit.json', 'explore.csv', 'explore.json', 'explore.svg']);
     expect(readFileSync(join(out, 'explore.csv'), 'utf8').trimEnd().split('\n')).toHaveLength(3);
     const json = JSON.parse(readFileSync(join(out, 'explore.json'), 'utf8')) as { keys: string[]; results: PointResult[] };
     expect(json.keys).toEqual(['pes']);
@@ -161,7 +161,7 @@ describe('dlp explore', () => {
 
   it.each([
     [['--batch', '2'], 'error: give at least one --sweep KEY=V1,V2,... (keys: pes, lanes, rows, cols, dataflow, nramKiB, wramKiB, dramBytesPerCycle, dramLatency, clockMHz, dtype, batch, or a dotted hardware path)\n'],
-    [['--sweep', 'pes=8', '--workers', '0'], "error: --workers must be a positive integer, got '0'\n"],
+    [['--sweep', 'pes=8', '--workers', '0'], "error: --workers must be a whole number of at least 1, got '0'\n"],
     [['--sweep', 'pes=8', '--hw', 'nope'], "error: unknown hardware preset 'nope' (presets: diannao, dlp-s, edge-tiny, systolic-16-os, systolic-32-ws; or give a .json file)\n"],
     [['--sweep', 'lanes=99999'], 'error: --sweep lanes=99999: mfu.lanes: mfu.lanes must be <= 4096\n'],
   ])('rejects %j with one line and writes nothing', async (args, message) => {

@@ -30,6 +30,14 @@ describe('host timing', () => {
     expect(speedupRange(t, 0.001).map((v) => Math.round(v))).toEqual([190, 600]);
   });
 
+  it('records the median process CPU time per run when given a CPU clock', () => {
+    // Wall 200 ms per run while the process used 50 ms of CPU (the cores were busy elsewhere).
+    const t = timeHost(() => {}, { clock: scriptedClock([200, 200, 200]), cpuClock: scriptedClock([50, 40, 60]), runs: 3, warmup: 0 });
+    expect(t.median).toBeCloseTo(0.2, 12);
+    expect(t.cpuMedian).toBeCloseTo(0.05, 12);
+    expect(timeHost(() => {}, { clock: scriptedClock([1]), runs: 1, warmup: 0 }).cpuMedian).toBeUndefined();
+  });
+
   it('grades the median against 1/50 and 1/200, inclusive, and names its basis', () => {
     expect(gradeSpeedup(49.99, 1e9)).toMatchObject({ meets50: false, meets200: false, points: 0 });
     expect(gradeSpeedup(50, 1e9)).toMatchObject({ meets50: true, meets200: false, points: 80 });

@@ -39,6 +39,7 @@ describe('dlp mnist --quick', () => {
     expect(summary.cpuForwardSeconds).toBe(sorted[5]);
     expect(summary.speedupRange).toEqual([sorted[0]! / (summary.dlpSeconds as number), sorted[10]! / (summary.dlpSeconds as number)]);
     expect(summary.grade).toBeNull();
+    expect(summary.hostProcessCpuSeconds as number).toBeGreaterThan(0);
     const account = summary.cycleBreakdown as Record<string, number>;
     expect(Object.values(account).reduce((a, b) => a + b, 0)).toBe(summary.cycles);
     const layers = summary.layers as { name: string; macs: number }[];
@@ -148,12 +149,12 @@ describe('command-line errors', () => {
   const cases: [string[], string][] = [
     [['mnist', '--bogus'], "error: unknown option '--bogus'"],
     [['mnist', '--dtype', 'int4'], "error: --dtype must be int8, int16 or fp32, got 'int4'"],
-    [['mnist', '--epochs', 'ten'], "error: --epochs must be a positive integer, got 'ten'"],
-    [['mnist', '--hidden', '128,x'], "error: --hidden must be comma-separated positive integers like 128,64, got '128,x'"],
+    [['mnist', '--epochs', 'ten'], "error: --epochs must be a whole number of at least 1, got 'ten'"],
+    [['mnist', '--hidden', '128,x'], "error: --hidden must be comma-separated whole numbers of at least 1, like 128,64, got '128,x'"],
     [['mnist', '--hw', 'nope'], "error: unknown hardware preset 'nope'"],
     [['train', '--optimizer', 'rmsprop'], "error: --optimizer must be one of sgd, momentum, adam, got 'rmsprop'"],
     [['train', '--model', 'svm'], "error: --model must be one of mlp, linear, perceptron, got 'svm'"],
-    [['train', '--dropout', '1'], "error: --dropout must be a number in [0, 1), got '1'"],
+    [['train', '--dropout', '1'], "error: --dropout must be a number from 0 up to but not including 1, got '1'"],
     [['train', '--kfold', '1'], "error: --kfold must be at least 2, got '1'"],
     [['infer'], "error: required option '--weights <file.safetensors>' not specified"],
     [['infer', '--weights', 'missing.safetensors'], 'error: missing.safetensors: cannot read weights file: ENOENT'],

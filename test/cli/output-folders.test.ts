@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSy
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readBundle } from '../../compiler/bundle-files.js';
-import { MANIFEST_FILE, readManifest } from '../../cli/output/folder.js';
+import { MANIFEST_FILE, readManifest, writeOutputFolder } from '../../cli/output/folder.js';
 import { runDlp, useTempDir } from '../helpers/cli.js';
 
 const BIN = resolve('dist/cli/bin.js');
@@ -164,12 +164,16 @@ describe('dlpkit-owned folders are replaced as a whole', () => {
 
   it('an empty folder, the current folder, and a symlink to a folder are written in place', () => {
     const d = fresh();
+    const inode = statSync(d).ino;
     const r = dlpBin(['compile', MODEL, '-o', '.'], d);
     expect(r.stderr).toBe('');
     expect(readdirSync(d).sort()).toEqual([MANIFEST_FILE, ...BUNDLE].sort());
     // The current folder is owned now: replaced file by file (it cannot be renamed).
     expect(dlpBin(['compile', MODEL, '-o', '.', '--batch', '2'], d).status).toBe(0);
     expect(readBundle(d).batch).toBe(2);
+    // Still the same folder: a shell standing in it is not left in a deleted one.
+    expect(statSync(d).ino).toBe(inode);
+    expect(readdirSync(dirname(d)).filter((f) => f.startsWith('.'))).toEqual([]);
     const e = fresh();
     mkdirSync(join(e, 'real'));
     symlinkSync('real', join(e, 'link'));
@@ -206,6 +210,8 @@ describe('two writers to one -o', () => {
 describe('file outputs are checked before the work', () => {
   const prog = join(dir, 'p.dlps');
   writeFileSync(prog, readFileSync('examples/dense-relu.dlps'));
+  const onnx = join(dir, 'm.onnx');
+  writeFileSync(onnx, 'not read: the output is refused first');
 
   it.each([
     ['asm onto its own input', ['asm', prog, '-o', prog], `error: -o ${prog}: that is the input file '${prog}'; writing there would overwrite its own input\n`],
@@ -215,6 +221,7 @@ describe('file outputs are checked before the work', () => {
     ['simulate --trace onto a folder', ['simulate', prog, '--trace', dir], `error: --trace ${dir}: is a folder; give a file name\n`],
     ['simulate -o onto a folder', ['simulate', prog, '--dump', 'x', '-o', dir], `error: -o ${dir}: is a folder; give a file name\n`],
     ['run --trace onto its model', ['run', MODEL, '--trace', MODEL], `error: --trace ${MODEL}: that is the input file '${MODEL}'; writing there would overwrite its own input\n`],
+    ['export onto its own --model', ['export', '--model', onnx, '-o', onnx], `error: -o ${onnx}: that is the input file '${onnx}'; writing there would overwrite its own input\n`],
     ['train -o onto a folder (before training)', ['train', '-o', dir], `error: -o ${dir}: is a folder; give a file name\n`],
     ['train -o under a file', ['train', '-o', join(prog, 'w.safetensors')], `error: -o ${join(prog, 'w.safetensors')}: '${prog}' is not a folder\n`],
   ])('%s', async (_name, args, err) => {
@@ -233,5 +240,49 @@ describe('file outputs are checked before the work', () => {
     expect(readdirSync(dirname(out))).toEqual(['p.dlpb']);
     expect((await runDlp(['asm', prog, '-o', '/dev/null'])).code).toBe(0);
     expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+  });
+});
+
+describe('writeOutputFolder when the target changes while it writes', () => {
+  const opts = { flag: '-o', kind: 'test' };
+
+  it('another dlpkit writer finishing first: the later one replaces it whole', () => {
+    const d = fresh();
+    const out = join(d, 'out');
+    writeOutputFolder(out, opts, (tmp) => {
+      writeFileSync(join(tmp, 'a.txt'), 'late');
+      // The other writer runs to completion inside our fill.
+      writeOutputFolder(out, opts, (other) => writeFileSync(join(other, 'b.txt'), 'early'));
+      expect(readdirSync(out).sort()).toEqual([MANIFEST_FILE, 'b.txt']);
+    });
+    expect(readdirSync(out).sort()).toEqual([MANIFEST_FILE, 'a.txt']);
+    expect(readManifest(out)!.files).toEqual(['a.txt']);
+    expect(readdirSync(d)).toEqual(['out']);
+  });
+
+  it('a foreign file appearing meanwhile: refused, the temp folder removed, the file kept', () => {
+    const d = fresh();
+    const out = join(d, 'out');
+    expect(() => writeOutputFolder(out, opts, (tmp) => {
+      writeFileSync(join(tmp, 'a.txt'), 'ours');
+      mkdirSync(out);
+      writeFileSync(join(out, 'theirs.txt'), 'theirs');
+    })).toThrow(/the folder holds files dlpkit did not write \(theirs\.txt\)/);
+    expect(readdirSync(d)).toEqual(['out']);
+    expect(readdirSync(out)).toEqual(['theirs.txt']);
+  });
+
+  it('a user file added to an owned folder meanwhile: refused, the folder as it was', () => {
+    const d = fresh();
+    const out = join(d, 'out');
+    writeOutputFolder(out, opts, (tmp) => writeFileSync(join(tmp, 'a.txt'), 'v1'));
+    expect(() => writeOutputFolder(out, opts, (tmp) => {
+      writeFileSync(join(tmp, 'a.txt'), 'v2');
+      writeFileSync(join(out, 'notes.md'), 'mine');
+    })).toThrow(/holds files dlpkit did not write \(notes\.md\)/);
+    // The folder became foreign during the fill: nothing was replaced, nothing deleted.
+    expect(readFileSync(join(out, 'notes.md'), 'utf8')).toBe('mine');
+    expect(readFileSync(join(out, 'a.txt'), 'utf8')).toBe('v1');
+    expect(readdirSync(d)).toEqual(['out']);
   });
 });

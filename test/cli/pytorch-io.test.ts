@@ -184,3 +184,27 @@ describe('dlp infer --model m.onnx', () => {
     expect((JSON.parse(r.out) as { images: number }).images).toBe(20);
   });
 });
+
+describe('dlp run --input --json', () => {
+  it('prints one JSON summary (rows, runs, cycles, calibration) and refuses --trace', async () => {
+    const r = await runDlp(['run', `${F}/aligned.onnx`, '--batch', '8', '--input', `${F}/aligned.x.npy`, '--output', out('a.npy'), '--json']);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out) as { rows: number; runs: number; batch: number; calibration: string; cycles: number; report: { cycles: number } };
+    expect([j.rows, j.runs, j.batch, j.calibration]).toEqual([12, 2, 8, 'first 12 input rows']);
+    expect(j.cycles).toBeGreaterThanOrEqual(j.report.cycles);
+    const t = await runDlp(['run', `${F}/aligned.onnx`, '--input', `${F}/aligned.x.npy`, '--output', out('a.npy'), '--trace', out('t.json')]);
+    expect(t.err).toBe('error: --input/--output cannot be combined with --trace or --sparsity-report\n');
+  });
+});
+
+describe('tensor files', () => {
+  it('CSV: a header line of names is skipped, CRLF accepted; a header-like line later is an error', () => {
+    expect(parseCsv('x1,x2\r\n1,2\r\n3,4.5\r\n')).toEqual({ rows: 2, cols: 2, data: new Float32Array([1, 2, 3, 4.5]) });
+    expect(() => parseCsv('1,2\nx,y\n', 'r.csv')).toThrow("r.csv:2:1: 'x' is not a finite number");
+  });
+  it('npy: float64 and uint8 files written by numpy read as float32 values', () => {
+    expect(npy(`${F}/mlp.x64.npy`).data).toEqual(npy(`${F}/mlp.x.npy`).data);
+    const u8 = npy(`${F}/mlp.xu8.npy`);
+    expect([u8.rows, u8.cols, u8.data[0], u8.data[1], u8.data[7]]).toEqual([12, 20, 0, 37, (7 * 37) % 256]);
+  });
+});

@@ -25,7 +25,7 @@ describe('dlp train --freeze and --input-dropout', () => {
   it.each([
     [['--freeze', 'fc9.bias'], "freeze: 'fc9.bias' matches no parameter (the model has fc1.weight, fc1.bias, fc2.weight, fc2.bias)"],
     [['--freeze', 'fc1.bias,,x'], "--freeze must be comma-separated parameter names like fc1.bias or *.bias, got 'fc1.bias,,x'"],
-    [['--input-dropout', '1'], "--input-dropout must be a number in [0, 1), got '1'"],
+    [['--input-dropout', '1'], "--input-dropout must be a number from 0 up to but not including 1, got '1'"],
     [['--prune', '0.5', '--prune-scope', 'row'], "--prune-scope must be one of global, layer, got 'row'"],
   ])('%j is refused with one line', async (args, message) => {
     const r = await runDlp(['train', '--subset', '200', '--epochs', '1', '--hidden', '16', ...args, '-o', join(dir, 'x.safetensors')]);

@@ -51,12 +51,14 @@ describe('dlp lab', () => {
 
   it('check exits 1 on the starter, 0 on the solution, and records the status', async () => {
     expect((await dlp('lab', 'check', '1')).code).toBe(1);
+    // The list says plainly which way it went: how many cases passed and how many failed.
+    expect((await dlp('lab', 'list')).out).toMatch(/01 .*FAILED: \d+ of 21 cases passed, \d+ failed/);
     const ok = await dlp('lab', 'check', '01', '--solution');
     expect(ok.code).toBe(0);
     expect(ok.out).toContain('PASSED: all 21 cases');
     const status = JSON.parse(readFileSync(statusFile, 'utf8')) as Record<string, { passed: boolean; dir: string }>;
     expect(status['01']).toMatchObject({ passed: true, dir: 'solution' });
-    expect((await dlp('lab', 'list')).out).toMatch(/01 .*passed \[solution\]/);
+    expect((await dlp('lab', 'list')).out).toMatch(/01 .*passed \(21 cases\) \[solution\]/);
   });
 
   it('rejects an unknown lab with the list of labs', async () => {
@@ -70,7 +72,7 @@ describe('dlp lab', () => {
       const { out, code } = await dlp('lab', 'start', '8', dir);
       expect(code).toBe(0);
       expect(out).toContain(`dlp lab check 08 --dir ${dir}`);
-      expect(readdirSync(dir).sort()).toEqual(['README.md', 'experiment.ts', 'package.json', 'tsconfig.json']);
+      expect(readdirSync(dir).sort()).toEqual(['.dlpkit.json', 'README.md', 'experiment.ts', 'package.json', 'tsconfig.json']);
       expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))).toMatchObject({ type: 'module' });
       // Outside the repository the starter imports dlpkit by package name and fails only on its TODOs.
       const r = await dlp('lab', 'check', '08', '--dir', dir, '--quick');
@@ -93,7 +95,9 @@ describe('dlp lab', () => {
       const empty = join(dir, 'empty');
       mkdirSync(empty);
       expect((await dlp('lab', 'start', '01', empty)).code).toBe(0);
-      expect(readdirSync(empty).sort()).toEqual(['README.md', 'layers.ts', 'package.json', 'tsconfig.json']);
+      expect(readdirSync(empty).sort()).toEqual(['.dlpkit.json', 'README.md', 'layers.ts', 'package.json', 'tsconfig.json']);
+      // a second start into the (now non-empty) hand-out is refused: it holds the student's work
+      await expect(dlp('lab', 'start', '01', empty)).rejects.toThrow(/is not empty/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -186,6 +186,8 @@ describe('lab 09: the layers are checked before the program trains', () => {
     const r = await check('09', mutant('09-mnist-mlp', { 'mlp.ts': [['mlp.saveModel(paramsPath());\nmlp.loadModel(paramsPath());\n', ''], ['readonly maxEpoch = 20', 'readonly maxEpoch = 1']] }));
     expectMistake(r, /trains and saves/, /no parameter file/);
   }, 120_000);
+  it("a program that trains with the reference solution's layers is refused", () =>
+    wrong('09', { 'mlp.ts': [["from './layers.js';", `from '${join(labFolder('09-mnist-mlp'), 'solution', 'layers.js')}';`]] }, /trains and saves/, /solution\/layers\.ts, which belongs to the checker/));
   it('a correct program written differently passes (plain loops, a smaller network)', async () => {
     const dir = mutant('09-mnist-mlp', {
       [L]: [['const y = matmul(input, this.weight, batch, this.numInput, this.numOutput);', `const y = new Float32Array(batch * this.numOutput);

@@ -101,6 +101,15 @@ describe('cycleBreakdown sums to cycles (property)', () => {
       expect(total.other).toBe(0);
       expect([...perLayer.values()].reduce((a, b) => a + breakdownCycles(b), 0)).toBe(sched.cycles);
       for (const c of CYCLE_CAUSES) if (total[c] > 0) seen[c]++;
+      // The same stream without HALT (as the compiler replays it), and with the grant order
+      // fixed to this run's (SimOptions.channelOrder): still whole.
+      const bodyOps = ops.slice(0, -1);
+      const open = scheduleOps(bodyOps, depths, () => new Error('deadlock'));
+      const openAccount = cycleAccount(bodyOps, open, depths, () => 0, (i) => instrs[i]!.op === 'STORE');
+      expectWhole(openAccount.total, open.cycles);
+      expect(openAccount.total.other).toBe(0);
+      const fixed = scheduleOps(ops, depths, () => new Error('deadlock'), { channelOrder: sched.channelOrder });
+      expectWhole(cycleAccount(ops, fixed, depths, () => 0, () => false).total, fixed.cycles);
     }), { numRuns: 300, seed: 7 });
     // A channel wait is charged to the transfer holding the channel; an idle-channel wait
     // (dramChannelWait) needs a fixed grant order (SimOptions.channelOrder), not used here.

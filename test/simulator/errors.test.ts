@@ -27,7 +27,7 @@ describe('invalid programs', () => {
     ['DRAM out of range', [store({ dst: 2 ** 30 - 4, src: 0, rows: 1, cols: 8, dtype: 'int8' }), halt()], 0,
       'instruction #0: STORE dst dram[0x3ffffffc..0x40000004) is out of range (dram has 1073741824 bytes)'],
     ['misaligned', [load({ dst: 2, space: 'nram', src: 0, rows: 1, cols: 2, dtype: 'int32' }), halt()], 0,
-      'instruction #0: LOAD dst address 0x2 is not aligned to 4 bytes'],
+      'instruction #0: LOAD dst=nram[0x2] is not aligned to 4 bytes (dtype=int32)'],
     ['read before write', [ldx, mm, halt()], 1,
       'instruction #1: MATMUL reads w wram[0x0] before anything wrote it'],
     ['read of a partly written region', [load({ dst: 0, space: 'nram', src: 0, rows: 1, cols: 4, dtype: 'int8' }), ldw, mm, halt()], 2,
@@ -39,13 +39,13 @@ describe('invalid programs', () => {
     ['ACT aliasing with different sizes', [ldx, ldw, mm, act({ dst: 256, src: 256, rows: 2, cols: 4, inType: 'int32', outType: 'int8' }), halt()], 3,
       'instruction #3: ACT dst partially overlaps src (only exact aliasing with equal element sizes is allowed)'],
     ['softmax to int8', [ldx, ldw, mm, act({ dst: 512, src: 256, rows: 2, cols: 4, func: 'softmax', inType: 'int32', outType: 'int8' }), halt()], 3,
-      'instruction #3: ACT softmax needs outType fp32, not int8'],
+      'instruction #3: ACT func=softmax needs outType=fp32, not int8'],
     ['MATMUL int32', [ldx, ldw, matmul({ out: 256, in: 0, w: 0, m: 1, k: 2, n: 2, dtype: 'int32' }), halt()], 2,
-      'instruction #2: MATMUL dtype int32 is not supported (int8, int16 or fp32)'],
-    ['no HALT', [ldx], 0, 'instruction #0: LOAD is the last instruction but the program has no HALT'],
-    ['instruction after HALT', [ldx, halt(), ldw, halt()], 2, 'instruction #2: LOAD follows HALT (HALT must be the last instruction)'],
+      'instruction #2: MATMUL dtype=int32 is not supported (use int8, int16 or fp32)'],
+    ['no HALT', [ldx], 0, 'instruction #0: the program must end with HALT'],
+    ['instruction after HALT', [ldx, halt(), ldw, halt()], 1, 'instruction #1: HALT must be the last instruction'],
     ['pitch below cols', [load({ dst: 0, space: 'nram', src: 0, rows: 2, cols: 8, pitch: 4, dtype: 'int8' }), halt()], 0,
-      'instruction #0: LOAD pitch 4 is less than cols 8'],
+      'instruction #0: LOAD pitch=4 is less than cols=8'],
   ])('%s', (_name, instrs, index, message) => {
     const e = failure(instrs);
     expect(e.message).toBe(message);

@@ -86,7 +86,7 @@ describe.skipIf(!CHROMIUM)(CHROMIUM ? 'playground in Chromium' : SKIP_NOTE, () =
     writeInputs(bundle, dram, x);
     const expected = simulate(bundle.program, hw, { dram }).report.cycles;
     expect(cycles).toBe(expected);
-    // The stacked bar accounts for every cycle (whichever breakdown it draws).
+    // The stacked bar accounts for every cycle.
     const segments = await page.$$eval('[data-testid=breakdown] [data-cycles]', (els) => els.map((e) => Number(e.getAttribute('data-cycles'))));
     expect(segments.reduce((a, b) => a + b, 0)).toBe(expected);
     expect(await page.inputValue('[data-testid=preset]')).toBe('dlp-s');
@@ -173,6 +173,24 @@ describe.skipIf(!CHROMIUM)(CHROMIUM ? 'playground in Chromium' : SKIP_NOTE, () =
     const events = (JSON.parse(readFileSync((await trace.path())!, 'utf8')) as { traceEvents: { ph: string; args?: { endCycle?: number } }[] }).traceEvents;
     // Perfetto slices end by the last cycle, and the last one ends exactly there.
     expect(Math.max(...events.filter((e) => e.ph === 'X').map((e) => e.args?.endCycle ?? 0))).toBe(expected);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('is keyboard usable: Tab leaves the editor, the timeline zooms with +, steps with the buttons', async () => {
+    const { page, errors } = await open();
+    await shownCycles(page);
+    await page.click('.cm-content');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate("document.activeElement.closest('.cm-editor') === null")).toBe(true);
+    await page.focus('[data-testid=timeline]');
+    const before = await page.textContent('.timeline .note');
+    await page.keyboard.press('+');
+    expect(await page.textContent('.timeline .note')).not.toBe(before);
+    await page.focus('[data-testid=step-next]');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    expect(await page.textContent('[data-testid=step-instr]')).toMatch(/^#2 /);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -1,58 +1,33 @@
-// The summary panels: the cycle breakdown as one stacked bar, the roofline (SVG) and the
+// The summary panels: the simulator's cycle breakdown as one stacked bar (and one per layer), the roofline (SVG) and the
 // per-layer table. Each takes plain data, so a new report field only changes the data step.
+import { CYCLE_CAUSES, CYCLE_CAUSE_INFO, type CycleBreakdown } from '../../simulator/index.js';
 import type { RunResult } from './protocol.js';
 import { bytes, colour, h, int, joules, pct, svg } from './format.js';
 
-export interface Segment { label: string; cycles: number }
+export interface Segment { label: string; cycles: number; colour: string }
 
-/** Where the cycles went. Uses the simulator's `cycleBreakdown` when the report has one;
- * otherwise splits the run from the timeline: cycles with the MFU or VFU busy, cycles with
- * only DMA busy, and the rest (dispatch, latency, drain). Both sum to the run's cycles. */
-export function cycleSegments(r: RunResult): { source: string; segments: Segment[] } {
-  const reported = (r.report as unknown as { cycleBreakdown?: Record<string, number> }).cycleBreakdown;
-  if (reported && typeof reported === 'object') {
-    const segments = Object.entries(reported).filter(([, c]) => typeof c === 'number' && c > 0).map(([label, cycles]) => ({ label, cycles }));
-    return { source: 'the simulator report (cycleBreakdown: the critical path, cause by cause)', segments };
-  }
-  const compute: [number, number][] = [];
-  const dma: [number, number][] = [];
-  for (const i of r.instrs) {
-    if (!Number.isFinite(i.start) || i.end <= i.start) continue;
-    (i.unit === 'mfu' || i.unit === 'vfu' ? compute : dma).push([i.start, i.end]);
-  }
-  const computeCycles = unionLength(compute);
-  const anyCycles = unionLength([...compute, ...dma]);
-  const total = r.report.cycles;
-  return {
-    source: 'derived from the timeline (cycles with the MFU or VFU busy, with only DMA busy, with no unit busy)',
-    segments: [
-      { label: 'compute (MFU/VFU busy)', cycles: computeCycles },
-      { label: 'DMA only', cycles: anyCycles - computeCycles },
-      { label: 'no unit busy', cycles: Math.max(0, total - anyCycles) },
-    ],
-  };
+/** The simulator's cycle breakdown (critical path, cause by cause; the causes sum to the
+ * cycles) as bar segments, one colour per cause in every bar. Causes with no cycles are left out. */
+export function cycleSegments(b: CycleBreakdown): Segment[] {
+  return CYCLE_CAUSES.map((c, k) => ({ label: CYCLE_CAUSE_INFO[c].label, cycles: b[c], colour: colour(k) })).filter((s) => s.cycles > 0);
 }
 
-function unionLength(iv: [number, number][]): number {
-  iv.sort((a, b) => a[0] - b[0]);
-  let len = 0, end = -Infinity;
-  for (const [s, e] of iv) {
-    if (s >= end) { len += e - s; end = e; } else if (e > end) { len += e - end; end = e; }
+function stacked(segments: Segment[], attrs: Record<string, string>): HTMLElement {
+  const total = segments.reduce((a, s) => a + s.cycles, 0) || 1;
+  const bar = h('div', { class: 'stacked', role: 'img', 'aria-label': segments.map((s) => `${s.label} ${int(s.cycles)} cycles`).join(', '), ...attrs });
+  for (const s of segments) {
+    bar.append(h('span', { 'data-cycles': String(s.cycles), style: `flex-grow:${s.cycles};background:${s.colour}`, title: `${s.label}: ${int(s.cycles)} cycles (${pct(s.cycles / total)})` }));
   }
-  return len;
+  return bar;
 }
 
 export function breakdownBar(r: RunResult): HTMLElement {
-  const { source, segments } = cycleSegments(r);
+  const segments = cycleSegments(r.report.cycleBreakdown);
   const total = segments.reduce((a, s) => a + s.cycles, 0) || 1;
-  const bar = h('div', { class: 'stacked', role: 'img', 'aria-label': segments.map((s) => `${s.label} ${int(s.cycles)} cycles`).join(', '), 'data-testid': 'breakdown' });
   const legend = h('ul', { class: 'legend' });
-  segments.forEach((s, k) => {
-    const seg = h('span', { 'data-cycles': String(s.cycles), style: `flex-grow:${s.cycles};background:${colour(k)}`, title: `${s.label}: ${int(s.cycles)} cycles (${pct(s.cycles / total)})` });
-    bar.append(seg);
-    legend.append(h('li', {}, h('span', { class: 'swatch', style: `background:${colour(k)}` }), `${s.label}: ${int(s.cycles)} (${pct(s.cycles / total)})`));
-  });
-  return h('div', {}, bar, legend, h('p', { class: 'note' }, `Source: ${source}.`));
+  for (const s of segments) legend.append(h('li', {}, h('span', { class: 'swatch', style: `background:${s.colour}` }), `${s.label}: ${int(s.cycles)} (${pct(s.cycles / total)})`));
+  return h('div', {}, stacked(segments, { 'data-testid': 'breakdown' }), legend,
+    h('p', { class: 'note' }, 'Each cycle of the run is charged to what the critical path was doing (docs/simulator.md).'));
 }
 
 export function summary(r: RunResult): HTMLElement {
@@ -77,10 +52,10 @@ export function summary(r: RunResult): HTMLElement {
 
 export function layerTable(r: RunResult): HTMLElement {
   const t = h('table', { class: 'layers' });
-  t.append(h('thead', {}, h('tr', {}, ...['layer', 'cycles', 'MACs', 'DRAM read', 'DRAM write', 'MFU busy', 'energy'].map((c) => h('th', { scope: 'col' }, c)))));
+  t.append(h('thead', {}, h('tr', {}, ...['layer', 'cycles', 'where they went', 'MACs', 'DRAM read', 'DRAM write', 'MFU busy', 'energy'].map((c) => h('th', { scope: 'col' }, c)))));
   const body = h('tbody');
   for (const l of r.report.perLayer) {
-    body.append(h('tr', {}, h('th', { scope: 'row' }, l.name), h('td', {}, int(l.cycles)), h('td', {}, int(l.macs)),
+    body.append(h('tr', {}, h('th', { scope: 'row' }, l.name), h('td', {}, int(l.cycles)), h('td', { class: 'mini' }, stacked(cycleSegments(l.cycleBreakdown), {})), h('td', {}, int(l.macs)),
       h('td', {}, bytes(l.dramReadBytes)), h('td', {}, bytes(l.dramWriteBytes)), h('td', {}, int(l.mfuBusy)), h('td', {}, joules(l.energyJoules))));
   }
   t.append(body);

@@ -9,6 +9,7 @@ import {
   tensorsToWeights, writeInputs, type Bundle,
 } from '../../compiler/index.js';
 import { footprintOf, simulate, traceToJson } from '../../simulator/index.js';
+import { occupancy } from './occupancy.js';
 import type { DigitResult, InstrInfo, PlaygroundState, RunResult, SourceError } from './protocol.js';
 import digitsModelJson from '../assets/digits-model.json';
 import digitsWeights from '../assets/digits.safetensors';
@@ -94,7 +95,7 @@ export function runState(state: PlaygroundState): RunResult {
   const { instrs, units } = instrInfos(program, trace);
   return {
     report: sim.report, traceJson: traceToJson(trace), instrs, units,
-    nramBytes: hw.nram.bytes, wramBytes: hw.wram.bytes,
+    nramBytes: hw.nram.bytes, wramBytes: hw.wram.bytes, occupancy: occupancy(instrs, hw.nram.bytes, hw.wram.bytes),
     peakMacsPerCycle: peakMacsPerCycle(hw, state.dtype), dramBytesPerCycle: hw.dram.bytesPerCycle,
     estimatedCycles, compileMs: t1 - t0, simulateMs: t2 - t1,
   };

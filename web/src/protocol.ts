@@ -1,6 +1,6 @@
 // Messages between the page and the simulation worker. Everything is plain data (structured
 // clone), so the worker owns the compiler and simulator and the page only draws.
-import type { SimReport, TraceEvent } from '../../simulator/index.js';
+import type { SimReport } from '../../simulator/index.js';
 
 export type SourceKind = 'mlp' | 'dlps';
 
@@ -19,6 +19,15 @@ export interface PlaygroundState {
 export interface SourceError { message: string; line?: number; column?: number }
 
 /** One instruction's timing and on-chip footprint, for the timeline and the step-through. */
+/** NRAM/WRAM bytes in use after each instruction, and coarse maps of where (step-through). */
+export interface Occupancy {
+  nram: Int32Array;
+  wram: Int32Array;
+  /** instrs × MAP_CELLS bytes per space, row i = the map after instruction i. */
+  nramMap: Uint8Array;
+  wramMap: Uint8Array;
+}
+
 export interface InstrInfo {
   text: string;
   unit: string;
@@ -38,6 +47,8 @@ export interface RunResult {
   units: string[];
   nramBytes: number;
   wramBytes: number;
+  /** NRAM/WRAM bytes holding data after each instruction (step-through). */
+  occupancy: Occupancy;
   peakMacsPerCycle: number;
   dramBytesPerCycle: number;
   /** Compiler's own estimate (models only). */

@@ -23,7 +23,7 @@ describe('dlp compile', () => {
     // --explain simulates (timing only) and states both errors: the replayed estimate and the analytic model.
     expect(r.out).toMatch(/\(estimate error [+-]\d+\.\d %; analytic model error [+-]\d+\.\d %\)/);
     expect(r.out).toMatch(/^wrote .*small\.bundle: \d+ instructions, \d+ bytes of DRAM, predicted \d+ cycles on edge-tiny$/m);
-    expect(readdirSync(outDir).sort()).toEqual(['bundle.json', 'image.bin', 'program.dlpb', 'program.dlps']);
+    expect(readdirSync(outDir).sort()).toEqual(['.dlpkit.json', 'bundle.json', 'image.bin', 'program.dlpb', 'program.dlps']);
     const b = readBundle(outDir);
     expect(b.batch).toBe(3);
     expect(b.dtype).toBe('int16');

@@ -279,3 +279,20 @@ describe('docs/models.md', () => {
     expect(rows).toEqual(Object.entries(SUPPORTED_OPS).map(([op, info]) => [op, info.meaning]));
   });
 });
+
+describe('state_dict mapping onto a MatMul graph (dynamo/Keras layout, weights [in, out])', () => {
+  it('maps nn.Linear names by order, transposing [out, in] to the graph\'s [in, out]', async () => {
+    const { mapStateDict } = await import('../../../compiler/weights/state-dict.js');
+    const bytes = graphBytes([{ op: 'MatMul', in: ['x', 'val_0'], out: ['m'] }, { op: 'Add', in: ['m', 'val_1'], out: ['y'] }], [tensor('val_0', [4, 2]), tensor('val_1', [2])]);
+    const first = importOnnx(bytes);
+    const w = new Float32Array([1, 2, 3, 4, 5, 6, 7, 8]); // [out=2, in=4]
+    const sd = new Map([['net.0.weight', { dtype: 'F32' as const, shape: [2, 4], data: w }], ['net.0.bias', { dtype: 'F32' as const, shape: [2], data: new Float32Array([9, 10]) }]]);
+    const overrides = mapStateDict(sd, first.params, first.model);
+    const again = importOnnx(bytes, undefined, { overrides });
+    expect(Array.from(again.weights[0]!.w)).toEqual([1, 5, 2, 6, 3, 7, 4, 8]);
+    expect(Array.from(again.weights[0]!.b)).toEqual([9, 10]);
+    sd.set('net.0.weight', { dtype: 'F32', shape: [4, 2], data: w });
+    expect(errorOf(() => mapStateDict(sd, first.params, first.model, 'sd.safetensors'))).toBe(
+      'sd.safetensors: tensor net.0.weight [4, 2] maps by order to layer 1 (fc1, 4 → 2), which expects [2, 4]');
+  });
+});

@@ -1,0 +1,118 @@
+// Tile plans: a schedule splits the model into segments of consecutive layers; a segment
+// runs one loop nest over blocks of m batch rows. In `rows` order each row block flows through
+// all the segment's layers with intermediate activations kept in NRAM (layer fusion); in `cols`
+// order (one layer) a K×n weight panel stays in WRAM while every row block streams past it.
+// This file holds the plan types and the buffer allocation both the search (tile.ts) and
+// codegen use, so a plan that fits here is exactly what codegen emits; cost.ts ranks plans.
+import { DTYPE_BYTES } from '../../isa/spec.js';
+import type { HardwareConfig } from '../../isa/hardware.js';
+import type { QuantLayer, QuantModel } from './quant-model.js';
+
+/** How a layer gets its weights: all of W once per segment, a K×n panel per column panel
+ * (cols order), or a k×n tile per use. */
+export type WMode = 'resident' | 'panel' | 'tile';
+/** How a layer gets its input: the previous layer's NRAM output, an m×K block per row block,
+ * or an m×k tile per use. */
+export type XMode = 'fused' | 'block' | 'tile';
+
+export interface LayerTile {
+  layer: number;
+  n: number;
+  k: number;
+  wMode: WMode;
+  xMode: XMode;
+  /** Bias/slopes for all N columns loaded once, else per column tile. */
+  auxResident: boolean;
+}
+
+export interface SegmentPlan {
+  order: 'rows' | 'cols';
+  /** Batch rows per block. */
+  m: number;
+  layers: LayerTile[];
+  /** Two buffers per streamed operand so DMA overlaps compute. */
+  double: boolean;
+  /** Naive mode: a SYNC after every instruction. */
+  sync: boolean;
+}
+
+export interface Schedule {
+  kind: 'tuned' | 'naive';
+  batch: number;
+  segments: SegmentPlan[];
+}
+
+/** A named on-chip buffer; `count` copies of `bytes` each, back to back from `addr`. */
+export interface Buffer {
+  name: string;
+  space: 'nram' | 'wram';
+  addr: number;
+  bytes: number;
+  count: number;
+}
+
+export interface LayerBuffers {
+  x?: Buffer;
+  w?: Buffer;
+  aux?: Buffer;
+  acc: Buffer;
+  /** Output tiles streamed to DRAM (absent when the output is fused or goes through `full`). */
+  out?: Buffer;
+  /** Full-row output: the fused activation for the next layer, or the fp32 softmax rows. */
+  full?: Buffer;
+}
+
+export interface SegmentBuffers {
+  layers: LayerBuffers[];
+  nramBytes: number;
+  wramBytes: number;
+}
+
+const ALIGN = 32;
+const align = (x: number) => Math.ceil(x / ALIGN) * ALIGN;
+
+/** Bytes of per-column parameters per output column: bias (4) plus PReLU slope (4). */
+export function auxBytesPerCol(q: QuantLayer): number {
+  return 4 * (1 + (q.func === 'prelu' ? 1 : 0));
+}
+
+/** Does this layer end the model with a softmax that needs whole rows in one buffer? */
+export function needsFullSoftmaxRows(q: QuantModel, l: number, t: LayerTile): boolean {
+  if (!q.softmax || l !== q.layers.length - 1) return false;
+  return t.n < q.layers[l]!.N || q.layers[l]!.func !== 'identity' || q.perChannel;
+}
+
+/** Places every buffer of a segment; returns undefined when NRAM or WRAM would overflow. */
+export function allocateSegment(q: QuantModel, seg: SegmentPlan, hw: HardwareConfig): SegmentBuffers | undefined {
+  let nram = 0;
+  let wram = 0;
+  const cnt = seg.double ? 2 : 1;
+  const take = (name: string, space: 'nram' | 'wram', bytes: number, count: number): Buffer => {
+    const b = { name, space, addr: space === 'nram' ? nram : wram, bytes: align(bytes), count };
+    if (space === 'nram') nram += b.bytes * count;
+    else wram += b.bytes * count;
+    return b;
+  };
+  const wb = DTYPE_BYTES[q.dtype];
+  const last = seg.layers.length - 1;
+  const layers = seg.layers.map((t, i): LayerBuffers => {
+    const L = q.layers[t.layer]!;
+    const ib = DTYPE_BYTES[t.layer === 0 ? q.inputType : q.layers[t.layer - 1]!.outType];
+    const lb: Partial<LayerBuffers> = {};
+    if (t.xMode === 'block') lb.x = take(`${L.name}.x`, 'nram', seg.m * L.K * ib, cnt);
+    if (t.xMode === 'tile') lb.x = take(`${L.name}.x`, 'nram', seg.m * t.k * ib, cnt);
+    if (t.wMode === 'resident') lb.w = take(`${L.name}.w`, 'wram', L.K * L.N * wb, 1);
+    if (t.wMode === 'panel') lb.w = take(`${L.name}.w`, 'wram', L.K * t.n * wb, cnt);
+    if (t.wMode === 'tile') lb.w = take(`${L.name}.w`, 'wram', t.k * t.n * wb, cnt);
+    const ap = auxBytesPerCol(L);
+    lb.aux = t.auxResident ? take(`${L.name}.aux`, 'nram', L.N * ap, 1) : take(`${L.name}.aux`, 'nram', t.n * ap, cnt);
+    lb.acc = take(`${L.name}.acc`, 'nram', seg.m * t.n * 4, cnt);
+    if (i < last) lb.full = take(`${L.name}.y`, 'nram', seg.m * L.N * DTYPE_BYTES[L.outType], 1);
+    else if (needsFullSoftmaxRows(q, t.layer, t)) lb.full = take(`${L.name}.y`, 'nram', seg.m * L.N * 4, cnt);
+    // fp32 results are written in place over the accumulator, so only integer outputs need tiles.
+    else if (DTYPE_BYTES[L.outType] !== 4) lb.out = take(`${L.name}.y`, 'nram', seg.m * t.n * DTYPE_BYTES[L.outType], cnt);
+    return lb as LayerBuffers;
+  });
+  if (nram > hw.nram.bytes || wram > hw.wram.bytes) return undefined;
+  return { layers, nramBytes: nram, wramBytes: wram };
+}
