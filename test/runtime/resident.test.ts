@@ -94,12 +94,21 @@ describe.skipIf(!resident)('resident buffers', () => {
     });
   }
 
-  it('SGD on resident parameters equals the JavaScript step bit for bit', () => {
-    const w = values(13, 13), g = values(13, 14);
-    const p0 = { name: 'weight', value: w.slice(), grad: g.slice(), shape: [13], regularize: true };
-    const p1 = { name: 'weight', value: copyTo(w), grad: copyTo(g), shape: [13], regularize: true };
-    createOptimizerOn('sgd', 'js').step([p0], 0.01);
-    createOptimizerOn('sgd', 'auto').step([p1], 0.01);
-    expect(bits(p1.value)).toEqual(bits(p0.value));
-  });
+  for (const kind of [{ kind: 'sgd' }, { kind: 'momentum' }, { kind: 'momentum', nesterov: true }, { kind: 'adam' }] as const) {
+    it(`${JSON.stringify(kind)} on resident parameters equals the JavaScript steps bit for bit`, () => {
+      const w = values(13, 13);
+      const p0 = { name: 'weight', value: w.slice(), grad: new Float32Array(13), shape: [13], regularize: true };
+      const p1 = { name: 'weight', value: copyTo(w), grad: kernelFloats(13), shape: [13], regularize: true };
+      const js = createOptimizerOn(kind, 'js');
+      const wasm = createOptimizerOn(kind, 'auto');
+      for (let step = 0; step < 3; step++) {
+        const g = values(13, 14 + step);
+        p0.grad.set(g);
+        p1.grad.set(g);
+        js.step([p0], 0.01);
+        wasm.step([p1], 0.01);
+        expect(bits(p1.value)).toEqual(bits(p0.value));
+      }
+    });
+  }
 });
