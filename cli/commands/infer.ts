@@ -6,12 +6,11 @@
 // The model is calibrated on training images, compiled, run on the simulator, and the
 // accuracy is printed with the simulator report.
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { DlpError } from '../../isa/errors.js';
 import type { ActivationKind, DenseLayer, ModelGraph } from '../../compiler/model.js';
 import { loadModelFile } from '../../compiler/load-model.js';
 import { readSafetensors } from '../../compiler/weights/safetensors.js';
-import { readWeightsFileWithMetadata, readWeightsMetadata } from '../../compiler/weights/weights-file.js';
+import { readWeightsBytes, readWeightsFileWithMetadata, readWeightsMetadata } from '../../compiler/weights/weights-file.js';
 import { readModelWeights } from '../../compiler/weights/state-dict-file.js';
 import { formatReport } from '../../simulator/index.js';
 import { compileForDevice, loadMnist, sampleCalibration } from '../../runtime/index.js';
@@ -27,13 +26,7 @@ export const ACTIVATIONS = ['relu', 'leaky', 'prelu', 'elu', 'sigmoid', 'tanh', 
 
 /** Rebuilds the dense chain from the `<name>.weight` [out, in] tensors of a weights file. */
 export function inferGraph(path: string, inputSize: number, activation: ActivationKind): ModelGraph {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new DlpError(`cannot read weights file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
-  }
-  const tensors = readSafetensors(bytes, path);
+  const tensors = readSafetensors(readWeightsBytes(path), path);
   const dense = [...tensors].filter(([n, t]) => n.endsWith('.weight') && t.shape.length === 2)
     .map(([n, t]) => ({ name: n.slice(0, -'.weight'.length), out: t.shape[0]!, in: t.shape[1]! }));
   const layers: DenseLayer[] = [];

@@ -86,13 +86,16 @@ function inspect(abs: string): Target {
   const st = lstatOrUndefined(abs);
   if (!st) return { state: 'missing' };
   if (!st.isDirectory()) return { state: 'not-folder' };
-  const { files, emptyDirs } = walk(abs);
-  if (files.length === 0 && emptyDirs.length === 0) return { state: 'empty' };
+  const names = readdirSync(abs);
+  if (names.length === 0) return { state: 'empty' };
   const manifest = readManifest(abs);
-  const listed = new Set(manifest?.files ?? []);
+  // No manifest: foreign, whatever it holds (no walk through a home folder to say so).
+  if (!manifest) return { state: 'foreign', owned: [], others: names.sort() };
+  const { files, emptyDirs } = walk(abs);
+  const listed = new Set(manifest.files);
   const others = [...files.filter((f) => f !== MANIFEST_FILE && !listed.has(f)), ...emptyDirs];
   const owned = files.filter((f) => listed.has(f));
-  if (manifest && others.length === 0) return { state: 'owned', files: owned };
+  if (others.length === 0) return { state: 'owned', files: owned };
   return { state: 'foreign', owned, others };
 }
 

@@ -7,7 +7,8 @@ import { readSafetensorsWithMetadata, writeSafetensors } from './safetensors.js'
 import { tensorsToWeights, weightsToTensors } from './weights.js';
 import { checkFinite } from '../frontend/limits.js';
 
-function readWeightsBytes(path: string): Uint8Array {
+/** The bytes of a weights file, or one clear error naming it. */
+export function readWeightsBytes(path: string): Uint8Array {
   try {
     return readFileSync(path);
   } catch (e) {
