@@ -33,9 +33,17 @@ export interface SimulatorRatio {
 export interface TrainingRatio {
   epochs: number;
   dlpkit: Timing;
+  /** CPU seconds per epoch (process.cpuUsage, user + system): steadier than wall time on a loaded machine. */
+  dlpkitCpu: Timing;
   numpy?: Reference;
-  /** dlpkit epoch ÷ numpy epoch (goal ≤ 1.5). */
+  /** numpy's CPU seconds per epoch (all its threads). */
+  numpyCpu?: Timing;
+  /** The same loop with OPENBLAS_NUM_THREADS=1 (dlpkit trains on one thread). */
+  numpySingleThread?: { seconds: Timing; cpuSeconds: Timing };
+  /** dlpkit epoch ÷ numpy epoch, wall (goal ≤ 1.5). */
   ratio?: number;
+  /** dlpkit CPU seconds per epoch ÷ numpy single-threaded CPU seconds per epoch. */
+  cpuRatioSingleThread?: number;
 }
 
 /** `cpu`: user + system CPU seconds of the child (via /usr/bin/time), when that can be measured. */
@@ -51,11 +59,11 @@ export interface RatiosResult {
 
 const NUMPY = 'python3';
 
-function runPython(args: string[]): { seconds: number[] } | string {
-  const r = spawnSync(NUMPY, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+function runPython(args: string[], env?: NodeJS.ProcessEnv): { seconds: number[]; cpuSeconds?: number[] } | string {
+  const r = spawnSync(NUMPY, args, { encoding: 'utf8', maxBuffer: 1 << 20, env: env ? { ...process.env, ...env } : undefined });
   if (r.error) return `${NUMPY} not runnable: ${r.error.message}`;
   if (r.status !== 0) return `${args[0]} failed: ${(r.stderr || '').trim().split('\n').pop()}`;
-  return JSON.parse(r.stdout) as { seconds: number[] };
+  return JSON.parse(r.stdout) as { seconds: number[]; cpuSeconds?: number[] };
 }
 
 function simulatorRatio(hw: HardwareConfig, quick: boolean, root: string, notes: string[]): SimulatorRatio {
@@ -95,18 +103,36 @@ async function trainingRatio(quick: boolean, root: string, notes: string[]): Pro
   const data = loadMnist();
   // The same optimiser as the numpy loop: plain SGD, lr 0.01, batch 100.
   const model = createMlp(defaultMnistSpec);
-  const r = await train(model, data.train, { epochs, batchSize: 100, lr: 0.01, optimizer: 'sgd', schedule: undefined, seed: 1 });
-  const out: TrainingRatio = { epochs, dlpkit: summarise(r.history.map((h) => h.seconds)) };
+  const cpu: number[] = [];
+  let last = process.cpuUsage();
+  const r = await train(model, data.train, {
+    epochs, batchSize: 100, lr: 0.01, optimizer: 'sgd', schedule: undefined, seed: 1,
+    onEpoch: () => {
+      const u = process.cpuUsage(last);
+      cpu.push((u.user + u.system) / 1e6);
+      last = process.cpuUsage();
+    },
+  });
+  const out: TrainingRatio = { epochs, dlpkit: summarise(r.history.map((h) => h.seconds)), dlpkitCpu: summarise(cpu) };
   const dir = mkdtempSync(join(tmpdir(), 'dlp-bench-'));
   try {
     const t = data.train;
     writeNpy(join(dir, 'x.npy'), t.x, [t.n, t.features]);
     writeNpy(join(dir, 'y.npy'), BigInt64Array.from(t.y as Uint8Array, (v) => BigInt(v)), [t.n]);
-    const py = runPython([join(root, 'bench/reference/numpy_mlp.py'), join(dir, 'x.npy'), join(dir, 'y.npy'), String(epochs)]);
+    const args = [join(root, 'bench/reference/numpy_mlp.py'), join(dir, 'x.npy'), join(dir, 'y.npy'), String(epochs)];
+    const py = runPython(args);
     if (typeof py === 'string') notes.push(`training vs numpy skipped: ${py}`);
     else {
       out.numpy = { seconds: summarise(py.seconds), source: 'bench/reference/numpy_mlp.py, measured in this run' };
+      if (py.cpuSeconds) out.numpyCpu = summarise(py.cpuSeconds);
       out.ratio = out.dlpkit.median / out.numpy.seconds.median;
+      // One BLAS thread: the like-for-like comparison (and numpy's threads spin under load).
+      const one = runPython(args, { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' });
+      if (typeof one === 'string') notes.push(`training vs single-threaded numpy skipped: ${one}`);
+      else if (one.cpuSeconds) {
+        out.numpySingleThread = { seconds: summarise(one.seconds), cpuSeconds: summarise(one.cpuSeconds) };
+        out.cpuRatioSingleThread = out.dlpkitCpu.median / out.numpySingleThread.cpuSeconds.median;
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

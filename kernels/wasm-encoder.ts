@@ -65,6 +65,12 @@ export class Body {
   lane(l: number): this { this.code.push(0xfd, 0x1f, l); return this; }
   /** i32 with bit l set where lane l of the f32x4 on the stack differs from the other's (f32x4.ne; i32x4.bitmask). */
   neMask(): this { this.code.push(0xfd, 0x42, 0xfd, ...uleb(0xa4)); return this; }
+  /** f32x4.gt: lanes all ones where a > b. */
+  vgt(): this { this.code.push(0xfd, 0x44); return this; }
+  vand(): this { this.code.push(0xfd, 0x4e); return this; }
+  fgt(): this { this.code.push(0x5e); return this; }
+  /** select: a if the i32 is non-zero, else b. */
+  select(): this { this.code.push(0x1b); return this; }
   vadd(): this { this.code.push(0xfd, ...uleb(0xe4)); return this; }
   vmul(): this { this.code.push(0xfd, ...uleb(0xe6)); return this; }
   // f64x2 (two doubles per register), for updates that must round exactly like JavaScript.

@@ -9,6 +9,7 @@ import { addPenaltyGradients, createOptimizer, type OptimizerKind, type Optimize
 import { trainableParams } from './freeze.js';
 import { createRng } from './rng.js';
 import { holdoutSplit } from './splits.js';
+import { kernelFloats } from './tensor/matmul.js';
 
 /** Learning rate as a function of training progress (epoch may be fractional). */
 export type LrSchedule =
@@ -106,7 +107,7 @@ export async function train(model: Model, data: Dataset, options: Partial<TrainO
   const params = trainableParams(model, opts.freeze);
   const w = model.outputSize;
   const bs = Math.min(opts.batchSize, trainSet.n);
-  const xb = new Float32Array(bs * trainSet.features);
+  const xb = kernelFloats(bs * trainSet.features);
   const tb = new Float32Array(bs * w);
   const cb = new Int32Array(bs);
   const order = Uint32Array.from({ length: trainSet.n }, (_, i) => i);

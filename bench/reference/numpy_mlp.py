@@ -3,7 +3,8 @@
 `npm run bench` (section ratios): 784-128-64-10, ReLU, softmax cross-entropy, plain SGD
 (lr 0.01), batch 100, the same MNIST rows in a shuffled order per epoch, float32 throughout.
 Layers as the course writes them (FullyConnectedLayer forward x@W+b, backward x.T@dy,
-dy@W.T). Prints JSON {"seconds": [per-epoch wall seconds], "accuracy": last epoch train acc}.
+dy@W.T). Prints JSON {"seconds": [per-epoch wall seconds], "cpuSeconds": [per-epoch CPU seconds
+of this process, all threads], "accuracy": last epoch train acc}.
 Usage: python3 bench/reference/numpy_mlp.py X.npy Y.npy EPOCHS"""
 import json, sys, time
 import numpy as np
@@ -18,10 +19,12 @@ B = [np.zeros(b, np.float32) for b in sizes[1:]]
 lr = np.float32(0.01)
 batch = 100
 seconds = []
+cpu_seconds = []
 for epoch in range(epochs):
     order = rng.permutation(len(x))
     correct = 0
     t0 = time.perf_counter()
+    c0 = time.process_time()
     for s in range(0, len(x) - batch + 1, batch):
         idx = order[s:s + batch]
         h = [x[idx]]
@@ -44,4 +47,5 @@ for epoch in range(epochs):
             W[i] -= lr * gw
             B[i] -= lr * gb
     seconds.append(time.perf_counter() - t0)
-print(json.dumps({"seconds": seconds, "accuracy": correct / len(x)}))
+    cpu_seconds.append(time.process_time() - c0)
+print(json.dumps({"seconds": seconds, "cpuSeconds": cpu_seconds, "accuracy": correct / len(x)}))

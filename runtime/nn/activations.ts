@@ -4,6 +4,7 @@
 // output where the derivative is cheaper from it) in a reused buffer.
 import type { Activation } from '../../compiler/model.js';
 import { DlpError } from '../../isa/errors.js';
+import { simdKernels } from '../tensor/simd.js';
 import { EMPTY, ensureBuffer, type Layer, type Param } from './layer.js';
 
 /** An activation layer, tagged with its IR description for Model.toGraph(). */
@@ -60,6 +61,7 @@ export class ReLU extends Elementwise {
   readonly kind = 'relu';
   readonly activation: Activation = { kind: 'relu' };
   protected apply(x: Float32Array, y: Float32Array, n: number): void {
+    if (simdKernels()?.maskPositive(x, x, y, n)) return;
     for (let i = 0; i < n; i++) {
       const v = x[i]!;
       y[i] = v > 0 ? v : 0;
@@ -67,6 +69,7 @@ export class ReLU extends Elementwise {
   }
   protected derive(dy: Float32Array, dx: Float32Array, n: number): void {
     const y = this.y;
+    if (simdKernels()?.maskPositive(y, dy, dx, n)) return;
     for (let i = 0; i < n; i++) dx[i] = y[i]! > 0 ? dy[i]! : 0;
   }
 }

@@ -1,6 +1,6 @@
 // Fully connected layer y = x·W + b with W stored (in, out) as in the course:
 // W[i * out + j] connects input i to output j.
-import { addBias, matmul, matmulTransA, matmulTransB, sumRows } from '../tensor/matmul.js';
+import { addBias, kernelFloats, matmul, matmulTransA, matmulTransB, sumRows } from '../tensor/matmul.js';
 import type { Rng } from '../rng.js';
 import { initWeights, type InitKind } from './init.js';
 import { EMPTY, ensureBuffer, type Layer, type Param } from './layer.js';
@@ -26,8 +26,9 @@ export class Dense implements Layer {
   constructor(readonly inSize: number, readonly outSize: number, opts: DenseOptions = {}) {
     this.name = opts.name ?? 'fc';
     const n = inSize * outSize;
-    this.weight = { name: 'weight', value: new Float32Array(n), grad: new Float32Array(n), shape: [inSize, outSize], regularize: true };
-    this.bias = { name: 'bias', value: new Float32Array(outSize), grad: new Float32Array(outSize), shape: [outSize], regularize: false };
+    // Resident in the kernels' memory: the products and the optimiser use them in place.
+    this.weight = { name: 'weight', value: kernelFloats(n), grad: kernelFloats(n), shape: [inSize, outSize], regularize: true };
+    this.bias = { name: 'bias', value: kernelFloats(outSize), grad: kernelFloats(outSize), shape: [outSize], regularize: false };
     if (opts.rng) initWeights(this.weight.value, inSize, outSize, opts.init ?? 'normal', opts.rng, opts.std);
   }
 

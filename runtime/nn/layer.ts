@@ -2,6 +2,7 @@
 // largest batch seen so far and reuses them across batches; forward() returns a view of its
 // output buffer and backward() a view of its input-gradient buffer, both valid until the
 // next call. Gradients are written (not accumulated) by each backward().
+import { kernelFloats } from '../tensor/matmul.js';
 
 /** A learned tensor with its gradient. */
 export interface Param {
@@ -30,9 +31,13 @@ export interface Layer {
   params(): Param[];
 }
 
-/** Grows a buffer to hold at least `size` floats, reusing it when large enough. */
+/**
+ * Grows a buffer to hold at least `size` floats, reusing it when large enough. New buffers
+ * are resident in the SIMD kernels' memory where possible (products and element-wise steps
+ * then run on them in place); a view handed out is valid until the next call, as before.
+ */
 export function ensureBuffer(buf: Float32Array, size: number): Float32Array {
-  return buf.length >= size ? buf : new Float32Array(size);
+  return buf.length >= size ? buf : kernelFloats(size);
 }
 
 export const EMPTY = new Float32Array(0);

@@ -16,6 +16,16 @@ function panelRows(n: number): number {
   return Math.max(8, Math.floor(PANEL_FLOATS / Math.max(1, n)));
 }
 
+/**
+ * n zeroed floats, resident in the SIMD kernels' memory when it allows (products and
+ * optimiser steps then use them in place, without copies), else an ordinary array. For
+ * buffers used whole for as long as they are referenced: parameters, gradients, batches.
+ */
+export function kernelFloats(n: number): Float32Array {
+  if (n === 0) return new Float32Array(0);
+  return simdKernels()?.alloc(n) ?? new Float32Array(n);
+}
+
 /** C[m×n] = A[m×k]·B[k×n] (or C += A·B when `accumulate`). Zero entries of A are skipped. */
 export function matmul(
   a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number, accumulate = false,
@@ -120,6 +130,7 @@ function axpy(alpha: number, x: Float32Array, xo: number, y: Float32Array, yo: n
 
 /** out[i, j] += bias[j] for every row of an m×n matrix. */
 export function addBias(out: Float32Array, bias: Float32Array, m: number, n: number): void {
+  if (simdKernels()?.addBias(out, bias, m, n)) return;
   for (let i = 0; i < m; i++) {
     const row = i * n;
     for (let j = 0; j < n; j++) out[row + j] = out[row + j]! + bias[j]!;
@@ -128,6 +139,7 @@ export function addBias(out: Float32Array, bias: Float32Array, m: number, n: num
 
 /** out[j] = Σ_i x[i, j] (or += when `accumulate`): the bias gradient. */
 export function sumRows(x: Float32Array, m: number, n: number, out: Float32Array, accumulate = false): void {
+  if (simdKernels()?.sumRows(x, m, n, out, accumulate)) return;
   if (!accumulate) out.fill(0, 0, n);
   for (let i = 0; i < m; i++) {
     const row = i * n;

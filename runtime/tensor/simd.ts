@@ -21,6 +21,26 @@ export interface SimdKernels {
   /** Row chunks the worker has computed so far (for tests and benchmarks). */
   workerChunks(): number;
   stopThreads(): void;
+  /**
+   * n zeroed floats resident in the kernels' memory (a view that never detaches: the memory is
+   * shared), so products and optimiser steps read and write them in place with no copy; or
+   * undefined when the memory is not shared. The region returns to a free list when the view
+   * is collected.
+   */
+  alloc(n: number): Float32Array | undefined;
+  /**
+   * The float offset of `x` in the kernels' memory when it is a resident view whose region
+   * starts at x and holds `padded` floats (so a 4-float kernel may overrun its length), else -1.
+   */
+  regionOf(x: Float32Array, padded: number): number;
+  /** out[i, j] += bias[j] in place; false (nothing done) unless both are resident. */
+  addBias(out: Float32Array, bias: Float32Array, m: number, n: number): boolean;
+  /** out[j] (+)= Σ_i x[i, j] in place; false (nothing done) unless both are resident. */
+  sumRows(x: Float32Array, m: number, n: number, out: Float32Array, acc: boolean): boolean;
+  /** y[i] = s[i] > 0 ? g[i] : +0 in place; false (nothing done) unless all are resident. */
+  maskPositive(s: Float32Array, g: Float32Array, y: Float32Array, n: number): boolean;
+  /** The kernels' memory, for other modules that work on resident views. */
+  readonly memory: WasmMemory;
 }
 
 /** The shared memory's maximum (4 GiB, as an unshared one); only reserved, not committed. */
@@ -49,28 +69,66 @@ export function stopKernelThreads(): void {
  * on the first product big enough to split); undefined without WebAssembly SIMD.
  * simdKernels() is the process-wide instance; this is for tests that compare the two.
  */
-export function createSimdKernels(threaded: boolean): SimdKernels | undefined {
+export function createSimdKernels(threaded: boolean, shared = true): SimdKernels | undefined {
   const wasm = wasmApi();
   if (!wasm) return undefined;
   let memory: WasmMemory;
   let module: object;
   let exports: Record<string, Kernel7>;
   try {
-    memory = threaded ? new wasm.Memory({ initial: 64, maximum: MAX_PAGES, shared: true }) : new wasm.Memory({ initial: 64 });
-    module = new wasm.Module(buildKernelModule(threaded ? { shared: true, maxPages: MAX_PAGES } : { shared: false }));
+    memory = shared ? new wasm.Memory({ initial: 64, maximum: MAX_PAGES, shared: true }) : new wasm.Memory({ initial: 64 });
+    module = new wasm.Module(buildKernelModule(shared ? { shared: true, maxPages: MAX_PAGES } : { shared: false }));
     const instance = new wasm.Instance(module, { env: { mem: memory } });
     exports = instance.exports as unknown as Record<string, Kernel7>;
   } catch {
-    return threaded ? createSimdKernels(false) : undefined;
+    return shared ? createSimdKernels(false, false) : undefined;
   }
   let heap = new Float32Array(memory.buffer);
+  // Every buffer object the memory has handed out (a shared memory gives a new one per grow;
+  // all of them map the same bytes from address 0), to recognise resident views.
+  const buffers = new WeakSet<object>([memory.buffer]);
+  /** Resident regions: float offset → padded size, and free regions by padded size. */
+  const regions = new Map<number, number>();
+  const freeBySize = new Map<number, number[]>();
+  const registry = new FinalizationRegistry<number>((off) => {
+    const size = regions.get(off);
+    if (size === undefined) return;
+    regions.delete(off);
+    let list = freeBySize.get(size);
+    if (!list) freeBySize.set(size, (list = []));
+    list.push(off);
+  });
+  let top = 0;
+  let scratch = 0;
+  let scratchSize = 0;
+  /** Re-makes the heap view after a grow. */
+  const refresh = (): void => {
+    if (heap.buffer !== memory.buffer || heap.length * 4 < memory.buffer.byteLength) {
+      heap = new Float32Array(memory.buffer);
+      buffers.add(memory.buffer);
+    }
+  };
+  /** `floats` (a multiple of 4) fresh floats at the top of the memory, growing it as needed. */
+  const reserve = (floats: number): number => {
+    const off = top;
+    top += floats;
+    if (top * 4 > memory.buffer.byteLength) memory.grow(Math.ceil((top * 4 - memory.buffer.byteLength) / 65536));
+    refresh();
+    return off;
+  };
+  const resident = (x: Float32Array): boolean => shared && buffers.has(x.buffer);
   const transpose = exports.transpose!;
   const mmBlocked = exports.mmBlocked as unknown as MmBlocked;
+  type Four = (a: number, b: number, c: number, d: number) => void;
+  const ew = exports as unknown as { addBias: Four; sumRows: Four; maskPositive: Four };
   // Started on the first product big enough to split (which itself still runs on one thread).
   let pool: KernelThreads | undefined;
   let poolState: 'none' | 'on' | 'off' = threaded ? 'none' : 'off';
 
   /** Lays out regions of the given float sizes back to back (16-byte aligned); returns offsets. */
+  // Scratch (operands that are not resident, the kernel's lists) is one region, replaced by a
+  // larger one when a product needs more; grow() detaches an unshared buffer, and a shared one
+  // stays valid but keeps its old length, so the heap view is re-made either way.
   const place = (...sizes: number[]): number[] => {
     const offs: number[] = [];
     let end = 0;
@@ -78,10 +136,17 @@ export function createSimdKernels(threaded: boolean): SimdKernels | undefined {
       offs.push(end);
       end = align4(end + size);
     }
-    if (end * 4 > memory.buffer.byteLength) memory.grow(Math.ceil((end * 4 - memory.buffer.byteLength) / 65536));
-    // grow() detaches an unshared buffer; a shared one stays valid but keeps its old length.
-    if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer);
-    return offs;
+    if (end > scratchSize) {
+      scratchSize = Math.max(end, 2 * scratchSize);
+      scratch = reserve(scratchSize);
+    }
+    return offs.map((o) => o + scratch);
+  };
+  /** The float offset of x in the memory: in place when resident, else copied to `to`. */
+  const operand = (x: Float32Array, size: number, to: number): number => {
+    if (resident(x)) return x.byteOffset >> 2;
+    heap.set(x.subarray(0, size), to);
+    return to;
   };
 
   /** The worker, when this product should be split with it. */
@@ -101,11 +166,17 @@ export function createSimdKernels(threaded: boolean): SimdKernels | undefined {
    * holds both threads' 2k-float lists) and copies C out.
    */
   const multiply = (
-    oa: number, rs: number, es: number, ob: number, oc: number, ol: number, c: Float32Array, m: number, k: number, n: number, acc: boolean,
+    oa: number, aSize: number, rs: number, es: number, ob: number, oc: number, ol: number, c: Float32Array, m: number, k: number, n: number, acc: boolean,
   ): true => {
     const sc = m * n;
-    if (acc) heap.set(c.subarray(0, sc), oc);
-    const split = splitter(m, k, n);
+    // C is written in place when resident and clear of A and B (the kernel reads them while
+    // it writes C); otherwise through scratch.
+    const ca = c.byteOffset >> 2;
+    const inPlace = resident(c) && (ca + sc <= oa || ca >= oa + aSize) && (ca + sc <= ob || ca >= ob + k * n);
+    if (inPlace) oc = ca;
+    else if (acc) heap.set(c.subarray(0, sc), oc);
+    // A worker failing half way through would leave an in-place accumulation half done.
+    const split = inPlace && acc ? undefined : splitter(m, k, n);
     const flag = acc ? 1 : 0;
     if (!split || !split.mmBlocked(oa * 4, rs, es, ob * 4, oc * 4, m, k, n, ol * 4, (ol + 2 * k) * 4, flag)) {
       if (split) {
@@ -114,7 +185,7 @@ export function createSimdKernels(threaded: boolean): SimdKernels | undefined {
       }
       mmBlocked(oa * 4, ob * 4, oc * 4, m, k, n, ol * 4, rs, es, flag);
     }
-    c.set(heap.subarray(oc, oc + sc));
+    if (!inPlace) c.set(heap.subarray(oc, oc + sc));
     return true;
   };
 
@@ -126,26 +197,59 @@ export function createSimdKernels(threaded: boolean): SimdKernels | undefined {
       poolState = 'off';
     },
     matmul(a, b, c, m, k, n, acc) {
-      const [oa, ob, oc, ol] = place(m * k, k * n, m * n, 4 * k) as [number, number, number, number];
-      heap.set(a.subarray(0, m * k), oa);
-      heap.set(b.subarray(0, k * n), ob);
-      return multiply(oa, k * 4, 4, ob, oc, ol, c, m, k, n, acc);
+      const [sa, sb, oc, ol] = place(m * k, k * n, m * n, 4 * k) as [number, number, number, number];
+      const oa = operand(a, m * k, sa);
+      const ob = operand(b, k * n, sb);
+      return multiply(oa, m * k, k * 4, 4, ob, oc, ol, c, m, k, n, acc);
     },
     // Aᵀ·B: the kernel reads A (k×m) column by column (row stride 4 bytes, element stride
     // 4m), so no transpose is needed; the same zero-skipping kernel.
     matmulTransA(a, b, c, k, m, n, acc) {
-      const [oa, ob, oc, ol] = place(k * m, k * n, m * n, 4 * k) as [number, number, number, number];
-      heap.set(a.subarray(0, k * m), oa);
-      heap.set(b.subarray(0, k * n), ob);
-      return multiply(oa, 4, m * 4, ob, oc, ol, c, m, k, n, acc);
+      const [sa, sb, oc, ol] = place(k * m, k * n, m * n, 4 * k) as [number, number, number, number];
+      const oa = operand(a, k * m, sa);
+      const ob = operand(b, k * n, sb);
+      return multiply(oa, k * m, 4, m * 4, ob, oc, ol, c, m, k, n, acc);
     },
     // A·Bᵀ: transpose B (n×k) to k×n; zeros of A (e.g. ReLU-masked gradients) are skipped.
     matmulTransB(a, b, c, m, k, n, acc) {
-      const [oa, ob, obt, oc, ol] = place(m * k, n * k, k * n, m * n, 4 * k) as [number, number, number, number, number];
-      heap.set(a.subarray(0, m * k), oa);
-      heap.set(b.subarray(0, n * k), ob);
+      const [sa, sb, obt, oc, ol] = place(m * k, n * k, k * n, m * n, 4 * k) as [number, number, number, number, number];
+      const oa = operand(a, m * k, sa);
+      const ob = operand(b, n * k, sb);
       transpose(ob * 4, obt * 4, n, k, 0, 0, 0);
-      return multiply(oa, k * 4, 4, obt, oc, ol, c, m, k, n, acc);
+      return multiply(oa, m * k, k * 4, 4, obt, oc, ol, c, m, k, n, acc);
+    },
+    memory,
+    addBias(out, bias, m, n) {
+      if (!resident(out) || !resident(bias)) return false;
+      ew.addBias(out.byteOffset, bias.byteOffset, m, n);
+      return true;
+    },
+    sumRows(x, m, n, out, acc) {
+      if (!resident(x) || !resident(out)) return false;
+      if (!acc) out.fill(0, 0, n);
+      ew.sumRows(x.byteOffset, out.byteOffset, m, n);
+      return true;
+    },
+    maskPositive(sv, g, y, n) {
+      if (!resident(sv) || !resident(g) || !resident(y)) return false;
+      ew.maskPositive(sv.byteOffset, g.byteOffset, y.byteOffset, n);
+      return true;
+    },
+    alloc(n) {
+      if (!shared) return undefined;
+      const size = align4(Math.max(1, n));
+      const off = freeBySize.get(size)?.pop() ?? reserve(size);
+      heap.fill(0, off, off + size);
+      regions.set(off, size);
+      const view = new Float32Array(memory.buffer, off * 4, n);
+      buffers.add(memory.buffer);
+      registry.register(view, off);
+      return view;
+    },
+    regionOf(x, padded) {
+      if (!resident(x)) return -1;
+      const off = x.byteOffset >> 2;
+      return regions.get(off) === padded ? off : -1;
     },
   };
 }

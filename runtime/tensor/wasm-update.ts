@@ -8,8 +8,11 @@
 // A `WasmUpdater` owns one linear memory: per parameter (keyed by object identity) it keeps
 // regions for the values, the gradients and the optimiser state (velocity, or Adam's two
 // moments), so the state never leaves wasm memory; each step copies w and g in and w out.
+// Parameters resident in the matmul kernels' memory (kernelFloats) skip the copies: the same
+// kernels, instantiated on that memory, update them in place, with resident state.
 // Regions are padded to 4 floats; padding holds zeros that the kernels keep finite.
 import { assembleModule, Body, F64, I32, V128, wasmApi, type FuncDef, type WasmMemory } from '../../kernels/wasm-encoder.js';
+import { simdKernels } from './simd.js';
 
 const PARAM_PTRS = (n: number): number[] => new Array<number>(n).fill(I32);
 
@@ -134,10 +137,59 @@ export function createWasmUpdater(): WasmUpdater | undefined {
   if (!compiled) return undefined;
   const memory = new wasm.Memory({ initial: 1 });
   const k = new wasm.Instance(compiled, { env: { mem: memory } }).exports as unknown as UpdateExports;
-  return updaterOver(memory, k);
+  return updaterOver(memory, k, inPlaceKernels());
 }
 
-function updaterOver(memory: WasmMemory, k: UpdateExports): WasmUpdater {
+/**
+ * The update kernels instantiated on the matmul kernels' memory, for parameters resident there
+ * (no copy in or out): `regions` gives the float offsets of w and g (and their padded length)
+ * when both are whole resident regions, `alloc` makes resident state regions.
+ */
+interface InPlace {
+  k: UpdateExports;
+  regions(w: Float32Array, g: Float32Array): [number, number, number] | undefined;
+  alloc(n: number): Float32Array;
+}
+let inPlace: InPlace | null | undefined;
+
+function inPlaceKernels(): InPlace | undefined {
+  if (inPlace === undefined) {
+    inPlace = null;
+    const kernels = simdKernels();
+    const wasm = wasmApi();
+    if (kernels && wasm && kernels.alloc(0)) {
+      try {
+        const module = new wasm.Module(assembleModule([sgd(), momentum(false), momentum(true), adam()], { shared: true, maxPages: 65536 }));
+        const k = new wasm.Instance(module, { env: { mem: kernels.memory } }).exports as unknown as UpdateExports;
+        inPlace = {
+          k,
+          regions(w, g) {
+            const padded = (w.length + 3) & ~3;
+            const ow = kernels.regionOf(w, padded);
+            const og = kernels.regionOf(g, padded);
+            return ow < 0 || og < 0 || g.length !== w.length ? undefined : [ow * 4, og * 4, padded];
+          },
+          alloc: (n) => kernels.alloc(n)!,
+        };
+      } catch {
+        inPlace = null;
+      }
+    }
+  }
+  return inPlace ?? undefined;
+}
+
+function updaterOver(memory: WasmMemory, k: UpdateExports, direct: InPlace | undefined): WasmUpdater {
+  /** Optimiser state of resident parameters, itself resident (zeroed, as the slots are). */
+  const residentState = new Map<object, Float32Array[]>();
+  /** Byte offsets (w, g, state…) and padded length when w and g are resident, else undefined. */
+  const inPlaceArgs = (key: object, w: Float32Array, g: Float32Array, states: number): number[] | undefined => {
+    const r = direct?.regions(w, g);
+    if (!r) return undefined;
+    let st = residentState.get(key);
+    if (!st || st.length !== states || (states > 0 && st[0]!.length !== r[2])) residentState.set(key, (st = Array.from({ length: states }, () => direct!.alloc(r[2]))));
+    return [r[0], r[1], ...st.map((v) => v.byteOffset), r[2]];
+  };
   let heap = new Float32Array(memory.buffer);
   let end = 0;
   const slots = new Map<object, Slot>();
@@ -167,18 +219,24 @@ function updaterOver(memory: WasmMemory, k: UpdateExports): WasmUpdater {
 
   return {
     sgd(key, w, g, lr) {
+      const d = inPlaceArgs(key, w, g, 0);
+      if (d) return direct!.k.sgd(d[0]!, d[1]!, d[2]!, lr);
       const s = slotOf(key, w.length, 0);
       load(s, w, g);
       k.sgd(s.w * 4, s.g * 4, s.padded, lr);
       unload(s, w);
     },
     momentum(key, w, g, mu, lr, nesterov) {
+      const d = inPlaceArgs(key, w, g, 1);
+      if (d) return (nesterov ? direct!.k.nesterov : direct!.k.momentum)(d[0]!, d[1]!, d[2]!, d[3]!, mu, lr);
       const s = slotOf(key, w.length, 1);
       load(s, w, g);
       (nesterov ? k.nesterov : k.momentum)(s.w * 4, s.g * 4, s.s[0]! * 4, s.padded, mu, lr);
       unload(s, w);
     },
     adam(key, w, g, b1, c1, b2, c2, a, eps) {
+      const d = inPlaceArgs(key, w, g, 2);
+      if (d) return direct!.k.adam(d[0]!, d[1]!, d[2]!, d[3]!, d[4]!, b1, c1, b2, c2, a, eps);
       const s = slotOf(key, w.length, 2);
       load(s, w, g);
       k.adam(s.w * 4, s.g * 4, s.s[0]! * 4, s.s[1]! * 4, s.padded, b1, c1, b2, c2, a, eps);
