@@ -6,7 +6,7 @@
 // cost of small commands. Wall seconds, median of several runs; the numpy references are
 // skipped (and say so) where python3 with numpy is missing.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HardwareConfig } from '../isa/hardware.js';
@@ -38,7 +38,8 @@ export interface TrainingRatio {
   ratio?: number;
 }
 
-export interface CommandTiming { name: string; args: string[]; wall: Timing; reference?: Reference; ratio?: number }
+/** `cpu`: user + system CPU seconds of the child (via /usr/bin/time), when that can be measured. */
+export interface CommandTiming { name: string; args: string[]; wall: Timing; cpu?: Timing; reference?: Reference; ratio?: number }
 
 export interface RatiosResult {
   simulator: SimulatorRatio;
@@ -113,20 +114,43 @@ async function trainingRatio(quick: boolean, root: string, notes: string[]): Pro
   return out;
 }
 
-/** Wall seconds of the built CLI with `args`, `runs` times after one warm-up. */
-function timeCli(root: string, args: string[], runs: number, cwd: string): Timing {
-  const seconds: number[] = [];
-  for (let i = 0; i <= runs; i++) {
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, [join(root, 'dist/cli/bin.js'), ...args], { cwd, encoding: 'utf8' });
-    const s = (performance.now() - t0) / 1000;
-    if (r.status !== 0) throw new Error(`dlp ${args.join(' ')} failed: ${(r.stderr || '').trim().split('\n')[0]}`);
-    if (i > 0) seconds.push(s);
+const TIME = '/usr/bin/time';
+
+/** Runs a command; wall seconds, and the child's user + system CPU seconds when /usr/bin/time
+ * is present (on a loaded machine CPU seconds move far less than wall time). */
+function timedSpawn(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): { wall: number; cpu?: number; status: number | null; stderr: string } {
+  const timeFile = join(opts.cwd, '.cpu-seconds');
+  const useTime = existsSync(TIME);
+  const t0 = performance.now();
+  const r = useTime
+    ? spawnSync(TIME, ['-f', '%U %S', '-o', timeFile, cmd, ...args], { ...opts, encoding: 'utf8', maxBuffer: 1 << 26 })
+    : spawnSync(cmd, args, { ...opts, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const wall = (performance.now() - t0) / 1000;
+  let cpu: number | undefined;
+  if (useTime && r.status === 0) {
+    const [u, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+    if (Number.isFinite(u) && Number.isFinite(sys)) cpu = u! + sys!;
   }
-  return summarise(seconds);
+  return { wall, cpu, status: r.status, stderr: r.stderr ?? '' };
 }
 
-interface RecordedScaleSim { date: string; machine: string; cases: Record<string, { seconds: number[] }> }
+/** Wall (and CPU) seconds of the built CLI with `args`, `runs` times after one warm-up. */
+function timeCli(root: string, args: string[], runs: number, cwd: string): { wall: Timing; cpu?: Timing } {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i <= runs; i++) {
+    const r = timedSpawn(process.execPath, [join(root, 'dist/cli/bin.js'), ...args], { cwd });
+    if (r.status !== 0) throw new Error(`dlp ${args.join(' ')} failed: ${r.stderr.trim().split('\n')[0]}`);
+    if (i > 0) {
+      wall.push(r.wall);
+      if (r.cpu !== undefined) cpu.push(r.cpu);
+    }
+  }
+  return { wall: summarise(wall), cpu: cpu.length === runs ? summarise(cpu) : undefined };
+}
+
+/** SCALE-Sim v2's recorded times: user + system CPU seconds of its process (see `note`). */
+interface RecordedScaleSim { date: string; machine: string; note?: string; cases: Record<string, { seconds: number[]; dlpkit?: { seconds: number[]; commit: string } }> }
 
 /** The two SCALE-Sim cases of the issue: an 8×8 OS array with 64 KiB SRAMs, CALC mode. */
 const SCALESIM_CASES: Record<string, [number, number, number]> = { 'gemm 100x128x784 (8x8 os)': [100, 128, 784], 'gemm 256x256x256 (8x8 os)': [256, 256, 256] };
@@ -150,22 +174,24 @@ function scaleSimRatios(root: string, quick: boolean, notes: string[]): CommandT
       const topo = join(dir, `${m}x${n}x${k}.csv`);
       writeFileSync(topo, `Layer, M, N, K,\ngemm, ${m}, ${n}, ${k},\n`);
       const args = ['scalesim', '--config', join(dir, 'scale.cfg'), '--topology', topo, '-o', join(dir, 'out')];
-      const wall = timeCli(root, args, quick ? 3 : 5, dir);
+      const dlp = timeCli(root, args, quick ? 3 : 5, dir);
       let reference: Reference | undefined;
       if (v2) {
         const s: number[] = [];
         for (let i = 0; i < (quick ? 1 : 3); i++) {
-          const t0 = performance.now();
-          const r = spawnSync(NUMPY, [join(v2, 'scalesim/scale.py'), '-c', join(dir, 'scale.cfg'), '-t', topo, '-p', join(dir, 'ss'), '-i', 'gemm'],
-            { cwd: dir, encoding: 'utf8', env: { ...process.env, PYTHONPATH: v2 }, maxBuffer: 1 << 26 });
-          if (r.status !== 0) throw new Error(`SCALE-Sim failed: ${(r.stderr || '').trim().split('\n').pop()}`);
-          s.push((performance.now() - t0) / 1000);
+          const r = timedSpawn(process.env.DLP_SCALESIM_PYTHON ?? NUMPY, [join(v2, 'scalesim/scale.py'), '-c', join(dir, 'scale.cfg'), '-t', topo, '-p', join(dir, 'ss'), '-i', 'gemm'],
+            { cwd: dir, env: { ...process.env, PYTHONPATH: v2 } });
+          if (r.status !== 0) throw new Error(`SCALE-Sim failed: ${r.stderr.trim().split('\n').pop()}`);
+          s.push(dlp.cpu && r.cpu !== undefined ? r.cpu : r.wall);
         }
-        reference = { seconds: summarise(s), source: `SCALE-Sim v2 at ${v2}, measured in this run` };
+        reference = { seconds: summarise(s), source: `SCALE-Sim v2 at ${v2}, measured in this run (${dlp.cpu ? 'CPU' : 'wall'} seconds)` };
       } else if (recorded?.cases[name]) {
-        reference = { seconds: summarise(recorded.cases[name]!.seconds), source: `SCALE-Sim v2 recorded ${recorded.date} on ${recorded.machine}` };
+        reference = { seconds: summarise(recorded.cases[name]!.seconds), source: `SCALE-Sim v2 recorded ${recorded.date} on ${recorded.machine} (CPU seconds)` };
       }
-      out.push({ name, args, wall, reference, ratio: reference ? reference.seconds.median / wall.median : undefined });
+      // Like with like: CPU seconds on both sides when the child's CPU time is measurable.
+      const ours = dlp.cpu ?? dlp.wall;
+      if (reference && !dlp.cpu) notes.push(`scalesim ${name}: /usr/bin/time missing, dlpkit side in wall seconds`);
+      out.push({ name, args, wall: dlp.wall, cpu: dlp.cpu, reference, ratio: reference ? reference.seconds.median / ours.median : undefined });
     }
     if (!v2 && !recorded) notes.push('scalesim: no SCALE-Sim times (set DLP_SCALESIM_V2 to a scale-sim-v2 checkout)');
   } finally {
@@ -182,7 +208,7 @@ function fixedCosts(root: string, quick: boolean): CommandTiming[] {
     return [
       { name: 'dlp -V', args: ['-V'] },
       { name: 'dlp run small.mlp (64-32-10)', args: ['run', 'small.mlp', '--json'] },
-    ].map((c) => ({ ...c, wall: timeCli(root, c.args, runs, dir) }));
+    ].map((c) => ({ ...c, ...timeCli(root, c.args, runs, dir) }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

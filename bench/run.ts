@@ -174,9 +174,9 @@ export function formatBench(r: BenchResults): string {
         sim.numpy ? `${formatRange(sim.numpy.seconds)} (${formatCount(sim.numpyMacsPerSecond!)} MAC/s)` : 'n/a', ratio(sim.ratio, '≤ 20, numpy ÷ dlpkit')],
       [`host training epoch (SGD, batch 100) vs numpy`, formatRange(q.training.dlpkit), q.training.numpy ? formatRange(q.training.numpy.seconds) : 'n/a',
         ratio(q.training.ratio, '≤ 1.5, dlpkit ÷ numpy')],
-      ...q.scalesim.map((c) => [`dlp scalesim ${c.name}`, formatRange(c.wall), c.reference ? formatRange(c.reference.seconds) : 'n/a',
+      ...q.scalesim.map((c) => [`dlp scalesim ${c.name}${c.cpu ? ' (CPU s)' : ''}`, formatRange(c.cpu ?? c.wall), c.reference ? formatRange(c.reference.seconds) : 'n/a',
         ratio(c.ratio, c.name.includes('256') ? '≥ 100, SCALE-Sim ÷ dlpkit' : '≥ 20, SCALE-Sim ÷ dlpkit')]),
-      ...q.fixedCosts.map((c) => [c.name, formatRange(c.wall), '', c.name.startsWith('dlp run') ? 'goal ≤ 0.5 s' : '']),
+      ...q.fixedCosts.map((c) => [c.name, `${formatRange(c.wall)}${c.cpu ? `, CPU ${formatRange(c.cpu)}` : ''}`, '', c.name.startsWith('dlp run') ? 'goal ≤ 0.5 s wall' : '']),
     ]));
     for (const n of q.notes) out.push(`  note: ${n}`);
   }

@@ -5,7 +5,7 @@ import { DlpError } from '../isa/errors.js';
 import type { ModelGraph, ModelWeights } from './model.js';
 import { checkShapes } from './passes/shapes.js';
 import { quantizeModel, type ComputeDType, type QuantModel } from './passes/quantize.js';
-import { planNaive, planTunedAlternatives, type Schedule, type SegmentPlan } from './passes/tile.js';
+import { planNaive, planTunedAlternatives, searchMaySkip, type Schedule, type SegmentPlan } from './passes/tile.js';
 import { REPLAY_BUDGET, replayScheduleCycles, replaySegmentCycles } from './passes/predict.js';
 import { generateProgram, type Generated } from './passes/codegen.js';
 import { fasterLoadOrder } from './passes/hoist.js';
@@ -126,6 +126,9 @@ function chooseSkipping(s: State): State {
     const faster = estimateSchedule(s.quant!, s.schedule!, s.hw).cycles <= estimateSchedule(denseQuant, dense, s.hw).cycles;
     return faster ? s : { ...s, quant: denseQuant, schedule: dense };
   }
+  // No tile the search can try skips anything: the dense search would return this schedule
+  // with the same replayed cycles, and a tie keeps skipping, so it need not run.
+  if (!searchMaySkip(s.quant!, s.hw)) return s;
   const dense = planTunedReplayed(denseQuant, s.opts.batch, s.hw);
   const skipCycles = replayScheduleCycles(s.quant!, s.schedule!, s.hw);
   const denseCycles = replayScheduleCycles(denseQuant, dense, s.hw);

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { DlpError } from '../../isa/errors.js';
 import { type HardwareConfig } from '../../isa/hardware.js';
-import { loadHardware } from '../../isa/node.js';
+import { loadHardware } from '../../isa/hardware-file.js';
 import { loadModelFile } from '../../compiler/load-model.js';
 import { readModelWeights } from '../../compiler/weights/state-dict-file.js';
 import { randomWeights } from '../../compiler/weights/random.js';

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DlpError } from '../../isa/errors.js';
 import { type HardwareConfig } from '../../isa/hardware.js';
-import { loadHardware } from '../../isa/node.js';
+import { loadHardware } from '../../isa/hardware-file.js';
 import { compile } from '../../compiler/pipeline.js';
 import {
   formatBandwidthReport, formatComputeReport, formatDetailedAccessReport, gemmModel, parseScaleSimConfig, parseTopology,

@@ -44,7 +44,7 @@ ${card('DRAM traffic', fmtBytes(r.dramReadBytes + r.dramWriteBytes))}${card('DRA
 <p>${r.grade
     ? `Course grading of the DLP forward at batch ${fmtInt(c.testSamples)}: ${esc(formatSpeedupVerdict(r.grade))} (${esc(r.grade.basis)}).`
     : 'No course grade: a --quick run uses a subset, not the graded task.'}
-Host time is the median of ${r.cpuForwardSamples.length} runs after full-size warm-up; speed-up range ${r.speedupRange.map((v) => `${v.toFixed(1)}×`).join('–')}.</p>
+Host time is the median process CPU time of ${r.cpuForwardSamples.length} runs after full-size warm-up (wall time ${fmtSeconds(r.hostWallSeconds)}); speed-up range ${r.speedupRange.map((v) => `${v.toFixed(1)}×`).join('–')}.</p>
 <h2>Charts</h2>
 <div class="charts">
 ${renderTrainingChart(r)}

@@ -54,13 +54,16 @@ export interface MnistReport {
   /** Fractions in [0, 1] on the test set. */
   hostAccuracy: number;
   dlpAccuracy: number;
-  /** Median wall-clock seconds of the host forward pass over the whole test set as one batch. */
+  /** Median process CPU seconds (user + system) of the host forward pass over the whole test
+   * set as one batch: the grade's basis, since other jobs on the machine hardly move it. */
   cpuForwardSeconds: number;
-  /** Every timed host run, in seconds (after full-size warm-up runs). */
+  /** Process CPU seconds of every timed host run (after full-size warm-up runs). */
   cpuForwardSamples: number[];
-  /** Median process CPU seconds per timed run: near the wall time on a quiet machine, far below
-   * it when other jobs take the cores (then the wall-clock speed-up is inflated by the load). */
-  hostProcessCpuSeconds: number;
+  /** Median wall-clock seconds of the same runs: near cpuForwardSeconds on a quiet machine, far
+   * above it when other jobs take the cores. */
+  hostWallSeconds: number;
+  /** Wall-clock seconds of every timed run. */
+  hostWallSamples: number[];
   /** Simulated seconds of the DLP over the same rows. */
   dlpSeconds: number;
   /** cpuForwardSeconds / dlpSeconds (median host run). */

@@ -11,13 +11,25 @@ export function formatSpeedupVerdict(g: Grade): string {
   return `${mark(g.meets50)} 1/${t80} (80 points)   ${mark(g.meets200)} 1/${t100} (100 points)`;
 }
 
+/** Wall time well above the process's CPU time means other jobs had the cores: say so, and that
+ * the grade (on CPU time) is not inflated by them. */
+export function loadNote(r: Pick<MnistReport, 'cpuForwardSeconds' | 'hostWallSeconds'>): string {
+  const ratio = r.hostWallSeconds / r.cpuForwardSeconds;
+  if (!Number.isFinite(ratio) || ratio < LOADED_RATIO) return '';
+  return `\nnote: the host wall time is ${ratio.toFixed(1)}× its CPU time: other jobs shared the cores; the grade uses the CPU time`;
+}
+
+/** Wall / CPU time above this marks a loaded machine (a quiet single-threaded run is near 1). */
+export const LOADED_RATIO = 1.5;
+
 /** The speed-up line: median and range over the timed host runs, then the grade or why there is none. */
 export function formatSpeedupLine(r: MnistReport): string {
   const [lo, hi] = r.speedupRange;
-  const head = `speed-up ${r.speedup.toFixed(1)}× (median of ${r.cpuForwardSamples.length} host runs; range ${lo.toFixed(1)}–${hi.toFixed(1)}×; `
-    + `host process CPU time ${fmtSeconds(r.hostProcessCpuSeconds)} per run)`;
-  if (!r.grade) return `${head}\nno grade: --quick runs a subset, not the graded task`;
-  return `${head}\n${formatSpeedupVerdict(r.grade)}   (${r.grade.basis})`;
+  const head = `speed-up ${r.speedup.toFixed(1)}× (median host CPU time of ${r.cpuForwardSamples.length} runs; range ${lo.toFixed(1)}–${hi.toFixed(1)}×; `
+    + `wall time ${fmtSeconds(r.hostWallSeconds)} per run)`;
+  const load = loadNote(r);
+  if (!r.grade) return `${head}${load}\nno grade: --quick runs a subset, not the graded task`;
+  return `${head}${load}\n${formatSpeedupVerdict(r.grade)}   (${r.grade.basis})`;
 }
 
 /** "1 fused" for a layer in a multi-layer segment, "2" alone, "" unknown. */

@@ -3,7 +3,8 @@
 // the declarations are checked (units, softmax position, names, alpha ranges) and turned into
 // the ModelGraph IR, each semantic error located at its declaration.
 import * as ohm from 'ohm-js';
-import { MLP_GRAMMAR } from './mlp-grammar.js';
+import { MLP_GRAMMAR_RECIPE } from './mlp-grammar-recipe.js';
+import { grammarFromRecipe } from '../../isa/grammar-recipe.js';
 import { DlpError, caretExcerpt } from '../../isa/errors.js';
 import { stripBom } from '../../isa/format.js';
 import type { SourceLoc } from '../../isa/program.js';
@@ -13,7 +14,10 @@ import { MAX_FEATURES, modelLimitProblem } from './limits.js';
 /** Range accepted for leaky-ReLU and ELU alphas: the ACT unit's slope register range. */
 export const ALPHA_LIMIT = 64;
 
-const grammar = ohm.grammar(MLP_GRAMMAR);
+/** Built on first use from its precompiled recipe (scripts/grammar-recipes.ts; parsing the
+ * grammar text would cost ~0.3 s of CPU at every start). A pure cache. */
+let compiled: ohm.Grammar | undefined;
+const mlpGrammar = (): ohm.Grammar => (compiled ??= grammarFromRecipe(MLP_GRAMMAR_RECIPE));
 
 type Decl =
   | { kind: 'input'; size: number; loc: SourceLoc }
@@ -39,7 +43,7 @@ export function parseMlp(text: string, file?: string): ModelGraph {
     const pos = lineAndColumn(source, nul);
     throw new DlpError('NUL character (U+0000) in the model text', { file, line: pos.line, column: pos.column });
   }
-  const match = grammar.match(source);
+  const match = mlpGrammar().match(source);
   if (match.failed()) {
     const pos = lineAndColumn(source, match.getRightmostFailurePosition());
     throw new DlpError(
@@ -59,7 +63,7 @@ function createSemantics(source: string, file: string | undefined) {
   };
   const toNumber = (node: ohm.Node): number => Number(node.sourceString);
   const failAt = (message: string, loc: SourceLoc): never => failLocated(message, loc, source, file);
-  const semantics = grammar.createSemantics();
+  const semantics = mlpGrammar().createSemantics();
   semantics.addOperation<ParsedModel>('model', {
     Model(_kw, name, _open, decls, _close) {
       return { name: name.sourceString, loc: locOf(this), decls: decls.children.map((d) => d['decl']() as Decl) };

@@ -10,6 +10,7 @@ import type { Schedule, SegmentPlan } from './plan.js';
 import { emitSegmentForTiming, emitSegmentsForTiming } from './codegen.js';
 import { scheduleCycles } from '../../isa/schedule.js';
 import { fasterLoadOrder, hoistLoads } from './hoist.js';
+import { memoPrediction, predictionKey } from './plan-memo.js';
 
 /** Row blocks replayed before extrapolating: the slope is taken between block counts lo and
  * hi, past the start-up transient (queues filling). Double buffers and queue depths make the
@@ -24,6 +25,10 @@ export const REPLAY_BUDGET = 30_000;
 /** Predicted cycles of a segment over `batch` rows, or undefined when the replay would exceed
  * REPLAY_BUDGET instructions. */
 export function replaySegmentCycles(q: QuantModel, seg: SegmentPlan, batch: number, hw: HardwareConfig): number | undefined {
+  return memoPrediction(predictionKey('replay', q, [seg], batch, hw), () => replaySegmentCyclesNow(q, seg, batch, hw));
+}
+
+function replaySegmentCyclesNow(q: QuantModel, seg: SegmentPlan, batch: number, hw: HardwareConfig): number | undefined {
   const blocks = Math.ceil(batch / seg.m);
   const { lo, hi } = BLOCKS[seg.order];
   const whole = blocks <= hi + 1;
@@ -52,6 +57,10 @@ export function replaySegmentCycles(q: QuantModel, seg: SegmentPlan, batch: numb
 /** Predicted cycles of a whole multi-segment schedule (segments overlap at their seams), or
  * undefined when its full replay would exceed twice REPLAY_BUDGET instructions. */
 export function replayScheduleCycles(q: QuantModel, sched: Schedule, hw: HardwareConfig): number | undefined {
+  return memoPrediction(predictionKey('schedule', q, sched.segments, sched.batch, hw), () => replayScheduleCyclesNow(q, sched, hw));
+}
+
+function replayScheduleCyclesNow(q: QuantModel, sched: Schedule, hw: HardwareConfig): number | undefined {
   const instrs = emitSegmentsForTiming(q, sched.segments, sched.batch, hw);
   return instrs.length > 2 * REPLAY_BUDGET ? undefined : fasterLoadOrder(instrs, hw).cycles;
 }

@@ -5,9 +5,10 @@
 // segmentation.
 import type { HardwareConfig } from '../../isa/hardware.js';
 import { DlpError } from '../../isa/errors.js';
-import type { QuantModel } from './quant-model.js';
+import type { QuantLayer, QuantModel } from './quant-model.js';
 import { estimatePlanCycles } from './cost.js';
 import { allocateSegment, type LayerTile, type Schedule, type SegmentPlan } from './plan.js';
+import { tilePattern } from './sparsity.js';
 
 export {
   allocateSegment, auxBytesPerCol, needsFullSoftmaxRows,
@@ -46,13 +47,29 @@ export function rowSizes(batch: number): number[] {
 
 interface Scored { seg: SegmentPlan; cycles: number }
 
+/** The tile widths (n) and depths (k) the tuned search tries for a layer; every tuned
+ * candidate's tile is one of these pairs (fused plans use n = N and k = K, both included). */
+export function searchedTileSizes(L: QuantLayer, hw: HardwareConfig): { ns: number[]; ks: number[] } {
+  const { nUnit, kUnit } = mfuShape(hw);
+  return { ns: tileSizes(L.N, nUnit), ks: tileSizes(L.K, kUnit) };
+}
+
+/** Whether any tile the tuned search can try skips an all-zero weight tile. When none does,
+ * every candidate's program and costs are those of the dense model, so a dense search would
+ * find the same schedule with the same cycles. */
+export function searchMaySkip(q: QuantModel, hw: HardwareConfig): boolean {
+  return q.layers.some((L) => {
+    if (!L.zeros) return false;
+    const { ns, ks } = searchedTileSizes(L, hw);
+    return ns.some((n) => ks.some((k) => tilePattern(L, k, n).skipped > 0));
+  });
+}
+
 /** All feasible plans for one layer on its own (both loop orders, every residency mode). */
 export function singleLayerCandidates(q: QuantModel, l: number, batch: number, hw: HardwareConfig): SegmentPlan[] {
   const L = q.layers[l]!;
-  const { nUnit, kUnit } = mfuShape(hw);
   const out: SegmentPlan[] = [];
-  const ns = tileSizes(L.N, nUnit);
-  const ks = tileSizes(L.K, kUnit);
+  const { ns, ks } = searchedTileSizes(L, hw);
   const fullRows = q.softmax && l === q.layers.length - 1;
   for (const m of rowSizes(batch)) {
     for (const n of ns) {

@@ -69,7 +69,7 @@ export async function checkCompiler(list: CaseList, c: Checkout, o: CheckOptions
     return {
       name: '', passed: ok,
       detail: ok ? `the gelu layer's output scale ${fmt(got)} = max|table(v)| / 32767 over the calibration rows`
-        : "the gelu layer's output scale is not max|table(v)|/qmax over the calibration rows (between knots the table differs from exact GELU by up to 0.025): the calibration forward (applyActivation in compiler/passes/quantize.ts) must apply the same table as ACT (evalPwl(GELU_TABLE, v)), not exact GELU",
+        : "the gelu layer's output scale is not max|table(v)|/qmax over the calibration rows (between knots the table differs from exact GELU by up to 0.025): the calibration forward (floatActivation in isa/act.ts, which compiler/passes/quantize.ts applies) must apply the same table as ACT (evalPwl(GELU_TABLE, v)), not exact GELU",
       expected: fmt(want, 8), got: fmt(got, 8),
     };
   });
@@ -89,7 +89,7 @@ export async function checkCompiler(list: CaseList, c: Checkout, o: CheckOptions
       if (!(r.lo[0]! <= tmin && r.hi[0]! >= tmax)) {
         return {
           name: '', passed: false,
-          detail: `outputRange (compiler/passes/headroom.ts) for a gelu layer with v in [${lo / 1024}, ${hi / 1024}] must cover what the table reaches — GELU dips to −0.17 below zero; the int32 headroom proof of the next layer relies on it`,
+          detail: `outputRange (compiler/passes/headroom.ts, bounds from floatActivationBounds in isa/act.ts) for a gelu layer with v in [${lo / 1024}, ${hi / 1024}] must cover what the table reaches — GELU dips to −0.17 below zero; the int32 headroom proof of the next layer relies on it`,
           expected: `a range containing [${tmin}, ${tmax}]`, got: `[${r.lo[0]}, ${r.hi[0]}]`,
         };
       }

@@ -43,7 +43,7 @@ describe('host timing', () => {
     expect(gradeSpeedup(50, 1e9)).toMatchObject({ meets50: true, meets200: false, points: 80 });
     expect(gradeSpeedup(199.9, 1e9).points).toBe(80);
     expect(gradeSpeedup(200, 1e9)).toMatchObject({ meets50: true, meets200: true, points: 100 });
-    expect(gradeSpeedup(187, 1e9).basis).toBe('measured host (Node, this machine) vs simulated DLP at 1.00 GHz');
+    expect(gradeSpeedup(187, 1e9).basis).toBe('measured host CPU time (Node, this machine) vs simulated DLP at 1.00 GHz');
   });
 
   it('one slow run among eleven does not change the grade', () => {
@@ -57,5 +57,14 @@ describe('host timing', () => {
     expect(gradeSpeedup(a.median / dlp, 1e9).points).toBe(100);
     expect(gradeSpeedup(b.median / dlp, 1e9).points).toBe(100);
     expect(gradeSpeedup(noisy[3]! / 1000 / dlp, 1e9).points).toBe(80); // what a single cold run could have graded
+  });
+});
+
+describe('the load note', () => {
+  it('appears when the wall time is well above the process CPU time', async () => {
+    const { loadNote } = await import('../../cli/report/summary.js');
+    expect(loadNote({ hostWallSeconds: 0.2, cpuForwardSeconds: 0.19 })).toBe('');
+    expect(loadNote({ hostWallSeconds: 0.3, cpuForwardSeconds: 0.1 })).toBe('\nnote: the host wall time is 3.0× its CPU time: other jobs shared the cores; the grade uses the CPU time');
+    expect(loadNote({ hostWallSeconds: 0.3, cpuForwardSeconds: NaN })).toBe('');
   });
 });
