@@ -9,6 +9,7 @@ import {
   fieldLayout, fieldRange, type FieldSpec, type Mnemonic,
 } from './spec.js';
 import { INSTR_RULES, MAX_RANK } from './validate.js';
+import { MAX_EXPR_DEPTH, MAX_EXPR_OPERATORS } from './asm-parse.js';
 
 const table = (head: string[], rows: string[][]): string =>
   [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`)].join('\n');
@@ -144,7 +145,20 @@ Mnemonics are case-insensitive (printed in upper case); names are case-sensitive
 - **Canonical form** (\`dlp disasm\`, \`printProgram\`): layer names, constants, regions with explicit
   addresses, then every instruction with every non-implicit field in spec order (addresses in
   hex, f32 values as the shortest decimal that rounds back exactly). Assembling the canonical
-  text gives back the same program.`;
+  text gives back the same program.
+
+### Limits of the assembler
+
+Parsing and evaluating an expression recurse once per parenthesis level and per operator, so
+the assembler caps both before parsing a line, with the line and column of the offending
+character: at most **${MAX_EXPR_DEPTH}** nested parentheses and at most **${MAX_EXPR_OPERATORS}** operators (\`+\`, \`-\`, \`*\`,
+unary or binary) between two commas of a line (the sign of an exponent such as \`1e-5\` does
+not count; strings and comments are skipped).
+
+\`\`\`
+long.dlps:1:526: expression has more than ${MAX_EXPR_OPERATORS} operators (the assembler's limit)
+deep.dlps:1:44: expression nested more than ${MAX_EXPR_DEPTH} parentheses deep (the assembler's limit)
+\`\`\``;
 
 const FILE_FORMAT = `## Program files (.dlpb), version ${FILE_VERSION}
 
@@ -168,7 +182,8 @@ rank × u32 dimensions, address (u32), flags (u8; bit 0: a f64 scale follows), t
 if flagged), init kind (u8: 0 zero, 1 data, 2 random), then for data the elements in the
 region's dtype (row-major), for random seed (u32), min (f64), max (f64). Then the layer names
 (u8 tag, string) and the constants (string, f64). Decoding checks every count, offset and field
-and reports the byte offset of the first problem.
+and reports the byte offset of the first problem; a repeated layer tag or constant name is
+refused (the assembler refuses both too), never collapsed.
 
 Random fills draw one number u per element, in row-major order, from mulberry32 seeded with
 \`seed\` (\`createRng\` in isa/rng.ts): integers are \`min + floor(u·(max − min + 1))\`, fp32 values
