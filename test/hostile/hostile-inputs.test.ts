@@ -169,6 +169,11 @@ const ROWS: Row[] = [
     error: `error: ${at('alpha.onnx')}: Gemm node "/fc1/Gemm": alpha NaN and beta 1 must be finite`,
   },
   {
+    what: 'a JSON model with leaky alpha 1e999 (Infinity after JSON.parse)',
+    args: () => ['compile', text('inf-alpha.json', '{"name": "m", "input": 4, "layers": [{"units": 2, "activation": {"kind": "leaky", "alpha": 1e999}}]}'), '-o', at('out-inf-alpha')],
+    error: `error: ${at('inf-alpha.json')}: layers[0].activation: must be one of "identity", "none", "relu", "leaky", "prelu", "elu", "sigmoid", "tanh" or an object {"kind": "leaky" | "elu", "alpha": number}`,
+  },
+  {
     what: 'a NaN weight in safetensors',
     args: () => {
       // writeWeightsFile refuses non-finite data, so the file is written with a marker value
