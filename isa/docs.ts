@@ -10,7 +10,6 @@ import {
   fieldLayout, fieldRange, type FieldSpec, type Mnemonic,
 } from './spec.js';
 import { INSTR_RULES, MAX_RANK } from './validate.js';
-import { MAX_EXPR_DEPTH, MAX_EXPR_OPERATORS } from './asm-parse.js';
 
 const table = (head: string[], rows: string[][]): string =>
   [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`)].join('\n');
