@@ -84,14 +84,17 @@ describe('dlp explore --plan, --run, --merge', () => {
 
   it('three shards as processes, one killed after its first point and rerun, merge to the single-machine result', async () => {
     const shards = [0, 1, 2].map((i) => dlpProcess(['explore', '--run', plan, '--shard', `${i}/3`]));
-    // Kill shard 0 once its first result file exists.
+    // Kill shard 0 once one of its own result files exists (point k belongs to shard k mod 3;
+    // the other shards write into the same folder, so any file at all would be a race).
     const victim = shards[0]!;
     const results = join(plan, 'results');
+    const ownIds = new Set(readFileSync(join(plan, 'jobs.jsonl'), 'utf8').trim().split('\n')
+      .map((line) => (JSON.parse(line) as { id: string }).id).filter((_, k) => k % 3 === 0));
     const victimDone = finish(victim);
     const others = shards.slice(1).map(finish);
     const t0 = Date.now();
     while (Date.now() - t0 < 60_000 && victim.exitCode === null) {
-      const mine = existsSync(results) ? readdirSync(results).filter((f) => f.endsWith('.json')) : [];
+      const mine = existsSync(results) ? readdirSync(results).filter((f) => f.endsWith('.json') && ownIds.has(f.slice(0, -5))) : [];
       if (mine.length > 0) {
         victim.kill('SIGKILL');
         break;

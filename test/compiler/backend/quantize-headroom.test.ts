@@ -199,9 +199,14 @@ describe('range analysis', () => {
 
 describe('unavoidable overflow is an error naming the layer', () => {
   it('K = 70000 int16 inputs overflow even with ±1 weights', () => {
+    // The headroom proof itself (quantizeModel); compile() refuses such a layer earlier, at the
+    // front-end limit of 65535 features, where 65535 · 32768 < 2^31 cannot overflow with ±1 weights.
     const { model, weights } = singleLayer(70_000, 1, () => 0.5);
-    expect(() => compile(model, weights, hw, { dtype: 'int16', calibration: new Float32Array(70_000) })).toThrow(
+    expect(() => quantizeModel(model, weights, { dtype: 'int16', scales: { input: 1 } })).toThrow(
       "layer 'fc1': int16 accumulators can overflow int32 even with weights quantised to ±1 (column 0 can reach 2293760000 over 70000 inputs); use int8 or fewer inputs per layer",
+    );
+    expect(() => compile(model, weights, hw, { dtype: 'int16', calibration: new Float32Array(70_000) })).toThrow(
+      "input size 70000 exceeds dlpkit's limit of 65535 features per layer",
     );
   });
   it('a bias no finite weight scale can bring into int32', () => {
