@@ -1,5 +1,6 @@
 // The compiler as one ordered list of named passes, tinygrad-style: read this file to see
-// everything `compile` does, in order. Each pass is a pure function of the previous state.
+// everything `compile` does, in order. Each pass is a pure function of the previous state,
+// typed by what it adds (Input -> Quantized -> Tiled -> Scheduled -> Coded -> Estimated).
 import type { HardwareConfig } from '../isa/hardware.js';
 import { DlpError } from '../isa/errors.js';
 import type { ModelGraph, ModelWeights } from './model.js';
@@ -33,111 +34,116 @@ export interface CompileOptions {
   skipZeroTiles?: boolean;
 }
 
-/** State threaded through the passes. */
-interface State {
-  model: ModelGraph;
-  weights: ModelWeights;
-  hw: HardwareConfig;
-  opts: Required<Pick<CompileOptions, 'dtype' | 'batch' | 'schedule' | 'skipZeroTiles'>> & CompileOptions;
-  quant?: QuantModel;
-  schedule?: Schedule;
-  generated?: Generated;
+type Options = Required<Pick<CompileOptions, 'dtype' | 'batch' | 'schedule' | 'skipZeroTiles'>> & CompileOptions;
+
+// The state after each pass: each type says what its pass adds, so no pass reads a field an
+// earlier pass has not written.
+export interface Input { model: ModelGraph; weights: ModelWeights; hw: HardwareConfig; opts: Options }
+export interface Quantized extends Input { quant: QuantModel }
+export interface Tiled extends Quantized { /** Candidate schedules, best first by the search. */ alternatives: Schedule[] }
+export interface Scheduled extends Quantized { schedule: Schedule }
+export interface Coded extends Scheduled {
+  generated: Generated;
   /** Cycles of the generated program by instruction replay (tuned schedules; hoist-loads). */
   replayed?: number;
-  estimate?: Estimate;
+}
+export interface Estimated extends Coded { estimate: Estimate }
+
+export interface Pass<In, Out> { readonly name: string; run(s: In): Out }
+const pass = <In, Out>(name: string, run: (s: In) => Out): Pass<In, Out> => ({ name, run });
+
+// 1. Shapes: every layer's input width matches the previous output; weights match the graph.
+export const checkShapesPass = pass('check-shapes', (s: Input): Input => ({ ...s, model: checkShapes(s.model, s.weights) }));
+// 2. Quantise: scales per tensor (or channel), integer weights/bias, requantisation mult+shift.
+export const quantizePass = pass('quantize', (s: Input): Quantized => ({ ...s, quant: quantizeModel(s.model, s.weights, s.opts) }));
+// 2b. Zero tiles: map where the stored weights are zero so tiling, codegen and the cost model
+//     can skip all-zero weight tiles (or nothing, with skipZeroTiles: false).
+export const findZeroTilesPass = pass('find-zero-tiles', (s: Quantized): Quantized => ({ ...s, quant: findZeroTiles(s.quant, s.opts.skipZeroTiles) }));
+// 3. Tile: segment the chain (fusion), choose loop order, tile sizes and residency per segment;
+//    candidates are ranked by replaying each segment's instructions on the timing rules.
+export const tilePass = pass('tile', (s: Quantized): Tiled => ({ ...s, alternatives: tileAlternatives(s.quant, s.opts, s.hw) }));
+// 3b. Replay alternatives: when the per-segment sums of the replay and of the analytic model
+//     disagree on the segmentation, both whole schedules are replayed and the faster kept.
+export const replayAlternativesPass = pass('replay-alternatives', ({ alternatives, ...s }: Tiled): Scheduled => ({ ...s, schedule: fasterByReplay(s.quant, alternatives, s.hw) }));
+// 3c. Skip or not: a schedule that skips zero tiles is kept only if it is no slower than the
+//     best dense schedule (skipping can cost extra bursts or finer tiles).
+export const keepSkippingPass = pass('keep-skipping-if-faster', (s: Scheduled): Scheduled => chooseSkipping(s));
+// 4. Codegen: DRAM layout + image, LOAD/MATMUL/ACT/STORE loop nests, layer tags.
+export const codegenPass = pass('codegen', (s: Scheduled): Coded => ({ ...s, generated: generateProgram(s.quant, s.schedule, s.hw) }));
+// 4b. Hoist loads: each LOAD moves up past the compute and stores it shares no bytes with,
+//     so in-order dispatch does not hold the DMA back behind a full compute queue; kept
+//     when the replay says it is no slower.
+export const hoistLoadsPass = pass('hoist-loads', (s: Coded): Coded => {
+  const program = s.generated.program;
+  // The naive schedule's SYNC after every instruction leaves nothing to hoist.
+  if (s.opts.schedule === 'naive') return s;
+  const { instrs, cycles } = fasterLoadOrder(program.instrs, s.hw);
+  return { ...s, generated: { ...s.generated, program: { ...program, instrs } }, replayed: cycles };
+});
+// 5. Estimate: the cost model's cycle prediction for the chosen schedule.
+//    Tuned schedules are timed by replaying their instructions on the timing rules; the
+//    naive one's SYNC after every instruction makes the analytic sum exact already.
+export const estimatePass = pass('estimate', (s: Coded): Estimated => {
+  const analyticCycles = estimateSchedule(s.quant, s.schedule, s.hw).cycles;
+  if (s.opts.schedule === 'naive') return { ...s, estimate: { ...estimateSchedule(s.quant, s.schedule, s.hw), analyticCycles, skipZeroTiles: s.opts.skipZeroTiles } };
+  const est = estimateSchedule(s.quant, s.schedule, s.hw, (seg: SegmentPlan) => replaySegmentCycles(s.quant, seg, s.opts.batch, s.hw));
+  // Several segments: the whole program's replay (segments overlap at seams), when affordable.
+  const affordable = s.generated.program.instrs.length <= 2 * REPLAY_BUDGET;
+  const whole = s.schedule.segments.length > 1 && affordable ? s.replayed : undefined;
+  if (whole !== undefined) {
+    for (const k of Object.keys(est.perLayer)) est.perLayer[k] = Math.round((est.perLayer[k]! * whole) / est.cycles);
+    est.cycles = whole;
+  }
+  return { ...s, estimate: { ...est, analyticCycles, skipZeroTiles: s.opts.skipZeroTiles } };
+});
+
+/** Every pass, in the order `compile` runs them. */
+export const PASSES = [
+  checkShapesPass, quantizePass, findZeroTilesPass, tilePass, replayAlternativesPass, keepSkippingPass, codegenPass, hoistLoadsPass, estimatePass,
+] as const;
+
+/** Candidate schedules: the naive one, or the tuned search's alternatives (best first). */
+function tileAlternatives(q: QuantModel, opts: Options, hw: HardwareConfig): Schedule[] {
+  if (opts.schedule === 'naive') return [planNaive(q, opts.batch, hw)];
+  return planTunedAlternatives(q, opts.batch, hw, (seg) => replaySegmentCycles(q, seg, opts.batch, hw));
 }
 
-export interface Pass {
-  name: string;
-  run(s: State): State;
-}
-
-export const PASSES: readonly Pass[] = [
-  // 1. Shapes: every layer's input width matches the previous output; weights match the graph.
-  { name: 'check-shapes', run: (s) => ({ ...s, model: checkShapes(s.model, s.weights) }) },
-  // 2. Quantise: scales per tensor (or channel), integer weights/bias, requantisation mult+shift.
-  { name: 'quantize', run: (s) => ({ ...s, quant: quantizeModel(s.model, s.weights, s.opts) }) },
-  // 2b. Zero tiles: map where the stored weights are zero so tiling, codegen and the cost model
-  //     can skip all-zero weight tiles (or nothing, with skipZeroTiles: false).
-  { name: 'find-zero-tiles', run: (s) => ({ ...s, quant: findZeroTiles(s.quant!, s.opts.skipZeroTiles) }) },
-  // 3. Tile: segment the chain (fusion), choose loop order, tile sizes and residency per segment.
-  {
-    name: 'tile',
-    run: (s) => ({ ...s, schedule: s.opts.schedule === 'naive' ? planNaive(s.quant!, s.opts.batch, s.hw) : planTunedReplayed(s.quant!, s.opts.batch, s.hw) }),
-  },
-  // 3b. Skip or not: a schedule that skips zero tiles is kept only if it is no slower than the
-  //     best dense schedule (skipping can cost extra bursts or finer tiles).
-  { name: 'keep-skipping-if-faster', run: (s) => chooseSkipping(s) },
-  // 4. Codegen: DRAM layout + image, LOAD/MATMUL/ACT/STORE loop nests, layer tags.
-  { name: 'codegen', run: (s) => ({ ...s, generated: generateProgram(s.quant!, s.schedule!, s.hw) }) },
-  // 4b. Hoist loads: each LOAD moves up past the compute and stores it shares no bytes with,
-  //     so in-order dispatch does not hold the DMA back behind a full compute queue; kept
-  //     when the replay says it is no slower.
-  {
-    name: 'hoist-loads',
-    run: (s) => {
-      const program = s.generated!.program;
-      // The naive schedule's SYNC after every instruction leaves nothing to hoist.
-      if (s.opts.schedule === 'naive') return s;
-      const { instrs, cycles } = fasterLoadOrder(program.instrs, s.hw);
-      return { ...s, generated: { ...s.generated!, program: { ...program, instrs } }, replayed: cycles };
-    },
-  },
-  // 5. Estimate: the cost model's cycle prediction for the chosen schedule.
-  //    Tuned schedules are timed by replaying their instructions on the timing rules; the
-  //    naive one's SYNC after every instruction makes the analytic sum exact already.
-  {
-    name: 'estimate',
-    run: (s) => {
-      const analyticCycles = estimateSchedule(s.quant!, s.schedule!, s.hw).cycles;
-      if (s.opts.schedule === 'naive') return { ...s, estimate: { ...estimateSchedule(s.quant!, s.schedule!, s.hw), analyticCycles, skipZeroTiles: s.opts.skipZeroTiles } };
-      const est = estimateSchedule(s.quant!, s.schedule!, s.hw, (seg: SegmentPlan) => replaySegmentCycles(s.quant!, seg, s.opts.batch, s.hw));
-      // Several segments: the whole program's replay (segments overlap at seams), when affordable.
-      const affordable = s.generated!.program.instrs.length <= 2 * REPLAY_BUDGET;
-      const whole = s.schedule!.segments.length > 1 && affordable ? s.replayed : undefined;
-      if (whole !== undefined) {
-        for (const k of Object.keys(est.perLayer)) est.perLayer[k] = Math.round((est.perLayer[k]! * whole) / est.cycles);
-        est.cycles = whole;
-      }
-      return { ...s, estimate: { ...est, analyticCycles, skipZeroTiles: s.opts.skipZeroTiles } };
-    },
-  },
-];
-
-/** The tuned schedule, its candidates ranked by instruction replay; when the per-segment sums
- * of the replay and of the analytic model disagree on the segmentation, both whole schedules
- * are replayed and the faster kept. */
-function planTunedReplayed(q: QuantModel, batch: number, hw: HardwareConfig): Schedule {
-  const alts = planTunedAlternatives(q, batch, hw, (seg) => replaySegmentCycles(q, seg, batch, hw));
+/** The first alternative, or the fastest by whole-program replay when there are several. */
+function fasterByReplay(q: QuantModel, alts: Schedule[], hw: HardwareConfig): Schedule {
   if (alts.length === 1) return alts[0]!;
   const timed = alts.map((sc) => ({ sc, cycles: replayScheduleCycles(q, sc, hw) }));
   if (timed.some((t) => t.cycles === undefined)) return alts[0]!;
   return timed.reduce((a, b) => (b.cycles! < a.cycles! ? b : a)).sc;
 }
 
+/** The tuned schedule for `q`: the tile and replay-alternatives passes in one call. */
+function planTunedReplayed(q: QuantModel, batch: number, hw: HardwareConfig): Schedule {
+  return fasterByReplay(q, planTunedAlternatives(q, batch, hw, (seg) => replaySegmentCycles(q, seg, batch, hw)), hw);
+}
+
 /** Replays the skipping schedule against the best schedule without skipping and keeps the
  * faster (ties keep skipping, which never moves more DRAM bytes per MAC kept). */
-function chooseSkipping(s: State): State {
-  if (!s.quant!.layers.some((L) => L.zeros)) return s;
-  const denseQuant = findZeroTiles(s.quant!, false);
+function chooseSkipping(s: Scheduled): Scheduled {
+  if (!s.quant.layers.some((L) => L.zeros)) return s;
+  const denseQuant = findZeroTiles(s.quant, false);
   if (s.opts.schedule === 'naive') {
     // Same tiles either way; the SYNC after every instruction makes the analytic sum exact.
     const dense = planNaive(denseQuant, s.opts.batch, s.hw);
-    const faster = estimateSchedule(s.quant!, s.schedule!, s.hw).cycles <= estimateSchedule(denseQuant, dense, s.hw).cycles;
+    const faster = estimateSchedule(s.quant, s.schedule, s.hw).cycles <= estimateSchedule(denseQuant, dense, s.hw).cycles;
     return faster ? s : { ...s, quant: denseQuant, schedule: dense };
   }
   // No tile the search can try skips anything: the dense search would return this schedule
   // with the same replayed cycles, and a tie keeps skipping, so it need not run.
-  if (!searchMaySkip(s.quant!, s.hw)) return s;
+  if (!searchMaySkip(s.quant, s.hw)) return s;
   const dense = planTunedReplayed(denseQuant, s.opts.batch, s.hw);
-  const skipCycles = replayScheduleCycles(s.quant!, s.schedule!, s.hw);
+  const skipCycles = replayScheduleCycles(s.quant, s.schedule, s.hw);
   const denseCycles = replayScheduleCycles(denseQuant, dense, s.hw);
   if (skipCycles === undefined || denseCycles === undefined || skipCycles <= denseCycles) return s;
   return { ...s, quant: denseQuant, schedule: dense };
 }
 
 /** Normalises options with their defaults; rejects bad values with a sentence. */
-export function normalizeOptions(opts: CompileOptions = {}): State['opts'] {
+export function normalizeOptions(opts: CompileOptions = {}): Options {
   const dtype = opts.dtype ?? 'int8';
   if (!['int8', 'int16', 'fp32'].includes(dtype)) throw new DlpError(`unknown dtype '${dtype}' (expected int8, int16 or fp32)`);
   const batch = opts.batch ?? 1;
@@ -152,7 +158,8 @@ export function normalizeOptions(opts: CompileOptions = {}): State['opts'] {
 
 /** Compiles a model for a hardware configuration into a bundle. */
 export function compile(model: ModelGraph, weights: ModelWeights, hw: HardwareConfig, opts?: CompileOptions): Bundle {
-  let s: State = { model, weights, hw, opts: normalizeOptions(opts) };
-  for (const pass of PASSES) s = pass.run(s);
-  return assembleBundle(s.quant!, s.schedule!, s.generated!, s.estimate!, hw);
+  const input: Input = { model, weights, hw, opts: normalizeOptions(opts) };
+  const scheduled = keepSkippingPass.run(replayAlternativesPass.run(tilePass.run(findZeroTilesPass.run(quantizePass.run(checkShapesPass.run(input))))));
+  const s = estimatePass.run(hoistLoadsPass.run(codegenPass.run(scheduled)));
+  return assembleBundle(s.quant, s.schedule, s.generated, s.estimate, hw);
 }

@@ -1,6 +1,8 @@
 // Shared plumbing for the hardware labs: build a one-layer model, compile it with the real
 // compiler, simulate it on the real simulator, and move typed data in and out of a DRAM image.
-import { compile, normalizeOptions, PASSES, type CompileOptions, type Pass } from '../../compiler/pipeline.js';
+import {
+  checkShapesPass, codegenPass, compile, estimatePass, findZeroTilesPass, hoistLoadsPass, normalizeOptions, quantizePass, type CompileOptions,
+} from '../../compiler/pipeline.js';
 import { assembleBundle, readOutputs, writeInputs, type Bundle } from '../../compiler/bundle.js';
 import { allocateSegment, type SegmentPlan } from '../../compiler/passes/tile.js';
 import { randomWeights } from '../../compiler/weights/random.js';
@@ -74,31 +76,18 @@ function getElement(v: DataView, at: number, t: DType): number {
   return v.getFloat32(at, true);
 }
 
-type CompileState = Parameters<Pass['run']>[0];
-
-/** Passes after 'tile' that may replace the schedule with one of the compiler's. */
-const REPLANNING = new Set(['keep-skipping-if-faster']);
-
-/** Compiles like `compile` but with the tiling pass replaced by a given single-segment plan
+/** Compiles like `compile` but with the tiling passes replaced by a given single-segment plan
  * (labs study one plan at a time); also returns the plan's NRAM/WRAM needs on unlimited buffers.
- * The passes that would re-plan (keep-skipping-if-faster swaps in the compiler's own dense
- * schedule when it is faster) are left out: the plan given is the plan run. */
+ * The passes that would re-plan (replay-alternatives, and keep-skipping-if-faster, which swaps
+ * in the compiler's own dense schedule when it is faster) are left out: the plan given is the
+ * plan run. */
 export function compileWithPlan(
   model: ModelGraph, weights: ModelWeights, hw: HardwareConfig, opts: CompileOptions, plan: SegmentPlan,
 ): { bundle?: Bundle; nramBytes: number; wramBytes: number } {
-  let s: CompileState = { model, weights, hw, opts: normalizeOptions(opts) };
-  for (const pass of PASSES) {
-    if (pass.name !== 'tile') {
-      if (!REPLANNING.has(pass.name)) s = pass.run(s);
-      continue;
-    }
-    const roomy = withParam(withParam(hw, 'nram.bytes', 2 ** 24), 'wram.bytes', 2 ** 24);
-    const need = allocateSegment(s.quant!, plan, roomy)!;
-    if (!allocateSegment(s.quant!, plan, hw)) return { nramBytes: need.nramBytes, wramBytes: need.wramBytes };
-    s = { ...s, schedule: { kind: 'tuned', batch: s.opts.batch, segments: [plan] } };
-    const rest = PASSES.slice(PASSES.indexOf(pass) + 1);
-    for (const p of rest) if (!REPLANNING.has(p.name)) s = p.run(s);
-    return { bundle: assembleBundle(s.quant!, s.schedule!, s.generated!, s.estimate!, hw), nramBytes: need.nramBytes, wramBytes: need.wramBytes };
-  }
-  throw new Error('the compiler has no tile pass');
+  const q = findZeroTilesPass.run(quantizePass.run(checkShapesPass.run({ model, weights, hw, opts: normalizeOptions(opts) })));
+  const roomy = withParam(withParam(hw, 'nram.bytes', 2 ** 24), 'wram.bytes', 2 ** 24);
+  const need = allocateSegment(q.quant, plan, roomy)!;
+  if (!allocateSegment(q.quant, plan, hw)) return { nramBytes: need.nramBytes, wramBytes: need.wramBytes };
+  const s = estimatePass.run(hoistLoadsPass.run(codegenPass.run({ ...q, schedule: { kind: 'tuned', batch: q.opts.batch, segments: [plan] } })));
+  return { bundle: assembleBundle(s.quant, s.schedule, s.generated, s.estimate, hw), nramBytes: need.nramBytes, wramBytes: need.wramBytes };
 }
