@@ -41,7 +41,9 @@ describe('Ctrl-C', () => {
   it('stops `dlp mnist --quick` promptly and writes no report and no temp folder', async () => {
     const cwd = join(dir, 'mnist');
     spawnSync('mkdir', [cwd]);
-    const r = await interrupt(['mnist', '--quick', '--out', 'X'], cwd, 1500);
+    // 1,000 epochs of the quick subset: still training at 1.5 s on a fast machine (one quick
+    // epoch finishes in about a second end to end).
+    const r = await interrupt(['mnist', '--quick', '--epochs', '1000', '--out', 'X'], cwd, 1500);
     expect(r.signal).toBe('SIGINT');
     expect(r.ms - r.sentAt).toBeLessThan(2000);
     expect(readdirSync(cwd)).toEqual([]);
@@ -50,9 +52,9 @@ describe('Ctrl-C', () => {
   it('stops a long synchronous simulation promptly (no handler waits for it to yield)', async () => {
     const cwd = join(dir, 'run');
     spawnSync('mkdir', [cwd]);
-    // 2048-2048-2048 at batch 1024 compiles and simulates for far longer than 1.5 s on any machine.
+    // 2048-2048-2048 at batch 4096 (34 G MAC) compiles and simulates for far longer than 1.5 s on any machine.
     writeFileSync(join(dir, 'big.mlp'), 'model big {\n  input 2048\n  dense fc1: 2048 relu\n  dense fc2: 2048\n}\n');
-    const r = await interrupt(['run', join(dir, 'big.mlp'), '--batch', '1024', '--trace', 't.json'], cwd, 1500);
+    const r = await interrupt(['run', join(dir, 'big.mlp'), '--batch', '4096', '--trace', 't.json'], cwd, 1500);
     expect(r.signal).toBe('SIGINT');
     expect(r.ms - r.sentAt).toBeLessThan(2000);
     expect(readdirSync(cwd)).toEqual([]);
