@@ -28,7 +28,7 @@ export { type Dataset, createDataset, selectRows, oneHot, targetWidth } from './
 export {
   holdoutSplit, kFoldSplits, leaveOneOutSplits, crossValidate,
   type Split, type FoldResult, type CrossValidation,
-} from './validate.js';
+} from './cross-validate.js';
 
 // The host model and its builders.
 export {

@@ -4,6 +4,7 @@
 // to DIR/explore.csv, DIR/explore.svg (cycles vs energy with the Pareto front, and a roofline)
 // and DIR/explore.json, written only once every point is done. Ctrl-C stops the workers and
 // writes nothing.
+import { renderExploreSvg } from '../report/charts/explore.js';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { loadHardware } from '../../isa/node.js';
 import { loadModelFile } from '../../compiler/load-model.js';
 import {
   assembleSweep, checkJobsFile, createPlan, defaultWorkerCount, formatJobs, formatMergedCsv, formatPlan, mergedJson,
-  mergeSweepDir, parseShard, parseSweep, planTasks, PLAN_FILES, readPlan, renderExploreSvg, runPoints, runShard,
+  mergeSweepDir, parseShard, parseSweep, planTasks, PLAN_FILES, readPlan, runPoints, runShard,
   shardFromEnv, SWEEP_ALIASES, type Exploration, type MergedSweep, type PointResult, type SweepPlan,
 } from '../../runtime/explore/index.js';
 import { dlpCommand, formatSbatch, measurePoints } from './explore-slurm.js';

@@ -5,7 +5,6 @@ export { evaluatePoint, type PointTask, type PointResult, type PointMetrics } fr
 export { runPoints, defaultWorkerCount, type PoolOptions } from './pool.js';
 export { findParetoFront } from './pareto.js';
 export { formatExploreCsv } from './csv.js';
-export { renderExploreSvg } from './svg.js';
 export { exploreDesignSpace, planExploration, type ExploreOptions, type Exploration } from './explore.js';
 export {
   createPlan, planTasks, pointId, readPlan, formatPlan, formatJobs, parseShard, shardFromEnv, shapesOf, PLAN_FILES,

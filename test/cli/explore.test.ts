@@ -1,5 +1,6 @@
 // `dlp explore`: sweep parsing and expansion, CSV/SVG content, determinism across worker
 // counts, interruption, and the one-line errors of the command.
+import { renderExploreSvg } from '../../cli/report/charts/explore.js';
 import { readFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { useTempDir } from '../helpers/cli.js';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { loadHardware } from '../../isa/node.js';
 import { parseMlp } from '../../compiler/frontend/mlp.js';
 import { checkShapes } from '../../compiler/passes/shapes.js';
 import {
-  expandSweep, exploreDesignSpace, findParetoFront, formatExploreCsv, parseSweep, planExploration, renderExploreSvg, runPoints,
+  expandSweep, exploreDesignSpace, findParetoFront, formatExploreCsv, parseSweep, planExploration, runPoints,
   type PointResult,
 } from '../../runtime/explore/index.js';
 import { main } from '../../cli/main.js';

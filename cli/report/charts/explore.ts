@@ -2,7 +2,8 @@
 // Pareto front joined and highlighted) and a roofline view (MACs per cycle against MACs per
 // compulsory DRAM byte, under each distinct roof min(peak, bandwidth × intensity)). Each point
 // carries a <title> naming its parameters, so hovering in a browser identifies it.
-import type { PointResult } from './evaluate.js';
+import type { PointResult } from '../../../runtime/index.js';
+import { esc } from '../svg.js';
 
 interface Scale {
   map(v: number): number;
@@ -13,10 +14,6 @@ interface Scale {
 const PANEL_W = 470;
 const PANEL_H = 380;
 const MARGIN = { left: 78, right: 18, top: 40, bottom: 52 };
-
-function escapeXml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 /** Compact tick labels with k/M/G suffixes (1.2e6 → "1.2M"). */
 function formatTick(v: number): string {
@@ -68,7 +65,7 @@ function makeScale(values: number[], from: number, to: number, mode: 'auto' | 'l
 function pointTitle(r: PointResult): string {
   const p = Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ');
   const m = r.metrics!;
-  return escapeXml(`#${r.index} ${p} — ${m.cycles} cycles, ${(m.energyJoules * 1e3).toPrecision(4)} mJ, ${m.boundBy}-bound`);
+  return esc(`#${r.index} ${p} — ${m.cycles} cycles, ${(m.energyJoules * 1e3).toPrecision(4)} mJ, ${m.boundBy}-bound`);
 }
 
 /** Axes, ticks, grid and labels of one panel; returns the SVG fragment. */
@@ -78,7 +75,7 @@ function drawAxes(x0: number, xs: Scale, ys: Scale, title: string, xLabel: strin
   const top = MARGIN.top;
   const bottom = PANEL_H - MARGIN.bottom;
   const parts = [
-    `<text x="${(left + right) / 2}" y="22" text-anchor="middle" font-weight="bold">${escapeXml(title)}</text>`,
+    `<text x="${(left + right) / 2}" y="22" text-anchor="middle" font-weight="bold">${esc(title)}</text>`,
     `<rect x="${left}" y="${top}" width="${right - left}" height="${bottom - top}" fill="none" stroke="#444"/>`,
   ];
   for (const t of xs.ticks) {
@@ -93,8 +90,8 @@ function drawAxes(x0: number, xs: Scale, ys: Scale, title: string, xLabel: strin
     parts.push(`<line x1="${left}" y1="${y.toFixed(1)}" x2="${right}" y2="${y.toFixed(1)}" stroke="#ddd"/>`,
       `<text x="${left - 6}" y="${(y + 4).toFixed(1)}" text-anchor="end">${formatTick(t)}</text>`);
   }
-  parts.push(`<text x="${(left + right) / 2}" y="${PANEL_H - 14}" text-anchor="middle">${escapeXml(xLabel + (xs.log ? ' (log)' : ''))}</text>`,
-    `<text transform="translate(${x0 + 18},${(top + bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(yLabel + (ys.log ? ' (log)' : ''))}</text>`);
+  parts.push(`<text x="${(left + right) / 2}" y="${PANEL_H - 14}" text-anchor="middle">${esc(xLabel + (xs.log ? ' (log)' : ''))}</text>`,
+    `<text transform="translate(${x0 + 18},${(top + bottom) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel + (ys.log ? ' (log)' : ''))}</text>`);
   return parts.join('\n');
 }
 
@@ -160,7 +157,7 @@ export function renderExploreSvg(title: string, results: readonly PointResult[],
     ? `<text x="${width / 2}" y="${height / 2}" text-anchor="middle">no point of the sweep could run</text>`
     : `${drawTradeoff(results, pareto, ok)}\n${drawRoofline(results, pareto, ok)}`;
   const failed = results.length - ok.length;
-  const legend = `<text x="12" y="${PANEL_H + 20}" font-size="11">${escapeXml(title)} — ${results.length} points, ` +
+  const legend = `<text x="12" y="${PANEL_H + 20}" font-size="11">${esc(title)} — ${results.length} points, ` +
     `${pareto.length} on the Pareto front (orange)${failed ? `, ${failed} failed` : ''}</text>`;
   return `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
     `viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">\n<rect width="100%" height="100%" fill="white"/>\n` +
