@@ -2,7 +2,7 @@
 // activations, output as named regions), builds the DRAM image, and emits the loop nest of
 // every segment as LOAD / MATMUL / ACT / STORE with bias, activation and requantisation fused
 // into ACT. Buffers come from tile.ts's allocateSegment, so what the search sized is what runs.
-import { DTYPE_BYTES, type ActFunc, type DType, type Instr } from '../../isa/spec.js';
+import { DTYPE_BYTES, type ActFunc, type DType, type Instr, type LoadInstr, type StoreInstr } from '../../isa/spec.js';
 import type { HardwareConfig } from '../../isa/hardware.js';
 import { bestMatmulMapping, type MatmulDType } from '../../isa/timing.js';
 import type { Program, Region } from '../../isa/program.js';
@@ -237,7 +237,7 @@ function emitSegment(
       // Dense, or only the rectangles the kept tiles need (the DRAM layout stays dense).
       for (const r of residentLoads(L, t.k, t.n, hw)) {
         const at = (r.k0 * L.N + r.n0) * wb;
-        emit(load(lb.w!.addr + at, 'wram', wAddr(L) + at, r.rows, r.cols, L.N * wb, L.N, q.dtype, tag));
+        emit(load({ dst: lb.w!.addr + at, space: 'wram', src: wAddr(L) + at, rows: r.rows, cols: r.cols, stride: L.N * wb, pitch: L.N, dtype: q.dtype, layer: tag }));
       }
     }
   });
@@ -249,7 +249,7 @@ function emitSegment(
     auxPending[i] = false;
     const L = q.layers[seg.layers[i]!.layer]!;
     const words = L.N * auxBytesPerCol(L) / 4;
-    emit(load(bufs.layers[i]!.aux!.addr, 'nram', auxAddrOf(L), 1, words, words * 4, words, 'int32', seg.layers[i]!.layer + 1));
+    emit(load({ dst: bufs.layers[i]!.aux!.addr, space: 'nram', src: auxAddrOf(L), rows: 1, cols: words, stride: words * 4, pitch: words, dtype: 'int32', layer: seg.layers[i]!.layer + 1 }));
   };
 
   /** The ACTs (and softmax/store) that finish one m×nn output tile of layer i. */
@@ -275,7 +275,7 @@ function emitSegment(
     loadResidentAux(i);
     emitActs(q, L, { mr, n0, nn, acc, auxAddr, dst, dstPitch, tag, func: fuseSoftmax ? 'softmax' : L.func }, emit);
     if (i === lastSeg && fullAddr === undefined) {
-      emit(store(dram.dst(t.layer) + (r0 * L.N + n0) * ob, dst, mr, nn, L.N * ob, dstPitch, L.outType, tag));
+      emit(store({ dst: dram.dst(t.layer) + (r0 * L.N + n0) * ob, src: dst, rows: mr, cols: nn, stride: L.N * ob, pitch: dstPitch, dtype: L.outType, layer: tag }));
     }
   };
 
@@ -289,7 +289,7 @@ function emitSegment(
       func: 'softmax', inType: 'fp32', outType: 'fp32', mult: 1, shift: 0, scale: 1, alpha: 0, layer: softmaxTag,
     });
     layerNames[softmaxTag] = 'softmax';
-    emit(store(dram.dst(t.layer) + r0 * L.N * 4, fullAddr, mr, L.N, L.N * 4, L.N, 'fp32', t.layer + 1));
+    emit(store({ dst: dram.dst(t.layer) + r0 * L.N * 4, src: fullAddr, rows: mr, cols: L.N, stride: L.N * 4, pitch: L.N, dtype: 'fp32', layer: t.layer + 1 }));
   };
 
   if (seg.order === 'rows') {
@@ -305,7 +305,7 @@ function emitSegment(
         let xBlock = 0;
         if (t.xMode === 'block') {
           xBlock = s.x!.take();
-          emit(load(xBlock, 'nram', dram.src(t.layer) + r0 * L.K * ib, mr, L.K, L.K * ib, L.K, inTypeOf(q, t.layer), tag));
+          emit(load({ dst: xBlock, space: 'nram', src: dram.src(t.layer) + r0 * L.K * ib, rows: mr, cols: L.K, stride: L.K * ib, pitch: L.K, dtype: inTypeOf(q, t.layer), layer: tag }));
         }
         if (t.xMode === 'fused') xBlock = prevFull;
         const full = lb.full ? s.full!.take() : undefined;
@@ -319,14 +319,14 @@ function emitSegment(
             if (t.xMode === 'tile') {
               inAddr = s.x!.take();
               inPitch = kk;
-              emit(load(inAddr, 'nram', dram.src(t.layer) + (r0 * L.K + k0) * ib, mr, kk, L.K * ib, kk, inTypeOf(q, t.layer), tag));
+              emit(load({ dst: inAddr, space: 'nram', src: dram.src(t.layer) + (r0 * L.K + k0) * ib, rows: mr, cols: kk, stride: L.K * ib, pitch: kk, dtype: inTypeOf(q, t.layer), layer: tag }));
             } else {
               inAddr = xBlock + k0 * ib;
               inPitch = L.K;
             }
             const w = weightTile(t.wMode, lb.w!, s.w!, L, k0, kk, n0, nn, tag);
             loadResidentAux(i);
-            emit(matmul(hw, acc, inAddr, w.addr, mr, kk, nn, inPitch, w.pitch, j > 0, q.dtype, tag));
+            emit(matmul(hw, { out: acc, in: inAddr, w: w.addr, m: mr, k: kk, n: nn, inPitch, wPitch: w.pitch, acc: j > 0, dtype: q.dtype, layer: tag }));
           });
           finishTile(i, r0, mr, n0, nn, acc, auxAddr, full);
         }
@@ -348,7 +348,7 @@ function emitSegment(
       if (t.wMode === 'panel') {
         panel = s.w!.take();
         for (const r of panelLoads(L, block, n0, hw)) {
-          emit(load(panel + r.k0 * nn * wb, 'wram', wAddr(L) + (r.k0 * L.N + n0) * wb, r.rows, nn, L.N * wb, nn, q.dtype, tag));
+          emit(load({ dst: panel + r.k0 * nn * wb, space: 'wram', src: wAddr(L) + (r.k0 * L.N + n0) * wb, rows: r.rows, cols: nn, stride: L.N * wb, pitch: nn, dtype: q.dtype, layer: tag }));
         }
       }
       for (let r0 = 0; r0 < B; r0 += seg.m) {
@@ -357,10 +357,10 @@ function emitSegment(
         const acc = s.acc.take();
         keptTiles(block).forEach(({ k0, kk }, j) => {
           const xa = s.x!.take();
-          emit(load(xa, 'nram', dram.src(t.layer) + (r0 * L.K + k0) * ib, mr, kk, L.K * ib, kk, inTypeOf(q, t.layer), tag));
+          emit(load({ dst: xa, space: 'nram', src: dram.src(t.layer) + (r0 * L.K + k0) * ib, rows: mr, cols: kk, stride: L.K * ib, pitch: kk, dtype: inTypeOf(q, t.layer), layer: tag }));
           const w = t.wMode === 'panel' ? { addr: panel + k0 * nn * wb, pitch: nn } : weightTile('tile', lb.w!, s.w!, L, k0, kk, n0, nn, tag);
           loadResidentAux(0);
-          emit(matmul(hw, acc, xa, w.addr, mr, kk, nn, kk, w.pitch, j > 0, q.dtype, tag));
+          emit(matmul(hw, { out: acc, in: xa, w: w.addr, m: mr, k: kk, n: nn, inPitch: kk, wPitch: w.pitch, acc: j > 0, dtype: q.dtype, layer: tag }));
         });
         finishTile(0, r0, mr, n0, nn, acc, auxAddr, full);
         if (full !== undefined) finishRows(0, r0, mr, full);
@@ -372,14 +372,14 @@ function emitSegment(
     const a = sl.take();
     const per = auxBytesPerCol(L);
     const words = (nn * per) / 4;
-    emit(load(a, 'nram', auxAddrOf(L) + n0 * per, 1, words, words * 4, words, 'int32', tag));
+    emit(load({ dst: a, space: 'nram', src: auxAddrOf(L) + n0 * per, rows: 1, cols: words, stride: words * 4, pitch: words, dtype: 'int32', layer: tag }));
     return a;
   }
 
   function weightTile(mode: string, buf: Buffer, sl: Slots, L: QuantLayer, k0: number, kk: number, n0: number, nn: number, tag: number) {
     if (mode === 'resident') return { addr: buf.addr + (k0 * L.N + n0) * wb, pitch: L.N };
     const a = sl.take();
-    emit(load(a, 'wram', wAddr(L) + (k0 * L.N + n0) * wb, kk, nn, L.N * wb, nn, q.dtype, tag));
+    emit(load({ dst: a, space: 'wram', src: wAddr(L) + (k0 * L.N + n0) * wb, rows: kk, cols: nn, stride: L.N * wb, pitch: nn, dtype: q.dtype, layer: tag }));
     return { addr: a, pitch: nn };
   }
 }
@@ -419,17 +419,19 @@ function emitActs(q: QuantModel, L: QuantLayer, a: ActSite, emit: (i: Instr) => 
 /** A MATMUL into an m×n accumulator, mapped onto the MFU whichever way is cheaper (the swap
  * flag changes the cost, never the result; see bestMatmulMapping). */
 function matmul(
-  hw: HardwareConfig, out: number, inAddr: number, w: number, m: number, k: number, n: number,
-  inPitch: number, wPitch: number, acc: boolean, dtype: DType, layer: number,
+  hw: HardwareConfig,
+  f: { out: number; in: number; w: number; m: number; k: number; n: number; inPitch: number; wPitch: number; acc: boolean; dtype: DType; layer: number },
 ): Instr {
-  const swap = bestMatmulMapping(hw, m, k, n, dtype as MatmulDType).swap ? 1 : 0;
-  return { op: 'MATMUL', out, in: inAddr, w, m, k, n, outPitch: n, inPitch, wPitch, acc: acc ? 1 : 0, dtype, layer, swap };
+  const swap = bestMatmulMapping(hw, f.m, f.k, f.n, f.dtype as MatmulDType).swap ? 1 : 0;
+  return { op: 'MATMUL', ...f, outPitch: f.n, acc: f.acc ? 1 : 0, swap };
 }
 
-function load(dst: number, space: 'nram' | 'wram', src: number, rows: number, cols: number, stride: number, pitch: number, dtype: DType, layer: number): Instr {
-  return { op: 'LOAD', dst, space, src, rows, cols, stride, pitch, dtype, layer };
+/** A LOAD from its fields by name (the ISA's field names). */
+function load(f: Omit<LoadInstr, 'op'>): Instr {
+  return { op: 'LOAD', ...f };
 }
 
-function store(dst: number, src: number, rows: number, cols: number, stride: number, pitch: number, dtype: DType, layer: number): Instr {
-  return { op: 'STORE', dst, src, rows, cols, stride, pitch, dtype, layer };
+/** A STORE from its fields by name (the ISA's field names). */
+function store(f: Omit<StoreInstr, 'op'>): Instr {
+  return { op: 'STORE', ...f };
 }
