@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HardwareConfig } from '../isa/hardware.js';
 import { writeInputs } from '../compiler/bundle.js';
+import { writeNpy } from '../compiler/weights/tensor-files.js';
 import { simulate } from '../simulator/simulate.js';
 import { createMlp, defaultMnistSpec, loadMnist, train } from '../runtime/index.js';
 import { compileBench, gemmGraph } from './models.js';
@@ -86,18 +87,6 @@ function simulatorRatio(hw: HardwareConfig, quick: boolean, root: string, notes:
   return out;
 }
 
-/** Writes a float32 or int64 .npy (C order) for the numpy reference. */
-function writeNpy(path: string, data: Float32Array | BigInt64Array, shape: number[]): void {
-  const descr = data instanceof Float32Array ? '<f4' : '<i8';
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  header += ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
-  const pre = Buffer.alloc(10);
-  pre.write('\x93NUMPY', 0, 'latin1');
-  pre[6] = 1; pre[7] = 0;
-  pre.writeUInt16LE(header.length, 8);
-  writeFileSync(path, Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]));
-}
-
 async function trainingRatio(quick: boolean, root: string, notes: string[]): Promise<TrainingRatio> {
   const epochs = quick ? 1 : 3;
   const data = loadMnist();
@@ -117,8 +106,9 @@ async function trainingRatio(quick: boolean, root: string, notes: string[]): Pro
   const dir = mkdtempSync(join(tmpdir(), 'dlp-bench-'));
   try {
     const t = data.train;
-    writeNpy(join(dir, 'x.npy'), t.x, [t.n, t.features]);
-    writeNpy(join(dir, 'y.npy'), BigInt64Array.from(t.y as Uint8Array, (v) => BigInt(v)), [t.n]);
+    writeFileSync(join(dir, 'x.npy'), writeNpy({ rows: t.n, cols: t.features, data: t.x }));
+    // Class ids as a float32 column; the script reads them back as integers.
+    writeFileSync(join(dir, 'y.npy'), writeNpy({ rows: t.n, cols: 1, data: Float32Array.from(t.y as Uint8Array) }));
     const args = [join(root, 'bench/reference/numpy_mlp.py'), join(dir, 'x.npy'), join(dir, 'y.npy'), String(epochs)];
     const py = runPython(args);
     if (typeof py === 'string') notes.push(`training vs numpy skipped: ${py}`);

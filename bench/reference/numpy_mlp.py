@@ -10,7 +10,7 @@ import json, sys, time
 import numpy as np
 
 x = np.load(sys.argv[1]).astype(np.float32)
-y = np.load(sys.argv[2]).astype(np.int64)
+y = np.load(sys.argv[2]).reshape(-1).astype(np.int64)  # class ids, stored as a float32 column
 epochs = int(sys.argv[3])
 rng = np.random.default_rng(1)
 sizes = [784, 128, 64, 10]

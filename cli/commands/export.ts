@@ -3,14 +3,13 @@
 // the file with dlpkit's ONNX checker (compiler/frontend/onnx-check.ts) before writing it.
 import type { Command } from 'commander';
 import { DlpError } from '../../isa/errors.js';
-import { loadModelFile } from '../../compiler/load-model.js';
 import { exportOnnx } from '../../compiler/frontend/onnx-export.js';
 import { checkOnnxBytes } from '../../compiler/frontend/onnx-check.js';
 import { readModelWeights } from '../../compiler/weights/state-dict-file.js';
 import type { ActivationKind } from '../../compiler/model.js';
 import { addExamples, parseChoice, parseCount } from '../options.js';
 import { checkOutputFile, writeOutputFile } from '../output/file.js';
-import { ACTIVATIONS, inferGraph } from './infer.js';
+import { ACTIVATIONS, modelFromOptions } from './infer.js';
 
 interface ExportOptions { weights?: string; model?: string; activation?: string; inputs?: string; output: string }
 
@@ -28,9 +27,7 @@ export function register(program: Command): void {
       const inputs = parseCount('inputs', o.inputs, 784);
       const target = { flag: '-o', inputs: [o.model, o.weights] };
       checkOutputFile(o.output, target);
-      const loaded = o.model ? loadModelFile(o.model) : undefined;
-      if (!o.weights && !loaded?.weights) throw new DlpError('give --weights FILE, or an .onnx --model that holds its weights');
-      const model = loaded ? loaded.model : inferGraph(o.weights as string, inputs, activation);
+      const { loaded, model } = modelFromOptions(o, inputs, activation);
       const weights = o.weights ? readModelWeights(o.weights, loaded ?? { model }) : loaded!.weights!;
       if (loaded?.hostOutput) throw new DlpError('the model ends in LogSoftmax, which the dlpkit model cannot express in its export', { file: o.model });
       const bytes = exportOnnx(model, weights);

@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { DlpError } from '../../isa/errors.js';
 import type { ActivationKind, DenseLayer, ModelGraph } from '../../compiler/model.js';
-import { loadModelFile } from '../../compiler/load-model.js';
+import { loadModelFile, type LoadedModel } from '../../compiler/load-model.js';
 import { readSafetensors } from '../../compiler/weights/safetensors.js';
 import { readWeightsBytes, readWeightsFileWithMetadata, readWeightsMetadata } from '../../compiler/weights/weights-file.js';
 import { readModelWeights } from '../../compiler/weights/state-dict-file.js';
@@ -46,6 +46,16 @@ export function inferGraph(path: string, inputSize: number, activation: Activati
   return { name: 'mnist', inputSize, layers, softmax: width > 1, file: path };
 }
 
+/** The model of `--model FILE`, or the dense chain rebuilt from `--weights` (dlp infer and dlp
+ * export); one of them must hold the weights. */
+export function modelFromOptions(
+  o: { model?: string; weights?: string }, inputSize: number, activation: ActivationKind,
+): { loaded: LoadedModel | undefined; model: ModelGraph } {
+  const loaded = o.model ? loadModelFile(o.model) : undefined;
+  if (!o.weights && !loaded?.weights) throw new DlpError('give --weights FILE, or an .onnx --model that holds its weights');
+  return { loaded, model: loaded ? loaded.model : inferGraph(o.weights as string, inputSize, activation) };
+}
+
 export function register(program: Command): void {
   const cmd = program.command('infer')
     .description('run MNIST test images through a trained model on the simulated DLP')
@@ -64,9 +74,7 @@ export function register(program: Command): void {
       const calRows = parsePositiveInt('calibration', o.calibration, 500, 60000, 'the MNIST training set has 60,000 images');
       const activation = parseChoice<ActivationKind>('activation', o.activation, ACTIVATIONS as unknown as ActivationKind[], 'relu');
       // Model and weights first: a wrong file fails before MNIST is read.
-      const loaded = o.model ? loadModelFile(o.model) : undefined;
-      if (!o.weights && !loaded?.weights) throw new DlpError('give --weights FILE, or an .onnx --model that holds its weights');
-      const model = loaded ? loaded.model : inferGraph(o.weights as string, MNIST_PIXELS, activation);
+      const { loaded, model } = modelFromOptions(o, MNIST_PIXELS, activation);
       const { weights, metadata } = !o.weights
         ? { weights: loaded!.weights!, metadata: {} as Record<string, string> }
         : loaded?.onnx

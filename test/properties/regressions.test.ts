@@ -1,6 +1,7 @@
 // Counterexamples the properties found (and edge cases worth pinning), kept as plain cases
 // and re-run through the same checks on every `npm test`. A failing property prints an entry
 // in exactly this form; paste it here with a note on what went wrong and what fixed it.
+import { FCFS_ANOMALY } from './fcfs-anomaly.js';
 import { describe, expect, it } from 'vitest';
 import { CHECKS, type PropertyName } from './checks.js';
 import type { PropCase, HwSpec } from './case.js';
@@ -234,25 +235,7 @@ const REGRESSIONS: Regression[] = [
     note: 'FIXED (the property claimed too much, issue #15, DLP_SEED=-140776377): twice the MFU pass ' +
       'time gave 1882 cycles, not >= 1890, because the FCFS DRAM channel granted in another order; ' +
       'monotonicity is now checked with the grant order replayed (docs/simulator.md, "Monotonicity")',
-    case: {
-      inputSize: 1,
-      layers: [
-        { units: 63, activation: { kind: 'leaky', alpha: 0 }, weights: { seed: 0, dist: 'signs', scale: 1, biasScale: 1, zeroTiles: { rows: 1, cols: 1, keep: 0 } } },
-        { units: 1, activation: { kind: 'sigmoid' }, weights: { seed: 0, dist: 'uniform', scale: 1, biasScale: 0 } },
-      ],
-      softmax: false,
-      dtype: 'int16',
-      batch: 1,
-      rows: 1,
-      perChannel: true,
-      schedule: 'tuned',
-      calibration: 'inputs',
-      inputs: { seed: 0, dist: 'uniform', scale: 1 },
-      hw: tinyHw({
-        mfu: { kind: 'adder-tree', pes: 16, lanes: 8 }, mfuRate: { int8: 1, int16: 4, fp32: 1 }, nramBytes: 640,
-        dram: { bytesPerCycle: 1, latencyCycles: 40, burstBytes: 1 }, vfu: { lanes: 1, cheapCycles: 2, dearCycles: 1, startupCycles: 15 },
-      }),
-    },
+    case: FCFS_ANOMALY,
   },
   {
     property: 'sparse',

@@ -9,8 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { withParam } from '../../isa/index.js';
 import { simulate } from '../../simulator/index.js';
 import { arbCase, MAC_BUDGET } from './arbitraries.js';
-import { materialise, type PropCase } from './case.js';
+import { materialise } from './case.js';
 import { checkDeterminism, checkTiming } from './checks.js';
+import { FCFS_ANOMALY } from './fcfs-anomaly.js';
 import { compileCase } from './harness.js';
 import { assertProperty, PROPERTY_TIMEOUT, runsOf } from './report.js';
 
@@ -23,34 +24,6 @@ describe('timing and determinism (properties)', () => {
     assertProperty('determinism', arbCase({ budget: MAC_BUDGET / 2 }), (c) => fc.pre(checkDeterminism(c)), runsOf(12));
   }, PROPERTY_TIMEOUT);
 });
-
-/** The shrunk counterexample of DLP_SEED=-140776377 (issue #15): 1→63→1 int16, every weight
- * of layer 1 zero, on a 16×8 adder tree with queue depth 1 and 1 B/cycle DRAM. */
-const FCFS_ANOMALY: PropCase = {
-  inputSize: 1,
-  layers: [
-    { units: 63, activation: { kind: 'leaky', alpha: 0 }, weights: { seed: 0, dist: 'signs', scale: 1, biasScale: 1, zeroTiles: { rows: 1, cols: 1, keep: 0 } } },
-    { units: 1, activation: { kind: 'sigmoid' }, weights: { seed: 0, dist: 'uniform', scale: 1, biasScale: 0 } },
-  ],
-  softmax: false,
-  dtype: 'int16',
-  batch: 1,
-  rows: 1,
-  perChannel: true,
-  schedule: 'tuned',
-  calibration: 'inputs',
-  inputs: { seed: 0, dist: 'uniform', scale: 1 },
-  hw: {
-    base: 'dlp-s',
-    mfu: { kind: 'adder-tree', pes: 16, lanes: 8 },
-    mfuRate: { int8: 1, int16: 4, fp32: 1 },
-    nramBytes: 640,
-    wramBytes: 4096,
-    dram: { bytesPerCycle: 1, latencyCycles: 40, burstBytes: 1 },
-    vfu: { lanes: 1, cheapCycles: 2, dearCycles: 1, startupCycles: 15 },
-    queues: { load: 1, compute: 1, store: 1 },
-  },
-};
 
 describe('first-come-first-served DRAM grants are not monotone (issue #15)', () => {
   // Trace of the two runs: the MATMUL at index 25 takes 12 cycles (rate 4) or 16 (rate 8); the

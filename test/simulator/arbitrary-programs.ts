@@ -2,8 +2,11 @@
 // event model against the tick model (equivalence.test.ts) and the cycle account
 // (cycle-breakdown.test.ts).
 import fc from 'fast-check';
+import { footprintOf } from '../../isa/footprint.js';
+import type { HardwareConfig } from '../../isa/hardware.js';
+import { prepareOps, scheduleOps, type Schedule, type TimedOp } from '../../isa/schedule.js';
 import type { Instr } from '../../isa/spec.js';
-import { act, load, matmul, store, sync } from './build.js';
+import { act, halt, hardware, load, matmul, store, sync } from './build.js';
 
 const addr = (max: number) => fc.integer({ min: 0, max: max / 4 - 1 }).map((x) => x * 4);
 const small = fc.integer({ min: 1, max: 6 });
@@ -26,3 +29,21 @@ export const hwArb = fc.record({
   lanes: fc.constantFrom(2, 4), pes: fc.constantFrom(2, 4),
 });
 
+export type DrawnMachine = typeof hwArb extends fc.Arbitrary<infer M> ? M : never;
+
+/** A drawn program body (HALT appended) scheduled on a drawn machine by the event model. */
+export function scheduleDrawn(body: readonly Instr[], h: DrawnMachine): {
+  hw: HardwareConfig; instrs: Instr[]; ops: TimedOp[]; depths: number[]; sched: Schedule;
+} {
+  const hw = hardware((x) => {
+    x.dram.latencyCycles = h.latency;
+    x.dram.bytesPerCycle = h.bw;
+    x.dram.burstBytes = h.burst;
+    x.mfu = { kind: 'adder-tree', pes: h.pes, lanes: h.lanes };
+    x.vfu.lanes = h.lanes;
+  });
+  const instrs = [...body, halt()];
+  const ops = prepareOps(instrs, hw, instrs.map(footprintOf));
+  const depths = [...h.depths];
+  return { hw, instrs, ops, depths, sched: scheduleOps(ops, depths, () => new Error('deadlock')) };
+}

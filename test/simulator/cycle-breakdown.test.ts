@@ -14,7 +14,7 @@ import { cycleAccount, emptyBreakdown } from '../../simulator/cycle-breakdown.js
 import { breakdownCycles, CYCLE_CAUSES, simulate, type CycleBreakdown, type SimReport } from '../../simulator/index.js';
 import { prepareOps, scheduleOps } from '../../isa/schedule.js';
 import { compile } from '../../compiler/pipeline.js';
-import { hwArb, instrArb } from './arbitrary-programs.js';
+import { hwArb, instrArb, scheduleDrawn } from './arbitrary-programs.js';
 import { halt, hardware, load, matmul, program } from './build.js';
 import { makeModel, makeWeights } from '../compiler/backend/helpers.js';
 
@@ -85,17 +85,7 @@ describe('cycleBreakdown sums to cycles (property)', () => {
     // Runs in which each cause was charged: the property must exercise the walk's rules.
     const seen = emptyBreakdown();
     fc.assert(fc.property(fc.array(instrArb, { minLength: 1, maxLength: 24 }), hwArb, (body, h) => {
-      const hw = hardware((x) => {
-        x.dram.latencyCycles = h.latency;
-        x.dram.bytesPerCycle = h.bw;
-        x.dram.burstBytes = h.burst;
-        x.mfu = { kind: 'adder-tree', pes: h.pes, lanes: h.lanes };
-        x.vfu.lanes = h.lanes;
-      });
-      const instrs = [...body, halt()];
-      const ops = prepareOps(instrs, hw, instrs.map(footprintOf));
-      const depths = [...h.depths];
-      const sched = scheduleOps(ops, depths, () => new Error('deadlock'));
+      const { instrs, ops, depths, sched } = scheduleDrawn(body, h);
       const { total, perLayer } = cycleAccount(ops, sched, depths, (i) => i % 3, (i) => instrs[i]!.op === 'STORE');
       expectWhole(total, sched.cycles);
       expect(total.other).toBe(0);

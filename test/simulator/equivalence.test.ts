@@ -2,10 +2,7 @@
 // on random programs and machines (fast-check), including stall counts per cause.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { footprintOf } from '../../isa/footprint.js';
-import { prepareOps, scheduleOps } from '../../isa/schedule.js';
-import { hardware, halt } from './build.js';
-import { hwArb, instrArb } from './arbitrary-programs.js';
+import { hwArb, instrArb, scheduleDrawn } from './arbitrary-programs.js';
 import { tickSchedule } from './tick-model.js';
 
 describe('event model = tick model', () => {
@@ -13,17 +10,7 @@ describe('event model = tick model', () => {
     // Runs in which each stall cause occurred: the property must exercise all of them.
     const seen = { hazard: 0, queueFull: 0, dram: 0, sync: 0 };
     fc.assert(fc.property(fc.array(instrArb, { minLength: 1, maxLength: 24 }), hwArb, (body, h) => {
-      const hw = hardware((x) => {
-        x.dram.latencyCycles = h.latency;
-        x.dram.bytesPerCycle = h.bw;
-        x.dram.burstBytes = h.burst;
-        x.mfu = { kind: 'adder-tree', pes: h.pes, lanes: h.lanes };
-        x.vfu.lanes = h.lanes;
-      });
-      const instrs = [...body, halt()];
-      const ops = prepareOps(instrs, hw, instrs.map(footprintOf));
-      const depths = [...h.depths];
-      const ev = scheduleOps(ops, depths, () => new Error('deadlock'));
+      const { ops, depths, sched: ev } = scheduleDrawn(body, h);
       const tick = tickSchedule(ops, depths);
       expect(ev.cycles).toBe(tick.cycles);
       expect(Array.from(ev.dispatch)).toEqual(tick.dispatch);
