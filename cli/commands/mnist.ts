@@ -18,7 +18,7 @@ import {
 } from '../../runtime/index.js';
 import { addExamples, parseDtype, parseHidden, parsePositiveInt, parseSeed } from '../options.js';
 import { chooseProgressMode, createEpochProgress } from '../progress.js';
-import { gradeSpeedup, speedupRange, summariseSamples, timeHost, type HostTiming } from '../report/host-timing.js';
+import { gradeSpeedup, speedupRange, timeHostCpu } from '../report/host-timing.js';
 import { renderReportHtml } from '../report/page.js';
 import {
   buildLayerRows, hardwareSummary, REPORT_FILES, REPORT_FORMAT, REPORT_VERSION, reportToJson, summarise,
@@ -94,21 +94,15 @@ async function trainHost(s: MnistSettings, data: Mnist, signal?: AbortSignal): P
   }
 }
 
-/** Host forward passes over all rows of x as a single batch: full-size warm-up, then timed runs. */
-function timeCpuForward(model: Model, x: Float32Array, rows: number): HostTiming {
-  const cpuClock = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
-  return timeHost(() => { model.forward(x, rows); }, { cpuClock });
-}
-
 /** Runs steps 1–5 and returns the report and the trace of one batch (nothing written yet). */
 export async function runMnist(s: MnistSettings, signal?: AbortSignal): Promise<{ report: MnistReport; trace: TraceEvent[]; model: Model; write: (dir: string) => void }> {
   const data = loadMnist(s.quick ? { subset: QUICK_SUBSET } : {});
   const { model, result } = await trainHost(s, data, signal);
   const test = data.test;
   const hostAccuracy = model.evaluate(test).accuracy;
-  const wall = timeCpuForward(model, test.x, test.n);
+  // Host forward passes over all test rows as one batch: full-size warm-up, then timed runs.
   // The grade's basis: the process CPU time of each run (docs/report.md, "Host timing").
-  const host = summariseSamples(wall.cpuSamples ?? wall.samples);
+  const { cpu: host, wall } = timeHostCpu(() => { model.forward(test.x, test.n); });
   throwIfInterrupted(signal, 'after training');
 
   const calibration = sampleCalibration(data.train.x, data.train.features, CALIBRATION_ROWS);

@@ -1,14 +1,21 @@
 // Lab 09 (and 10): the checker's own host forward pass of the three-layer MLP — dense, ReLU,
 // dense, ReLU, dense, softmax — written plainly from the course's definitions, so a student's
 // saved parameters are judged by code the student did not write.
-import { matmul } from '../../runtime/tensor/matmul.js';
+import { matmul, matmulJs } from '../../runtime/tensor/matmul.js';
 
 /** fc1..fc3 as (in × out) weights and biases. */
 export type MlpParams = { w: Float32Array; b: Float32Array }[];
 
-function dense(x: Float32Array, w: Float32Array, b: Float32Array, rows: number, k: number, n: number): Float32Array {
+/**
+ * Which matrix product the host forward uses: 'simd' (the runtime's WebAssembly SIMD kernels,
+ * the fastest this machine runs) or 'portable' (the same blocked, zero-skipping loops in plain
+ * TypeScript, one thread, no SIMD). Both give the same products up to float rounding order.
+ */
+export type HostKernel = 'simd' | 'portable';
+
+function dense(x: Float32Array, w: Float32Array, b: Float32Array, rows: number, k: number, n: number, kernel: HostKernel = 'simd'): Float32Array {
   const y = new Float32Array(rows * n);
-  matmul(x, w, y, rows, k, n);
+  (kernel === 'simd' ? matmul : matmulJs)(x, w, y, rows, k, n);
   for (let r = 0; r < rows; r++) for (let j = 0; j < n; j++) y[r * n + j]! += b[j]!;
   return y;
 }
@@ -26,10 +33,10 @@ function softmax(z: Float32Array, rows: number, c: number): Float32Array {
 }
 
 /** Class probabilities, rows × 10. */
-function probabilities(params: MlpParams, x: Float32Array, rows: number, sizes: number[]): Float32Array {
+function probabilities(params: MlpParams, x: Float32Array, rows: number, sizes: number[], kernel: HostKernel = 'simd'): Float32Array {
   let h = x;
   params.forEach((l, i) => {
-    h = dense(h, l.w, l.b, rows, sizes[i]!, sizes[i + 1]!);
+    h = dense(h, l.w, l.b, rows, sizes[i]!, sizes[i + 1]!, kernel);
     if (i < params.length - 1) h = h.map((v) => (v > 0 ? v : 0));
   });
   return softmax(h, rows, sizes[sizes.length - 1]!);

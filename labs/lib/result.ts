@@ -1,6 +1,7 @@
 // What every lab checker returns: a list of named cases, each with its own verdict and the
 // specific evidence (expected vs got), plus an optional score (tiers) and measured metrics.
 // The CLI and the tests both consume this structure; printing it is one function here.
+import type { HostTiming } from '../../cli/report/host-timing.js';
 
 export interface CaseResult {
   /** Short, stable name of the case ("dense forward, batch 3", "question 4"). */
@@ -49,6 +50,10 @@ export interface CheckOptions {
   instructor?: boolean;
   /** Progress lines (e.g. training epochs); silent when absent. */
   log?: (line: string) => void;
+  /** Times a host computation (lab 10's CPU forward pass). Default: the process CPU time of
+   * timed runs after warm-ups, as `dlp mnist` times it. Tests pass fixed timings, so a grade
+   * they assert never depends on the speed of the machine running them. */
+  timeHost?: (run: () => void) => HostTiming;
 }
 
 /** True when expected values may be shown: `--reveal` in instructor mode. */

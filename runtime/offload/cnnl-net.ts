@@ -36,6 +36,9 @@ export class CnnlNet {
   lastReport?: SimReport;
   /** Host wall-clock seconds of the last forward(), by phase. */
   lastTimes?: DeviceTimes;
+  /** Simulated device work summed over every forward() of this net: a program that runs the
+   * batch as many small forwards is timed by all of them, not by the last one. */
+  readonly deviceTotals = { forwards: 0, cycles: 0, seconds: 0 };
   private readonly layers: NetLayer[] = [];
   private inputShape?: [number, number, number, number];
   private input?: Float32Array;
@@ -183,6 +186,9 @@ export class CnnlNet {
     this.output = run.outputs;
     this.lastReport = run.report;
     this.lastTimes = run.times;
+    this.deviceTotals.forwards++;
+    this.deviceTotals.cycles += run.report.cycles;
+    this.deviceTotals.seconds += run.report.seconds;
   }
 
   /** The last forward()'s outputs, batch × outputs (a copy). */

@@ -9,11 +9,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { labs, type CheckResult } from '../../labs/index.js';
 import { labFolder } from '../../labs/lib/load.js';
 import { memoMeasure, QUESTIONS } from '../../labs/05-roofline/questions.js';
+import { fixedHostTiming, LAB10_CPU_SECONDS } from './fixed-timing.js';
 import { mutant, removeMutants, type Edits } from './mutants.js';
 
 const deep = process.env['DLP_DEEP'] === '1';
 const lab = (id: string) => labs.find((l) => l.id === id)!;
-const check = (id: string, dir: string) => lab(id).check({ dir, quick: true });
+const timeHost = fixedHostTiming(LAB10_CPU_SECONDS);
+const check = (id: string, dir: string) => lab(id).check({ dir, quick: true, timeHost });
 
 afterAll(removeMutants);
 
@@ -221,6 +223,30 @@ describe('lab 10: the port is graded on the device', () => {
     });
     const r = await check('10', dir);
     expectPass(r);
-    expect(r.metrics['speedup']).toBeGreaterThan(50);
+    expect(r.metrics['speedup']).toBe(LAB10_CPU_SECONDS / r.metrics['dlpSeconds']!);
+    expect(r.score!.points).toBe(100);
+  }, 300_000);
+  // One forward per image: each reloads all 235 KB of weights at 32 B/cycle, so 1000 images take
+  // ≥ 1000 × 7.3 k cycles = 7.3 ms at 1 GHz, more than 1/50 of the 100 ms CPU forward. The last
+  // forward alone (what lastReport shows) would look 1000 times faster.
+  it('one forward() per image on a batch-1 net is timed by all its forwards and misses 1/50', () =>
+    wrong('10', {
+      [I]: [
+        ['export function buildNet(batch: number, params', 'export function buildNet(_rows: number, params'],
+        ['  const w1 = params', '  const batch = 1;\n  const w1 = params'],
+        ['  net.setInputData(images);\n  net.forward();\n  return net.getOutputData();',
+          '  const rows = images.length / 784, out = new Float32Array(rows * 10);\n'
+          + '  for (let r = 0; r < rows; r++) {\n    net.setInputData(images.subarray(r * 784, (r + 1) * 784));\n    net.forward();\n    out.set(net.getOutputData(), r * 10);\n  }\n  return out;'],
+      ],
+    }, /speed-up/, /1000 forward\(\) calls.*one program for the whole batch: buildNet\(1000\) and a single forward\(\)/), 300_000);
+  it('without injected timings the checker measures the host forward on this machine', async () => {
+    const r = await lab('10').check({ dir: mutant('10-dlp-inference', {}), quick: true });
+    const m = r.metrics;
+    for (const k of ['cpuSeconds', 'simdCpuSeconds', 'dlpSeconds']) expect(m[k]).toBeGreaterThan(0);
+    expect(m['cpuMinSeconds']).toBeLessThanOrEqual(m['cpuSeconds']!);
+    expect(m['cpuMaxSeconds']).toBeGreaterThanOrEqual(m['cpuSeconds']!);
+    expect(m['speedup']).toBe(m['cpuSeconds']! / m['dlpSeconds']!);
+    expect(m['dlpForwards']).toBe(1);
+    expect(r.notes.join('\n')).toMatch(/SIMD kernels takes [\d.]+ ms/);
   }, 300_000);
 });

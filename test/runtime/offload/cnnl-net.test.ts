@@ -86,6 +86,9 @@ describe('CnnlNet', () => {
     net.forward();
     expect(net.lastTimes!.compileSeconds).toBe(0);
     expect(net.getOutputData()).toEqual(first);
+    // deviceTotals sums every forward: two runs of one program, twice its cycles and seconds.
+    const r = net.lastReport!;
+    expect(net.deviceTotals).toEqual({ forwards: 2, cycles: 2 * r.cycles, seconds: 2 * r.seconds });
   });
 
   it('honours a softmax over axis 3 written as a positive axis', () => {
