@@ -57,6 +57,13 @@ function replaySegmentCyclesNow(q: QuantModel, seg: SegmentPlan, batch: number, 
 /** Predicted cycles of a whole multi-segment schedule (segments overlap at their seams), or
  * undefined when its full replay would exceed twice REPLAY_BUDGET instructions. */
 export function replayScheduleCycles(q: QuantModel, sched: Schedule, hw: HardwareConfig): number | undefined {
+  // One segment replayed whole is the same stream, timed in both load orders, as the
+  // segment's own prediction: reuse it (memoised) when that one did not decline.
+  const [only] = sched.segments;
+  if (sched.segments.length === 1 && Math.ceil(sched.batch / only!.m) <= BLOCKS[only!.order].hi + 1) {
+    const cycles = replaySegmentCycles(q, only!, sched.batch, hw);
+    if (cycles !== undefined) return cycles;
+  }
   return memoPrediction(predictionKey('schedule', q, sched.segments, sched.batch, hw), () => replayScheduleCyclesNow(q, sched, hw));
 }
 

@@ -41,10 +41,12 @@ export class EstimateReadBuffer {
 
   /** Serves one demand row at `cycle`; never stalls (returns the hit latency). */
   serviceRow(cycle: number, row: Int32Array): number {
-    if (!this.firstSeen && row.some((e) => e >= 0)) { this.firstRequest = cycle; this.firstSeen = true; }
+    const address = this.address;
     for (let i = 0; i < row.length; i++) {
       const e = row[i]!;
-      if (e >= 0) this.request(cycle, this.address ? this.address[e]! : e);
+      if (e < 0) continue;
+      if (!this.firstSeen) { this.firstRequest = cycle; this.firstSeen = true; }
+      this.request(cycle, address ? address[e]! : e);
     }
     return 1;
   }
