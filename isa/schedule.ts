@@ -10,11 +10,11 @@
 // reference model in test/simulator proves both give the same numbers. The simulator runs this
 // engine on validated programs; the compiler replays candidate instruction streams on it to
 // rank schedules, so a plan's predicted cycles are the simulator's cycles.
-import { DTYPE_BYTES, ISA, QUEUES, UNITS, type Instr } from './spec.js';
+import { DTYPE_BYTES, ISA, QUEUES, SPACES, UNITS, type Instr } from './spec.js';
 import type { HardwareConfig } from './hardware.js';
 import { DlpError } from './errors.js';
 import { actCycles, channelGrant, dmaTransferCycles, matmulCycles, type MatmulDType } from './timing.js';
-import { type Footprint, footprintOf, footprintsConflict } from './footprint.js';
+import { type Footprint, footprintOf, footprintsConflict, spanEnd } from './footprint.js';
 
 /** The queues and units that hold work (control instructions never enter a queue). */
 export const WORK_QUEUES = QUEUES.filter((q) => q !== 'control');
@@ -153,6 +153,7 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
   const inflight = new Int32Array(n);
   let inflightLen = 0;
   const pending: number[] = []; // DMAs issued, waiting for the channel
+  const boxes = footprintBoxes(ops);
   let chanFree = 0;
   let next = 0; // next instruction to dispatch
   let lastDispatch = -1;
@@ -175,8 +176,8 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
       if (inflightLen === 0) return finished();
     } else if (t >= lastDispatch + 1) {
       const op = ops[next]!;
-      dropDone();
       if (op.kind === 'sync' || op.kind === 'halt') {
+        dropDone();
         if (inflightLen === 0) {
           dispatch[next] = issue[next] = finish[next] = t;
           stalls.sync += t - (lastDispatch + 1);
@@ -186,6 +187,9 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
           next++;
         }
       } else if (tail[op.queue]! - head[op.queue]! < depths[op.queue]!) {
+        // Compacted only here and before SYNC/HALT, where the list is read: while the queue
+        // is full nothing reads it but nextEventTime, which skips completed entries.
+        dropDone();
         if (deps.length - depCount < inflightLen) {
           const grown = new Int32Array(2 * deps.length + inflightLen);
           grown.set(deps.subarray(0, depCount));
@@ -194,7 +198,7 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
         depAt[next] = depCount;
         for (let r = 0; r < inflightLen; r++) {
           const j = inflight[r]!;
-          if (footprintsConflict(ops[j]!.footprint, op.footprint)) deps[depCount++] = j;
+          if (boxesMeet(boxes, j, next) && footprintsConflict(ops[j]!.footprint, op.footprint)) deps[depCount++] = j;
         }
         depEnd[next] = depCount;
         inflight[inflightLen++] = next;
@@ -255,6 +259,49 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
       throw onDeadlock(next, reason);
     }
   }
+}
+
+/** Per op and memory space, the byte ranges [lo, hi) covered by its writes and by all its
+ * accesses: four numbers per space. Two ops whose ranges do not meet share no byte, so the
+ * exact span test runs only for pairs that pass this one. */
+function footprintBoxes(ops: readonly TimedOp[]): Float64Array {
+  const per = 4 * SPACES.length;
+  const box = new Float64Array(ops.length * per);
+  for (let i = 0; i < ops.length; i++) {
+    for (let s = 0; s < SPACES.length; s++) {
+      const b = i * per + 4 * s;
+      box[b] = box[b + 2] = Infinity;
+      box[b + 1] = box[b + 3] = -Infinity;
+    }
+    const { reads, writes } = ops[i]!.footprint;
+    for (const w of writes) {
+      const b = i * per + 4 * SPACES.indexOf(w.space);
+      const end = spanEnd(w);
+      box[b] = Math.min(box[b]!, w.start);
+      box[b + 1] = Math.max(box[b + 1]!, end);
+      box[b + 2] = Math.min(box[b + 2]!, w.start);
+      box[b + 3] = Math.max(box[b + 3]!, end);
+    }
+    for (const r of reads) {
+      const b = i * per + 4 * SPACES.indexOf(r.space);
+      box[b + 2] = Math.min(box[b + 2]!, r.start);
+      box[b + 3] = Math.max(box[b + 3]!, spanEnd(r));
+    }
+  }
+  return box;
+}
+
+/** Whether `earlier`'s writes meet `later`'s accesses or `earlier`'s accesses meet `later`'s
+ * writes in some space, by their ranges: necessary for a RAW/WAR/WAW conflict. */
+function boxesMeet(box: Float64Array, earlier: number, later: number): boolean {
+  const per = 4 * SPACES.length;
+  for (let s = 0; s < SPACES.length; s++) {
+    const e = earlier * per + 4 * s;
+    const l = later * per + 4 * s;
+    if (box[e]! < box[l + 3]! && box[l + 2]! < box[e + 1]!) return true;
+    if (box[e + 2]! < box[l + 1]! && box[l]! < box[e + 3]!) return true;
+  }
+  return false;
 }
 
 /** Position in `pending` of `want` if its request has come, else −1. */

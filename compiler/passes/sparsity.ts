@@ -83,7 +83,7 @@ function runsOf(kept: KTile[]): { k0: number; rows: number }[] {
  * materialised only when some tile is skipped (a dense pattern derives them on demand). */
 export function tilePattern(L: QuantLayer, k: number, n: number): TilePattern {
   const z = L.zeros;
-  const key = `${k}x${n}`;
+  const key = k * (L.N + 1) + n;
   const hit = z?.memo.get(key);
   if (hit) return hit;
   const cols = Math.ceil(L.N / n);

@@ -86,7 +86,7 @@ export function singleLayerCandidates(q: QuantModel, l: number, batch: number, h
       for (const { order, t } of tries) {
         // Resident bias/slopes when they fit; per-tile otherwise.
         for (const auxResident of [true, false]) {
-          const seg: SegmentPlan = { order, m, double: true, sync: false, layers: [{ layer: l, n, auxResident, ...t }] };
+          const seg: SegmentPlan = { order, m, double: true, sync: false, layers: [{ layer: l, n, auxResident, k: t.k, wMode: t.wMode, xMode: t.xMode }] };
           if (allocateSegment(q, seg, hw)) {
             out.push(seg);
             break;
