@@ -326,10 +326,11 @@ function nextEventTime(
 }
 
 /** Cycles of an instruction stream on `hw`: when its HALT (or its end) dispatches. The
- * compiler's replay of candidate schedules; the simulator's report has the same number. */
-export function scheduleCycles(instrs: readonly Instr[], hw: HardwareConfig): number {
+ * compiler's replay of candidate schedules; the simulator's report has the same number.
+ * `footprints` (footprintOf of each instruction) saves computing them again. */
+export function scheduleCycles(instrs: readonly Instr[], hw: HardwareConfig, footprints?: readonly Footprint[]): number {
   const onDeadlock = (i: number, reason: string) => new DlpError(`instruction ${i}: ${reason}`);
-  return scheduleOps(prepareOps(instrs, hw), queueDepths(hw), onDeadlock).cycles;
+  return scheduleOps(prepareOps(instrs, hw, footprints), queueDepths(hw), onDeadlock).cycles;
 }
 
 function busyOf(ops: readonly TimedOp[], issue: Float64Array, finish: Float64Array): number[] {
