@@ -146,6 +146,12 @@ export function prefetchSets(a: SystolicArray, g: Gemm, op: 'ifmap' | 'filter', 
  * inside the fold (0 ≤ x < perFold). Folds run column folds outer, row folds inner. */
 export type DemandRow = (fr: number, fc: number, x: number, ifmap: Int32Array, filter: Int32Array) => number;
 
+/** Whether a demand row requests anything (some port ≥ 0). */
+export function hasRequest(row: Int32Array): boolean {
+  for (let i = 0; i < row.length; i++) if (row[i]! >= 0) return true;
+  return false;
+}
+
 export function demandRow(a: SystolicArray, g: Gemm): DemandRow {
   const f = folding(a, g);
   const { R, C, t: T, sr, sc } = f;
