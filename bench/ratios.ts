@@ -150,12 +150,13 @@ function timedSpawn(cmd: string, args: string[], opts: { cwd: string; env?: Node
   return { wall, cpu, status: r.status, stderr: r.stderr ?? '' };
 }
 
-/** Wall (and CPU) seconds of the built CLI with `args`, `runs` times after one warm-up. */
-function timeCli(root: string, args: string[], runs: number, cwd: string): { wall: Timing; cpu?: Timing } {
+/** Wall (and CPU) seconds of the built CLI with `args` (or of Node itself with `nodeArgs`),
+ * `runs` times after one warm-up. */
+function timeCli(root: string, args: string[], runs: number, cwd: string, nodeArgs?: string[]): { wall: Timing; cpu?: Timing } {
   const wall: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i <= runs; i++) {
-    const r = timedSpawn(process.execPath, [join(root, 'dist/cli/bin.js'), ...args], { cwd });
+    const r = timedSpawn(process.execPath, nodeArgs ?? [join(root, 'dist/cli/bin.js'), ...args], { cwd });
     if (r.status !== 0) throw new Error(`dlp ${args.join(' ')} failed: ${r.stderr.trim().split('\n')[0]}`);
     if (i > 0) {
       wall.push(r.wall);
@@ -216,15 +217,23 @@ function scaleSimRatios(root: string, quick: boolean, notes: string[]): CommandT
   return out;
 }
 
+/** Fixed costs: of small commands, and the floor under every `dlp scalesim` run — Node's own
+ * start-up, loading the command's modules (`--help` runs nothing else) and the whole command
+ * on an 8×8×8 GEMM, whose compile and simulation are trivial. */
 function fixedCosts(root: string, quick: boolean): CommandTiming[] {
   const dir = mkdtempSync(join(tmpdir(), 'dlp-bench-'));
   try {
     writeFileSync(join(dir, 'small.mlp'), 'model small {\n  input 64\n  dense 32 relu\n  dense 10\n}\n');
+    writeFileSync(join(dir, 'scale.cfg'), scaleSimConfig());
+    writeFileSync(join(dir, 'tiny.csv'), 'Layer, M, N, K,\ngemm, 8, 8, 8,\n');
     const runs = quick ? 3 : 7;
-    return [
+    const node = { name: 'node -e 0 (Node start-up alone)', args: ['-e', '0'], ...timeCli(root, [], runs, dir, ['-e', '0']) };
+    return [node, ...[
       { name: 'dlp -V', args: ['-V'] },
       { name: 'dlp run small.mlp (64-32-10)', args: ['run', 'small.mlp', '--json'] },
-    ].map((c) => ({ ...c, ...timeCli(root, c.args, runs, dir) }));
+      { name: 'dlp scalesim --help (its modules loaded)', args: ['scalesim', '--help'] },
+      { name: 'dlp scalesim, gemm 8x8x8 (8x8 os)', args: ['scalesim', '--config', 'scale.cfg', '--topology', 'tiny.csv', '-o', 'out'] },
+    ].map((c) => ({ ...c, ...timeCli(root, c.args, runs, dir) }))];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

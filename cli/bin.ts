@@ -6,7 +6,6 @@
 //  - A closed stdout (`dlp disasm x | head -1`) ends the command quietly with exit status 0;
 //    another write error on stdout (/dev/full) is one error line and exit status 1.
 //  - Ctrl-C is not caught: the process ends at once with exit status 130 (docs/output.md).
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const NO_TRAP = '--disable-wasm-trap-handler';
@@ -22,7 +21,9 @@ function wasmMemoryWorks(): boolean {
   }
 }
 
-function reexecWithoutTrapHandler(): never {
+// child_process is imported only here: loading it costs every other run a few milliseconds.
+async function reexecWithoutTrapHandler(): Promise<never> {
+  const { spawnSync } = await import('node:child_process');
   const r = spawnSync(process.execPath, [NO_TRAP, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
   if (r.signal) process.kill(process.pid, r.signal);
   process.exit(r.status ?? 1);
@@ -40,7 +41,7 @@ function onStdoutError(e: NodeJS.ErrnoException): void {
 }
 
 if (!wasmMemoryWorks() && !process.execArgv.includes(NO_TRAP) && process.allowedNodeEnvironmentFlags.has(NO_TRAP)) {
-  reexecWithoutTrapHandler();
+  await reexecWithoutTrapHandler();
 }
 process.stdout.on('error', onStdoutError);
 process.stderr.on('error', () => process.exit(1));

@@ -44,7 +44,8 @@ function runMeets(x: number, len: number, b: Span): boolean {
 export function spansOverlap(a: Span, b: Span): boolean {
   if (a.space !== b.space) return false;
   if (spanEnd(a) <= b.start || spanEnd(b) <= a.start) return false;
-  const [few, many] = a.rows <= b.rows ? [a, b] : [b, a];
+  const few = a.rows <= b.rows ? a : b;
+  const many = few === a ? b : a;
   for (let r = 0; r < few.rows; r++) {
     if (runMeets(few.start + r * few.pitch, few.rowBytes, many)) return true;
   }
@@ -104,10 +105,13 @@ export function footprintOf(instr: Instr): Footprint {
 
 /** Does `later` conflict with `earlier` (RAW, WAR or WAW)? */
 export function footprintsConflict(earlier: Footprint, later: Footprint): boolean {
-  for (const w of earlier.writes) {
-    for (const r of later.reads) if (spansOverlap(w, r)) return true;
-    for (const w2 of later.writes) if (spansOverlap(w, w2)) return true;
+  // Indexed loops: the scheduler calls this for every in-flight pair, and for-of allocates
+  // an iterator per loop until V8 optimises the caller.
+  const ew = earlier.writes, er = earlier.reads, lw = later.writes, lr = later.reads;
+  for (let i = 0; i < ew.length; i++) {
+    for (let j = 0; j < lr.length; j++) if (spansOverlap(ew[i]!, lr[j]!)) return true;
+    for (let j = 0; j < lw.length; j++) if (spansOverlap(ew[i]!, lw[j]!)) return true;
   }
-  for (const r of earlier.reads) for (const w of later.writes) if (spansOverlap(r, w)) return true;
+  for (let i = 0; i < er.length; i++) for (let j = 0; j < lw.length; j++) if (spansOverlap(er[i]!, lw[j]!)) return true;
   return false;
 }

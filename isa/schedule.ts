@@ -10,11 +10,11 @@
 // reference model in test/simulator proves both give the same numbers. The simulator runs this
 // engine on validated programs; the compiler replays candidate instruction streams on it to
 // rank schedules, so a plan's predicted cycles are the simulator's cycles.
-import { DTYPE_BYTES, ISA, QUEUES, UNITS, type Instr } from './spec.js';
+import { DTYPE_BYTES, ISA, QUEUES, SPACES, UNITS, type Instr } from './spec.js';
 import type { HardwareConfig } from './hardware.js';
 import { DlpError } from './errors.js';
 import { actCycles, channelGrant, dmaTransferCycles, matmulCycles, type MatmulDType } from './timing.js';
-import { type Footprint, footprintOf, footprintsConflict } from './footprint.js';
+import { type Footprint, footprintOf, footprintsConflict, spanEnd } from './footprint.js';
 
 /** The queues and units that hold work (control instructions never enter a queue). */
 export const WORK_QUEUES = QUEUES.filter((q) => q !== 'control');
@@ -116,7 +116,9 @@ export function queueDepths(hw: HardwareConfig): number[] {
 
 /** Runs the timing rules over the ops; `depths` are the queue depths in WORK_QUEUES order.
  * The end of a stream without HALT (a compiler's candidate segment) acts as one: the
- * schedule ends when everything dispatched has completed. */
+ * schedule ends when everything dispatched has completed. The compiler replays thousands of
+ * candidate streams per compile, so the loop keeps its state in flat typed arrays and
+ * allocates nothing per visited cycle. */
 export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], onDeadlock: DeadlockHandler, opts: ScheduleOptions = {}): Schedule {
   const fixedOrder = opts.channelOrder;
   if (fixedOrder) checkChannelOrder(ops, fixedOrder);
@@ -130,42 +132,76 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
   const stalls: Stalls = { hazard: 0, queueFull: 0, dram: 0, sync: 0 };
 
   const nq = WORK_QUEUES.length;
-  const members: number[][] = Array.from({ length: nq }, () => []);
-  ops.forEach((op, i) => { if (op.queue >= 0) members[op.queue]!.push(i); });
-  const head = new Array<number>(nq).fill(0); // next member to issue
-  const tail = new Array<number>(nq).fill(0); // members dispatched so far
-  const lastIssue = new Array<number>(nq).fill(-Infinity);
-  const unitLast = new Array<number>(WORK_UNITS.length).fill(-1);
-  const deps: number[][] = new Array(n);
-  let inflight: number[] = []; // dispatched work not yet known to be complete
+  // Each queue's members in program order, as slices of one array.
+  const memberAt = new Int32Array(nq + 1);
+  for (let i = 0; i < n; i++) if (ops[i]!.queue >= 0) memberAt[ops[i]!.queue + 1]!++;
+  for (let q = 0; q < nq; q++) memberAt[q + 1]! += memberAt[q]!;
+  const members = new Int32Array(memberAt[nq]!);
+  const fill = memberAt.slice(0, nq);
+  for (let i = 0; i < n; i++) if (ops[i]!.queue >= 0) members[fill[ops[i]!.queue]!++] = i;
+  const head = new Int32Array(nq); // next member to issue
+  const tail = new Int32Array(nq); // members dispatched so far
+  const lastIssue = new Float64Array(nq).fill(-Infinity);
+  const unitLast = new Int32Array(WORK_UNITS.length).fill(-1);
+  // Instruction i waits for deps[depAt[i] .. depEnd[i]); depAt advances past those seen done
+  // (an instruction once done stays done).
+  let deps = new Int32Array(Math.max(16, n));
+  let depCount = 0;
+  const depAt = new Int32Array(n);
+  const depEnd = new Int32Array(n);
+  // Dispatched work not yet known to be complete: inflight[0 .. inflightLen).
+  const inflight = new Int32Array(n);
+  let inflightLen = 0;
   const pending: number[] = []; // DMAs issued, waiting for the channel
+  const boxes = footprintBoxes(ops);
   let chanFree = 0;
   let next = 0; // next instruction to dispatch
   let lastDispatch = -1;
   let t = 0;
-  const done = (j: number): boolean => finish[j]! <= t;
+  const dropDone = (): void => {
+    let w = 0;
+    for (let r = 0; r < inflightLen; r++) {
+      const j = inflight[r]!;
+      if (!(finish[j]! <= t)) inflight[w++] = j;
+    }
+    inflightLen = w;
+  };
+  const finished = (): Schedule => ({ cycles: t, dispatch, issue, request, grant, finish, stalls, unitBusy: busyOf(ops, issue, finish), channelOrder: granted });
 
   for (;;) {
     let progressed = false;
     // (2) dispatch
     if (next >= n && t >= lastDispatch + 1) {
-      inflight = inflight.filter((j) => !done(j));
-      if (inflight.length === 0) return { cycles: t, dispatch, issue, request, grant, finish, stalls, unitBusy: busyOf(ops, issue, finish), channelOrder: granted };
+      dropDone();
+      if (inflightLen === 0) return finished();
     } else if (t >= lastDispatch + 1) {
       const op = ops[next]!;
-      inflight = inflight.filter((j) => !done(j));
       if (op.kind === 'sync' || op.kind === 'halt') {
-        if (inflight.length === 0) {
+        dropDone();
+        if (inflightLen === 0) {
           dispatch[next] = issue[next] = finish[next] = t;
           stalls.sync += t - (lastDispatch + 1);
           lastDispatch = t;
           progressed = true;
-          if (op.kind === 'halt') return { cycles: t, dispatch, issue, request, grant, finish, stalls, unitBusy: busyOf(ops, issue, finish), channelOrder: granted };
+          if (op.kind === 'halt') return finished();
           next++;
         }
       } else if (tail[op.queue]! - head[op.queue]! < depths[op.queue]!) {
-        deps[next] = inflight.filter((j) => footprintsConflict(ops[j]!.footprint, op.footprint));
-        inflight.push(next);
+        // Compacted only here and before SYNC/HALT, where the list is read: while the queue
+        // is full nothing reads it but nextEventTime, which skips completed entries.
+        dropDone();
+        if (deps.length - depCount < inflightLen) {
+          const grown = new Int32Array(2 * deps.length + inflightLen);
+          grown.set(deps.subarray(0, depCount));
+          deps = grown;
+        }
+        depAt[next] = depCount;
+        for (let r = 0; r < inflightLen; r++) {
+          const j = inflight[r]!;
+          if (boxesMeet(boxes, j, next) && footprintsConflict(ops[j]!.footprint, op.footprint)) deps[depCount++] = j;
+        }
+        depEnd[next] = depCount;
+        inflight[inflightLen++] = next;
         dispatch[next] = t;
         stalls.queueFull += t - (lastDispatch + 1);
         tail[op.queue]!++;
@@ -177,11 +213,15 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
     // (3) issue: the head of each queue, in order
     for (let q = 0; q < nq; q++) {
       if (head[q]! >= tail[q]! || lastIssue[q]! >= t) continue;
-      const i = members[q]![head[q]!]!;
+      const i = members[memberAt[q]! + head[q]!]!;
       const op = ops[i]!;
       const prev = unitLast[op.unit]!;
-      if (prev >= 0 && !done(prev)) continue;
-      if (deps[i]!.some((j) => !done(j))) continue;
+      if (prev >= 0 && !(finish[prev]! <= t)) continue;
+      let d = depAt[i]!;
+      const dEnd = depEnd[i]!;
+      while (d < dEnd && finish[deps[d]!]! <= t) d++;
+      depAt[i] = d;
+      if (d < dEnd) continue;
       const ready = Math.max(dispatch[i]!, lastIssue[q]! + 1, prev >= 0 ? finish[prev]! : 0);
       stalls.hazard += t - ready;
       issue[i] = t;
@@ -208,7 +248,7 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
         progressed = true;
       }
     }
-    t = progressed ? t + 1 : nextEventTime(t, inflight, pending, finish, request, chanFree, lastDispatch);
+    t = progressed ? t + 1 : nextEventTime(t, inflight, inflightLen, pending, finish, request, chanFree, lastDispatch);
     if (t === Infinity) {
       const op = ops[next]!;
       const reason = op.queue >= 0 && depths[op.queue]! <= 0
@@ -221,6 +261,49 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
   }
 }
 
+/** Per op and memory space, the byte ranges [lo, hi) covered by its writes and by all its
+ * accesses: four numbers per space. Two ops whose ranges do not meet share no byte, so the
+ * exact span test runs only for pairs that pass this one. */
+function footprintBoxes(ops: readonly TimedOp[]): Float64Array {
+  const per = 4 * SPACES.length;
+  const box = new Float64Array(ops.length * per);
+  for (let i = 0; i < ops.length; i++) {
+    for (let s = 0; s < SPACES.length; s++) {
+      const b = i * per + 4 * s;
+      box[b] = box[b + 2] = Infinity;
+      box[b + 1] = box[b + 3] = -Infinity;
+    }
+    const { reads, writes } = ops[i]!.footprint;
+    for (const w of writes) {
+      const b = i * per + 4 * SPACES.indexOf(w.space);
+      const end = spanEnd(w);
+      box[b] = Math.min(box[b]!, w.start);
+      box[b + 1] = Math.max(box[b + 1]!, end);
+      box[b + 2] = Math.min(box[b + 2]!, w.start);
+      box[b + 3] = Math.max(box[b + 3]!, end);
+    }
+    for (const r of reads) {
+      const b = i * per + 4 * SPACES.indexOf(r.space);
+      box[b + 2] = Math.min(box[b + 2]!, r.start);
+      box[b + 3] = Math.max(box[b + 3]!, spanEnd(r));
+    }
+  }
+  return box;
+}
+
+/** Whether `earlier`'s writes meet `later`'s accesses or `earlier`'s accesses meet `later`'s
+ * writes in some space, by their ranges: necessary for a RAW/WAR/WAW conflict. */
+function boxesMeet(box: Float64Array, earlier: number, later: number): boolean {
+  const per = 4 * SPACES.length;
+  for (let s = 0; s < SPACES.length; s++) {
+    const e = earlier * per + 4 * s;
+    const l = later * per + 4 * s;
+    if (box[e]! < box[l + 3]! && box[l + 2]! < box[e + 1]!) return true;
+    if (box[e + 2]! < box[l + 1]! && box[l]! < box[e + 3]!) return true;
+  }
+  return false;
+}
+
 /** Position in `pending` of `want` if its request has come, else −1. */
 function fixedGrant(pending: readonly number[], request: ArrayLike<number>, t: number, want: number): number {
   const k = pending.indexOf(want);
@@ -229,21 +312,25 @@ function fixedGrant(pending: readonly number[], request: ArrayLike<number>, t: n
 
 /** The earliest future cycle at which any waiting condition can change. */
 function nextEventTime(
-  t: number, inflight: readonly number[], pending: readonly number[],
+  t: number, inflight: Int32Array, inflightLen: number, pending: readonly number[],
   finish: Float64Array, request: Float64Array, chanFree: number, lastDispatch: number,
 ): number {
   let best = lastDispatch + 1 > t ? lastDispatch + 1 : Infinity;
-  for (const j of inflight) if (finish[j]! > t && finish[j]! < best) best = finish[j]!;
+  for (let r = 0; r < inflightLen; r++) {
+    const j = inflight[r]!;
+    if (finish[j]! > t && finish[j]! < best) best = finish[j]!;
+  }
   for (const j of pending) if (request[j]! > t && request[j]! < best) best = request[j]!;
   if (pending.length > 0 && chanFree > t && chanFree < best) best = chanFree;
   return best;
 }
 
 /** Cycles of an instruction stream on `hw`: when its HALT (or its end) dispatches. The
- * compiler's replay of candidate schedules; the simulator's report has the same number. */
-export function scheduleCycles(instrs: readonly Instr[], hw: HardwareConfig): number {
+ * compiler's replay of candidate schedules; the simulator's report has the same number.
+ * `footprints` (footprintOf of each instruction) saves computing them again. */
+export function scheduleCycles(instrs: readonly Instr[], hw: HardwareConfig, footprints?: readonly Footprint[]): number {
   const onDeadlock = (i: number, reason: string) => new DlpError(`instruction ${i}: ${reason}`);
-  return scheduleOps(prepareOps(instrs, hw), queueDepths(hw), onDeadlock).cycles;
+  return scheduleOps(prepareOps(instrs, hw, footprints), queueDepths(hw), onDeadlock).cycles;
 }
 
 function busyOf(ops: readonly TimedOp[], issue: Float64Array, finish: Float64Array): number[] {

@@ -73,9 +73,16 @@ export function systolicFolds(
   mfu: { rows: number; cols: number; dataflow: 'os' | 'ws' | 'is' },
   m: number, k: number, n: number, swap = false,
 ): SystolicFolds {
-  if (swap) [m, n] = [n, m];
+  if (swap) {
+    const x = m;
+    m = n;
+    n = x;
+  }
   const { rows: R, cols: C, dataflow } = mfu;
-  const [sr, sc, t] = dataflow === 'os' ? [m, n, k] : dataflow === 'ws' ? [k, n, m] : [k, m, n];
+  // (Sr, Sc, T) as scalars: this runs for every candidate tile the compiler costs.
+  const sr = dataflow === 'os' ? m : k;
+  const sc = dataflow === 'is' ? m : n;
+  const t = dataflow === 'os' ? k : dataflow === 'ws' ? m : n;
   const folds = cdiv(sr, R) * cdiv(sc, C);
   const perFold = dataflow === 'os' ? R + C + t - 2 : 2 * R + C + t - 2;
   return { sr, sc, t, folds, perFold, mappingEfficiency: (sr * sc) / (folds * R * C), scaleSimCycles: folds * perFold - 1 };

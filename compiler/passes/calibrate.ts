@@ -37,12 +37,13 @@ export function applyActivation(kind: Activation['kind'], v: number, alpha: numb
   return floatActivation(kind, v, kind === 'prelu' ? Math.fround(slope) : Math.fround(alpha));
 }
 
-/** fp32 forward over the calibration rows; returns each layer's activated outputs. */
-export function forwardFp32(model: ModelGraph, weights: ModelWeights, x: Float32Array, rows: number): Float32Array[] {
+/** fp32 forward over the calibration rows; returns each layer's activated outputs, of the
+ * first `layers` layers (default all). */
+export function forwardFp32(model: ModelGraph, weights: ModelWeights, x: Float32Array, rows: number, layers = model.layers.length): Float32Array[] {
   const outs: Float32Array[] = [];
   let cur = x;
   let K = model.inputSize;
-  model.layers.forEach((layer, l) => {
+  model.layers.slice(0, layers).forEach((layer, l) => {
     const { w, b, slopes } = weights[l]!;
     const N = layer.units;
     const y = new Float32Array(rows * N);

@@ -56,13 +56,17 @@ function tallyBlock(q: QuantModel, seg: SegmentPlan, mr: number, hw: HardwareCon
   const t = zero();
   const wb = DTYPE_BYTES[q.dtype];
   const last = seg.layers.length - 1;
-  seg.layers.forEach((lt, i) => {
+  // One k-tile's costs, rebuilt in place for each kept tile size (the search costs ~10k plans,
+  // so no tally object per tile).
+  const tile = zero();
+  for (let i = 0; i <= last; i++) {
+    const lt = seg.layers[i]!;
     const L = q.layers[lt.layer]!;
     const ib = DTYPE_BYTES[lt.layer === 0 ? q.inputType : q.layers[lt.layer - 1]!.outType];
     if (lt.xMode === 'block') dma(t, hw, mr, L.K * ib, L.K * ib, 'load');
     const fullRows = needsFullSoftmaxRows(q, lt.layer, lt) && i === last;
     const tileCost = (nn: number, kk: number): Tally => {
-      const tile = zero();
+      tile.load = tile.store = tile.channel = tile.mfu = tile.vfu = tile.instrs = tile.steps = tile.tiles = tile.gate = 0;
       if (lt.xMode === 'tile') dma(tile, hw, mr, kk * ib, L.K * ib, 'load');
       if (lt.wMode === 'tile') dma(tile, hw, kk, nn * wb, L.N * wb, 'load');
       tile.mfu += bestMatmulMapping(hw, mr, kk, nn, q.dtype).cycles;
@@ -70,11 +74,13 @@ function tallyBlock(q: QuantModel, seg: SegmentPlan, mr: number, hw: HardwareCon
       tile.tiles++;
       return tile;
     };
-    for (const cls of only ? [only] : blockClasses(L, lt.k, lt.n)) {
+    const classes = only ? [only] : blockClasses(L, lt.k, lt.n);
+    for (let c = 0; c < classes.length; c++) {
+      const cls = classes[c]!;
       const nn = cls.nn;
       const step = zero();
       if (!lt.auxResident && only === undefined) dma(step, hw, 1, nn * auxBytesPerCol(L), nn * auxBytesPerCol(L), 'load');
-      for (const { kk, count } of cls.kept) addInto(step, tileCost(nn, kk), count);
+      for (let j = 0; j < cls.kept.length; j++) addInto(step, tileCost(nn, cls.kept[j]!.kk), cls.kept[j]!.count);
       if (cls.kept.length === 0) addInto(step, tileCost(nn, 1));
       const fuseSoftmax = q.softmax && lt.layer === q.layers.length - 1 && !fullRows;
       const func: ActFunc = fuseSoftmax ? 'softmax' : L.func;
@@ -92,7 +98,7 @@ function tallyBlock(q: QuantModel, seg: SegmentPlan, mr: number, hw: HardwareCon
       t.instrs++;
       dma(t, hw, mr, L.N * 4, L.N * 4, 'store');
     }
-  });
+  }
   if (seg.layers.length > 1) t.gate = Math.max(0, fusedBlockCompute(q, seg, mr, hw) - t.mfu);
   return t;
 }

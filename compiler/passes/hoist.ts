@@ -15,8 +15,8 @@ import { scheduleCycles } from '../../isa/schedule.js';
 const WINDOW = 24;
 
 /** The stream with every LOAD hoisted as far as its footprint allows (within WINDOW, never
- * past another LOAD, a SYNC or the start). */
-export function hoistLoads(instrs: readonly Instr[]): Instr[] {
+ * past another LOAD, a SYNC or the start); `footprint` may look up footprints already known. */
+export function hoistLoads(instrs: readonly Instr[], footprint: (ins: Instr) => Footprint = footprintOf): Instr[] {
   const out: Instr[] = [];
   // Footprints of the trailing run of non-LOAD instructions in `out` (the only ones a LOAD
   // can pass), aligned with the end of `out`.
@@ -24,7 +24,7 @@ export function hoistLoads(instrs: readonly Instr[]): Instr[] {
   for (const ins of instrs) {
     if (ins.op === 'MATMUL' || ins.op === 'ACT' || ins.op === 'STORE') {
       out.push(ins);
-      tail.push(footprintOf(ins));
+      tail.push(footprint(ins));
       if (tail.length > WINDOW) tail = tail.slice(-WINDOW);
       continue;
     }
@@ -33,7 +33,7 @@ export function hoistLoads(instrs: readonly Instr[]): Instr[] {
       tail = [];
       continue;
     }
-    const r = footprintOf(ins);
+    const r = footprint(ins);
     let at = tail.length;
     while (at > 0 && !footprintsConflict(r, tail[at - 1]!)) at--;
     const pos = out.length - (tail.length - at);
@@ -48,8 +48,12 @@ export function hoistLoads(instrs: readonly Instr[]): Instr[] {
  * usually faster but not always (an early LOAD can take the DRAM channel from a STORE the next
  * step waits for); ties keep the hoisted order. */
 export function fasterLoadOrder(instrs: Instr[], hw: HardwareConfig): { instrs: Instr[]; cycles: number } {
-  const hoisted = hoistLoads(instrs);
-  const plain = scheduleCycles(instrs, hw);
-  const early = scheduleCycles(hoisted, hw);
+  // Each instruction's footprint once, for hoisting and both replays.
+  const footprints = instrs.map(footprintOf);
+  const at = new Map(instrs.map((ins, i) => [ins, i]));
+  const footprint = (ins: Instr): Footprint => footprints[at.get(ins)!]!;
+  const hoisted = hoistLoads(instrs, footprint);
+  const plain = scheduleCycles(instrs, hw, footprints);
+  const early = scheduleCycles(hoisted, hw, hoisted.map(footprint));
   return early <= plain ? { instrs: hoisted, cycles: early } : { instrs, cycles: plain };
 }

@@ -5,6 +5,7 @@
 // This keeps a prediction to a few thousand replayed instructions per candidate.
 import type { HardwareConfig } from '../../isa/hardware.js';
 import type { Instr } from '../../isa/spec.js';
+import { footprintOf, type Footprint } from '../../isa/footprint.js';
 import type { QuantModel } from './quantize.js';
 import type { Schedule, SegmentPlan } from './plan.js';
 import { emitSegmentForTiming, emitSegmentsForTiming } from './codegen.js';
@@ -41,22 +42,40 @@ function replaySegmentCyclesNow(q: QuantModel, seg: SegmentPlan, batch: number, 
   };
   const one = emit(Math.min(batch, seg.m)).length;
   if (one * (whole ? blocks : lo + hi) > REPLAY_BUDGET) return undefined;
+  // Both orders replay the same instruction objects, and hoisting reads their footprints too:
+  // each is computed once.
+  const footprints = new Map<Instr, Footprint>();
+  const footprint = (ins: Instr): Footprint => {
+    let f = footprints.get(ins);
+    if (!f) footprints.set(ins, (f = footprintOf(ins)));
+    return f;
+  };
   // Each prediction replays the loop-nest order and the hoisted one (the pipeline keeps the
   // faster, see hoist-loads); the block loop is timed once per variant.
   const predict = (order: (instrs: Instr[]) => Instr[]) => {
-    const run = (rows: number) => scheduleCycles(order(emit(rows)), hw);
+    const run = (rows: number) => {
+      const instrs = order(emit(rows));
+      return scheduleCycles(instrs, hw, instrs.map(footprint));
+    };
     if (whole) return run(batch);
     // A ragged last block is charged pro rata.
     const a = run(lo * seg.m);
     const b = run(hi * seg.m);
     return b + ((b - a) / ((hi - lo) * seg.m)) * (batch - hi * seg.m);
   };
-  return Math.min(predict((x) => x), predict(hoistLoads));
+  return Math.min(predict((x) => x), predict((x) => hoistLoads(x, footprint)));
 }
 
 /** Predicted cycles of a whole multi-segment schedule (segments overlap at their seams), or
  * undefined when its full replay would exceed twice REPLAY_BUDGET instructions. */
 export function replayScheduleCycles(q: QuantModel, sched: Schedule, hw: HardwareConfig): number | undefined {
+  // One segment replayed whole is the same stream, timed in both load orders, as the
+  // segment's own prediction: reuse it (memoised) when that one did not decline.
+  const [only] = sched.segments;
+  if (sched.segments.length === 1 && Math.ceil(sched.batch / only!.m) <= BLOCKS[only!.order].hi + 1) {
+    const cycles = replaySegmentCycles(q, only!, sched.batch, hw);
+    if (cycles !== undefined) return cycles;
+  }
   return memoPrediction(predictionKey('schedule', q, sched.segments, sched.batch, hw), () => replayScheduleCyclesNow(q, sched, hw));
 }
 

@@ -70,7 +70,11 @@ export function quantizeModel(model: ModelGraph, weights: ModelWeights, opts: Qu
   }
   const calib = given && given.length > 0 ? given : defaultCalibration(model.inputSize);
   const rows = calib.length / model.inputSize;
-  const acts = forwardFp32(model, weights, calib, rows);
+  const last = model.layers.length - 1;
+  // Only a hidden layer whose output scale is neither given nor bounded by its activation
+  // reads its calibration outputs: the forward stops after the last such layer.
+  const calibrated = model.layers.map((layer, l) => l < last && opts.scales?.layers?.[l] === undefined && boundedMagnitude(layer.activation.kind) === undefined);
+  const acts = forwardFp32(model, weights, calib, rows, calibrated.lastIndexOf(true) + 1);
   const fixedIn = opts.scales?.input;
   const inputScale = fixedIn !== undefined ? checkScale(fixedIn, 'input')
     : given ? scaleFor(rangeOf(calib, method, pct), qmax) : Math.fround(1 / qmax);
@@ -79,7 +83,6 @@ export function quantizeModel(model: ModelGraph, weights: ModelWeights, opts: Qu
   let K = model.inputSize;
   // Any integer of the type may sit in the input region, so layer 1 assumes the full range.
   let inRange = typeRange(dtype, K);
-  const last = model.layers.length - 1;
   const layers = model.layers.map((layer, l): QuantLayer => {
     const N = layer.units;
     const lw = weights[l]!;

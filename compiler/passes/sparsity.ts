@@ -83,7 +83,7 @@ function runsOf(kept: KTile[]): { k0: number; rows: number }[] {
  * materialised only when some tile is skipped (a dense pattern derives them on demand). */
 export function tilePattern(L: QuantLayer, k: number, n: number): TilePattern {
   const z = L.zeros;
-  const key = `${k}x${n}`;
+  const key = k * (L.N + 1) + n;
   const hit = z?.memo.get(key);
   if (hit) return hit;
   const cols = Math.ceil(L.N / n);
@@ -214,8 +214,11 @@ function loadTime(hw: HardwareConfig, rects: readonly LoadRect[], wb: number, st
 export function residentLoads(L: QuantLayer, k: number, n: number, hw: HardwareConfig): LoadRect[] {
   const dense = [{ k0: 0, rows: L.K, n0: 0, cols: L.N }];
   if (!L.zeros) return dense;
+  const p = tilePattern(L, k, n);
+  // Nothing skipped: the rectangles are the dense one (a tie, which keeps them).
+  if (p.skipped === 0) return p.residentRects;
   const wb = DTYPE_BYTES[L.dtype];
-  const sparse = tilePattern(L, k, n).residentRects;
+  const sparse = p.residentRects;
   return loadTime(hw, sparse, wb, L.N * wb) <= loadTime(hw, dense, wb, L.N * wb) ? sparse : dense;
 }
 
@@ -223,6 +226,8 @@ export function residentLoads(L: QuantLayer, k: number, n: number, hw: HardwareC
 export function panelLoads(L: QuantLayer, b: { nn: number; runs: { k0: number; rows: number }[] }, n0: number, hw: HardwareConfig): LoadRect[] {
   const dense = [{ k0: 0, rows: L.K, n0, cols: b.nn }];
   if (!L.zeros) return dense;
+  // One run over all K rows is the dense panel (a tie, which keeps it).
+  if (b.runs.length === 1 && b.runs[0]!.k0 === 0 && b.runs[0]!.rows === L.K) return dense;
   const wb = DTYPE_BYTES[L.dtype];
   const sparse = b.runs.map((r) => ({ k0: r.k0, rows: r.rows, n0, cols: b.nn }));
   return loadTime(hw, sparse, wb, L.N * wb) <= loadTime(hw, dense, wb, L.N * wb) ? sparse : dense;

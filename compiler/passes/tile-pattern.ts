@@ -10,8 +10,9 @@ export interface ZeroMap {
   /** Longest run of zeros in any row / any column: no tile wider / taller can be all zero. */
   maxRowRun: number;
   maxColRun: number;
-  /** Tile patterns already derived, by "k×n" (the map is immutable, so this is only a cache). */
-  memo: Map<string, TilePattern>;
+  /** Tile patterns already derived, by k·(N+1) + n for k×n tiles (the map is immutable, so
+   * this is only a cache). */
+  memo: Map<number, TilePattern>;
 }
 
 /** One k-tile of a column block. */

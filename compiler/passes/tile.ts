@@ -71,27 +71,25 @@ export function singleLayerCandidates(q: QuantModel, l: number, batch: number, h
   const out: SegmentPlan[] = [];
   const { ns, ks } = searchedTileSizes(L, hw);
   const fullRows = q.softmax && l === q.layers.length - 1;
+  // Resident bias/slopes when they fit; per-tile otherwise.
+  const add = (order: 'rows' | 'cols', m: number, n: number, k: number, wMode: LayerTile['wMode'], xMode: LayerTile['xMode']): void => {
+    for (let a = 0; a < 2; a++) {
+      const seg: SegmentPlan = { order, m, double: true, sync: false, layers: [{ layer: l, n, auxResident: a === 0, k, wMode, xMode }] };
+      if (allocateSegment(q, seg, hw)) {
+        out.push(seg);
+        return;
+      }
+    }
+  };
   for (const m of rowSizes(batch)) {
     for (const n of ns) {
-      const tries: { order: 'rows' | 'cols'; t: Omit<LayerTile, 'layer' | 'n' | 'auxResident'> }[] = [
-        { order: 'rows', t: { k: L.K, wMode: 'resident', xMode: 'block' } },
-        ...ks.map((k) => ({ order: 'rows' as const, t: { k, wMode: 'resident' as const, xMode: 'tile' as const } })),
-        ...ks.map((k) => ({ order: 'rows' as const, t: { k, wMode: 'tile' as const, xMode: 'block' as const } })),
-        ...ks.map((k) => ({ order: 'rows' as const, t: { k, wMode: 'tile' as const, xMode: 'tile' as const } })),
-      ];
+      add('rows', m, n, L.K, 'resident', 'block');
+      for (const k of ks) add('rows', m, n, k, 'resident', 'tile');
+      for (const k of ks) add('rows', m, n, k, 'tile', 'block');
+      for (const k of ks) add('rows', m, n, k, 'tile', 'tile');
       if (!fullRows || n === L.N) {
-        tries.push({ order: 'cols', t: { k: L.K, wMode: 'panel', xMode: 'tile' } });
-        for (const k of ks) tries.push({ order: 'cols', t: { k, wMode: 'tile', xMode: 'tile' } });
-      }
-      for (const { order, t } of tries) {
-        // Resident bias/slopes when they fit; per-tile otherwise.
-        for (const auxResident of [true, false]) {
-          const seg: SegmentPlan = { order, m, double: true, sync: false, layers: [{ layer: l, n, auxResident, ...t }] };
-          if (allocateSegment(q, seg, hw)) {
-            out.push(seg);
-            break;
-          }
-        }
+        add('cols', m, n, L.K, 'panel', 'tile');
+        for (const k of ks) add('cols', m, n, k, 'tile', 'tile');
       }
     }
   }

@@ -146,16 +146,22 @@ export function prefetchSets(a: SystolicArray, g: Gemm, op: 'ifmap' | 'filter', 
  * inside the fold (0 ≤ x < perFold). Folds run column folds outer, row folds inner. */
 export type DemandRow = (fr: number, fc: number, x: number, ifmap: Int32Array, filter: Int32Array) => number;
 
+/** Whether a demand row requests anything (some port ≥ 0). */
+export function hasRequest(row: Int32Array): boolean {
+  for (let i = 0; i < row.length; i++) if (row[i]! >= 0) return true;
+  return false;
+}
+
 export function demandRow(a: SystolicArray, g: Gemm): DemandRow {
   const f = folding(a, g);
   const { R, C, t: T, sr, sc } = f;
   const K = g.k;
-  const used = (fr: number, fc: number) => [Math.min(R, sr - fr * R), Math.min(C, sc - fc * C)] as const;
+  // Ports in use in fold (fr, fc): rows and columns (computed inline per row, allocation-free).
   if (a.dataflow === 'os') {
     // IFMAP rows fr·R.. stream K values, skewed one cycle per port; FILTER likewise per column;
     // outputs leave after T − 1 idle rows as the flipped R × C block, skewed per column.
     return (fr, fc, x, ifm, fil) => {
-      const [ru, cu] = used(fr, fc);
+      const ru = Math.min(R, sr - fr * R), cu = Math.min(C, sc - fc * C);
       for (let c = 0; c < R; c++) { const t = x - c; ifm[c] = t >= 0 && t < T && c < ru ? (fr * R + c) * K + t : -1; }
       for (let j = 0; j < C; j++) { const t = x - j; fil[j] = t >= 0 && t < T && j < cu ? (fc * C + j) * K + t : -1; }
       let w = 0;
@@ -167,7 +173,7 @@ export function demandRow(a: SystolicArray, g: Gemm): DemandRow {
     // The flipped FILTER block is preloaded in the first R rows; IFMAP columns stream after an
     // R-row gap, skewed; outputs follow 2R − 1 rows in, skewed per column.
     return (fr, fc, x, ifm, fil) => {
-      const [ru, cu] = used(fr, fc);
+      const ru = Math.min(R, sr - fr * R), cu = Math.min(C, sc - fc * C);
       for (let c = 0; c < R; c++) { const t = x - c - R; ifm[c] = t >= 0 && t < T && c < ru ? t * K + fr * R + c : -1; }
       const o = R - 1 - x;
       for (let j = 0; j < C; j++) fil[j] = x < R && o < ru && j < cu ? (fc * C + j) * K + fr * R + o : -1;
@@ -179,7 +185,7 @@ export function demandRow(a: SystolicArray, g: Gemm): DemandRow {
   // IS: the flipped IFMAP block (C ports) is preloaded; FILTER rows stream after an R-row gap,
   // skewed over R ports; outputs as in WS.
   return (fr, fc, x, ifm, fil) => {
-    const [ru, cu] = used(fr, fc);
+    const ru = Math.min(R, sr - fr * R), cu = Math.min(C, sc - fc * C);
     const o = R - 1 - x;
     for (let j = 0; j < C; j++) ifm[j] = x < R && o < ru && j < cu ? (fc * C + j) * K + fr * R + o : -1;
     for (let c = 0; c < R; c++) { const t = x - c - R; fil[c] = t >= 0 && t < T && c < ru ? t * K + fr * R + c : -1; }

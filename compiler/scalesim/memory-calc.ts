@@ -6,6 +6,7 @@
 // over the cycles since the previous prefetch (at ⌈elements/cycles⌉ words per cycle), and the
 // window moves on by 50 sets. At the end the remaining sets are prefetched the same way.
 import type { DramSide } from './memory.js';
+import { hasRequest } from './demand.js';
 
 const READ_PORT_LATENCY = 1;
 
@@ -41,10 +42,11 @@ export class EstimateReadBuffer {
 
   /** Serves one demand row at `cycle`; never stalls (returns the hit latency). */
   serviceRow(cycle: number, row: Int32Array): number {
-    if (!this.firstSeen && row.some((e) => e >= 0)) { this.firstRequest = cycle; this.firstSeen = true; }
+    if (!this.firstSeen && hasRequest(row)) { this.firstRequest = cycle; this.firstSeen = true; }
+    const address = this.address;
     for (let i = 0; i < row.length; i++) {
       const e = row[i]!;
-      if (e >= 0) this.request(cycle, this.address ? this.address[e]! : e);
+      if (e >= 0) this.request(cycle, address ? address[e]! : e);
     }
     return 1;
   }

@@ -4,7 +4,7 @@
 // reports when it served the row; the row's stall is the largest wait beyond the hit latency
 // (1 for reads, 0 for writes). Total Cycles is the cycle the last row's writes were served.
 // Rows are generated and consumed one by one: memory stays O(operand size), not O(cycles).
-import { demandRow, folding, operandAddresses, prefetchSets, type Gemm, type SystolicArray } from './demand.js';
+import { demandRow, folding, hasRequest, operandAddresses, prefetchSets, type Gemm, type SystolicArray } from './demand.js';
 import type { ConvShape } from './topology.js';
 import { EstimateReadBuffer } from './memory-calc.js';
 import { ReadBuffer, WriteBuffer, type DramSide, type ScaleSimMemoryFigures } from './memory.js';
@@ -97,10 +97,6 @@ function runRows(a: SystolicArray, g: Gemm, ifBuf: RowReader, fiBuf: RowReader, 
   };
 }
 
-function hasRequest(r: Int32Array): boolean {
-  for (let i = 0; i < r.length; i++) if (r[i]! >= 0) return true;
-  return false;
-}
 
 /** A config's USER-mode memory, as SCALE-Sim sets it up (single_layer_sim.run): 1-byte words,
  * kB × 1024 bytes, the first Bandwidth entry (v3: [layout] bank bandwidths for the reads). */
