@@ -1,7 +1,7 @@
 // Codegen's two loop orders (docs/compiler.md, Schedules), written with the steps of
 // loop-steps.ts. Streamed operands cycle through their buffer copies in emission order, so
 // the order of the steps below is the program's instruction order.
-import { accumulate, auxTile, finishRows, finishTile, inputBytes, loadInput, loadPanel, panelTile, weightTile, type SegmentEmit } from './loop-steps.js';
+import { accumulate, auxTile, blockTile, finishRows, finishTile, loadInput, loadPanel, panelTile, weightTile, type SegmentEmit } from './loop-steps.js';
 
 /** Rows order: each block of m batch rows flows through all the segment's layers; an inner
  * layer's output stays in NRAM (`full`) as the next layer's fused input. */
@@ -13,16 +13,14 @@ export function emitRowsOrder(c: SegmentEmit): void {
     seg.layers.forEach((t, i) => {
       const s = c.slots[i]!;
       // The input as one m×K block (loaded now, or the previous layer's rows), else k-tiles per use.
-      const K = c.q.layers[t.layer]!.K;
-      const xBlock = t.xMode === 'block' ? loadInput(c, i, r0, mr, 0, K).addr : prevFull;
-      const ib = inputBytes(c, i);
+      const xBlock = t.xMode === 'block' ? loadInput(c, i, r0, mr, 0, c.q.layers[t.layer]!.K).addr : prevFull;
       const full = s.full ? s.full.take() : undefined;
       for (const block of c.patterns[i]!) {
         const { n0, nn } = block;
         const auxAddr = auxTile(c, i, n0, nn);
         const acc = s.acc.take();
         accumulate(c, i, mr, block, acc,
-          (k0, kk) => (t.xMode === 'tile' ? loadInput(c, i, r0, mr, k0, kk) : { addr: xBlock + k0 * ib, pitch: K }),
+          (k0, kk) => (t.xMode === 'tile' ? loadInput(c, i, r0, mr, k0, kk) : blockTile(c, i, xBlock, k0)),
           (k0, kk) => weightTile(c, i, t.wMode === 'resident', k0, kk, n0, nn));
         finishTile(c, i, r0, mr, n0, nn, acc, auxAddr, full);
       }

@@ -50,6 +50,8 @@ interface SegmentLayer { L: QuantLayer; index: number; tag: number }
 /** A MATMUL operand: its address and row pitch in elements. */
 export interface Operand { addr: number; pitch: number }
 
+/** The context of one segment: its buffers placed by allocateSegment (the search's own
+ * allocation), their copy cycles and its column blocks. */
 export function openSegment(
   q: QuantModel, seg: SegmentPlan, rows: number, hw: HardwareConfig, dram: DramAddrs,
   out: Instr[], layerNames: Record<number, string>, softmaxTag: number,
@@ -64,11 +66,13 @@ export function openSegment(
   return { q, seg, hw, dram, rows, bufs, slots, patterns, auxPending: seg.layers.map((t) => t.auxResident), out, layerNames, softmaxTag };
 }
 
+/** Appends an instruction; the naive schedule follows each with a SYNC. */
 function emit(c: SegmentEmit, i: Instr): void {
   c.out.push(i);
   if (c.seg.sync) c.out.push({ op: 'SYNC', layer: i.layer });
 }
 
+/** Segment layer i: the model layer, its index and its layer tag (index + 1). */
 function layerAt(c: SegmentEmit, i: number): SegmentLayer {
   const index = c.seg.layers[i]!.layer;
   return { L: c.q.layers[index]!, index, tag: index + 1 };
@@ -124,9 +128,10 @@ export function loadInput(c: SegmentEmit, i: number, r0: number, mr: number, k0:
   return { addr, pitch: kk };
 }
 
-/** Byte size of one input element of segment layer i. */
-export function inputBytes(c: SegmentEmit, i: number): number {
-  return DTYPE_BYTES[inTypeOf(c.q, layerAt(c, i).index)];
+/** The m×k input tile at column k0 of an m×K input block in NRAM. */
+export function blockTile(c: SegmentEmit, i: number, block: number, k0: number): Operand {
+  const { L, index } = layerAt(c, i);
+  return { addr: block + k0 * DTYPE_BYTES[inTypeOf(c.q, index)], pitch: L.K };
 }
 
 /** The k×n weight tile at (k0, n0): inside the resident weights, or loaded into the next tile buffer. */
