@@ -1,15 +1,21 @@
-// Plain-text tables for the bench's stdout report: right-aligned numbers, left-aligned names.
+// Plain-text tables for the bench's stdout report, on the shared text formatting
+// (simulator/text-format.ts); what only the bench shows (compact counts, ranges, a dash for a
+// missing measurement) is here.
+import { alignRow, columnWidths, formatPercent as percent, formatSeconds as seconds } from '../simulator/index.js';
 
+/** A titled table: an indented header, a dashed rule, then the rows. */
 export function formatTable(title: string, head: string[], rows: string[][]): string {
-  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
-  const line = (r: string[]) => `  ${r.map((v, c) => (c === 0 ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join('  ')}`;
+  const widths = columnWidths([head, ...rows]);
+  const line = (r: string[]) => `  ${alignRow(r, widths)}`;
   return [`\n${title}`, line(head), `  ${widths.map((w) => '-'.repeat(w)).join('  ')}`, ...rows.map(line)].join('\n');
 }
 
-/** Seconds with 3 significant digits, in s or ms. */
+/** A dash for a measurement that is missing or not a number. */
+const measured = (x: number | undefined): x is number => x !== undefined && Number.isFinite(x);
+
+/** Seconds with two decimals, in s, ms or µs. */
 export function formatSeconds(s: number | undefined): string {
-  if (s === undefined || !Number.isFinite(s)) return '–';
-  return s >= 1 ? `${s.toPrecision(3)} s` : `${(s * 1e3).toPrecision(3)} ms`;
+  return measured(s) ? seconds(s, 2) : '–';
 }
 
 /** A median with its min–max range. */
@@ -20,7 +26,7 @@ export function formatRange(t: { median: number; min: number; max: number } | un
 
 /** Large counts with k/M/G suffixes. */
 export function formatCount(x: number | undefined): string {
-  if (x === undefined || !Number.isFinite(x)) return '–';
+  if (!measured(x)) return '–';
   const a = Math.abs(x);
   if (a >= 1e9) return `${(x / 1e9).toPrecision(3)}G`;
   if (a >= 1e6) return `${(x / 1e6).toPrecision(3)}M`;
@@ -29,9 +35,9 @@ export function formatCount(x: number | undefined): string {
 }
 
 export function formatFixed(x: number | undefined, digits = 2): string {
-  return x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits);
+  return measured(x) ? x.toFixed(digits) : '–';
 }
 
 export function formatPercent(x: number | undefined, digits = 1): string {
-  return x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(digits)} %`;
+  return measured(x) ? percent(x, digits) : '–';
 }

@@ -4,6 +4,7 @@
 // probabilities. Members err on different samples, so the average errs less than a typical
 // member: the report gives every member's test error next to the ensemble's.
 import { DlpError } from '../isa/errors.js';
+import { formatPercent } from '../simulator/index.js';
 import { classOf, selectRows, type Dataset } from './data.js';
 import { createMlp, defaultMnistSpec, type MlpSpec, type Model } from './model.js';
 import { createRng, type Rng } from './rng.js';
@@ -150,7 +151,7 @@ export function evaluateBagging<M extends ProbabilisticClassifier>(ensemble: Ens
 
 /** One line per member and a summary, for the CLI and the docs. */
 export function formatBaggingReport(r: BaggingReport): string {
-  const pct = (v: number): string => `${(100 * v).toFixed(2)} %`;
+  const pct = (v: number): string => formatPercent(v, 2);
   const lines = r.memberErrors.map(
     (e, i) => `member ${i + 1}: test error ${pct(e)}${r.uniqueFractions[i] !== undefined ? ` (saw ${pct(r.uniqueFractions[i]!)} of the data)` : ''}`,
   );

@@ -7,6 +7,7 @@
 // (2017) cubic ramp s_t = s_f + (s_i − s_f)(1 − (t − t₀)/(t₁ − t₀))³: prune fast while the
 // network is redundant, slowly near the target.
 import { DlpError } from '../isa/errors.js';
+import { columnWidths, formatPercent } from '../simulator/index.js';
 import type { Dataset } from './data.js';
 import type { Model } from './model.js';
 import type { Layer, Param } from './nn/layer.js';
@@ -354,12 +355,8 @@ export function formatSparsitySweep(rows: readonly SparsitySweepRow[]): string {
   const names = rows[0]?.layers.map((l) => l.name) ?? [];
   const head = ['target', 'zeros', ...names, 'accuracy'];
   const body = rows.map((r) => [
-    pct(r.targetSparsity), pct(r.sparsity), ...r.layers.map((l) => pct(l.sparsity)), pct(r.accuracy, 2),
+    formatPercent(r.targetSparsity), formatPercent(r.sparsity), ...r.layers.map((l) => formatPercent(l.sparsity)), formatPercent(r.accuracy, 2),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const widths = columnWidths([head, ...body]);
   return [head, ...body].map((cells) => cells.map((c, i) => c.padStart(widths[i]!)).join('  ')).join('\n');
-}
-
-function pct(v: number, digits = 1): string {
-  return `${(100 * v).toFixed(digits)} %`;
 }

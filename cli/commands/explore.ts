@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { DlpError } from '../../isa/errors.js';
 import { writeFileAtomic } from '../../isa/files.js';
 import { loadHardware } from '../../isa/node.js';
+import { alignRow, columnWidths, formatPercent } from '../../simulator/index.js';
 import { loadModelFile } from '../../compiler/load-model.js';
 import {
   assembleSweep, checkJobsFile, createPlan, defaultWorkerCount, formatJobs, formatMergedCsv, formatPlan, mergedJson,
@@ -69,11 +70,11 @@ export function formatExploreSummary(x: Exploration, outDir: string): string {
   const rows = x.pareto.map((i) => {
     const r = x.results[i]!;
     const m = r.metrics!;
-    return [describe(r), String(m.cycles), (m.energyJoules * 1e3).toPrecision(4), `${(m.mfuUtilization * 100).toFixed(1)} %`, m.rooflineRatio.toFixed(2), m.boundBy];
+    return [describe(r), String(m.cycles), (m.energyJoules * 1e3).toPrecision(4), formatPercent(m.mfuUtilization, 1), m.rooflineRatio.toFixed(2), m.boundBy];
   });
   const head = ['point', 'cycles', 'energy mJ', 'MFU util', 'cyc/roof', 'bound'];
-  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c]!.length)));
-  const fmt = (row: string[]) => `  ${row.map((v, c) => (c === 0 ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join('  ')}`;
+  const widths = columnWidths([head, ...rows]);
+  const fmt = (row: string[]) => `  ${alignRow(row, widths)}`;
   lines.push(fmt(head), ...rows.map(fmt));
   for (const r of failed.slice(0, 5)) lines.push(`  failed: ${describe(r)}: ${r.error}`);
   if (failed.length > 5) lines.push(`  ... and ${failed.length - 5} more failures (see the CSV)`);

@@ -1,12 +1,11 @@
 // report.html: one self-contained page (inline CSS and SVG, no scripts, nothing fetched) with
 // the headline numbers, the five charts and the per-layer table.
-import type { TraceEvent } from '../../simulator/index.js';
+import { formatBytes, formatInt, formatJoules, formatPercent, formatSeconds, type TraceEvent } from '../../simulator/index.js';
 import { renderCyclesChart } from './charts/cycles.js';
 import { renderLayersChart } from './charts/layers.js';
 import { renderRooflineChart } from './charts/roofline.js';
 import { renderTimelineChart } from './charts/timeline.js';
 import { renderTrainingChart } from './charts/training.js';
-import { fmtBytes, fmtInt, fmtJoules, fmtPct, fmtSeconds } from './format.js';
 import { REPORT_FILES, type MnistReport } from './report-data.js';
 import { esc } from './svg.js';
 import { formatSpeedupVerdict, segmentText } from './summary.js';
@@ -26,25 +25,25 @@ function card(label: string, value: string): string {
 
 export function renderReportHtml(r: MnistReport, trace: readonly TraceEvent[]): string {
   const c = r.config;
-  const layerRows = r.layers.map((l) => `<tr><td>${esc(l.name)}</td><td>${esc(segmentText(l))}</td><td>${fmtInt(l.cycles)}</td><td>${fmtInt(l.mfuBusy)}</td><td>${fmtPct(l.share, 1)}</td><td>${fmtInt(l.opsPerCycle)}</td><td>${fmtInt(l.macs)}</td>`
-    + `<td>${fmtBytes(l.dramReadBytes)}</td><td>${fmtBytes(l.dramWriteBytes)}</td><td>${fmtJoules(l.energyJoules)}</td></tr>`).join('');
+  const layerRows = r.layers.map((l) => `<tr><td>${esc(l.name)}</td><td>${esc(segmentText(l))}</td><td>${formatInt(l.cycles)}</td><td>${formatInt(l.mfuBusy)}</td><td>${formatPercent(l.share, 1)}</td><td>${formatInt(l.opsPerCycle)}</td><td>${formatInt(l.macs)}</td>`
+    + `<td>${formatBytes(l.dramReadBytes)}</td><td>${formatBytes(l.dramWriteBytes)}</td><td>${formatJoules(l.energyJoules)}</td></tr>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>dlpkit MNIST report: ${esc(c.architecture)} on ${esc(r.hardware.name)}</title>
 <meta name="viewport" content="width=device-width,initial-scale=1"><style>${CSS}</style></head>
 <body>
 <h1>MNIST ${esc(c.architecture)} on ${esc(r.hardware.name)} (${esc(c.dtype)})</h1>
-<p class="sub">Generated ${esc(r.createdAt)} by <code>dlp mnist</code> · ${fmtInt(c.trainSamples)} training images, ${r.training.history.length} epoch${r.training.history.length === 1 ? '' : 's'}, batch ${c.batch}, seed ${c.seed} · test set ${fmtInt(c.testSamples)} images${c.quick ? ' · quick run (subset)' : ''}</p>
+<p class="sub">Generated ${esc(r.createdAt)} by <code>dlp mnist</code> · ${formatInt(c.trainSamples)} training images, ${r.training.history.length} epoch${r.training.history.length === 1 ? '' : 's'}, batch ${c.batch}, seed ${c.seed} · test set ${formatInt(c.testSamples)} images${c.quick ? ' · quick run (subset)' : ''}</p>
 <div class="cards">
-${card('host accuracy', fmtPct(r.hostAccuracy))}${card('DLP accuracy', fmtPct(r.dlpAccuracy))}
-${card('CPU forward (median)', fmtSeconds(r.cpuForwardSeconds))}${card('DLP (simulated)', fmtSeconds(r.dlpSeconds))}
-${card('speed-up', `${r.speedup.toFixed(1)}×`)}${card('cycles', fmtInt(r.cycles))}
-${card('MFU utilisation', fmtPct(r.mfuUtilization, 1))}${card(r.simulator.energy.scope === 'dynamic' ? 'energy (dynamic only)' : 'energy (dynamic + static)', fmtJoules(r.energyJoules))}
-${card('DRAM traffic', fmtBytes(r.dramReadBytes + r.dramWriteBytes))}${card('DRAM bandwidth', `${fmtBytes(r.dramBytesPerSecond)}/s`)}
+${card('host accuracy', formatPercent(r.hostAccuracy, 2))}${card('DLP accuracy', formatPercent(r.dlpAccuracy, 2))}
+${card('CPU forward (median)', formatSeconds(r.cpuForwardSeconds, 2))}${card('DLP (simulated)', formatSeconds(r.dlpSeconds, 2))}
+${card('speed-up', `${r.speedup.toFixed(1)}×`)}${card('cycles', formatInt(r.cycles))}
+${card('MFU utilisation', formatPercent(r.mfuUtilization, 1))}${card(r.simulator.energy.scope === 'dynamic' ? 'energy (dynamic only)' : 'energy (dynamic + static)', formatJoules(r.energyJoules))}
+${card('DRAM traffic', formatBytes(r.dramReadBytes + r.dramWriteBytes))}${card('DRAM bandwidth', `${formatBytes(r.dramBytesPerSecond)}/s`)}
 </div>
 <p>${r.grade
-    ? `Course grading of the DLP forward at batch ${fmtInt(c.testSamples)}: ${esc(formatSpeedupVerdict(r.grade))} (${esc(r.grade.basis)}).`
+    ? `Course grading of the DLP forward at batch ${formatInt(c.testSamples)}: ${esc(formatSpeedupVerdict(r.grade))} (${esc(r.grade.basis)}).`
     : 'No course grade: a --quick run uses a subset, not the graded task.'}
-Host time is the median process CPU time of ${r.cpuForwardSamples.length} runs after full-size warm-up (wall time ${fmtSeconds(r.hostWallSeconds)}); speed-up range ${r.speedupRange.map((v) => `${v.toFixed(1)}×`).join('–')}.</p>
+Host time is the median process CPU time of ${r.cpuForwardSamples.length} runs after full-size warm-up (wall time ${formatSeconds(r.hostWallSeconds, 2)}); speed-up range ${r.speedupRange.map((v) => `${v.toFixed(1)}×`).join('–')}.</p>
 <h2>Charts</h2>
 <div class="charts">
 ${renderTrainingChart(r)}
@@ -56,7 +55,7 @@ ${renderTimelineChart(trace, r.trace.rows, r.hardware.clockHz)}
 <h2>Per layer</h2>
 <table><tr><th>layer</th><th>segment</th><th>span cycles</th><th>MFU busy</th><th>share of compute</th><th>ops per busy cycle</th><th>MACs</th><th>DRAM read</th><th>DRAM write</th><th>energy</th></tr>${layerRows}</table>
 <h2>Files</h2>
-<p><code>${REPORT_FILES.json}</code> (every number on this page), <code>${REPORT_FILES.trace}</code> (open in <a href="https://ui.perfetto.dev">ui.perfetto.dev</a>: one batch of ${r.trace.rows} images, ${fmtInt(r.trace.cycles)} cycles),
+<p><code>${REPORT_FILES.json}</code> (every number on this page), <code>${REPORT_FILES.trace}</code> (open in <a href="https://ui.perfetto.dev">ui.perfetto.dev</a>: one batch of ${r.trace.rows} images, ${formatInt(r.trace.cycles)} cycles),
 <code>${REPORT_FILES.weights}</code> (the trained weights, PyTorch naming), <code>${REPORT_FILES.bundle}/</code> (the compiled program, DRAM layout and image).</p>
 </body></html>
 `;

@@ -1,9 +1,8 @@
 // The text summary `dlp mnist` prints: host vs DLP accuracy and time, the speed-up against the
 // course's 1/50 and 1/200 thresholds, the simulator's headline figures and the per-layer table.
-import { breakdownCycles, formatCycleBar } from '../../simulator/index.js';
+import { breakdownCycles, formatBytes, formatCycleBar, formatInt, formatJoules, formatPercent, formatSeconds, formatTable } from '../../simulator/index.js';
 import type { Grade } from './host-timing.js';
 import type { LayerRow, MnistReport } from './report-data.js';
-import { fmtBytes, fmtInt, fmtJoules, fmtPct, fmtSeconds, formatTable } from './format.js';
 
 export function formatSpeedupVerdict(g: Grade): string {
   const [t80, t100] = g.thresholds;
@@ -26,7 +25,7 @@ export const LOADED_RATIO = 1.5;
 export function formatSpeedupLine(r: MnistReport): string {
   const [lo, hi] = r.speedupRange;
   const head = `speed-up ${r.speedup.toFixed(1)}× (median host CPU time of ${r.cpuForwardSamples.length} runs; range ${lo.toFixed(1)}–${hi.toFixed(1)}×; `
-    + `wall time ${fmtSeconds(r.hostWallSeconds)} per run)`;
+    + `wall time ${formatSeconds(r.hostWallSeconds, 2)} per run)`;
   const load = loadNote(r);
   if (!r.grade) return `${head}${load}\nno grade: --quick runs a subset, not the graded task`;
   return `${head}${load}\n${formatSpeedupVerdict(r.grade)}   (${r.grade.basis})`;
@@ -40,28 +39,28 @@ export function segmentText(l: LayerRow): string {
 
 export function formatSummary(r: MnistReport): string {
   const c = r.config;
-  const n = fmtInt(c.testSamples);
+  const n = formatInt(c.testSamples);
   const lines = [
-    `MNIST ${c.architecture} · ${r.training.history.length} epoch${r.training.history.length === 1 ? '' : 's'} on ${fmtInt(c.trainSamples)} images (${r.training.seconds.toFixed(1)} s) · test set ${n} images`,
+    `MNIST ${c.architecture} · ${r.training.history.length} epoch${r.training.history.length === 1 ? '' : 's'} on ${formatInt(c.trainSamples)} images (${r.training.seconds.toFixed(1)} s) · test set ${n} images`,
     '',
     formatTable([
       ['', 'host CPU (fp32)', `DLP ${r.hardware.name} (${c.dtype}, simulated)`],
-      ['test accuracy', fmtPct(r.hostAccuracy), fmtPct(r.dlpAccuracy)],
-      [`forward, batch ${n}`, `${fmtSeconds(r.cpuForwardSeconds)} (median)`, fmtSeconds(r.dlpSeconds)],
+      ['test accuracy', formatPercent(r.hostAccuracy, 2), formatPercent(r.dlpAccuracy, 2)],
+      [`forward, batch ${n}`, `${formatSeconds(r.cpuForwardSeconds, 2)} (median)`, formatSeconds(r.dlpSeconds, 2)],
     ]),
     '',
     formatSpeedupLine(r),
-    `cycles ${fmtInt(r.cycles)} at ${(r.hardware.clockHz / 1e9).toFixed(2)} GHz · MFU utilisation ${fmtPct(r.mfuUtilization, 1)} · energy ${fmtJoules(r.energyJoules)} (${r.simulator.energy.scope === 'dynamic' ? 'dynamic only' : 'dynamic + static'})`,
-    `where the cycles went (critical path, sums to ${fmtInt(r.cycles)}): ${formatCycleBar(r.cycleBreakdown, r.cycles, 50).replace('\n', '\n  ')}`,
-    `DRAM read ${fmtBytes(r.dramReadBytes)}, write ${fmtBytes(r.dramWriteBytes)} · ${fmtBytes(r.dramBytesPerSecond)}/s (${fmtPct(r.dramBandwidthFraction, 1)} of peak)`,
+    `cycles ${formatInt(r.cycles)} at ${(r.hardware.clockHz / 1e9).toFixed(2)} GHz · MFU utilisation ${formatPercent(r.mfuUtilization, 1)} · energy ${formatJoules(r.energyJoules)} (${r.simulator.energy.scope === 'dynamic' ? 'dynamic only' : 'dynamic + static'})`,
+    `where the cycles went (critical path, sums to ${formatInt(r.cycles)}): ${formatCycleBar(r.cycleBreakdown, r.cycles, 50).replace('\n', '\n  ')}`,
+    `DRAM read ${formatBytes(r.dramReadBytes)}, write ${formatBytes(r.dramWriteBytes)} · ${formatBytes(r.dramBytesPerSecond)}/s (${formatPercent(r.dramBandwidthFraction, 1)} of peak)`,
     '',
     formatTable([
       ['layer', 'segment', 'span cycles', 'critical path', 'MFU busy', 'share', 'ops/busy cycle', 'MACs', 'DRAM read', 'DRAM write', 'energy'],
-      ...r.layers.map((l) => [l.name, segmentText(l), fmtInt(l.cycles), fmtInt(breakdownCycles(l.cycleBreakdown)), fmtInt(l.mfuBusy), fmtPct(l.share, 1), fmtInt(l.opsPerCycle), fmtInt(l.macs), fmtBytes(l.dramReadBytes), fmtBytes(l.dramWriteBytes), fmtJoules(l.energyJoules)]),
+      ...r.layers.map((l) => [l.name, segmentText(l), formatInt(l.cycles), formatInt(breakdownCycles(l.cycleBreakdown)), formatInt(l.mfuBusy), formatPercent(l.share, 1), formatInt(l.opsPerCycle), formatInt(l.macs), formatBytes(l.dramReadBytes), formatBytes(l.dramWriteBytes), formatJoules(l.energyJoules)]),
     ]),
     ...(r.layers.some((l) => l.fusedWith.length > 1) ? ['fused layers run interleaved: each one\'s span covers its whole segment; ops/busy cycle is its roofline point'] : []),
     '',
-    `host side: compile ${fmtSeconds(r.host.compileSeconds)}, transfer ${fmtSeconds(r.host.transferSeconds)}, simulate ${fmtSeconds(r.host.simulateSeconds)}`,
+    `host side: compile ${formatSeconds(r.host.compileSeconds, 2)}, transfer ${formatSeconds(r.host.transferSeconds, 2)}, simulate ${formatSeconds(r.host.simulateSeconds, 2)}`,
     `report: ${r.reportDir}/report.html (also report.json, trace.json for ui.perfetto.dev, model.safetensors, bundle/)`,
   ];
   return `${lines.join('\n')}\n`;

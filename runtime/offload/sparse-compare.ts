@@ -8,7 +8,7 @@ import { createRng } from '../../isa/rng.js';
 import { compile, type CompileOptions } from '../../compiler/pipeline.js';
 import { readOutputs, writeInputs, type Bundle } from '../../compiler/bundle.js';
 import type { ModelGraph, ModelWeights } from '../../compiler/model.js';
-import { simulate, type SimReport } from '../../simulator/index.js';
+import { formatTable, simulate, type SimReport } from '../../simulator/index.js';
 
 export interface SparseCompareOptions extends Omit<CompileOptions, 'skipZeroTiles'> {
   /** Input rows (batch × inputSize); default seeded uniform values in [0, 1), as `dlp run`. */
@@ -138,11 +138,9 @@ export function formatSparseComparison(c: SparseComparison): string {
     'total', `${skipped}/${tiles}`, saved(c.dense.cycles, c.sparse.cycles, int), saved(c.dense.dramBytes, c.sparse.dramBytes, int),
     saved(c.dense.energyJoules, c.sparse.energyJoules, uj),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ').trimEnd();
   const out = [
     `zero-tile skipping on ${c.hardware} (${c.dtype}, batch ${c.batch}): dense → sparse (saved)`,
-    line(head), ...rows.map(line),
+    formatTable([head, ...rows]),
     `instructions ${c.dense.instructions} → ${c.sparse.instructions}, LOAD ${c.dense.loads} → ${c.sparse.loads}, MATMUL ${c.dense.matmuls} → ${c.sparse.matmuls}`,
     `outputs ${outputVerdict(c)}`,
   ];

@@ -1,8 +1,8 @@
 // The summary panels: the simulator's cycle breakdown as one stacked bar (and one per layer), the roofline (SVG) and the
 // per-layer table. Each takes plain data, so a new report field only changes the data step.
-import { CYCLE_CAUSES, CYCLE_CAUSE_INFO, type CycleBreakdown } from '../../simulator/index.js';
+import { CYCLE_CAUSES, CYCLE_CAUSE_INFO, formatBytes, formatInt, formatJoules, formatPercent, type CycleBreakdown } from '../../simulator/index.js';
 import type { RunResult } from './protocol.js';
-import { bytes, colour, h, int, joules, pct, svg } from './format.js';
+import { colour, h, svg } from './format.js';
 
 export interface Segment { label: string; cycles: number; colour: string }
 
@@ -14,9 +14,9 @@ export function cycleSegments(b: CycleBreakdown): Segment[] {
 
 function stacked(segments: Segment[], attrs: Record<string, string>): HTMLElement {
   const total = segments.reduce((a, s) => a + s.cycles, 0) || 1;
-  const bar = h('div', { class: 'stacked', role: 'img', 'aria-label': segments.map((s) => `${s.label} ${int(s.cycles)} cycles`).join(', '), ...attrs });
+  const bar = h('div', { class: 'stacked', role: 'img', 'aria-label': segments.map((s) => `${s.label} ${formatInt(s.cycles)} cycles`).join(', '), ...attrs });
   for (const s of segments) {
-    bar.append(h('span', { 'data-cycles': String(s.cycles), style: `flex-grow:${s.cycles};background:${s.colour}`, title: `${s.label}: ${int(s.cycles)} cycles (${pct(s.cycles / total)})` }));
+    bar.append(h('span', { 'data-cycles': String(s.cycles), style: `flex-grow:${s.cycles};background:${s.colour}`, title: `${s.label}: ${formatInt(s.cycles)} cycles (${formatPercent(s.cycles / total)})` }));
   }
   return bar;
 }
@@ -25,7 +25,7 @@ export function breakdownBar(r: RunResult): HTMLElement {
   const segments = cycleSegments(r.report.cycleBreakdown);
   const total = segments.reduce((a, s) => a + s.cycles, 0) || 1;
   const legend = h('ul', { class: 'legend' });
-  for (const s of segments) legend.append(h('li', {}, h('span', { class: 'swatch', style: `background:${s.colour}` }), `${s.label}: ${int(s.cycles)} (${pct(s.cycles / total)})`));
+  for (const s of segments) legend.append(h('li', {}, h('span', { class: 'swatch', style: `background:${s.colour}` }), `${s.label}: ${formatInt(s.cycles)} (${formatPercent(s.cycles / total)})`));
   return h('div', {}, stacked(segments, { 'data-testid': 'breakdown' }), legend,
     h('p', { class: 'note' }, 'Each cycle of the run is charged to what the critical path was doing (docs/simulator.md).'));
 }
@@ -33,17 +33,17 @@ export function breakdownBar(r: RunResult): HTMLElement {
 export function summary(r: RunResult): HTMLElement {
   const rep = r.report;
   const rows: [string, string, string?][] = [
-    ['cycles', int(rep.cycles), 'cycles'],
+    ['cycles', formatInt(rep.cycles), 'cycles'],
     ['time', `${(rep.seconds * 1e6).toFixed(3)} µs`],
-    ['instructions', int(rep.instructions)],
-    ['MACs', int(rep.macs)],
-    ['MFU utilisation', pct(rep.mfuUtilization), 'mfu'],
-    ['DRAM read / write', `${bytes(rep.dramReadBytes)} / ${bytes(rep.dramWriteBytes)}`, 'dram-bytes'],
-    ['DRAM bandwidth', `${rep.avgDramBytesPerCycle.toFixed(2)} B/cycle (${pct(rep.dramBandwidthFraction)} of peak)`, 'dram-bw'],
-    ['bound by', `${rep.boundBy} (roofline ${int(rep.rooflineCycles)} cycles)`],
-    ['energy', joules(rep.energy.totalJoules), 'energy'],
+    ['instructions', formatInt(rep.instructions)],
+    ['MACs', formatInt(rep.macs)],
+    ['MFU utilisation', formatPercent(rep.mfuUtilization), 'mfu'],
+    ['DRAM read / write', `${formatBytes(rep.dramReadBytes)} / ${formatBytes(rep.dramWriteBytes)}`, 'dram-bytes'],
+    ['DRAM bandwidth', `${rep.avgDramBytesPerCycle.toFixed(2)} B/cycle (${formatPercent(rep.dramBandwidthFraction)} of peak)`, 'dram-bw'],
+    ['bound by', `${rep.boundBy} (roofline ${formatInt(rep.rooflineCycles)} cycles)`],
+    ['energy', formatJoules(rep.energy.totalJoules), 'energy'],
   ];
-  if (r.estimatedCycles !== undefined) rows.push(['compiler estimate', `${int(r.estimatedCycles)} cycles`]);
+  if (r.estimatedCycles !== undefined) rows.push(['compiler estimate', `${formatInt(r.estimatedCycles)} cycles`]);
   rows.push(['worker time', `compile ${r.compileMs.toFixed(0)} ms, simulate ${r.simulateMs.toFixed(0)} ms`]);
   const dl = h('dl', { class: 'summary' });
   for (const [k, v, id] of rows) dl.append(h('dt', {}, k), h('dd', id ? { 'data-testid': id } : {}, v));
@@ -55,8 +55,8 @@ export function layerTable(r: RunResult): HTMLElement {
   t.append(h('thead', {}, h('tr', {}, ...['layer', 'cycles', 'where they went', 'MACs', 'DRAM read', 'DRAM write', 'MFU busy', 'energy'].map((c) => h('th', { scope: 'col' }, c)))));
   const body = h('tbody');
   for (const l of r.report.perLayer) {
-    body.append(h('tr', {}, h('th', { scope: 'row' }, l.name), h('td', {}, int(l.cycles)), h('td', { class: 'mini' }, stacked(cycleSegments(l.cycleBreakdown), {})), h('td', {}, int(l.macs)),
-      h('td', {}, bytes(l.dramReadBytes)), h('td', {}, bytes(l.dramWriteBytes)), h('td', {}, int(l.mfuBusy)), h('td', {}, joules(l.energyJoules))));
+    body.append(h('tr', {}, h('th', { scope: 'row' }, l.name), h('td', {}, formatInt(l.cycles)), h('td', { class: 'mini' }, stacked(cycleSegments(l.cycleBreakdown), {})), h('td', {}, formatInt(l.macs)),
+      h('td', {}, formatBytes(l.dramReadBytes)), h('td', {}, formatBytes(l.dramWriteBytes)), h('td', {}, formatInt(l.mfuBusy)), h('td', {}, formatJoules(l.energyJoules))));
   }
   t.append(body);
   return t;

@@ -1,19 +1,4 @@
-// Number formatting shared by the panels.
-export const int = (n: number): string => Math.round(n).toLocaleString('en-US');
-export const pct = (f: number): string => `${(f * 100).toFixed(1)} %`;
-
-export function bytes(n: number): string {
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} MB`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} kB`;
-  return `${n} B`;
-}
-
-export function joules(j: number): string {
-  if (j >= 1e-3) return `${(j * 1e3).toFixed(3)} mJ`;
-  if (j >= 1e-6) return `${(j * 1e6).toFixed(3)} µJ`;
-  return `${(j * 1e9).toFixed(3)} nJ`;
-}
-
+// DOM helpers and colours shared by the panels (numbers: simulator/text-format.ts).
 /** Creates an element with attributes and children (a tiny DOM helper; no framework). */
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);

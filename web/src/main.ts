@@ -8,7 +8,8 @@ import { loadPreset, presetNames } from '../../isa/index.js';
 import { breakdownBar, layerTable, roofline, summary } from './charts.js';
 import { createDrawPad } from './digits.js';
 import { createEditor } from './editor.js';
-import { h, int, pct } from './format.js';
+import { h } from './format.js';
+import { formatInt, formatPercent } from '../../simulator/index.js';
 import type { PlaygroundState, Request, Response, RunResult, SourceKind } from './protocol.js';
 import { decodeState, encodeState } from './state.js';
 import { createStepPanel } from './step.js';
@@ -76,7 +77,7 @@ function showError(message: string, line?: number, column?: number): void {
 function showResult(r: RunResult): void {
   lastResult = r;
   const s = $('status');
-  s.textContent = `ok — ${int(r.report.cycles)} cycles on ${r.report.hardware}`;
+  s.textContent = `ok — ${formatInt(r.report.cycles)} cycles on ${r.report.hardware}`;
   s.className = 'status ok';
   s.setAttribute('data-testid', 'status');
   $('summary').replaceChildren(summary(r));
@@ -174,11 +175,11 @@ function classify(): void {
 function showDigit(m: Extract<Response, { type: 'digit' }>): void {
   if (!m.ok) { $('digit').textContent = '?'; $('digit-cycles').textContent = m.error.message; return; }
   $('digit').textContent = String(m.result.digit);
-  $('digit-cycles').textContent = `${int(m.result.cycles)} cycles on dlp-s (int8)`;
+  $('digit-cycles').textContent = `${formatInt(m.result.cycles)} cycles on dlp-s (int8)`;
   m.result.probabilities.forEach((p, d) => {
     const row = bars.children[d]!;
     (row.querySelector('meter') as HTMLMeterElement).value = p;
-    row.querySelector('output')!.textContent = pct(p);
+    row.querySelector('output')!.textContent = formatPercent(p);
   });
 }
 

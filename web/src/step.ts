@@ -3,7 +3,8 @@
 // and the NRAM/WRAM bytes that hold data (written by this or an earlier instruction).
 import { MAP_CELLS } from './occupancy.js';
 import type { RunResult } from './protocol.js';
-import { bytes, h, int, pct } from './format.js';
+import { h } from './format.js';
+import { formatBytes, formatInt, formatPercent } from '../../simulator/index.js';
 
 export interface StepPanel { element: HTMLElement; setResult(r: RunResult): void; select(i: number): void; index(): number }
 
@@ -31,7 +32,7 @@ export function createStepPanel(onSelect: (i: number) => void): StepPanel {
   function memBar(name: string, used: number, cap: number, map: Uint8Array): HTMLElement {
     const strip = h('div', { class: 'strip', role: 'img', 'aria-label': `${name} map` });
     for (const v of map) strip.append(h('span', { style: `opacity:${(0.08 + 0.92 * (v / 255)).toFixed(2)}` }));
-    return h('div', { class: 'membar' }, h('div', {}, `${name}: ${bytes(used)} of ${bytes(cap)} hold data (${pct(used / cap)})`), strip);
+    return h('div', { class: 'membar' }, h('div', {}, `${name}: ${formatBytes(used)} of ${formatBytes(cap)} hold data (${formatPercent(used / cap)})`), strip);
   }
 
   function select(i: number): void {
@@ -41,10 +42,10 @@ export function createStepPanel(onSelect: (i: number) => void): StepPanel {
     range.value = String(current);
     const ins = result.instrs[current]!;
     const t = timeOf(current);
-    title.textContent = `#${current} ${ins.text}  —  ${ins.unit}${Number.isFinite(ins.start) ? `, cycles ${int(ins.start)}–${int(ins.end)} (dispatched ${int(ins.dispatch)})` : ''}${ins.layer ? `, layer ${ins.layer}` : ''}`;
+    title.textContent = `#${current} ${ins.text}  —  ${ins.unit}${Number.isFinite(ins.start) ? `, cycles ${formatInt(ins.start)}–${formatInt(ins.end)} (dispatched ${formatInt(ins.dispatch)})` : ''}${ins.layer ? `, layer ${ins.layer}` : ''}`;
     const row = (m: Uint8Array) => m.subarray(current * MAP_CELLS, (current + 1) * MAP_CELLS);
     mem.replaceChildren(memBar('NRAM', occ.nram[current]!, result.nramBytes, row(occ.nramMap)), memBar('WRAM', occ.wram[current]!, result.wramBytes, row(occ.wramMap)));
-    queues.replaceChildren(h('p', { class: 'note' }, `At cycle ${int(t)}:`));
+    queues.replaceChildren(h('p', { class: 'note' }, `At cycle ${formatInt(t)}:`));
     for (const u of result.units) {
       const waiting = result.instrs.map((x, k) => ({ x, k })).filter(({ x }) => x.unit === u && x.dispatch <= t && t < x.start);
       const running = result.instrs.map((x, k) => ({ x, k })).filter(({ x }) => x.unit === u && x.start <= t && t < x.end);

@@ -1,0 +1,54 @@
+// Numbers for people and aligned text tables: the one copy every text report uses (the
+// simulator's report, the CLI's summary and HTML page, the web playground, the bench). It lives
+// in the simulator, the lowest layer with a report, and is browser-safe.
+
+/** Seconds in s, ms or µs with `digits` decimals; below a microsecond in ns with one. */
+export function formatSeconds(s: number, digits: number): string {
+  if (s >= 1) return `${s.toFixed(digits)} s`;
+  if (s >= 1e-3) return `${(s * 1e3).toFixed(digits)} ms`;
+  if (s >= 1e-6) return `${(s * 1e6).toFixed(digits)} µs`;
+  return `${(s * 1e9).toFixed(1)} ns`;
+}
+
+/** Joules in J, mJ, µJ or nJ with three decimals. */
+export function formatJoules(j: number): string {
+  if (j >= 1) return `${j.toFixed(3)} J`;
+  if (j >= 1e-3) return `${(j * 1e3).toFixed(3)} mJ`;
+  if (j >= 1e-6) return `${(j * 1e6).toFixed(3)} µJ`;
+  return `${(j * 1e9).toFixed(3)} nJ`;
+}
+
+/** Bytes in decimal units: GB and MB with two decimals, kB with one, whole bytes. */
+export function formatBytes(b: number): string {
+  if (b >= 1e9) return `${(b / 1e9).toFixed(2)} GB`;
+  if (b >= 1e6) return `${(b / 1e6).toFixed(2)} MB`;
+  if (b >= 1e3) return `${(b / 1e3).toFixed(1)} kB`;
+  return `${b} B`;
+}
+
+/** A fraction as a percentage with `digits` decimals. */
+export function formatPercent(x: number, digits = 1): string {
+  return `${(x * 100).toFixed(digits)} %`;
+}
+
+/** A rounded integer with thousands separators (1,234,567). */
+export function formatInt(x: number): string {
+  return Math.round(x).toLocaleString('en-US');
+}
+
+/** Width of every column: its longest cell. */
+export function columnWidths(rows: readonly (readonly string[])[]): number[] {
+  return rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+}
+
+/** One row padded to `widths`: the first column left-aligned (names), the others right-aligned
+ * (numbers), two spaces apart. */
+export function alignRow(row: readonly string[], widths: readonly number[]): string {
+  return row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+}
+
+/** An aligned text table of `rows` (the first is usually the header), without trailing blanks. */
+export function formatTable(rows: readonly (readonly string[])[]): string {
+  const widths = columnWidths(rows);
+  return rows.map((r) => alignRow(r, widths).trimEnd()).join('\n');
+}
