@@ -7,7 +7,7 @@
 // (2017) cubic ramp s_t = s_f + (s_i − s_f)(1 − (t − t₀)/(t₁ − t₀))³: prune fast while the
 // network is redundant, slowly near the target.
 import { DlpError } from '../isa/errors.js';
-import { columnWidths, formatPercent } from '../simulator/index.js';
+import { formatPercent, formatTable } from '../simulator/index.js';
 import type { Dataset } from './data.js';
 import type { Model } from './model.js';
 import type { Layer, Param } from './nn/layer.js';
@@ -357,6 +357,5 @@ export function formatSparsitySweep(rows: readonly SparsitySweepRow[]): string {
   const body = rows.map((r) => [
     formatPercent(r.targetSparsity), formatPercent(r.sparsity), ...r.layers.map((l) => formatPercent(l.sparsity)), formatPercent(r.accuracy, 2),
   ]);
-  const widths = columnWidths([head, ...body]);
-  return [head, ...body].map((cells) => cells.map((c, i) => c.padStart(widths[i]!)).join('  ')).join('\n');
+  return formatTable([head, ...body], []); // every column a number
 }

@@ -41,14 +41,14 @@ export function columnWidths(rows: readonly (readonly string[])[]): number[] {
   return rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
 }
 
-/** One row padded to `widths`: the first column left-aligned (names), the others right-aligned
- * (numbers), two spaces apart. */
-export function alignRow(row: readonly string[], widths: readonly number[]): string {
-  return row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+/** One row padded to `widths`, two spaces apart: the `left` columns left-aligned (names; by
+ * default the first), the others right-aligned (numbers). */
+export function alignRow(row: readonly string[], widths: readonly number[], left: readonly number[] = [0]): string {
+  return row.map((cell, c) => (left.includes(c) ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
 }
 
 /** An aligned text table of `rows` (the first is usually the header), without trailing blanks. */
-export function formatTable(rows: readonly (readonly string[])[]): string {
+export function formatTable(rows: readonly (readonly string[])[], left: readonly number[] = [0]): string {
   const widths = columnWidths(rows);
-  return rows.map((r) => alignRow(r, widths).trimEnd()).join('\n');
+  return rows.map((r) => alignRow(r, widths, left).trimEnd()).join('\n');
 }

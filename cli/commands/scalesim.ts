@@ -17,6 +17,7 @@ import {
   type ComputeReportRow, type ScaleSimLayerFigures, type TopologyLayer,
 } from '../../compiler/scalesim/index.js';
 import { simulate } from '../../simulator/index.js';
+import { formatTable as formatTextTable } from '../../simulator/text-format.js';
 import { checkOutputFolder, writeOutputFolder } from '../output/folder.js';
 import { parseSeed } from '../options.js';
 
@@ -66,12 +67,10 @@ function formatTable(rows: ComputeReportRow[], hw: HardwareConfig, csvPaths: str
     r.scaleSim.overallUtil.toFixed(2), r.scaleSim.mappingEfficiencyPct.toFixed(2), String(r.dlp.cycles),
     (r.dlp.cycles / r.scaleSim.totalCycles).toFixed(3),
   ]);
-  const all = [head, ...body];
-  const widths = head.map((_, c) => Math.max(...all.map((r) => r[c]!.length)));
   const mfu = hw.mfu.kind === 'systolic' ? `${hw.mfu.rows}x${hw.mfu.cols} ${hw.mfu.dataflow}` : '';
   return [
     `SCALE-Sim run on ${hw.name} (${mfu} systolic array)`,
-    ...all.map((r) => r.map((cell, c) => (c === 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')),
+    formatTextTable([head, ...body], [1]), // the layer names left-aligned
     ...csvPaths.map((p) => `wrote ${p}`),
   ].join('\n');
 }
