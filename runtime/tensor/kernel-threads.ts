@@ -31,9 +31,10 @@ const SLOTS = STEPS + MAX_ARGS;
 /** Spin iterations (each one Atomics.load, ≈ 10–20 ns) before parking in Atomics.wait. */
 const SPIN = 20000;
 
-// The worker's whole program (CommonJS, run with eval so it needs no file or loader).
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
+// The worker's whole program (run with eval so it needs no file or loader). It loads
+// worker_threads with import(), which works whether the inherited execArgv makes eval code
+// CommonJS or an ES module (--input-type=module).
+const WORKER_SOURCE = `import('node:worker_threads').then(({ workerData }) => {
 const { module, memory, ctrl, names } = workerData;
 const c = new Int32Array(ctrl);
 const exports = new WebAssembly.Instance(module, { env: { mem: memory } }).exports;
@@ -66,6 +67,7 @@ for (;;) {
   Atomics.store(c, ${DONE}, s);
   Atomics.notify(c, ${DONE});
 }
+});
 `;
 
 /** One kernel call to split by rows (see the header). */
