@@ -16,7 +16,7 @@ import { writeNpy } from '../compiler/weights/tensor-files.js';
 import { simulate } from '../simulator/simulate.js';
 import { createMlp, defaultMnistSpec, loadMnist, train } from '../runtime/index.js';
 import { compileBench, gemmGraph, macsPerRow, mnistGraph, MNIST_WIDTHS } from './models.js';
-import { createSimThreads, type SimThreads } from '../runtime/sim-threads.js';
+import { createSimThreads } from '../runtime/sim-threads.js';
 import { canSplit } from '../runtime/tensor/kernel-threads.js';
 import type { Bundle } from '../compiler/bundle.js';
 import { findRepoRoot } from './end-to-end.js';
@@ -26,6 +26,9 @@ export interface Reference { seconds: Timing; source: string }
 
 /** Simulations with values of one program: wall and CPU seconds (process.cpuUsage, every thread). */
 export interface SimRuns { wall: Timing; cpu: Timing; macsPerSecond: number }
+
+/** Two-thread runs, with how their big multiply steps ran (split with the worker or on the caller alone). */
+export interface ThreadedRuns extends SimRuns { steps: { split: number; solo: number }; workerChunks: number }
 
 export interface SimulatorRatio {
   gemm: [number, number, number];
@@ -40,9 +43,9 @@ export interface SimulatorRatio {
   ratio?: number;
   /** The same runs with the tile multiply split over two threads (runtime/sim-threads.ts, what
    * the dlp commands use), interleaved with the one-thread runs; absent on one core. */
-  twoThreads?: SimRuns & { ratio?: number; workerChunks: number };
+  twoThreads?: ThreadedRuns & { ratio?: number };
   /** The MNIST MLP (784-128-64-10) at batch `batch` on the same hardware, one thread and two. */
-  mnist: { batch: number; macs: number; oneThread: SimRuns; twoThreads?: SimRuns };
+  mnist: { batch: number; macs: number; oneThread: SimRuns; twoThreads?: ThreadedRuns };
 }
 
 export interface TrainingRatio {
@@ -81,11 +84,13 @@ function runPython(args: string[], env?: NodeJS.ProcessEnv): { seconds: number[]
   return JSON.parse(r.stdout) as { seconds: number[]; cpuSeconds?: number[] };
 }
 
-/** `runs` simulations of `bundle` with values (after a warm-up of each), one thread and, when
- * `threads` is given, two, alternating so that both see the same machine load. */
-function timeSimulations(bundle: Bundle, hw: HardwareConfig, dram: Uint8Array, runs: number, threads: SimThreads | undefined): { one: SimRuns; two?: SimRuns } {
+/** `runs` simulations of `bundle` with values (after a warm-up of each), one thread and, on
+ * two or more cores, two (runtime/sim-threads.ts, a fresh worker), alternating so that both see
+ * the same machine load. */
+function timeSimulations(bundle: Bundle, hw: HardwareConfig, dram: Uint8Array, runs: number): { one: SimRuns; two?: ThreadedRuns } {
   let macs = 0;
   for (const i of bundle.program.instrs) if (i.op === 'MATMUL') macs += i.m * i.k * i.n;
+  const threads = canSplit() ? createSimThreads() : undefined;
   const modes = threads ? [undefined, threads.tiles] : [undefined];
   const wall = modes.map((): number[] => []);
   const cpu = modes.map((): number[] => []);
@@ -102,11 +107,12 @@ function timeSimulations(bundle: Bundle, hw: HardwareConfig, dram: Uint8Array, r
       }
     });
   }
+  threads?.stop();
   const result = (i: number): SimRuns => {
     const w = summarise(wall[i]!);
     return { wall: w, cpu: summarise(cpu[i]!), macsPerSecond: macs / w.median };
   };
-  return { one: result(0), two: threads ? result(1) : undefined };
+  return { one: result(0), two: threads ? { ...result(1), steps: threads.steps(), workerChunks: threads.workerChunks() } : undefined };
 }
 
 /** Seeded inputs in [-1, 1) for every row of the bundle's batch. */
@@ -121,20 +127,18 @@ function benchDram(bundle: Bundle, rows: number, cols: number): Uint8Array {
 function simulatorRatio(hw: HardwareConfig, quick: boolean, root: string, notes: string[]): SimulatorRatio {
   const [m, k, n] = quick ? [1024, 1024, 1024] : [4096, 1024, 1024];
   const runs = quick ? 3 : 7;
-  const threads = canSplit() ? createSimThreads() : undefined;
-  if (!threads) notes.push('simulator on two threads skipped: one core, or no shared WebAssembly memory');
   const bundle = compileBench(gemmGraph(k, n), hw, m);
-  const gemm = timeSimulations(bundle, hw, benchDram(bundle, m, k), runs, threads);
+  const gemm = timeSimulations(bundle, hw, benchDram(bundle, m, k), runs);
+  if (!gemm.two) notes.push('simulator on two threads skipped: one core, or no shared WebAssembly memory');
   const macs = m * k * n;
   const mnistBatch = quick ? 1000 : 10000;
   const mnist = compileBench(mnistGraph(), hw, mnistBatch);
-  const mnistRuns = timeSimulations(mnist, hw, benchDram(mnist, mnistBatch, MNIST_WIDTHS[0]), runs, threads);
+  const mnistRuns = timeSimulations(mnist, hw, benchDram(mnist, mnistBatch, MNIST_WIDTHS[0]), runs);
   const out: SimulatorRatio = {
     gemm: [m, k, n], hardware: hw.name, dlpkit: gemm.one.wall, dlpkitCpu: gemm.one.cpu, dlpkitMacsPerSecond: gemm.one.macsPerSecond,
-    twoThreads: gemm.two && { ...gemm.two, workerChunks: threads!.workerChunks() },
+    twoThreads: gemm.two,
     mnist: { batch: mnistBatch, macs: mnistBatch * macsPerRow(MNIST_WIDTHS), oneThread: mnistRuns.one, twoThreads: mnistRuns.two },
   };
-  threads?.stop();
   const py = runPython([join(root, 'bench/reference/numpy_sgemm.py'), String(m), String(k), String(n), '7']);
   if (typeof py === 'string') notes.push(`simulator vs numpy skipped: ${py}`);
   else {

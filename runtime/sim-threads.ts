@@ -13,14 +13,47 @@ import { canSplit, startKernelThreads, type KernelThreads } from './tensor/kerne
  * `ulimit -v 4000000`). A tile needing more scratch runs on the simulator's scalar loops. */
 const MAX_PAGES = 8192;
 /**
- * Multiply steps with at least this many (padded) multiply-adds are split with the worker;
- * below it the handshake and the worker's wake-up cost more than half the step saves
- * (bench/ratios.ts measures the split on the issue's GEMM and MNIST; see docs/bench.md).
+ * Multiply steps with fewer (padded) multiply-adds always run on the caller: below it even an
+ * awake worker's handshake costs more than half the step saves. From it on, each size class
+ * learns whether splitting pays (StepTimer).
  */
-export const SPLIT_MIN_MACS = 1 << 19;
+export const SPLIT_MIN_MACS = 1 << 17;
 /** Row chunks per split step: enough to balance two threads on a busy machine. */
 const CHUNKS_PER_STEP = 8;
+/** Every PROBE-th step of a size class runs the way that currently looks slower, to notice a change in the machine's load. */
+const PROBE = 16;
 const KERNELS = ['mmI16', 'mmF64'] as const;
+
+type Way = 'split' | 'solo';
+
+/**
+ * Picks how the steps of one size class (a power of two of multiply-adds) run, from their own
+ * times: nanoseconds per multiply-add, a moving average for each way. The split loses when
+ * another process keeps the second core busy (the caller waits for a descheduled worker's
+ * chunk), and wins by up to 2x on an idle core; which way ran never changes a bit of the result.
+ */
+export class StepTimer {
+  private readonly rate = { split: NaN, solo: NaN };
+  private steps = 0;
+  pick(): Way {
+    this.steps++;
+    if (Number.isNaN(this.rate.split)) return 'split';
+    if (Number.isNaN(this.rate.solo)) return 'solo';
+    const best: Way = this.rate.split < this.rate.solo ? 'split' : 'solo';
+    return this.steps % PROBE === 0 ? (best === 'split' ? 'solo' : 'split') : best;
+  }
+  record(way: Way, ns: number, macs: number): void {
+    const r = ns / macs, prev = this.rate[way];
+    this.rate[way] = Number.isNaN(prev) ? r : prev + (r - prev) / 4;
+  }
+}
+
+export interface SimThreadsOptions {
+  /** Steps below this many multiply-adds run on the caller (default SPLIT_MIN_MACS). */
+  minMacs?: number;
+  /** Learn per size class whether splitting pays (default true); false splits every step (tests). */
+  adaptive?: boolean;
+}
 
 export interface SimThreads {
   /** The kernel to pass as SimOptions.tiles. */
@@ -29,6 +62,8 @@ export interface SimThreads {
   threads(): number;
   /** Row chunks the worker has computed so far. */
   workerChunks(): number;
+  /** Steps at or above the threshold so far, by how they ran. */
+  steps(): { split: number; solo: number };
   /** Ends the worker; later tiles run on the caller alone. */
   stop(): void;
 }
@@ -36,9 +71,12 @@ export interface SimThreads {
 /**
  * A threaded tile kernel with its own memory and worker (the worker starts on the first step
  * big enough to split, which itself runs on the caller); undefined without WebAssembly SIMD or
- * shared memory. `minMacs` is the split threshold (tests lower it to split small tiles).
+ * shared memory.
  */
-export function createSimThreads(minMacs = SPLIT_MIN_MACS): SimThreads | undefined {
+export function createSimThreads(opts: SimThreadsOptions = {}): SimThreads | undefined {
+  const minMacs = opts.minMacs ?? SPLIT_MIN_MACS;
+  const timers = opts.adaptive === false ? undefined : new Map<number, StepTimer>();
+  const counts = { split: 0, solo: 0 };
   const wasm = wasmApi();
   const module = compileTileMatmulModule({ shared: true, maxPages: MAX_PAGES });
   if (!wasm || !module) return undefined;
@@ -60,14 +98,25 @@ export function createSimThreads(minMacs = SPLIT_MIN_MACS): SimThreads | undefin
       pool = startKernelThreads(module, memory, KERNELS);
       state = pool ? 'on' : 'off';
     }
-    if (!pool?.ready()) {
-      own(...step.args);
-      return true;
+    let timer: StepTimer | undefined;
+    if (timers) {
+      const size = Math.floor(Math.log2(step.macs));
+      timer = timers.get(size) ?? new StepTimer();
+      timers.set(size, timer);
     }
-    const chunkRows = Math.ceil(rows / CHUNKS_PER_STEP / step.rowBlock) * step.rowBlock;
-    if (pool.run({ fn: KERNELS.indexOf(step.kernel), args: step.args, steps: step.steps, rowArg: 3, chunkRows }, own)) return true;
-    state = 'off'; // the worker failed: the caller redoes the step alone from now on
-    return false;
+    const way: Way = pool?.ready() ? timer?.pick() ?? 'split' : 'solo';
+    counts[way]++;
+    const t0 = performance.now();
+    if (way === 'solo') own(...step.args);
+    else {
+      const chunkRows = Math.ceil(rows / CHUNKS_PER_STEP / step.rowBlock) * step.rowBlock;
+      if (!pool!.run({ fn: KERNELS.indexOf(step.kernel), args: step.args, steps: step.steps, rowArg: 3, chunkRows }, own)) {
+        state = 'off'; // the worker failed: the caller redoes the step alone from now on
+        return false;
+      }
+    }
+    timer?.record(way, (performance.now() - t0) * 1e6, step.macs);
+    return true;
   };
   const tiles = createTileMatmul({ memory, module, run });
   if (!tiles) return undefined;
@@ -75,6 +124,7 @@ export function createSimThreads(minMacs = SPLIT_MIN_MACS): SimThreads | undefin
     tiles,
     threads: () => (state === 'on' && pool?.ready() ? 2 : 1),
     workerChunks: () => pool?.workerChunks() ?? 0,
+    steps: () => ({ ...counts }),
     stop() {
       pool?.stop();
       state = 'off';

@@ -157,7 +157,7 @@ describe('the simulator\'s worker thread (runtime/sim-threads.ts)', () => {
   /** A script that splits 64×64×64 int8 tiles with the worker (threshold 0) until it has taken
    * chunks, prints the thread count and chunks, then does `then`. */
   const script = (then: string): string => `const { createSimThreads } = await import(${JSON.stringify(simThreads)});
-    const t = createSimThreads(0);
+    const t = createSimThreads({ minMacs: 0, adaptive: false });
     const a = new Int8Array(4096).fill(3), w = new Int8Array(4096).fill(2), out = new Int32Array(4096);
     const tile = () => t.tiles.int({ data: out, start: 0, pitch: 64 }, { data: a, start: 0, pitch: 64 }, { data: w, start: 0, pitch: 64 }, 64, 64, 64, false);
     for (let i = 0; i < 500 && t.workerChunks() === 0; i++) { tile(); await new Promise((r) => setTimeout(r, 10)); }
