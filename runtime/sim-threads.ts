@@ -13,9 +13,10 @@ import { canSplit, startKernelThreads, type KernelThreads } from './tensor/kerne
  * `ulimit -v 4000000`). A tile needing more scratch runs on the simulator's scalar loops. */
 const MAX_PAGES = 8192;
 /**
- * Multiply steps with fewer (padded) multiply-adds always run on the caller: below it even an
- * awake worker's handshake costs more than half the step saves. From it on, each size class
- * learns whether splitting pays (StepTimer).
+ * Multiply steps with fewer (padded) multiply-adds always run on the caller: at the kernel's
+ * 25–35 G MAC/s (one thread, this project's 2-core reference machine) such a step takes about
+ * 4–5 µs, the order of a cross-thread handshake and wake-up, so halving it cannot pay. From it
+ * on, each size class learns whether splitting pays (StepTimer).
  */
 export const SPLIT_MIN_MACS = 1 << 17;
 /** Row chunks per split step: enough to balance two threads on a busy machine. */
