@@ -13,12 +13,12 @@ import { canSplit, startKernelThreads, type KernelThreads } from './tensor/kerne
  * `ulimit -v 4000000`). A tile needing more scratch runs on the simulator's scalar loops. */
 const MAX_PAGES = 8192;
 /**
- * Multiply steps with fewer (padded) multiply-adds always run on the caller: at the kernel's
- * 25–35 G MAC/s (one thread, this project's 2-core reference machine) such a step takes about
- * 4–5 µs, the order of a cross-thread handshake and wake-up, so halving it cannot pay. From it
- * on, each size class learns whether splitting pays (StepTimer).
+ * Multiply steps with fewer (padded) multiply-adds always run on the caller. Measured on the
+ * 2-core reference machine while idle (bench, int8 tiles, kernel already staged, worker awake):
+ * 64×128×64 (2^19) 22 µs alone, 24 split; 64×128×128 (2^20) 43 µs either way; 64×1024×128
+ * 335 µs alone, 236 split. From it on, each size class learns whether splitting pays (StepTimer).
  */
-export const SPLIT_MIN_MACS = 1 << 17;
+export const SPLIT_MIN_MACS = 1 << 20;
 /** Row chunks per split step: enough to balance two threads on a busy machine. */
 const CHUNKS_PER_STEP = 8;
 /** Every PROBE-th step of a size class runs the way that currently looks slower, to notice a change in the machine's load. */
