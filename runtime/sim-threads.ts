@@ -31,7 +31,9 @@ type Way = 'split' | 'solo';
  * Picks how the steps of one size class (a power of two of multiply-adds) run, from their own
  * times: nanoseconds per multiply-add, a moving average for each way. The split loses when
  * another process keeps the second core busy (the caller waits for a descheduled worker's
- * chunk), and wins by up to 2x on an idle core; which way ran never changes a bit of the result.
+ * chunk) or the worker has parked between steps (a wake-up, and the staged operands pulled
+ * across cores); it wins on big steps with an idle, awake worker (see SPLIT_MIN_MACS). Which way
+ * ran never changes a bit of the result.
  */
 export class StepTimer {
   private readonly rate = { split: NaN, solo: NaN };
