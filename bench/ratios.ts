@@ -1,5 +1,6 @@
 // Benchmark 7 — the ratios of issue #23, each measured against its reference in the same run:
-// the simulator's int8 MAC rate (with values) against numpy's sgemm on the same GEMM, host
+// the simulator's int8 MAC rate (with values, on one thread and with its tiles split over two;
+// also on the MNIST MLP) against numpy's sgemm on the same GEMM, host
 // training's epoch against the numpy lab loop on the same MNIST rows, `dlp scalesim` end to
 // end against SCALE-Sim v2 (run here when DLP_SCALESIM_V2 names a checkout, else its recorded
 // times in bench/reference/scalesim-v2-times.json with their date and machine), and the fixed
@@ -14,21 +15,37 @@ import { writeInputs } from '../compiler/bundle.js';
 import { writeNpy } from '../compiler/weights/tensor-files.js';
 import { simulate } from '../simulator/simulate.js';
 import { createMlp, defaultMnistSpec, loadMnist, train } from '../runtime/index.js';
-import { compileBench, gemmGraph } from './models.js';
+import { compileBench, gemmGraph, macsPerRow, mnistGraph, MNIST_WIDTHS } from './models.js';
+import { createSimThreads } from '../runtime/sim-threads.js';
+import { canSplit } from '../runtime/tensor/kernel-threads.js';
+import type { Bundle } from '../compiler/bundle.js';
 import { findRepoRoot } from './end-to-end.js';
 import { summarise, timeRuns, type Timing } from './stats.js';
 
 export interface Reference { seconds: Timing; source: string }
 
+/** Simulations with values of one program: wall and CPU seconds (process.cpuUsage, every thread). */
+export interface SimRuns { wall: Timing; cpu: Timing; macsPerSecond: number }
+
+/** Two-thread runs, with how their big multiply steps ran (split with the worker or on the caller alone). */
+export interface ThreadedRuns extends SimRuns { steps: { split: number; solo: number }; workerChunks: number }
+
 export interface SimulatorRatio {
   gemm: [number, number, number];
   hardware: string;
+  /** One thread (the simulator's own tile kernel). */
   dlpkit: Timing;
+  dlpkitCpu: Timing;
   dlpkitMacsPerSecond: number;
   numpy?: Reference;
   numpyMacsPerSecond?: number;
   /** numpy MAC/s ÷ dlpkit MAC/s (goal ≤ 20). */
   ratio?: number;
+  /** The same runs with the tile multiply split over two threads (runtime/sim-threads.ts, what
+   * the dlp commands use), interleaved with the one-thread runs; absent on one core. */
+  twoThreads?: ThreadedRuns & { ratio?: number };
+  /** The MNIST MLP (784-128-64-10) at batch `batch` on the same hardware, one thread and two. */
+  mnist: { batch: number; macs: number; oneThread: SimRuns; twoThreads?: ThreadedRuns };
 }
 
 export interface TrainingRatio {
@@ -67,22 +84,68 @@ function runPython(args: string[], env?: NodeJS.ProcessEnv): { seconds: number[]
   return JSON.parse(r.stdout) as { seconds: number[]; cpuSeconds?: number[] };
 }
 
-function simulatorRatio(hw: HardwareConfig, quick: boolean, root: string, notes: string[]): SimulatorRatio {
-  const [m, k, n] = quick ? [1024, 1024, 1024] : [4096, 1024, 1024];
-  const bundle = compileBench(gemmGraph(k, n), hw, m);
+/** `runs` simulations of `bundle` with values (after a warm-up of each), one thread and, on
+ * two or more cores, two (runtime/sim-threads.ts, a fresh worker), alternating so that both see
+ * the same machine load. */
+function timeSimulations(bundle: Bundle, hw: HardwareConfig, dram: Uint8Array, runs: number): { one: SimRuns; two?: ThreadedRuns } {
+  let macs = 0;
+  for (const i of bundle.program.instrs) if (i.op === 'MATMUL') macs += i.m * i.k * i.n;
+  const threads = canSplit() ? createSimThreads() : undefined;
+  const modes = threads ? [undefined, threads.tiles] : [undefined];
+  const wall = modes.map((): number[] => []);
+  const cpu = modes.map((): number[] => []);
+  for (let r = -1; r < runs; r++) {
+    modes.forEach((tiles, i) => {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      simulate(bundle.program, hw, { dram, tiles });
+      const t = (performance.now() - t0) / 1000;
+      const c = process.cpuUsage(c0);
+      if (r >= 0) {
+        wall[i]!.push(t);
+        cpu[i]!.push((c.user + c.system) / 1e6);
+      }
+    });
+  }
+  threads?.stop();
+  const result = (i: number): SimRuns => {
+    const w = summarise(wall[i]!);
+    return { wall: w, cpu: summarise(cpu[i]!), macsPerSecond: macs / w.median };
+  };
+  return { one: result(0), two: threads ? { ...result(1), steps: threads.steps(), workerChunks: threads.workerChunks() } : undefined };
+}
+
+/** Seeded inputs in [-1, 1) for every row of the bundle's batch. */
+function benchDram(bundle: Bundle, rows: number, cols: number): Uint8Array {
   const dram = bundle.image.slice();
-  const x = new Float32Array(m * k);
+  const x = new Float32Array(rows * cols);
   for (let i = 0; i < x.length; i++) x[i] = ((i * 7919) % 1000) / 500 - 1;
   writeInputs(bundle, dram, x);
-  const dlpkit = timeRuns(() => simulate(bundle.program, hw, { dram }), quick ? 2 : 3, 1);
+  return dram;
+}
+
+function simulatorRatio(hw: HardwareConfig, quick: boolean, root: string, notes: string[]): SimulatorRatio {
+  const [m, k, n] = quick ? [1024, 1024, 1024] : [4096, 1024, 1024];
+  const runs = quick ? 3 : 7;
+  const bundle = compileBench(gemmGraph(k, n), hw, m);
+  const gemm = timeSimulations(bundle, hw, benchDram(bundle, m, k), runs);
+  if (!gemm.two) notes.push('simulator on two threads skipped: one core, or no shared WebAssembly memory');
   const macs = m * k * n;
-  const out: SimulatorRatio = { gemm: [m, k, n], hardware: hw.name, dlpkit, dlpkitMacsPerSecond: macs / dlpkit.median };
+  const mnistBatch = quick ? 1000 : 10000;
+  const mnist = compileBench(mnistGraph(), hw, mnistBatch);
+  const mnistRuns = timeSimulations(mnist, hw, benchDram(mnist, mnistBatch, MNIST_WIDTHS[0]), runs);
+  const out: SimulatorRatio = {
+    gemm: [m, k, n], hardware: hw.name, dlpkit: gemm.one.wall, dlpkitCpu: gemm.one.cpu, dlpkitMacsPerSecond: gemm.one.macsPerSecond,
+    twoThreads: gemm.two,
+    mnist: { batch: mnistBatch, macs: mnistBatch * macsPerRow(MNIST_WIDTHS), oneThread: mnistRuns.one, twoThreads: mnistRuns.two },
+  };
   const py = runPython([join(root, 'bench/reference/numpy_sgemm.py'), String(m), String(k), String(n), '7']);
   if (typeof py === 'string') notes.push(`simulator vs numpy skipped: ${py}`);
   else {
     out.numpy = { seconds: summarise(py.seconds), source: 'numpy float32 a @ w, measured in this run' };
     out.numpyMacsPerSecond = macs / out.numpy.seconds.median;
     out.ratio = out.numpyMacsPerSecond / out.dlpkitMacsPerSecond;
+    if (out.twoThreads) out.twoThreads.ratio = out.numpyMacsPerSecond / out.twoThreads.macsPerSecond;
   }
   return out;
 }

@@ -175,6 +175,10 @@ export function formatBench(r: BenchResults): string {
     out.push(formatTable('7. Ratios (issue #23): each against its reference in the same run; median (min–max)', ['figure', 'dlpkit', 'reference', 'ratio'], [
       [`simulate int8 ${sim.gemm.join('×')} on ${sim.hardware} vs numpy sgemm`, `${formatRange(sim.dlpkit)} (${formatCount(sim.dlpkitMacsPerSecond)} MAC/s)`,
         sim.numpy ? `${formatRange(sim.numpy.seconds)} (${formatCount(sim.numpyMacsPerSecond!)} MAC/s)` : 'n/a', ratio(sim.ratio, '≤ 20, numpy ÷ dlpkit')],
+      ...(sim.twoThreads ? [[`  same, two threads (big steps split ${sim.twoThreads.steps.split}, alone ${sim.twoThreads.steps.solo})`, `${formatRange(sim.twoThreads.wall)} (${formatCount(sim.twoThreads.macsPerSecond)} MAC/s)`, '', ratio(sim.twoThreads.ratio, '≤ 20')]] : []),
+      [`  CPU seconds, one thread${sim.twoThreads ? ' / two' : ''}`, `${formatRange(sim.dlpkitCpu)}${sim.twoThreads ? ` / ${formatRange(sim.twoThreads.cpu)}` : ''}`, '', ''],
+      [`simulate MNIST MLP batch ${sim.mnist.batch}, one thread${sim.mnist.twoThreads ? ' / two' : ''}`,
+        [sim.mnist.oneThread, sim.mnist.twoThreads].filter((x) => x !== undefined).map((x) => `${formatRange(x.wall)} (${formatCount(x.macsPerSecond)} MAC/s)`).join(' / '), '', ''],
       [`host training epoch (SGD, batch 100) vs numpy`, formatRange(q.training.dlpkit), q.training.numpy ? formatRange(q.training.numpy.seconds) : 'n/a',
         ratio(q.training.ratio, '≤ 1.5, dlpkit ÷ numpy')],
       [`  same, CPU seconds vs numpy with one BLAS thread`, formatRange(q.training.dlpkitCpu),

@@ -5,7 +5,7 @@
 // 2^32, so any summation order gives the device's exact result. fp32 tiles are summed in
 // f64x2 lanes in order p = 0..k-1, exactly like the reference loop (products of two floats
 // are exact in a double).
-import { assembleModule, Body, I32, V128, type FuncDef } from './wasm-encoder.js';
+import { assembleModule, Body, I32, V128, type FuncDef, type MemoryImport } from './wasm-encoder.js';
 
 // i8x16.shuffle indices interleaving the i16 lanes of a and b: low half and high half.
 const PAIRS_LOW = [0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23];
@@ -145,7 +145,7 @@ function mmF64(): FuncDef {
   return { name: 'mmF64', params: [I32, I32, I32, I32, I32, I32], results: [], locals, body: b };
 }
 
-/** The module's bytes; it imports its (unshared) memory as "env"."mem". */
-export function buildTileMatmulModule(): Uint8Array {
-  return assembleModule([packW(1), packW(2), widen8(), mmI16(), mmF64()], { shared: false });
+/** The module's bytes; it imports its memory (shared for worker threads, or not) as "env"."mem". */
+export function buildTileMatmulModule(memory: MemoryImport): Uint8Array {
+  return assembleModule([packW(1), packW(2), widen8(), mmI16(), mmF64()], memory);
 }

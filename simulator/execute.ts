@@ -4,26 +4,10 @@
 // no per-element allocation (MATMUL is the hot loop of every simulation). The loops below are
 // the definition; tiles of at least MIN_SIMD_MACS multiply-adds run in WebAssembly SIMD
 // (kernels/tile-matmul.ts), which gives the same bits (test/kernels checks it).
-import type { TileMatmul } from '../kernels/index.js';
+import { copyRows, type TileMatmul } from '../kernels/index.js';
 import { DTYPE_BYTES, type Instr, type LoadInstr, type MatmulInstr, type StoreInstr } from '../isa/spec.js';
 import type { Memories } from './memory.js';
 import { executeAct } from './act.js';
-
-/** 2-D strided copy of `rows` runs of `rowBytes` bytes between two byte images. */
-function copyRows(
-  dst: Uint8Array, dstAddr: number, dstPitch: number,
-  src: Uint8Array, srcAddr: number, srcPitch: number,
-  rows: number, rowBytes: number,
-): void {
-  if (rows === 1 || (dstPitch === rowBytes && srcPitch === rowBytes)) {
-    dst.set(src.subarray(srcAddr, srcAddr + rows * rowBytes), dstAddr);
-    return;
-  }
-  for (let r = 0; r < rows; r++) {
-    const s = srcAddr + r * srcPitch;
-    dst.set(src.subarray(s, s + rowBytes), dstAddr + r * dstPitch);
-  }
-}
 
 function executeLoad(mem: Memories, i: LoadInstr): void {
   const size = DTYPE_BYTES[i.dtype];
@@ -79,22 +63,22 @@ function matmulF32(out: Float32Array, A: Float32Array, W: Float32Array, i: Matmu
 /** Below this many multiply-adds the copies into the SIMD kernel's memory cost more than they save. */
 export const MIN_SIMD_MACS = 2048;
 
-/** MATMUL through the SIMD kernel whatever its size (executeInstr uses it from MIN_SIMD_MACS on). */
-export function matmulSimd(mem: Memories, i: MatmulInstr, tiles: TileMatmul): void {
+/** MATMUL through the SIMD kernel whatever its size (executeInstr uses it from MIN_SIMD_MACS
+ * on); false (nothing written) when the tile does not fit the kernel's memory. */
+export function matmulSimd(mem: Memories, i: MatmulInstr, tiles: TileMatmul): boolean {
   const { nram, wram } = mem;
   const out = { data: nram.i32, start: i.out >> 2, pitch: i.outPitch };
   if (i.dtype === 'fp32') {
     const f32 = { data: nram.f32, start: out.start, pitch: out.pitch };
-    tiles.f32(f32, { data: nram.f32, start: i.in >> 2, pitch: i.inPitch }, { data: wram.f32, start: i.w >> 2, pitch: i.wPitch }, i.m, i.k, i.n, i.acc !== 0);
-    return;
+    return tiles.f32(f32, { data: nram.f32, start: i.in >> 2, pitch: i.inPitch }, { data: wram.f32, start: i.w >> 2, pitch: i.wPitch }, i.m, i.k, i.n, i.acc !== 0);
   }
   const [A, W, size] = i.dtype === 'int8' ? [nram.i8, wram.i8, 1] : [nram.i16, wram.i16, 2];
-  tiles.int(out, { data: A, start: i.in / size, pitch: i.inPitch }, { data: W, start: i.w / size, pitch: i.wPitch }, i.m, i.k, i.n, i.acc !== 0);
+  return tiles.int(out, { data: A, start: i.in / size, pitch: i.inPitch }, { data: W, start: i.w / size, pitch: i.wPitch }, i.m, i.k, i.n, i.acc !== 0);
 }
 
 function executeMatmul(mem: Memories, i: MatmulInstr, tiles: TileMatmul | undefined): void {
   const { nram, wram } = mem;
-  if (tiles && i.m * i.k * i.n >= MIN_SIMD_MACS) return matmulSimd(mem, i, tiles);
+  if (tiles && i.m * i.k * i.n >= MIN_SIMD_MACS && matmulSimd(mem, i, tiles)) return;
   if (i.dtype === 'int8') matmulInt(nram.i32, nram.i8, wram.i8, i, 1);
   else if (i.dtype === 'int16') matmulInt(nram.i32, nram.i16, wram.i16, i, 2);
   else matmulF32(nram.f32, nram.f32, wram.f32, i);

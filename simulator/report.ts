@@ -118,8 +118,11 @@ function countInstr(program: Program, hw: HardwareConfig, ops: readonly TimedOp[
 
 /** Total length of the union of the runs of `spans`. */
 function unionBytes(spans: Span[]): number {
+  // A tile reloaded for every block of rows repeats its span exactly: a union counts it once.
+  const unique = new Map<string, Span>();
+  for (const s of spans) unique.set(`${s.start},${s.pitch},${s.rows},${s.rowBytes}`, s);
   const runs: [number, number][] = [];
-  for (const s of spans) for (let r = 0; r < s.rows; r++) runs.push([s.start + r * s.pitch, s.start + r * s.pitch + s.rowBytes]);
+  for (const s of unique.values()) for (let r = 0; r < s.rows; r++) runs.push([s.start + r * s.pitch, s.start + r * s.pitch + s.rowBytes]);
   runs.sort((a, b) => a[0] - b[0]);
   let total = 0, lo = -1, hi = -1;
   for (const [a, b] of runs) {

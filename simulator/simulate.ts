@@ -26,6 +26,10 @@ export interface SimOptions {
   /** Grant the DRAM channel in this order (another run's `channelOrder`) instead of
    * first-come-first-served (docs/simulator.md, "Monotonicity"). */
   channelOrder?: readonly number[];
+  /** The MATMUL kernel for tiles of at least MIN_SIMD_MACS multiply-adds (e.g. one that splits
+   * rows over worker threads, runtime/sim-threads.ts); default a single-threaded one. Any
+   * kernel gives the same bits, and the timing model never sees it. */
+  tiles?: TileMatmul;
 }
 
 export interface SimResult {
@@ -38,8 +42,8 @@ export interface SimResult {
 }
 
 /** Runs every instruction in program order, checking that on-chip reads only see written bytes. */
-function runFunctional(program: Program, mem: Memories, footprints: readonly Footprint[], compute: boolean): void {
-  const tiles: TileMatmul | undefined = compute ? createTileMatmul() : undefined;
+function runFunctional(program: Program, mem: Memories, footprints: readonly Footprint[], compute: boolean, given?: TileMatmul): void {
+  const tiles: TileMatmul | undefined = compute ? given ?? createTileMatmul() : undefined;
   program.instrs.forEach((instr, i) => {
     const fp = footprints[i]!;
     for (const span of fp.reads) {
@@ -77,7 +81,7 @@ export function simulate(program: Program, hw: HardwareConfig, opts: SimOptions 
   checkDramImageSize(Math.max(imageBytes, dramEnd), 'the program');
   // An image built here is adopted as the simulated DRAM; a caller's image is copied.
   const mem = opts.dram ? createMemories(hw, opts.dram, dramEnd) : createMemories(hw, materializeDram(program), dramEnd, true);
-  runFunctional(program, mem, footprints, opts.functional !== false);
+  runFunctional(program, mem, footprints, opts.functional !== false, opts.tiles);
   const ops = prepareOps(program.instrs, hw, footprints);
   const order = opts.channelOrder ? { channelOrder: opts.channelOrder } : {};
   const schedule = scheduleOps(ops, queueDepths(hw), (i, reason) => instrError(program, i, reason), order);

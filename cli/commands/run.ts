@@ -11,6 +11,7 @@ import { writeInputs } from '../../compiler/bundle.js';
 import { explainBundle } from '../../compiler/explain.js';
 import { formatReport, simulate, traceToJson } from '../../simulator/index.js';
 import { compareSparse, formatSparseComparison } from '../../runtime/offload/sparse-compare.js';
+import { simulatorTiles } from '../../runtime/sim-threads.js';
 import { compile } from '../../compiler/pipeline.js';
 import { addModelOptions, compileFromCli, resolveCompileInputs, type ModelCliOptions } from './compile.js';
 import { checkOutputPath, readInputRows, runRows, writeOutputRows } from '../io/rows.js';
@@ -45,7 +46,7 @@ export function register(program: Command): void {
       for (let i = 0; i < x.length; i++) x[i] = rng();
       const dram = bundle.image.slice();
       writeInputs(bundle, dram, x);
-      const result = simulate(bundle.program, hw, { dram, trace: Boolean(opts.trace) });
+      const result = simulate(bundle.program, hw, { dram, trace: Boolean(opts.trace), tiles: simulatorTiles() });
       if (opts.trace) writeOutputFile(opts.trace, traceToJson(result.trace!), traceOut);
       const r = result.report;
       const perLayer = Object.fromEntries(r.perLayer.map((l) => [l.name, l.cycles]));

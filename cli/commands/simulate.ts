@@ -11,6 +11,7 @@ import {
   DlpError, DTYPE_BYTES, loadHardware, readProgramFile, type Program, type Region,
 } from '../../isa/node.js';
 import { formatReport, simulate, traceToJson } from '../../simulator/index.js';
+import { simulatorTiles } from '../../runtime/sim-threads.js';
 import { checkOutputFile, writeOutputFile } from '../output/file.js';
 
 type Nested = number | Nested[];
@@ -110,7 +111,7 @@ export function register(program: Command): void {
       const dumpOut = { flag: '-o', inputs };
       if (opts.trace) checkOutputFile(opts.trace, traceOut);
       if (opts.output) checkOutputFile(opts.output, dumpOut);
-      const result = simulate(prog, hw, { dram: opts.dram ? readImage(opts.dram) : undefined, trace: Boolean(opts.trace) });
+      const result = simulate(prog, hw, { dram: opts.dram ? readImage(opts.dram) : undefined, trace: Boolean(opts.trace), tiles: simulatorTiles() });
       if (opts.trace) writeOutputFile(opts.trace, traceToJson(result.trace!), traceOut);
       const dump = opts.dump ? dumpRegions(prog, result.dram, opts.dump.split(',').map((s) => s.trim()).filter(Boolean)) : undefined;
       if (dump && opts.output) writeOutputFile(opts.output, `${JSON.stringify(dump)}\n`, dumpOut);

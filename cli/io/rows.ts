@@ -8,6 +8,7 @@ import type { HardwareConfig } from '../../isa/hardware.js';
 import { readOutputs, writeInputs, type Bundle } from '../../compiler/bundle.js';
 import { formatRows, parseRows, type RowTensor } from '../../compiler/weights/tensor-files.js';
 import { simulate, type SimReport } from '../../simulator/index.js';
+import { simulatorTiles } from '../../runtime/sim-threads.js';
 import { checkOutputFile, writeOutputFile } from '../output/file.js';
 
 /** Reads input rows and checks their width against the model's `features`. */
@@ -67,7 +68,7 @@ export function runRows(bundle: Bundle, hw: HardwareConfig, x: RowTensor, hostOu
     const n = Math.min(batch, x.rows - r0);
     const dram = bundle.image.slice();
     writeInputs(bundle, dram, x.data.subarray(r0 * x.cols, (r0 + n) * x.cols));
-    const result = simulate(bundle.program, hw, { dram });
+    const result = simulate(bundle.program, hw, { dram, tiles: simulatorTiles() });
     out.set(readOutputs(bundle, result.dram).subarray(0, n * cols), r0 * cols);
     runs++;
     cycles += result.report.cycles;

@@ -13,6 +13,7 @@ import { DlpError } from '../../isa/errors.js';
 import { type HardwareConfig } from '../../isa/hardware.js';
 import { loadHardware } from '../../isa/node.js';
 import { simulate, type SimReport, type TraceEvent } from '../../simulator/index.js';
+import { simulatorTiles } from '../sim-threads.js';
 import { Model } from '../model.js';
 import { argmaxRows } from '../tensor/matmul.js';
 import { mergeReports } from './merge-report.js';
@@ -143,7 +144,7 @@ export class DeviceModel {
     writeInputs(bundle, dram, x);
     times.transferSeconds += (performance.now() - t) / 1000;
     t = performance.now();
-    const sim = simulate(bundle.program, this.hw, { dram, trace });
+    const sim = simulate(bundle.program, this.hw, { dram, trace, tiles: simulatorTiles() });
     times.simulateSeconds += (performance.now() - t) / 1000;
     t = performance.now();
     const outputs = readOutputs(bundle, sim.dram).subarray(0, rows * this.outputSize);

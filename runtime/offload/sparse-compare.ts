@@ -9,6 +9,7 @@ import { compile, type CompileOptions } from '../../compiler/pipeline.js';
 import { readOutputs, writeInputs, type Bundle } from '../../compiler/bundle.js';
 import type { ModelGraph, ModelWeights } from '../../compiler/model.js';
 import { formatTable, simulate, type SimReport } from '../../simulator/index.js';
+import { simulatorTiles } from '../sim-threads.js';
 
 export interface SparseCompareOptions extends Omit<CompileOptions, 'skipZeroTiles'> {
   /** Input rows (batch × inputSize); default seeded uniform values in [0, 1), as `dlp run`. */
@@ -77,7 +78,7 @@ function layerCosts(r: SimReport): Map<string, RunCost> {
 function run(b: Bundle, hw: HardwareConfig, x: Float32Array): { report: SimReport; out: Float32Array } {
   const dram = b.image.slice();
   writeInputs(b, dram, x);
-  const result = simulate(b.program, hw, { dram });
+  const result = simulate(b.program, hw, { dram, tiles: simulatorTiles() });
   return { report: result.report, out: readOutputs(b, result.dram) };
 }
 

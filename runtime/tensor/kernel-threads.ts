@@ -1,40 +1,44 @@
-// A second thread for the big matmuls. One worker (node:worker_threads) instantiates the same
-// kernel module on the same *shared* WebAssembly.Memory; a product's rows of C are cut into
-// chunks that both threads claim with an atomic counter, each running the unchanged
-// register-blocked kernel on its chunk. The kernel computes every row of C independently, so
-// any split gives the same bits as one thread. Claiming (rather than halving) keeps a busy or
-// slow-to-wake worker from delaying the caller: the caller takes whatever chunks are left.
+// A second thread for big WebAssembly kernels. One worker (node:worker_threads) instantiates
+// the caller's kernel module on the same *shared* WebAssembly.Memory; a job's rows are cut into
+// chunks that both threads claim with an atomic counter, each running the unchanged kernel on
+// its chunk. Used for kernels that compute every output row independently (the training
+// matmuls, the simulator's MATMUL tiles), so any split gives the same bits as one thread.
+// Claiming (rather than halving) keeps a busy or slow-to-wake worker from delaying the caller:
+// the caller takes whatever chunks are left.
 //
-// Handshake on an Int32Array over a SharedArrayBuffer. The caller writes the arguments, opens
-// job s (JOIN = s) and bumps SEQ to s. The worker, spinning briefly and then parked in
-// Atomics.wait on SEQ, joins by swapping JOIN s → −s, claims chunks, then stores DONE = s.
-// When the caller runs out of chunks it tries to close the job (JOIN s → 0): success means
-// the worker never joined and there is nothing to wait for; otherwise it waits for DONE = s.
-// The worker is unref'd (it never keeps the process alive) and leaves its loop on SEQ = −1.
-// Opt-in (DLP_THREADS=2): see kernelThreadCount for why one thread is the default.
+// A job is a kernel export, its int32 arguments, the bytes each argument advances per row
+// (pointers into row-major operands; 0 for the rest) and which argument is the row count:
+// a chunk of rows [r0, r1) calls the kernel with argument j + r0·step j and r1 − r0 rows.
+//
+// Handshake on an Int32Array over a SharedArrayBuffer. The caller writes the job, opens job s
+// (JOIN = s) and bumps SEQ to s. The worker, spinning briefly and then parked in Atomics.wait
+// on SEQ, joins by swapping JOIN s → −s, claims chunks, then stores DONE = s. When the caller
+// runs out of chunks it tries to close the job (JOIN s → 0): success means the worker never
+// joined and there is nothing to wait for; otherwise it waits for DONE = s. The worker is
+// unref'd (it never keeps the process alive) and leaves its loop on SEQ = −1. The worker gets
+// the process's V8 flags (e.g. --disable-wasm-trap-handler under an address-space cap): a
+// worker inherits the parent's execArgv, and V8 flags are process-wide anyway.
 import { availableParallelism } from 'node:os';
 import { isMainThread, Worker } from 'node:worker_threads';
 import type { WasmMemory } from '../../kernels/wasm-encoder.js';
 
-/** (a, b, c, m, k, n, list, rs, es, acc): see mmBlocked in wasm-module.ts. */
-export type MmBlocked = (a: number, b: number, c: number, m: number, k: number, n: number, list: number, rs: number, es: number, acc: number) => void;
-
-
 // Control slots.
-const SEQ = 0, JOIN = 1, DONE = 2, READY = 3, NEXT = 4, CHUNKS = 5, ROWS = 6;
-const A = 7, B = 8, C = 9, M = 10, K = 11, N = 12, LIST = 13, FAILED = 14, WORKED = 15, RS = 16, ES = 17, ACC = 18;
-const SLOTS = 20;
+const SEQ = 0, JOIN = 1, DONE = 2, READY = 3, NEXT = 4, CHUNKS = 5, ROWS = 6, FAILED = 7, WORKED = 8;
+const FN = 9, NARGS = 10, ROW_ARG = 11, ARGS = 12;
+const MAX_ARGS = 12;
+const STEPS = ARGS + MAX_ARGS;
+const SLOTS = STEPS + MAX_ARGS;
 /** Spin iterations (each one Atomics.load, ≈ 10–20 ns) before parking in Atomics.wait. */
 const SPIN = 20000;
-/** Chunks per product: enough for balance, few enough that claiming costs nothing. */
-const CHUNKS_PER_JOB = 16;
 
-// The worker's whole program (CommonJS, run with eval so it needs no file or loader).
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { module, memory, ctrl } = workerData;
+// The worker's whole program (run with eval so it needs no file or loader). It loads
+// worker_threads with import(), which works whether the inherited execArgv makes eval code
+// CommonJS or an ES module (--input-type=module).
+const WORKER_SOURCE = `import('node:worker_threads').then(({ workerData }) => {
+const { module, memory, ctrl, names } = workerData;
 const c = new Int32Array(ctrl);
-const mm = new WebAssembly.Instance(module, { env: { mem: memory } }).exports.mmBlocked;
+const exports = new WebAssembly.Instance(module, { env: { mem: memory } }).exports;
+const fns = names.map((name) => exports[name]);
 Atomics.store(c, ${READY}, 1);
 let seen = 0;
 for (;;) {
@@ -45,11 +49,16 @@ for (;;) {
   if (s < 0) break;
   if (Atomics.compareExchange(c, ${JOIN}, s, -s) !== s) continue;
   try {
-    const a = c[${A}], b = c[${B}], cc = c[${C}], m = c[${M}], k = c[${K}], n = c[${N}], list = c[${LIST}];
-    const rows = c[${ROWS}], chunks = c[${CHUNKS}], rs = c[${RS}], es = c[${ES}], acc = c[${ACC}];
+    const fn = fns[c[${FN}]], nargs = c[${NARGS}], rowArg = c[${ROW_ARG}];
+    const base = Array.from(c.subarray(${ARGS}, ${ARGS} + nargs));
+    const steps = Array.from(c.subarray(${STEPS}, ${STEPS} + nargs));
+    const rows = c[${ROWS}], chunks = c[${CHUNKS}], m = base[rowArg];
+    const args = base.slice();
     for (let i = Atomics.add(c, ${NEXT}, 1); i < chunks; i = Atomics.add(c, ${NEXT}, 1)) {
-      const r0 = i * rows, r1 = Math.min(m, r0 + rows);
-      mm(a + r0 * rs, b, cc + r0 * n * 4, r1 - r0, k, n, list, rs, es, acc);
+      const r0 = i * rows;
+      for (let j = 0; j < nargs; j++) args[j] = base[j] + r0 * steps[j];
+      args[rowArg] = Math.min(m, r0 + rows) - r0;
+      fn(...args);
       Atomics.add(c, ${WORKED}, 1);
     }
   } catch {
@@ -58,19 +67,33 @@ for (;;) {
   Atomics.store(c, ${DONE}, s);
   Atomics.notify(c, ${DONE});
 }
+});
 `;
+
+/** One kernel call to split by rows (see the header). */
+export interface RowJob {
+  /** Index of the kernel in the export names given to startKernelThreads. */
+  fn: number;
+  /** The caller's arguments (at most 12). */
+  args: readonly number[];
+  /** The worker's arguments where they differ (e.g. its own scratch); default `args`. */
+  workerArgs?: readonly number[];
+  /** Bytes each argument advances per row (0 for arguments that do not move). */
+  steps: readonly number[];
+  /** Which argument is the row count. */
+  rowArg: number;
+  /** Rows per chunk (a multiple of the kernel's row block). */
+  chunkRows: number;
+}
 
 export interface KernelThreads {
   /**
-   * The kernel's C[m×n] (+)= A[m×k]·B[k×n] (byte addresses in the shared memory; A's element
-   * (i, p) at a + i·rs + p·es), rows split with the worker; `list` and `workerList` are each
-   * thread's scratch of 2k floats. Returns false if the worker failed, in which case C is in
-   * an unknown state and threading is off.
+   * Runs `job`, its rows split with the worker; `own` is the caller's instance of the same
+   * kernel. Returns false if the worker failed, in which case the output is in an unknown
+   * state and the worker is off.
    */
-  mmBlocked(
-    a: number, rs: number, es: number, b: number, c: number, m: number, k: number, n: number, list: number, workerList: number, acc: number,
-  ): boolean;
-  /** Whether the worker has started (before that every product runs on the caller). */
+  run(job: RowJob, own: (...args: number[]) => void): boolean;
+  /** Whether the worker has started (before that every job runs on the caller). */
   ready(): boolean;
   /** Row chunks the worker has computed so far. */
   workerChunks(): number;
@@ -79,8 +102,8 @@ export interface KernelThreads {
 }
 
 /**
- * How many threads the kernels use: DLP_THREADS=2 opts in to the worker (on the main thread
- * of a multi-core machine; a piscina worker's pool already uses the cores), else 1.
+ * How many threads the training kernels use: DLP_THREADS=2 opts in to the worker (on the main
+ * thread of a multi-core machine; a piscina worker's pool already uses the cores), else 1.
  * One thread is the default because on the 2-vCPU machines measured (issue #5) the split
  * lost: operands are rewritten by the main thread before every product (new batch, new
  * weights), so the worker pulls them across cores, and V8 copies into shared memory several
@@ -88,17 +111,22 @@ export interface KernelThreads {
  */
 export function kernelThreadCount(): number {
   const env = Number(process.env.DLP_THREADS);
-  if (!Number.isInteger(env) || env < 2 || !isMainThread || availableParallelism() < 2) return 1;
+  if (!Number.isInteger(env) || env < 2 || !canSplit()) return 1;
   return 2;
 }
 
-/** Starts the worker over `memory` (shared) running `module`'s mmBlocked; undefined if that fails. */
-export function startKernelThreads(module: object, memory: WasmMemory, mm: MmBlocked): KernelThreads | undefined {
+/** Whether a worker can add a core: the main thread (a pool's workers already use the cores) of a multi-core machine. */
+export function canSplit(): boolean {
+  return isMainThread && availableParallelism() >= 2;
+}
+
+/** Starts the worker over `memory` (shared) running `module`'s exports `names`; undefined if that fails. */
+export function startKernelThreads(module: object, memory: WasmMemory, names: readonly string[]): KernelThreads | undefined {
   const ctrl = new SharedArrayBuffer(SLOTS * 4);
   const c = new Int32Array(ctrl);
   let worker: Worker;
   try {
-    worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, ctrl } });
+    worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, ctrl, names } });
   } catch {
     return undefined;
   }
@@ -107,6 +135,7 @@ export function startKernelThreads(module: object, memory: WasmMemory, mm: MmBlo
   worker.on('error', () => { alive = false; });
   worker.on('exit', () => { alive = false; });
   let seq = 0;
+  const args: number[] = [];
 
   return {
     ready: () => alive && Atomics.load(c, READY) === 1 && Atomics.load(c, FAILED) === 0,
@@ -116,19 +145,26 @@ export function startKernelThreads(module: object, memory: WasmMemory, mm: MmBlo
       Atomics.store(c, SEQ, -1);
       Atomics.notify(c, SEQ);
     },
-    mmBlocked(a, rs, es, b, cc, m, k, n, list, workerList, acc) {
-      const rows = Math.max(1, Math.ceil(m / CHUNKS_PER_JOB));
+    run(job, own) {
+      const nargs = job.args.length;
+      if (nargs > MAX_ARGS) throw new Error(`a kernel job takes at most ${MAX_ARGS} arguments`);
+      const m = job.args[job.rowArg]!;
+      const rows = Math.max(1, job.chunkRows);
       const chunks = Math.ceil(m / rows);
       seq = seq >= 0x3fffffff ? 1 : seq + 1;
-      c[A] = a; c[B] = b; c[C] = cc; c[M] = m; c[K] = k; c[N] = n; c[LIST] = workerList;
-      c[ROWS] = rows; c[CHUNKS] = chunks; c[RS] = rs; c[ES] = es; c[ACC] = acc;
+      c[FN] = job.fn; c[NARGS] = nargs; c[ROW_ARG] = job.rowArg; c[ROWS] = rows; c[CHUNKS] = chunks;
+      c.set(job.workerArgs ?? job.args, ARGS);
+      c.set(job.steps, STEPS);
       Atomics.store(c, NEXT, 0);
       Atomics.store(c, JOIN, seq);
       Atomics.store(c, SEQ, seq);
       Atomics.notify(c, SEQ);
+      args.length = nargs;
       for (let i = Atomics.add(c, NEXT, 1); i < chunks; i = Atomics.add(c, NEXT, 1)) {
         const r0 = i * rows;
-        mm(a + r0 * rs, b, cc + r0 * n * 4, Math.min(m, r0 + rows) - r0, k, n, list, rs, es, acc);
+        for (let j = 0; j < nargs; j++) args[j] = job.args[j]! + r0 * job.steps[j]!;
+        args[job.rowArg] = Math.min(m, r0 + rows) - r0;
+        own(...args);
       }
       if (Atomics.compareExchange(c, JOIN, seq, 0) === seq) return true; // the worker never joined
       for (let d = Atomics.load(c, DONE), i = 0; d !== seq; d = Atomics.load(c, DONE), i++) {

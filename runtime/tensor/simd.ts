@@ -6,7 +6,7 @@
 // (kernel-threads.ts); the split never changes a bit of the result. The compiled instance
 // (and the worker) are created once per process on first use — a cache, not state that
 // changes results. DLP_NO_SIMD=1 forces the TypeScript kernels.
-import { kernelThreadCount, startKernelThreads, type KernelThreads, type MmBlocked } from './kernel-threads.js';
+import { kernelThreadCount, startKernelThreads, type KernelThreads } from './kernel-threads.js';
 import { wasmApi, type WasmMemory } from '../../kernels/wasm-encoder.js';
 import { buildKernelModule } from './wasm-module.js';
 
@@ -50,6 +50,8 @@ const MAX_PAGES = 65536;
  * with the worker; below it the handshake costs more than it saves.
  */
 const SPLIT_MIN_MACS = 400_000;
+/** Row chunks per split product: enough for balance, few enough that claiming costs nothing. */
+const CHUNKS_PER_PRODUCT = 16;
 
 let cached: SimdKernels | null | undefined;
 
@@ -118,7 +120,7 @@ export function createSimdKernels(threaded: boolean, shared = true): SimdKernels
   };
   const resident = (x: Float32Array): boolean => shared && buffers.has(x.buffer);
   const transpose = exports.transpose!;
-  const mmBlocked = exports.mmBlocked as unknown as MmBlocked;
+  const mmBlocked = exports.mmBlocked as unknown as (...args: number[]) => void;
   type Four = (a: number, b: number, c: number, d: number) => void;
   const ew = exports as unknown as { addBias: Four; sumRows: Four; maskPositive: Four };
   // Started on the first product big enough to split (which itself still runs on one thread).
@@ -153,7 +155,7 @@ export function createSimdKernels(threaded: boolean, shared = true): SimdKernels
   const splitter = (m: number, k: number, n: number): KernelThreads | undefined => {
     if (poolState === 'off' || m < 2 || m * k * n < SPLIT_MIN_MACS) return undefined;
     if (poolState === 'none') {
-      pool = startKernelThreads(module, memory, mmBlocked);
+      pool = startKernelThreads(module, memory, ['mmBlocked']);
       poolState = pool ? 'on' : 'off';
       return undefined;
     }
@@ -178,12 +180,19 @@ export function createSimdKernels(threaded: boolean, shared = true): SimdKernels
     // A worker failing half way through would leave an in-place accumulation half done.
     const split = inPlace && acc ? undefined : splitter(m, k, n);
     const flag = acc ? 1 : 0;
-    if (!split || !split.mmBlocked(oa * 4, rs, es, ob * 4, oc * 4, m, k, n, ol * 4, (ol + 2 * k) * 4, flag)) {
+    // Arguments (a, b, c, m, k, n, list, rs, es, acc): rows of A advance rs bytes, rows of C
+    // n floats; the worker has its own 2k-float list after the caller's.
+    const args = [oa * 4, ob * 4, oc * 4, m, k, n, ol * 4, rs, es, flag];
+    const job = {
+      fn: 0, args, workerArgs: [oa * 4, ob * 4, oc * 4, m, k, n, (ol + 2 * k) * 4, rs, es, flag],
+      steps: [rs, 0, n * 4, 0, 0, 0, 0, 0, 0, 0], rowArg: 3, chunkRows: Math.ceil(m / CHUNKS_PER_PRODUCT),
+    };
+    if (!split || !split.run(job, mmBlocked)) {
       if (split) {
         poolState = 'off'; // the worker failed: redo the whole product here
         if (acc) heap.set(c.subarray(0, sc), oc);
       }
-      mmBlocked(oa * 4, ob * 4, oc * 4, m, k, n, ol * 4, rs, es, flag);
+      mmBlocked(...args);
     }
     if (!inPlace) c.set(heap.subarray(oc, oc + sc));
     return true;

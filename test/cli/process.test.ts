@@ -152,6 +152,46 @@ export async function resolve(spec, ctx, next) { const r = await next(spec, ctx)
   });
 });
 
+describe('the simulator\'s worker thread (runtime/sim-threads.ts)', () => {
+  const simThreads = pathToFileURL(resolve('dist/runtime/sim-threads.js')).href;
+  /** A script that splits 64×64×64 int8 tiles with the worker (threshold 0) until it has taken
+   * chunks, prints the thread count and chunks, then does `then`. */
+  const script = (then: string): string => `const { createSimThreads } = await import(${JSON.stringify(simThreads)});
+    const t = createSimThreads({ minMacs: 0, adaptive: false });
+    const a = new Int8Array(4096).fill(3), w = new Int8Array(4096).fill(2), out = new Int32Array(4096);
+    const tile = () => t.tiles.int({ data: out, start: 0, pitch: 64 }, { data: a, start: 0, pitch: 64 }, { data: w, start: 0, pitch: 64 }, 64, 64, 64, false);
+    for (let i = 0; i < 500 && t.workerChunks() === 0; i++) { tile(); await new Promise((r) => setTimeout(r, 10)); }
+    console.log(t.threads(), t.workerChunks() > 0, out[0]);
+    ${then}`;
+
+  it('never keeps the process alive: a script that leaves it running ends by itself', () => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script('')], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.stderr).toBe('');
+    // 64 products of 3·2 per output: 384.
+    expect(r.stdout).toBe('2 true 384\n');
+    expect(r.status).toBe(0);
+  });
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s ends a process busy on split tiles promptly', async (signal) => {
+    const t0 = performance.now();
+    const p = spawn(process.execPath, ['--input-type=module', '-e', script('for (;;) tile();')]);
+    const result = ended(p, t0);
+    await new Promise<void>((split) => p.stdout.once('data', () => split()));
+    const sentAt = performance.now() - t0;
+    p.kill(signal);
+    const r = await result;
+    expect(r.out).toBe('2 true 384\n');
+    expect(r.signal).toBe(signal);
+    expect(r.ms - sentAt).toBeLessThan(2000);
+  });
+
+  it('works under `ulimit -v 4000000` with --disable-wasm-trap-handler (what dlp restarts with)', () => {
+    const r = spawnSync('bash', ['-c', `ulimit -v 4000000; node --disable-wasm-trap-handler --input-type=module -e '${script('').replace(/'/g, "'\\''")}'`], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('2 true 384\n');
+  });
+});
+
 describe('under `ulimit -v 4000000`', () => {
   const capped = (cmd: string) => spawnSync('bash', ['-c', `ulimit -v 4000000; ${cmd}`], { encoding: 'utf8', cwd: dir });
 
@@ -167,6 +207,16 @@ describe('under `ulimit -v 4000000`', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect((JSON.parse(r.stdout) as { cycles: number }).cycles).toBeGreaterThan(0);
+  });
+
+  it('`dlp run` of a model with big tiles (split with the worker) prints the uncapped report', () => {
+    const model = join(dir, 'wide.mlp');
+    writeFileSync(model, 'model wide {\n  input 512\n  dense fc1: 512 relu\n  dense fc2: 256\n}\n');
+    const r = capped(`node ${BIN} run ${model} --batch 512 --json`);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const free = spawnSync(process.execPath, [BIN, 'run', model, '--batch', '512', '--json'], { encoding: 'utf8' });
+    expect(r.stdout).toBe(free.stdout);
   });
 
   it('`dlp train` runs its WebAssembly kernels (dlp restarts Node without the wasm trap handler)', () => {
