@@ -158,8 +158,10 @@ describe('the simulator\'s worker thread (runtime/sim-threads.ts)', () => {
    * chunks, prints the thread count and chunks, then does `then`. */
   const script = (then: string): string => `const { createSimThreads } = await import(${JSON.stringify(simThreads)});
     const t = createSimThreads({ minMacs: 0, adaptive: false });
-    const a = new Int8Array(4096).fill(3), w = new Int8Array(4096).fill(2), out = new Int32Array(4096);
-    const tile = () => t.tiles.int({ data: out, start: 0, pitch: 64 }, { data: a, start: 0, pitch: 64 }, { data: w, start: 0, pitch: 64 }, 64, 64, 64, false);
+    // 512×1024×64 (33.5 M MACs, milliseconds of work): the caller claims chunks as soon as it has
+    // woken the worker, so on a tiny tile a loaded machine's worker may wake too late every time.
+    const a = new Int8Array(512 * 1024).fill(3), w = new Int8Array(1024 * 64).fill(2), out = new Int32Array(512 * 64);
+    const tile = () => t.tiles.int({ data: out, start: 0, pitch: 64 }, { data: a, start: 0, pitch: 1024 }, { data: w, start: 0, pitch: 64 }, 512, 1024, 64, false);
     for (let i = 0; i < 500 && t.workerChunks() === 0; i++) { tile(); await new Promise((r) => setTimeout(r, 10)); }
     console.log(t.threads(), t.workerChunks() > 0, out[0]);
     ${then}`;
@@ -167,8 +169,8 @@ describe('the simulator\'s worker thread (runtime/sim-threads.ts)', () => {
   it('never keeps the process alive: a script that leaves it running ends by itself', () => {
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script('')], { encoding: 'utf8', timeout: 30_000 });
     expect(r.stderr).toBe('');
-    // 64 products of 3·2 per output: 384.
-    expect(r.stdout).toBe('2 true 384\n');
+    // 1024 products of 3·2 per output: 6144.
+    expect(r.stdout).toBe('2 true 6144\n');
     expect(r.status).toBe(0);
   });
 
@@ -180,7 +182,7 @@ describe('the simulator\'s worker thread (runtime/sim-threads.ts)', () => {
     const sentAt = performance.now() - t0;
     p.kill(signal);
     const r = await result;
-    expect(r.out).toBe('2 true 384\n');
+    expect(r.out).toBe('2 true 6144\n');
     expect(r.signal).toBe(signal);
     expect(r.ms - sentAt).toBeLessThan(2000);
   });
@@ -188,7 +190,7 @@ describe('the simulator\'s worker thread (runtime/sim-threads.ts)', () => {
   it('works under `ulimit -v 4000000` with --disable-wasm-trap-handler (what dlp restarts with)', () => {
     const r = spawnSync('bash', ['-c', `ulimit -v 4000000; node --disable-wasm-trap-handler --input-type=module -e '${script('').replace(/'/g, "'\\''")}'`], { encoding: 'utf8', timeout: 30_000 });
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe('2 true 384\n');
+    expect(r.stdout).toBe('2 true 6144\n');
   });
 });
 
