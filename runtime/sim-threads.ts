@@ -7,7 +7,7 @@
 // report is too. Node only: the simulator itself stays single-threaded and browser-safe and
 // takes this kernel as SimOptions.tiles.
 import { compileTileMatmulModule, createTileMatmul, wasmApi, type MultiplyRunner, type TileMatmul, type WasmMemory } from '../kernels/index.js';
-import { canSplit, startKernelThreads, type KernelThreads } from './tensor/kernel-threads.js';
+import { canSplit, lazyKernelThreads } from './tensor/kernel-threads.js';
 
 /** The shared memory's maximum, 512 MiB (reserved, not committed; small enough to reserve under
  * `ulimit -v 4000000`). A tile needing more scratch runs on the simulator's scalar loops. */
@@ -89,32 +89,28 @@ export function createSimThreads(opts: SimThreadsOptions = {}): SimThreads | und
   } catch {
     return undefined;
   }
-  let pool: KernelThreads | undefined;
-  let state: 'none' | 'on' | 'off' = 'none';
+  const threads = lazyKernelThreads(module, memory, KERNELS);
   const run: MultiplyRunner = (step, own) => {
     const rows = step.args[3];
-    if (state === 'off' || step.macs < minMacs || rows < 2 * step.rowBlock) {
+    if (threads.off() || step.macs < minMacs || rows < 2 * step.rowBlock) {
       own(...step.args);
       return true;
     }
-    if (state === 'none') {
-      pool = startKernelThreads(module, memory, KERNELS);
-      state = pool ? 'on' : 'off';
-    }
+    const pool = threads.take();
     let timer: StepTimer | undefined;
     if (timers) {
       const size = Math.floor(Math.log2(step.macs));
       timer = timers.get(size) ?? new StepTimer();
       timers.set(size, timer);
     }
-    const way: Way = pool?.ready() ? timer?.pick() ?? 'split' : 'solo';
+    const way: Way = pool ? timer?.pick() ?? 'split' : 'solo';
     counts[way]++;
     const t0 = performance.now();
     if (way === 'solo') own(...step.args);
     else {
       const chunkRows = Math.ceil(rows / CHUNKS_PER_STEP / step.rowBlock) * step.rowBlock;
       if (!pool!.run({ fn: KERNELS.indexOf(step.kernel), args: step.args, steps: step.steps, rowArg: 3, chunkRows }, own)) {
-        state = 'off'; // the worker failed: the caller redoes the step alone from now on
+        threads.fail(); // the worker failed: the caller redoes the step alone from now on
         return false;
       }
     }
@@ -125,13 +121,10 @@ export function createSimThreads(opts: SimThreadsOptions = {}): SimThreads | und
   if (!tiles) return undefined;
   return {
     tiles,
-    threads: () => (state === 'on' && pool?.ready() ? 2 : 1),
-    workerChunks: () => pool?.workerChunks() ?? 0,
+    threads: threads.threads,
+    workerChunks: threads.workerChunks,
     steps: () => ({ ...counts }),
-    stop() {
-      pool?.stop();
-      state = 'off';
-    },
+    stop: threads.stop,
   };
 }
 

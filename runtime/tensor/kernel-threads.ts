@@ -178,3 +178,44 @@ export function startKernelThreads(module: object, memory: WasmMemory, names: re
     },
   };
 }
+
+/** A worker started on first demand, as both users (training products, simulator tiles) want it. */
+export interface LazyKernelThreads {
+  /** The worker for this job, or undefined: the first call starts it (and gets undefined, so that
+   * job runs on the caller), later calls get it once it is ready; undefined for good when off. */
+  take(): KernelThreads | undefined;
+  /** Off: never enabled, stopped, or failed; every job runs on the caller. */
+  off(): boolean;
+  /** The worker failed a job (the caller redoes it): off from now on. */
+  fail(): void;
+  /** 2 while the worker is running, else 1. */
+  threads(): number;
+  /** Row chunks the worker has computed so far. */
+  workerChunks(): number;
+  /** Ends the worker; off from now on. */
+  stop(): void;
+}
+
+/** startKernelThreads deferred to the first `take()`; `enabled` false gives one that is off. */
+export function lazyKernelThreads(module: object, memory: WasmMemory, names: readonly string[], enabled = true): LazyKernelThreads {
+  let pool: KernelThreads | undefined;
+  let state: 'none' | 'on' | 'off' = enabled ? 'none' : 'off';
+  return {
+    take() {
+      if (state === 'none') {
+        pool = startKernelThreads(module, memory, names);
+        state = pool ? 'on' : 'off';
+        return undefined;
+      }
+      return state === 'on' && pool!.ready() ? pool : undefined;
+    },
+    off: () => state === 'off',
+    fail() { state = 'off'; },
+    threads: () => (state === 'on' && pool!.ready() ? 2 : 1),
+    workerChunks: () => pool?.workerChunks() ?? 0,
+    stop() {
+      pool?.stop();
+      state = 'off';
+    },
+  };
+}

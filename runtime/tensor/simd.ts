@@ -6,7 +6,7 @@
 // (kernel-threads.ts); the split never changes a bit of the result. The compiled instance
 // (and the worker) are created once per process on first use — a cache, not state that
 // changes results. DLP_NO_SIMD=1 forces the TypeScript kernels.
-import { kernelThreadCount, startKernelThreads, type KernelThreads } from './kernel-threads.js';
+import { kernelThreadCount, lazyKernelThreads, type KernelThreads } from './kernel-threads.js';
 import { wasmApi, type WasmMemory } from '../../kernels/wasm-encoder.js';
 import { buildKernelModule } from './wasm-module.js';
 
@@ -124,8 +124,7 @@ export function createSimdKernels(threaded: boolean, shared = true): SimdKernels
   type Four = (a: number, b: number, c: number, d: number) => void;
   const ew = exports as unknown as { addBias: Four; sumRows: Four; maskPositive: Four };
   // Started on the first product big enough to split (which itself still runs on one thread).
-  let pool: KernelThreads | undefined;
-  let poolState: 'none' | 'on' | 'off' = threaded ? 'none' : 'off';
+  const pool = lazyKernelThreads(module, memory, ['mmBlocked'], threaded);
 
   /** Lays out regions of the given float sizes back to back (16-byte aligned); returns offsets. */
   // Scratch (operands that are not resident, the kernel's lists) is one region, replaced by a
@@ -153,13 +152,8 @@ export function createSimdKernels(threaded: boolean, shared = true): SimdKernels
 
   /** The worker, when this product should be split with it. */
   const splitter = (m: number, k: number, n: number): KernelThreads | undefined => {
-    if (poolState === 'off' || m < 2 || m * k * n < SPLIT_MIN_MACS) return undefined;
-    if (poolState === 'none') {
-      pool = startKernelThreads(module, memory, ['mmBlocked']);
-      poolState = pool ? 'on' : 'off';
-      return undefined;
-    }
-    return pool?.ready() ? pool : undefined;
+    if (m < 2 || m * k * n < SPLIT_MIN_MACS) return undefined;
+    return pool.take();
   };
 
   /**
@@ -189,7 +183,7 @@ export function createSimdKernels(threaded: boolean, shared = true): SimdKernels
     };
     if (!split || !split.run(job, mmBlocked)) {
       if (split) {
-        poolState = 'off'; // the worker failed: redo the whole product here
+        pool.fail(); // the worker failed: redo the whole product here
         if (acc) heap.set(c.subarray(0, sc), oc);
       }
       mmBlocked(...args);
@@ -199,12 +193,9 @@ export function createSimdKernels(threaded: boolean, shared = true): SimdKernels
   };
 
   return {
-    threads: () => (poolState === 'on' && pool?.ready() ? 2 : 1),
-    workerChunks: () => pool?.workerChunks() ?? 0,
-    stopThreads() {
-      pool?.stop();
-      poolState = 'off';
-    },
+    threads: pool.threads,
+    workerChunks: pool.workerChunks,
+    stopThreads: pool.stop,
     matmul(a, b, c, m, k, n, acc) {
       const [sa, sb, oc, ol] = place(m * k, k * n, m * n, 4 * k) as [number, number, number, number];
       const oa = operand(a, m * k, sa);
