@@ -1,7 +1,7 @@
 // Lab 09 (and 10): the checker's own host forward pass of the three-layer MLP — dense, ReLU,
 // dense, ReLU, dense, softmax — written plainly from the course's definitions, so a student's
 // saved parameters are judged by code the student did not write.
-import { matmul, matmulJs } from '../../runtime/tensor/matmul.js';
+import { argmaxRows, matmul, matmulJs } from '../../runtime/tensor/matmul.js';
 
 /** fc1..fc3 as (in × out) weights and biases. */
 export type MlpParams = { w: Float32Array; b: Float32Array }[];
@@ -42,17 +42,19 @@ function probabilities(params: MlpParams, x: Float32Array, rows: number, sizes: 
   return softmax(h, rows, sizes[sizes.length - 1]!);
 }
 
+/** The class of each row: the index of its largest probability (the first on a tie). */
+function predictions(p: Float32Array, rows: number, classes: number): Int32Array {
+  const out = new Int32Array(rows);
+  argmaxRows(p, rows, classes, out);
+  return out;
+}
+
 /** Fraction of rows whose largest probability is the label. */
 function accuracy(params: MlpParams, x: Float32Array, labels: Uint8Array, rows: number, sizes: number[]): number {
-  const c = sizes[sizes.length - 1]!;
-  const p = probabilities(params, x, rows, sizes);
+  const predicted = predictions(probabilities(params, x, rows, sizes), rows, sizes[sizes.length - 1]!);
   let correct = 0;
-  for (let r = 0; r < rows; r++) {
-    let best = 0;
-    for (let k = 1; k < c; k++) if (p[r * c + k]! > p[r * c + best]!) best = k;
-    if (best === labels[r]) correct++;
-  }
+  for (let r = 0; r < rows; r++) if (predicted[r] === labels[r]) correct++;
   return correct / rows;
 }
 
-export const hostForward = { dense, softmax, probabilities, accuracy };
+export const hostForward = { dense, softmax, probabilities, predictions, accuracy };
