@@ -219,7 +219,7 @@ function timeCli(root: string, args: string[], runs: number, cwd: string, nodeAr
   const wall: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i <= runs; i++) {
-    const r = timedSpawn(process.execPath, nodeArgs ?? [join(root, 'dist/cli/bin.js'), ...args], { cwd });
+    const r = timedSpawn(process.execPath, nodeArgs ?? [join(root, 'dist/dlp/bin.js'), ...args], { cwd });
     if (r.status !== 0) throw new Error(`dlp ${args.join(' ')} failed: ${r.stderr.trim().split('\n')[0]}`);
     if (i > 0) {
       wall.push(r.wall);

@@ -1,14 +1,15 @@
 // The README's first command, `npm install && npx dlp mnist`, runs the built CLI: npm's
-// prepare script compiles dist/ and npx execs dist/cli/bin.js directly, so it must exist and
-// be executable (tsc writes files 0644; scripts/copy-assets.mjs marks it 0755).
+// prepare script compiles dist/ and bundles it (scripts/bundle-cli.mjs), and npx execs the
+// package's bin, dist/dlp/bin.js, directly, so it must exist and be executable.
 import { execFileSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 describe('the installed dlp command', () => {
-  const bin = 'dist/cli/bin.js';
+  const bin = (JSON.parse(readFileSync('package.json', 'utf8')) as { bin: { dlp: string } }).bin.dlp;
 
-  it('dist/cli/bin.js is executable', () => {
+  it('is the bundle, and executable', () => {
+    expect(bin).toBe('dist/dlp/bin.js');
     expect(statSync(bin).mode & 0o111).toBe(0o111);
   });
 

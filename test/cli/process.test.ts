@@ -1,5 +1,5 @@
-// The dlp process as a shell sees it, through the built CLI (dist/cli/bin.js): Ctrl-C ends a
-// long command promptly with status 130 and writes nothing; a closed stdout ends quietly;
+// The dlp process as a shell sees it, through the built CLI (dist/dlp/bin.js, the bundle npx
+// runs): Ctrl-C ends a long command promptly with status 130 and writes nothing; a closed stdout ends quietly;
 // /dev/full is one error line; `dlp -V` and `--help` load no heavy module; and commands work
 // under `ulimit -v 4000000`, as autograders set it.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS, buildProgram } from '../../cli/main.js';
 import { runDlp, useTempDir } from '../helpers/cli.js';
 
-const BIN = resolve('dist/cli/bin.js');
+const BIN = resolve('dist/dlp/bin.js');
 const dir = useTempDir('dlp-proc-');
 const TINY = join(dir, 'tiny.mlp');
 writeFileSync(TINY, 'model tiny {\n  input 16\n  dense fc1: 8 relu\n  dense fc2: 4\n}\n');
@@ -121,6 +121,9 @@ describe('closed or full stdout', () => {
 });
 
 describe('loading only what a command needs', () => {
+  // The unbundled build (dist/cli/), where every module is its own URL: the bundle splits its
+  // chunks at the same dynamic imports (scripts/bundle-cli.mjs), so it loads no more.
+  const UNBUNDLED = resolve('dist/cli/bin.js');
   /** The module URLs `dlp args` loads, recorded by a module resolve hook. */
   function loadedModules(args: string[]): string[] {
     const log = join(dir, `loaded-${args.join('_').replace(/\W/g, '')}.txt`);
@@ -128,7 +131,7 @@ describe('loading only what a command needs', () => {
     writeFileSync(hooks, `import { appendFileSync } from 'node:fs';
 export async function resolve(spec, ctx, next) { const r = await next(spec, ctx); appendFileSync(process.env.DLP_LOAD_LOG, r.url + '\\n'); return r; }\n`);
     const register = `data:text/javascript,import{register}from'node:module';register(${JSON.stringify(pathToFileURL(hooks).href)});`;
-    const r = spawnSync(process.execPath, ['--import', register, BIN, ...args], { encoding: 'utf8', env: { ...process.env, DLP_LOAD_LOG: log } });
+    const r = spawnSync(process.execPath, ['--import', register, UNBUNDLED, ...args], { encoding: 'utf8', env: { ...process.env, DLP_LOAD_LOG: log } });
     expect(r.status).toBe(0);
     return readFileSync(log, 'utf8').trim().split('\n');
   }
