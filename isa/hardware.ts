@@ -2,50 +2,61 @@
 // quantities (peak MACs per cycle, element sizes) that the compiler's cost model and the
 // simulator both read. Presets are JSON data in isa/presets/; reading a
 // hardware file from disk is Node-only (hardware-file.ts).
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DlpError } from './errors.js';
 import { stripBom } from './format.js';
 import { PRESET_JSON } from './presets/index.js';
+
+// zod/mini: the same checks as zod's chained API as plain functions, so a bundle carries only
+// the checks used here (zod's full API and its locales cost ~30 ms of every command's start).
+// Every message is written here, so no locale is needed.
 
 // Every field has a physical range (docs/simulator.md, "Limits"): a typo such as
 // dramBytePj 1e308 or bytesPerCycle 1e-300 would otherwise give Infinity energy or 1e305 cycles.
 /** A positive number at most `max`. */
 const pos = (what: string, max: number) =>
-  z.number({ error: `${what} must be a number` }).positive(`${what} must be > 0`).max(max, `${what} must be <= ${max}`);
+  z.number({ error: `${what} must be a number` }).check(z.positive(`${what} must be > 0`), z.maximum(max, `${what} must be <= ${max}`));
 /** A number in [min, max]. */
 const between = (what: string, min: number, max: number) =>
-  z.number({ error: `${what} must be a number` }).min(min, `${what} must be >= ${min}`).max(max, `${what} must be <= ${max}`);
+  z.number({ error: `${what} must be a number` }).check(z.minimum(min, `${what} must be >= ${min}`), z.maximum(max, `${what} must be <= ${max}`));
 /** An integer in [min, max]. */
 const intIn = (what: string, min: number, max: number) =>
-  z.number({ error: `${what} must be an integer` }).int(`${what} must be an integer`)
-    .min(min, `${what} must be >= ${min}`).max(max, `${what} must be <= ${max}`);
+  z.int({ error: `${what} must be an integer` }).check(z.minimum(min, `${what} must be >= ${min}`), z.maximum(max, `${what} must be <= ${max}`));
 /** Energy per event: at most 1 µJ (10^6 pJ), far above any real circuit. */
 const PJ_MAX = 1e6;
-const posInt = (what: string, max = 2 ** 31) =>
-  z.number({ error: `${what} must be an integer` }).int(`${what} must be an integer`)
-    .min(1, `${what} must be >= 1`).max(max, `${what} must be <= ${max}`);
+const posInt = (what: string, max = 2 ** 31) => intIn(what, 1, max);
 
-const adderTree = z.object({
+/** An object with exactly these keys; an unknown key is named, with the keys allowed. */
+function strict<T extends z.core.$ZodLooseShape>(shape: T, what?: string) {
+  const allowed = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')} (allowed: ${allowed})`
+        : issue.code === 'invalid_type' ? `${what ?? 'the config'} must be an object` : undefined,
+  });
+}
+
+const adderTree = strict({
   kind: z.literal('adder-tree'),
   /** M processing elements, one output column each, linked by an H-tree. */
   pes: posInt('mfu.pes', 4096),
   /** N multipliers per PE feeding an adder tree (the reduction width per cycle). */
   lanes: posInt('mfu.lanes', 4096),
-}).strict();
+}, 'mfu');
 
-const systolic = z.object({
+const systolic = strict({
   kind: z.literal('systolic'),
   rows: posInt('mfu.rows', 4096),
   cols: posInt('mfu.cols', 4096),
   dataflow: z.enum(['os', 'ws', 'is'], { error: 'mfu.dataflow must be one of os, ws, is' }),
-}).strict();
+}, 'mfu');
 
-export const HardwareSchema = z.object({
-  name: z.string({ error: 'name must be a string' }).min(1, 'name must not be empty').max(200, 'name must be at most 200 characters'),
-  description: z.string({ error: 'description must be a string' }).max(10_000, 'description must be at most 10000 characters').optional(),
+export const HardwareSchema = strict({
+  name: z.string({ error: 'name must be a string' }).check(z.minLength(1, 'name must not be empty'), z.maxLength(200, 'name must be at most 200 characters')),
+  description: z.optional(z.string({ error: 'description must be a string' }).check(z.maxLength(10_000, 'description must be at most 10000 characters'))),
   /** Clock frequency in Hz (cycles → seconds): 1 kHz to 100 GHz. */
   clockHz: between('clockHz', 1e3, 1e11),
-  dram: z.object({
+  dram: strict({
     /** Sustained bandwidth in bytes per cycle, shared by loads and stores. */
     bytesPerCycle: between('dram.bytesPerCycle', 1e-3, 65536),
     /** Fixed access latency in cycles paid once per DMA instruction. */
@@ -54,13 +65,13 @@ export const HardwareSchema = z.object({
     burstBytes: posInt('dram.burstBytes', 4096),
     /** DRAM capacity in bytes (programs touching beyond it are invalid). */
     capacityBytes: posInt('dram.capacityBytes', 2 ** 32),
-  }).strict(),
-  nram: z.object({ bytes: posInt('nram.bytes', 2 ** 24) }).strict(),
-  wram: z.object({ bytes: posInt('wram.bytes', 2 ** 24) }).strict(),
-  mfu: z.discriminatedUnion('kind', [adderTree, systolic]),
+  }, 'dram'),
+  nram: strict({ bytes: posInt('nram.bytes', 2 ** 24) }, 'nram'),
+  wram: strict({ bytes: posInt('wram.bytes', 2 ** 24) }, 'wram'),
+  mfu: z.discriminatedUnion('kind', [adderTree, systolic], { error: 'mfu.kind must be one of adder-tree, systolic' }),
   /** MFU throughput divisor per operand type (1 = full rate). */
-  mfuRate: z.object({ int8: posInt('mfuRate.int8', 64), int16: posInt('mfuRate.int16', 64), fp32: posInt('mfuRate.fp32', 64) }).strict(),
-  vfu: z.object({
+  mfuRate: strict({ int8: posInt('mfuRate.int8', 64), int16: posInt('mfuRate.int16', 64), fp32: posInt('mfuRate.fp32', 64) }, 'mfuRate'),
+  vfu: strict({
     /** Elements processed per cycle. */
     lanes: posInt('vfu.lanes', 4096),
     /** Cycles per vector of `lanes` elements for cheap ops (bias, identity, ReLU, leaky, PReLU, requant). */
@@ -69,23 +80,23 @@ export const HardwareSchema = z.object({
     dearCycles: posInt('vfu.dearCycles', 1024),
     /** Pipeline fill latency per ACT instruction. */
     startupCycles: intIn('vfu.startupCycles', 0, 1024),
-  }).strict(),
-  queues: z.object({
+  }, 'vfu'),
+  queues: strict({
     load: posInt('queues.load', 1024),
     compute: posInt('queues.compute', 1024),
     store: posInt('queues.store', 1024),
-  }).strict(),
+  }, 'queues'),
   /** Energy per event in picojoules; the presets derive theirs from Horowitz ISSCC 2014 (45 nm) by the rules in isa/energy.ts. */
-  energy: z.object({
-    macPj: z.object({ int8: pos('energy.macPj.int8', PJ_MAX), int16: pos('energy.macPj.int16', PJ_MAX), fp32: pos('energy.macPj.fp32', PJ_MAX) }).strict(),
+  energy: strict({
+    macPj: strict({ int8: pos('energy.macPj.int8', PJ_MAX), int16: pos('energy.macPj.int16', PJ_MAX), fp32: pos('energy.macPj.fp32', PJ_MAX) }, 'energy.macPj'),
     vfuOpPj: pos('energy.vfuOpPj', PJ_MAX),
     nramBytePj: pos('energy.nramBytePj', PJ_MAX),
     wramBytePj: pos('energy.wramBytePj', PJ_MAX),
     dramBytePj: pos('energy.dramBytePj', PJ_MAX),
     /** Static (leakage + clock) power in watts, charged for every cycle: at most 1 MW. */
     staticWatts: between('energy.staticWatts', 0, 1e6),
-  }).strict(),
-}).strict();
+  }, 'energy'),
+});
 
 export type HardwareConfig = z.infer<typeof HardwareSchema>;
 export type MfuConfig = HardwareConfig['mfu'];

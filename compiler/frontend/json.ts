@@ -1,7 +1,7 @@
 // Front end for JSON model files: the same graph as a .mlp file, for programs that generate
 // models. The zod schema is the format's definition; every validation failure becomes one
 // DlpError naming the JSON path and what is allowed there.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DlpError } from '../../isa/errors.js';
 import { stripBom } from '../../isa/format.js';
 import type { Activation, ActivationKind, DenseLayer, ModelGraph } from '../model.js';
@@ -24,7 +24,7 @@ const ACTIVATION_HINT =
   ` or an object {"kind": "leaky" | "elu", "alpha": number}`;
 
 /** A strict object whose unknown-key error lists the keys it allows. */
-function strictObject<T extends z.ZodRawShape>(shape: T) {
+function strictObject<T extends z.core.$ZodLooseShape>(shape: T) {
   const allowed = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
     error: (issue) =>
@@ -32,12 +32,12 @@ function strictObject<T extends z.ZodRawShape>(shape: T) {
   });
 }
 
-const alpha = z.number().min(-ALPHA_LIMIT).max(ALPHA_LIMIT);
+const alpha = z.number().check(z.minimum(-ALPHA_LIMIT), z.maximum(ALPHA_LIMIT));
 const simpleKinds = ['identity', 'relu', 'prelu', 'sigmoid', 'tanh'] as const;
 
 const activationSchema = z.union(
   [
-    z.enum(Object.keys(NAMED_ACTIVATIONS) as [string, ...string[]]).transform((name) => NAMED_ACTIVATIONS[name] as Activation),
+    z.pipe(z.enum(Object.keys(NAMED_ACTIVATIONS) as [string, ...string[]]), z.transform((name: string) => NAMED_ACTIVATIONS[name] as Activation)),
     z.discriminatedUnion('kind', [
       strictObject({ kind: z.literal('leaky'), alpha }),
       strictObject({ kind: z.literal('elu'), alpha }),
@@ -48,17 +48,17 @@ const activationSchema = z.union(
 );
 
 const layerSchema = strictObject({
-  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, 'must be an identifier (letters, digits, _ and .)').optional(),
-  units: z.number().int().min(1).max(MAX_FEATURES),
-  activation: activationSchema.optional(),
+  name: z.optional(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, 'must be an identifier (letters, digits, _ and .)'))),
+  units: z.int().check(z.minimum(1), z.maximum(MAX_FEATURES)),
+  activation: z.optional(activationSchema),
 });
 
 const modelSchema = strictObject({
-  name: z.string().min(1),
-  input: z.number().int().min(1).max(MAX_FEATURES),
-  layers: z.array(layerSchema).min(1).max(MAX_LAYERS),
-  softmax: z.boolean().optional(),
-}).superRefine((m, ctx) => {
+  name: z.string().check(z.minLength(1)),
+  input: z.int().check(z.minimum(1), z.maximum(MAX_FEATURES)),
+  layers: z.array(layerSchema).check(z.minLength(1), z.maxLength(MAX_LAYERS)),
+  softmax: z.optional(z.boolean()),
+}).check(z.superRefine((m, ctx) => {
   const seen = new Map<string, number>();
   m.layers.forEach((layer, i) => {
     const name = layer.name ?? `fc${i + 1}`;
@@ -67,7 +67,7 @@ const modelSchema = strictObject({
       ctx.addIssue({ code: 'custom', path: ['layers', i, 'name'], message: `duplicate layer name ${name} (also layers[${first}])` });
     } else seen.set(name, i);
   });
-});
+}));
 
 /** Parses and validates a JSON model file. */
 export function parseModelJson(source: string, file?: string): ModelGraph {
@@ -81,7 +81,7 @@ export function parseModelJson(source: string, file?: string): ModelGraph {
   const result = modelSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0] as z.core.$ZodIssue;
-    throw new DlpError(`${formatPath(issue.path)}: ${describeIssue(issue)}`, { file });
+    throw new DlpError(`${formatPath(issue.path)}: ${describeIssue(issue, valueAt(raw, issue.path) === undefined)}`, { file });
   }
   const m = result.data;
   const layers: DenseLayer[] = m.layers.map((l, i) => ({
@@ -114,10 +114,17 @@ function formatPath(path: PropertyKey[]): string {
   return out || 'model';
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+/** The value at an issue's path in the parsed JSON (undefined where a key is missing). */
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let v = raw;
+  for (const key of path) v = v !== null && typeof v === 'object' && Object.hasOwn(v, key) ? (v as Record<PropertyKey, unknown>)[key] : undefined;
+  return v;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, missing: boolean): string {
   switch (issue.code) {
     case 'invalid_type':
-      return /received undefined/.test(issue.message) ? `is required (${issue.expected})` : `must be ${article(issue.expected)}`;
+      return missing ? `is required (${issue.expected})` : `must be ${article(issue.expected)}`;
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'too_small':
