@@ -6,5 +6,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // No test writes to the user's schedule cache (~/.cache/dlpkit): the CLIs the tests spawn
+    // inherit this; test/runtime/schedule-cache.test.ts gives its own folders.
+    env: { DLP_SCHEDULE_CACHE: 'off' },
   },
 });

@@ -13,6 +13,7 @@ import { fasterLoadOrder } from './passes/hoist.js';
 import { findZeroTiles } from './passes/sparsity.js';
 import { estimateSchedule, type Estimate } from './passes/cost.js';
 import { assembleBundle, type Bundle } from './bundle.js';
+import { decodeSchedule, encodeSchedule, scheduleKey, type ScheduleCache } from './schedule-cache.js';
 
 export interface CompileOptions {
   /** Operand type of weights and activations (default int8). */
@@ -32,6 +33,9 @@ export interface CompileOptions {
   /** Drop the LOAD and MATMUL of weight tiles whose stored values are all zero (default true;
    * outputs are bit-identical either way, see docs/sparsity.md). */
   skipZeroTiles?: boolean;
+  /** Where tuned schedules found before are kept (schedule-cache.ts); the bundle is the same
+   * with or without it, only the search is skipped on a hit. */
+  scheduleCache?: ScheduleCache;
 }
 
 type Options = Required<Pick<CompileOptions, 'dtype' | 'batch' | 'schedule' | 'skipZeroTiles'>> & CompileOptions;
@@ -159,7 +163,23 @@ export function normalizeOptions(opts: CompileOptions = {}): Options {
 /** Compiles a model for a hardware configuration into a bundle. */
 export function compile(model: ModelGraph, weights: ModelWeights, hw: HardwareConfig, opts?: CompileOptions): Bundle {
   const input: Input = { model, weights, hw, opts: normalizeOptions(opts) };
-  const scheduled = keepSkippingPass.run(replayAlternativesPass.run(tilePass.run(findZeroTilesPass.run(quantizePass.run(checkShapesPass.run(input))))));
+  const quantized = findZeroTilesPass.run(quantizePass.run(checkShapesPass.run(input)));
+  const scheduled = searchOrRecall(quantized, (q) => keepSkippingPass.run(replayAlternativesPass.run(tilePass.run(q))));
   const s = estimatePass.run(hoistLoadsPass.run(codegenPass.run(scheduled)));
   return assembleBundle(s.quant, s.schedule, s.generated, s.estimate, hw);
+}
+
+/** The tile passes' schedule, or the one a schedule cache holds for the same search. Only a
+ * search that reads no weight value is cached: none of its tiles can skip a zero tile, so
+ * keep-skipping-if-faster keeps the model as it is. */
+function searchOrRecall(q: Quantized, search: (q: Quantized) => Scheduled): Scheduled {
+  const cache = q.opts.scheduleCache;
+  if (!cache || q.opts.schedule !== 'tuned' || searchMaySkip(q.quant, q.hw)) return search(q);
+  const key = scheduleKey(q.quant, q.opts.batch, q.hw);
+  const hit = cache.get(key);
+  const schedule = hit === undefined ? undefined : decodeSchedule(hit, q.quant, q.opts.batch, q.hw);
+  if (schedule) return { ...q, schedule };
+  const s = search(q);
+  cache.set(key, encodeSchedule(s.schedule));
+  return s;
 }

@@ -9,10 +9,27 @@
 // The explore pool's worker is its own entry (dist/dlp/worker.js, beside the chunk that
 // starts it, as pool.ts looks for it).
 import { build } from 'esbuild';
-import { chmodSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { chmodSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 const out = 'dist/dlp';
+
+/** The engine id of runtime/schedule-cache-dir.ts: a hash of the compiled code a tuned
+ * schedule depends on (isa, kernels, compiler), so a cached schedule is recalled only by the
+ * code that found it. */
+function engineId() {
+  const h = createHash('sha256');
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (p.endsWith('.js')) h.update(p).update('\0').update(readFileSync(p)).update('\0');
+    }
+  };
+  for (const layer of ['isa', 'kernels', 'compiler']) walk(join('dist', layer));
+  return h.digest('hex').slice(0, 16);
+}
 rmSync(out, { recursive: true, force: true });
 
 /** `import('./commands/lab.js')` from cli/main.js stays a run-time import of dist/cli. */
@@ -37,6 +54,7 @@ await build({
   // built-ins; an ES module has none, so each chunk makes one.
   banner: { js: "import { createRequire as __dlpRequire } from 'node:module'; const require = __dlpRequire(import.meta.url);" },
   chunkNames: 'chunk-[hash]',
+  define: { __DLP_ENGINE_ID__: JSON.stringify(engineId()) },
   logLevel: 'warning',
 });
 chmodSync(resolve(out, 'bin.js'), 0o755);

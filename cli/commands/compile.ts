@@ -19,6 +19,7 @@ import { explainBundle } from '../../compiler/explain.js';
 import { simulate } from '../../simulator/index.js';
 import type { ModelGraph, ModelWeights } from '../../compiler/model.js';
 import { parseCount, parseSeed } from '../options.js';
+import { scheduleCacheFromEnv } from '../../runtime/schedule-cache-dir.js';
 
 export interface ModelCliOptions {
   hw: string;
@@ -59,7 +60,7 @@ export function resolveCompileInputs(file: string, o: ModelCliOptions): CliCompi
   if (schedule !== 'tuned' && schedule !== 'naive') throw new DlpError(`--schedule must be tuned or naive, got '${o.schedule}'`);
   const batch = parseCount('batch', o.batch, 1);
   if (o.perChannel && dtype === 'fp32') throw new DlpError('--per-channel applies to int8 and int16, not fp32');
-  const options: CompileOptions = { dtype, batch, schedule, perChannel: o.perChannel === true, skipZeroTiles: o.skipZeroTiles !== false };
+  const options: CompileOptions = { dtype, batch, schedule, perChannel: o.perChannel === true, skipZeroTiles: o.skipZeroTiles !== false, scheduleCache: scheduleCacheFromEnv() };
   if (o.calibration) options.calibration = readCalibrationFile(o.calibration, model.inputSize);
   const inputs: CliCompileInputs = { hw, model, weights, options, folds: loaded.folds ?? [] };
   if (loaded.hostOutput) inputs.hostOutput = loaded.hostOutput;

@@ -20,6 +20,8 @@ import { simulate } from '../../simulator/index.js';
 import { formatTable as formatTextTable } from '../../simulator/text-format.js';
 import { checkOutputFolder, writeOutputFolder } from '../output/folder.js';
 import { parseSeed } from '../options.js';
+import { scheduleCacheFromEnv } from '../../runtime/schedule-cache-dir.js';
+import type { ScheduleCache } from '../../compiler/schedule-cache.js';
 
 interface Options { config: string; topology: string; output?: string; json?: boolean; base: string; seed?: string; force?: boolean }
 
@@ -33,12 +35,12 @@ function readText(path: string, what: string): string {
 
 /** Compiles and simulates one GEMM (timing only: the values do not change the cycles), beside
  * SCALE-Sim's figures for it (`figures`: CALC or USER mode, from scaleSimLayerFigures). */
-export function runScaleSimLayer(layer: TopologyLayer, index: number, hw: HardwareConfig, seed: number, topoFile: string, figures: ScaleSimLayerFigures): ComputeReportRow {
+export function runScaleSimLayer(layer: TopologyLayer, index: number, hw: HardwareConfig, seed: number, topoFile: string, figures: ScaleSimLayerFigures, scheduleCache?: ScheduleCache): ComputeReportRow {
   if (hw.mfu.kind !== 'systolic') throw new DlpError(`hardware '${hw.name}' has no systolic MFU`);
   const { model, weights, batch } = gemmModel(layer, index, seed);
   let report;
   try {
-    const bundle = compile(model, weights, hw, { dtype: 'int8', batch });
+    const bundle = compile(model, weights, hw, { dtype: 'int8', batch, scheduleCache });
     report = simulate(bundle.program, hw, { dram: bundle.image, functional: false }).report;
   } catch (e) {
     if (e instanceof DlpError) throw new DlpError(`layer '${layer.name}' (M=${layer.m}, N=${layer.n}, K=${layer.k}): ${e.reason}`, { file: topoFile, line: layer.line });
@@ -96,7 +98,8 @@ export function register(program: Command): void {
       checkOutputFolder(outDir, out);
       // SCALE-Sim's figures first: a refused option fails before any simulation runs.
       const figures = topo.layers.map((layer) => scaleSimLayerFigures(cfg, layer));
-      const rows = topo.layers.map((layer, i) => runScaleSimLayer(layer, i, hw, seed, opts.topology, figures[i]!));
+      const scheduleCache = scheduleCacheFromEnv();
+      const rows = topo.layers.map((layer, i) => runScaleSimLayer(layer, i, hw, seed, opts.topology, figures[i]!, scheduleCache));
       const csvPath = join(outDir, 'COMPUTE_REPORT.csv');
       const bwPath = join(outDir, 'BANDWIDTH_REPORT.csv');
       const detailPath = join(outDir, 'DETAILED_ACCESS_REPORT.csv');

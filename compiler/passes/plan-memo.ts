@@ -36,12 +36,16 @@ function hwKey(hw: HardwareConfig): number {
   return k;
 }
 
-/** Everything of a quantised model but its weight and bias values and zero maps. */
+/** Everything of a quantised model but its weight and bias values and zero maps, as a string. */
+export function modelShapeKey(q: QuantModel): string {
+  const layers = q.layers.map(({ w: _w, bias: _b, slopes, zeros: _z, ...rest }) => ({ ...rest, slopes: slopes ? Array.from(slopes) : undefined }));
+  return `q:${JSON.stringify({ dtype: q.dtype, inputScale: q.inputScale, inputType: q.inputType, softmax: q.softmax, perChannel: q.perChannel, layers })}`;
+}
+
 function modelKey(q: QuantModel): number {
   let k = modelKeys.get(q);
   if (k === undefined) {
-    const layers = q.layers.map(({ w: _w, bias: _b, slopes, zeros: _z, ...rest }) => ({ ...rest, slopes: slopes ? Array.from(slopes) : undefined }));
-    k = intern(`q:${JSON.stringify({ dtype: q.dtype, inputScale: q.inputScale, inputType: q.inputType, softmax: q.softmax, perChannel: q.perChannel, layers })}`);
+    k = intern(modelShapeKey(q));
     modelKeys.set(q, k);
   }
   return k;
