@@ -65,7 +65,12 @@ export interface TrainingRatio {
 }
 
 /** `cpu`: user + system CPU seconds of the child (via /usr/bin/time), when that can be measured. */
-export interface CommandTiming { name: string; args: string[]; wall: Timing; cpu?: Timing; reference?: Reference; ratio?: number }
+export interface CommandTiming {
+  name: string; args: string[]; wall: Timing; cpu?: Timing; reference?: Reference; ratio?: number;
+  /** The schedule cache (docs/compiler.md): `off`, every run searches (what a first run pays);
+   * `warm`, the warm-up run filled a fresh cache folder and the timed runs recall from it. */
+  scheduleCache: 'off' | 'warm';
+}
 
 export interface RatiosResult {
   simulator: SimulatorRatio;
@@ -214,12 +219,14 @@ function timedSpawn(cmd: string, args: string[], opts: { cwd: string; env?: Node
 }
 
 /** Wall (and CPU) seconds of the built CLI with `args` (or of Node itself with `nodeArgs`),
- * `runs` times after one warm-up. */
-function timeCli(root: string, args: string[], runs: number, cwd: string, nodeArgs?: string[]): { wall: Timing; cpu?: Timing } {
+ * `runs` times after one warm-up; the schedule cache off unless `cacheDir` names a folder for it
+ * (the bench never touches the user's cache). */
+function timeCli(root: string, args: string[], runs: number, cwd: string, nodeArgs?: string[], cacheDir?: string): { wall: Timing; cpu?: Timing } {
   const wall: number[] = [];
   const cpu: number[] = [];
+  const env = { ...process.env, DLP_SCHEDULE_CACHE: cacheDir ?? 'off' };
   for (let i = 0; i <= runs; i++) {
-    const r = timedSpawn(process.execPath, nodeArgs ?? [join(root, 'dist/dlp/bin.js'), ...args], { cwd });
+    const r = timedSpawn(process.execPath, nodeArgs ?? [join(root, 'dist/dlp/bin.js'), ...args], { cwd, env });
     if (r.status !== 0) throw new Error(`dlp ${args.join(' ')} failed: ${r.stderr.trim().split('\n')[0]}`);
     if (i > 0) {
       wall.push(r.wall);
@@ -254,7 +261,8 @@ function scaleSimRatios(root: string, quick: boolean, notes: string[]): CommandT
       const topo = join(dir, `${m}x${n}x${k}.csv`);
       writeFileSync(topo, `Layer, M, N, K,\ngemm, ${m}, ${n}, ${k},\n`);
       const args = ['scalesim', '--config', join(dir, 'scale.cfg'), '--topology', topo, '-o', join(dir, 'out')];
-      const dlp = timeCli(root, args, quick ? 3 : 5, dir);
+      const cold = timeCli(root, args, quick ? 3 : 5, dir);
+      const warm = timeCli(root, args, quick ? 3 : 5, dir, undefined, join(dir, `cache-${m}x${n}x${k}`));
       let reference: Reference | undefined;
       if (v2) {
         const s: number[] = [];
@@ -262,16 +270,18 @@ function scaleSimRatios(root: string, quick: boolean, notes: string[]): CommandT
           const r = timedSpawn(process.env.DLP_SCALESIM_PYTHON ?? NUMPY, [join(v2, 'scalesim/scale.py'), '-c', join(dir, 'scale.cfg'), '-t', topo, '-p', join(dir, 'ss'), '-i', 'gemm'],
             { cwd: dir, env: { ...process.env, PYTHONPATH: v2 } });
           if (r.status !== 0) throw new Error(`SCALE-Sim failed: ${r.stderr.trim().split('\n').pop()}`);
-          s.push(dlp.cpu && r.cpu !== undefined ? r.cpu : r.wall);
+          s.push(cold.cpu && r.cpu !== undefined ? r.cpu : r.wall);
         }
-        reference = { seconds: summarise(s), source: `SCALE-Sim v2 at ${v2}, measured in this run (${dlp.cpu ? 'CPU' : 'wall'} seconds)` };
+        reference = { seconds: summarise(s), source: `SCALE-Sim v2 at ${v2}, measured in this run (${cold.cpu ? 'CPU' : 'wall'} seconds)` };
       } else if (recorded?.cases[name]) {
         reference = { seconds: summarise(recorded.cases[name]!.seconds), source: `SCALE-Sim v2 recorded ${recorded.date} on ${recorded.machine} (CPU seconds)` };
       }
       // Like with like: CPU seconds on both sides when the child's CPU time is measurable.
-      const ours = dlp.cpu ?? dlp.wall;
-      if (reference && !dlp.cpu) notes.push(`scalesim ${name}: /usr/bin/time missing, dlpkit side in wall seconds`);
-      out.push({ name, args, wall: dlp.wall, cpu: dlp.cpu, reference, ratio: reference ? reference.seconds.median / ours.median : undefined });
+      if (reference && !cold.cpu) notes.push(`scalesim ${name}: /usr/bin/time missing, dlpkit side in wall seconds`);
+      for (const [t, cache] of [[cold, 'off'], [warm, 'warm']] as const) {
+        const ours = t.cpu ?? t.wall;
+        out.push({ name, args, wall: t.wall, cpu: t.cpu, reference, ratio: reference ? reference.seconds.median / ours.median : undefined, scheduleCache: cache });
+      }
     }
     if (!v2 && !recorded) notes.push('scalesim: no SCALE-Sim times (set DLP_SCALESIM_V2 to a scale-sim-v2 checkout)');
   } finally {
@@ -290,13 +300,13 @@ function fixedCosts(root: string, quick: boolean): CommandTiming[] {
     writeFileSync(join(dir, 'scale.cfg'), scaleSimConfig());
     writeFileSync(join(dir, 'tiny.csv'), 'Layer, M, N, K,\ngemm, 8, 8, 8,\n');
     const runs = quick ? 3 : 7;
-    const node = { name: 'node -e 0 (Node start-up alone)', args: ['-e', '0'], ...timeCli(root, [], runs, dir, ['-e', '0']) };
+    const node = { name: 'node -e 0 (Node start-up alone)', args: ['-e', '0'], scheduleCache: 'off' as const, ...timeCli(root, [], runs, dir, ['-e', '0']) };
     return [node, ...[
       { name: 'dlp -V', args: ['-V'] },
       { name: 'dlp run small.mlp (64-32-10)', args: ['run', 'small.mlp', '--json'] },
       { name: 'dlp scalesim --help (its modules loaded)', args: ['scalesim', '--help'] },
       { name: 'dlp scalesim, gemm 8x8x8 (8x8 os)', args: ['scalesim', '--config', 'scale.cfg', '--topology', 'tiny.csv', '-o', 'out'] },
-    ].map((c) => ({ ...c, ...timeCli(root, c.args, runs, dir) }))];
+    ].map((c) => ({ ...c, scheduleCache: 'off' as const, ...timeCli(root, c.args, runs, dir) }))];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
