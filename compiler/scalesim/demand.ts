@@ -152,6 +152,46 @@ export function hasRequest(row: Int32Array): boolean {
   return false;
 }
 
+/** The OFMAP writes of a fold: output column j < `columns` writes one word in each of the rows
+ * first + j … first + j + length − 1 (skewed one row per column). */
+export interface FoldOutputs { first: number; length: number; columns: number }
+
+export function foldOutputs(a: SystolicArray, g: Gemm, fr: number, fc: number): FoldOutputs {
+  const { R, C, t: T, sr, sc } = folding(a, g);
+  const ru = Math.min(R, sr - fr * R), columns = Math.min(C, sc - fc * C);
+  return { first: outputFirst(a.dataflow, R, T, ru), length: outputLength(a.dataflow, T, ru), columns };
+}
+
+// OS: the flipped ru × C block leaves after T − 1 idle rows; WS/IS: outputs stream T rows,
+// 2R − 1 rows in.
+const outputFirst = (df: Dataflow, R: number, T: number, ru: number) => df === 'os' ? T - 1 + R - ru : 2 * R - 1;
+const outputLength = (df: Dataflow, T: number, ru: number) => df === 'os' ? ru : T;
+
+/** Writes in row x: the columns j < `columns` with first ≤ x − j < first + length. */
+export function outputsAt(x: number, first: number, length: number, columns: number): number {
+  return Math.max(0, Math.min(columns - 1, x - first) - Math.max(0, x - first - length + 1) + 1);
+}
+
+/** The elements one operand's demand rows request over a fold, as a block of operand element
+ * indices base + i·stride + j (i < count, j < width): each once, in some order. A read buffer
+ * that can serve the whole block without an event (a prefetch, a window move) may take it at once. */
+export interface FoldBlock { base: number; count: number; stride: number; width: number }
+
+/** Fills the IFMAP and FILTER blocks of fold (fr, fc). */
+export type FoldBlocks = (fr: number, fc: number, ifmap: FoldBlock, filter: FoldBlock) => void;
+
+export function foldBlocks(a: SystolicArray, g: Gemm): FoldBlocks {
+  const { R, C, t: T, sr, sc } = folding(a, g);
+  const K = g.k;
+  const set = (b: FoldBlock, base: number, count: number, width: number) => { b.base = base; b.count = count; b.stride = K; b.width = width; };
+  return (fr, fc, ifm, fil) => {
+    const ru = Math.min(R, sr - fr * R), cu = Math.min(C, sc - fc * C);
+    if (a.dataflow === 'os') { set(ifm, fr * R * K, ru, T); set(fil, fc * C * K, cu, T); }
+    else if (a.dataflow === 'ws') { set(ifm, fr * R, T, ru); set(fil, fc * C * K + fr * R, cu, ru); }
+    else { set(ifm, fc * C * K + fr * R, cu, ru); set(fil, fr * R, T, ru); }
+  };
+}
+
 export function demandRow(a: SystolicArray, g: Gemm): DemandRow {
   const f = folding(a, g);
   const { R, C, t: T, sr, sc } = f;
@@ -164,9 +204,7 @@ export function demandRow(a: SystolicArray, g: Gemm): DemandRow {
       const ru = Math.min(R, sr - fr * R), cu = Math.min(C, sc - fc * C);
       for (let c = 0; c < R; c++) { const t = x - c; ifm[c] = t >= 0 && t < T && c < ru ? (fr * R + c) * K + t : -1; }
       for (let j = 0; j < C; j++) { const t = x - j; fil[j] = t >= 0 && t < T && j < cu ? (fc * C + j) * K + t : -1; }
-      let w = 0;
-      for (let j = 0; j < cu; j++) { const u = x - j - (T - 1); if (u >= R - ru && u < R) w++; }
-      return w;
+      return outputsAt(x, outputFirst('os', R, T, ru), outputLength('os', T, ru), cu);
     };
   }
   if (a.dataflow === 'ws') {
@@ -177,9 +215,7 @@ export function demandRow(a: SystolicArray, g: Gemm): DemandRow {
       for (let c = 0; c < R; c++) { const t = x - c - R; ifm[c] = t >= 0 && t < T && c < ru ? t * K + fr * R + c : -1; }
       const o = R - 1 - x;
       for (let j = 0; j < C; j++) fil[j] = x < R && o < ru && j < cu ? (fc * C + j) * K + fr * R + o : -1;
-      let w = 0;
-      for (let j = 0; j < cu; j++) { const t = x - j - (2 * R - 1); if (t >= 0 && t < T) w++; }
-      return w;
+      return outputsAt(x, outputFirst('ws', R, T, ru), outputLength('ws', T, ru), cu);
     };
   }
   // IS: the flipped IFMAP block (C ports) is preloaded; FILTER rows stream after an R-row gap,
@@ -189,8 +225,6 @@ export function demandRow(a: SystolicArray, g: Gemm): DemandRow {
     const o = R - 1 - x;
     for (let j = 0; j < C; j++) ifm[j] = x < R && o < ru && j < cu ? (fc * C + j) * K + fr * R + o : -1;
     for (let c = 0; c < R; c++) { const t = x - c - R; fil[c] = t >= 0 && t < T && c < ru ? t * K + fr * R + c : -1; }
-    let w = 0;
-    for (let j = 0; j < cu; j++) { const t = x - j - (2 * R - 1); if (t >= 0 && t < T) w++; }
-    return w;
+    return outputsAt(x, outputFirst('is', R, T, ru), outputLength('is', T, ru), cu);
   };
 }

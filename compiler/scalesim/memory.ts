@@ -14,7 +14,7 @@
 // prefetch that lands early (wait ≤ 0) pulls the row's serve cycle earlier by that much
 // (read_buffer.service_reads: `offset += p` then `if p > 0: offset += p`); DRAM start/stop
 // cycles are the minimum/maximum of its traces rather than their first/last rows.
-import type { PrefetchSets } from './demand.js';
+import type { FoldBlock, PrefetchSets } from './demand.js';
 
 /** A read operand's DRAM-side figures (DETAILED_ACCESS_REPORT's DRAM columns). */
 export interface DramSide { startCycle: number; stopCycle: number; accesses: number }
@@ -71,6 +71,24 @@ export class ReadBuffer {
     return offset;
   }
 
+  /** Whether a fold's requests are all held already, so that every row is a 1-cycle hit. */
+  canServeFold(b: FoldBlock): boolean {
+    if (!this.started) return false;
+    const { setStart, sets, address } = this.sets;
+    for (let i = 0; i < b.count; i++) {
+      const row = b.base + i * b.stride;
+      for (let e = row; e < row + b.width; e++) {
+        const ad = address ? address[e]! : e;
+        if (!this.holds(sets, setStart[ad]!, setStart[ad + 1]!)) return false;
+      }
+    }
+    return true;
+  }
+
+  /** Hits change nothing. */
+  serveFold(_b: FoldBlock): void {}
+  beginRows(_b: FoldBlock): void {}
+
   /** Whether the active window (sets activeStart … + activeSets − 1, wrapping) holds one of
    * the address's sets (read_buffer.active_buffer_hit). */
   private holds(sets: Int32Array, from: number, to: number): boolean {
@@ -126,6 +144,13 @@ export class WriteBuffer {
 
   /** Serves `count` writes arriving at `cycle`; returns the cycles they waited. */
   serviceRow(cycle: number, count: number): number {
+    // Writes that neither fill the buffer during a drain nor start one just take their space.
+    if (this.free - count >= (cycle < this.drainEnd ? 1 : this.activeSize)) {
+      this.free -= count;
+      this.lineFill += count;
+      while (this.lineFill >= this.bandwidth) { this.lines.push(this.bandwidth); this.lineFill -= this.bandwidth; }
+      return 0;
+    }
     let current = cycle;
     for (let i = 0; i < count; i++) {
       this.free--;

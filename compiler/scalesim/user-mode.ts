@@ -4,7 +4,7 @@
 // reports when it served the row; the row's stall is the largest wait beyond the hit latency
 // (1 for reads, 0 for writes). Total Cycles is the cycle the last row's writes were served.
 // Rows are generated and consumed one by one: memory stays O(operand size), not O(cycles).
-import { demandRow, folding, hasRequest, operandAddresses, prefetchSets, type Gemm, type SystolicArray } from './demand.js';
+import { demandRow, foldBlocks, folding, foldOutputs, hasRequest, operandAddresses, outputsAt, prefetchSets, type FoldBlock, type Gemm, type SystolicArray } from './demand.js';
 import type { ConvShape } from './topology.js';
 import { EstimateReadBuffer } from './memory-calc.js';
 import { ReadBuffer, WriteBuffer, type DramSide, type ScaleSimMemoryFigures } from './memory.js';
@@ -35,8 +35,17 @@ export interface UserModeFigures {
 interface Span { first: number; last: number }
 const track = (s: Span, cycle: number) => { if (s.first < 0) s.first = cycle; s.last = cycle; };
 
-/** A read buffer as the row loop sees it. */
-interface RowReader { serviceRow(cycle: number, row: Int32Array): number; dram(): DramSide; finish?(): void }
+/** A read buffer as the row loop sees it; a fold it can serve without an event (canServeFold)
+ * it may take as a whole (serveFold), its rows all hits. */
+interface RowReader {
+  serviceRow(cycle: number, row: Int32Array): number;
+  canServeFold(b: FoldBlock): boolean;
+  serveFold(b: FoldBlock): void;
+  /** Called before a fold is served row by row. */
+  beginRows(b: FoldBlock): void;
+  dram(): DramSide;
+  finish?(): void;
+}
 
 /** `conv`: the convolution a GEMM was lowered from, whose im2col IFMAP addresses repeat. */
 export function runUserMode(a: SystolicArray, g: Gemm, mem: UserModeMemory, conv?: ConvShape): UserModeFigures {
@@ -56,17 +65,40 @@ export function runCalcMode(a: SystolicArray, g: Gemm, mem: Pick<UserModeMemory,
   return runRows(a, g, ifBuf, fiBuf, new WriteBuffer(mem.ofmapBytes, a.cols, mem.version === 'v3'));
 }
 
-function runRows(a: SystolicArray, g: Gemm, ifBuf: RowReader, fiBuf: RowReader, ofBuf: WriteBuffer): UserModeFigures {
+/** `rowByRow`: run every fold row by row (the reference the fold shortcut is tested against). */
+export function runRows(a: SystolicArray, g: Gemm, ifBuf: RowReader, fiBuf: RowReader, ofBuf: WriteBuffer, rowByRow = false): UserModeFigures {
   const f = folding(a, g);
   const row = demandRow(a, g);
+  const blocks = foldBlocks(a, g);
+  const ifBlock: FoldBlock = { base: 0, count: 0, stride: 0, width: 0 };
+  const fiBlock: FoldBlock = { ...ifBlock };
   const ifRow = new Int32Array(f.ifmapWidth);
   const fiRow = new Int32Array(f.filterWidth);
   const spans = { ifmap: { first: -1, last: -1 }, filter: { first: -1, last: -1 }, ofmap: { first: -1, last: -1 } };
+  const lastFold = f.colFolds * f.rowFolds - 1;
   let stalls = 0;
   let i = 0;
   let lastOfmapCycle = 0;
-  for (let fc = 0; fc < f.colFolds; fc++) {
-    for (let fr = 0; fr < f.rowFolds; fr++) {
+  for (let fc = 0, fold = 0; fc < f.colFolds; fc++) {
+    for (let fr = 0; fr < f.rowFolds; fr++, fold++) {
+      blocks(fr, fc, ifBlock, fiBlock);
+      // A fold whose reads are all hits stalls only on its writes, in its output rows. The first
+      // and last folds always go row by row: they set the SRAM spans' ends and the last cycle.
+      if (!rowByRow && fold !== 0 && fold !== lastFold && ifBuf.canServeFold(ifBlock) && fiBuf.canServeFold(fiBlock)) {
+        ifBuf.serveFold(ifBlock);
+        fiBuf.serveFold(fiBlock);
+        const out = foldOutputs(a, g, fr, fc);
+        for (let x = out.first; x < out.first + out.length + out.columns - 1; x++) {
+          const cycle = i + x + stalls;
+          const ofWait = ofBuf.serviceRow(cycle, outputsAt(x, out.first, out.length, out.columns));
+          track(spans.ofmap, cycle + ofWait);
+          stalls += ofWait;
+        }
+        i += f.perFold;
+        continue;
+      }
+      ifBuf.beginRows(ifBlock);
+      fiBuf.beginRows(fiBlock);
       for (let x = 0; x < f.perFold; x++, i++) {
         const writes = row(fr, fc, x, ifRow, fiRow);
         const cycle = i + stalls;
