@@ -141,90 +141,101 @@ export function prefetchSets(a: SystolicArray, g: Gemm, op: 'ifmap' | 'filter', 
   return { setStart, sets, ...(address ? { address } : {}), numSets: Math.floor(valid / elemsPerSet) + 1, fetchElems: p.rows * p.width };
 }
 
-/** Fills one demand row of fold (fr, fc): `ifmap` and `filter` get the element requested at
- * each port (−1 for none); returns the number of OFMAP writes in the row. `x` is the row
- * inside the fold (0 ≤ x < perFold). Folds run column folds outer, row folds inner. */
-export type DemandRow = (fr: number, fc: number, x: number, ifmap: Int32Array, filter: Int32Array) => number;
-
 /** Whether a demand row requests anything (some port ≥ 0). */
 export function hasRequest(row: Int32Array): boolean {
   for (let i = 0; i < row.length; i++) if (row[i]! >= 0) return true;
   return false;
 }
 
+/** How a fold's demand rows walk one operand's block (below): 'skew-i': row x requests the
+ * anti-diagonal i + j = x − lag, port i asking for (i, j); 'skew-j' likewise with port j;
+ * 'preload': row x requests column j = lag − x, port i asking for (i, j). */
+export type FoldOrder = 'skew-i' | 'skew-j' | 'preload';
+
+/** The elements one operand's demand rows request over a fold: a block of operand element
+ * indices base + i·stride + j (i < count, j < width), each once, in `order`. */
+export interface FoldBlock { base: number; count: number; stride: number; width: number; order: FoldOrder; lag: number }
+
 /** The OFMAP writes of a fold: output column j < `columns` writes one word in each of the rows
  * first + j … first + j + length − 1 (skewed one row per column). */
 export interface FoldOutputs { first: number; length: number; columns: number }
 
-export function foldOutputs(a: SystolicArray, g: Gemm, fr: number, fc: number): FoldOutputs {
+/** All a fold demands: what it reads of each operand and when it writes. */
+export interface FoldDemand { ifmap: FoldBlock; filter: FoldBlock; outputs: FoldOutputs }
+
+export const emptyFoldDemand = (): FoldDemand => ({
+  ifmap: { base: 0, count: 0, stride: 0, width: 0, order: 'skew-i', lag: 0 },
+  filter: { base: 0, count: 0, stride: 0, width: 0, order: 'skew-i', lag: 0 },
+  outputs: { first: 0, length: 0, columns: 0 },
+});
+
+/** Fills the demand of fold (fr, fc) (folds run column folds outer, row folds inner). */
+export type FoldDemands = (fr: number, fc: number, into: FoldDemand) => void;
+
+/** SCALE-Sim's demand matrices (compute/systolic_compute_{os,ws,is}.py), fold by fold. */
+export function foldDemands(a: SystolicArray, g: Gemm): FoldDemands {
   const { R, C, t: T, sr, sc } = folding(a, g);
-  const ru = Math.min(R, sr - fr * R), columns = Math.min(C, sc - fc * C);
-  return { first: outputFirst(a.dataflow, R, T, ru), length: outputLength(a.dataflow, T, ru), columns };
+  const K = g.k;
+  const set = (b: FoldBlock, base: number, count: number, width: number, order: FoldOrder, lag: number) => {
+    b.base = base; b.count = count; b.stride = K; b.width = width; b.order = order; b.lag = lag;
+  };
+  return (fr, fc, d) => {
+    // Ports in use: ru array rows, cu array columns.
+    const ru = Math.min(R, sr - fr * R), cu = Math.min(C, sc - fc * C);
+    d.outputs.columns = cu;
+    if (a.dataflow === 'os') {
+      // IFMAP rows fr·R.. stream K values, skewed one cycle per port; FILTER likewise per
+      // column; outputs leave after T − 1 idle rows as the flipped ru × C block, skewed per column.
+      set(d.ifmap, fr * R * K, ru, T, 'skew-i', 0);
+      set(d.filter, fc * C * K, cu, T, 'skew-i', 0);
+      d.outputs.first = T - 1 + R - ru; d.outputs.length = ru;
+      return;
+    }
+    // The other operand's flipped block is preloaded in the first R rows; the streamed one
+    // follows after an R-row gap, skewed; outputs stream T rows, 2R − 1 rows in.
+    const preloaded = fc * C * K + fr * R;
+    if (a.dataflow === 'ws') {
+      set(d.ifmap, fr * R, T, ru, 'skew-j', R);
+      set(d.filter, preloaded, cu, ru, 'preload', R - 1);
+    } else {
+      set(d.ifmap, preloaded, cu, ru, 'preload', R - 1);
+      set(d.filter, fr * R, T, ru, 'skew-j', R);
+    }
+    d.outputs.first = 2 * R - 1; d.outputs.length = T;
+  };
 }
 
-// OS: the flipped ru × C block leaves after T − 1 idle rows; WS/IS: outputs stream T rows,
-// 2R − 1 rows in.
-const outputFirst = (df: Dataflow, R: number, T: number, ru: number) => df === 'os' ? T - 1 + R - ru : 2 * R - 1;
-const outputLength = (df: Dataflow, T: number, ru: number) => df === 'os' ? ru : T;
+/** The element port p requests in row x of a fold, or −1. */
+export function elementAt(b: FoldBlock, x: number, p: number): number {
+  const i = b.order === 'skew-j' ? x - b.lag - p : p;
+  const j = b.order === 'skew-i' ? x - b.lag - p : b.order === 'skew-j' ? p : b.lag - x;
+  return i >= 0 && i < b.count && j >= 0 && j < b.width ? b.base + i * b.stride + j : -1;
+}
+
+/** Requests in row x of a fold. */
+export function requestsAt(b: FoldBlock, x: number): number {
+  if (b.order === 'preload') { const j = b.lag - x; return j >= 0 && j < b.width ? b.count : 0; }
+  // An anti-diagonal of the block: the i < count with 0 ≤ x − lag − i < width.
+  return outputsAt(x, b.lag, b.width, b.count);
+}
 
 /** Writes in row x: the columns j < `columns` with first ≤ x − j < first + length. */
 export function outputsAt(x: number, first: number, length: number, columns: number): number {
   return Math.max(0, Math.min(columns - 1, x - first) - Math.max(0, x - first - length + 1) + 1);
 }
 
-/** The elements one operand's demand rows request over a fold, as a block of operand element
- * indices base + i·stride + j (i < count, j < width): each once, in some order. A read buffer
- * that can serve the whole block without an event (a prefetch, a window move) may take it at once. */
-export interface FoldBlock { base: number; count: number; stride: number; width: number }
-
-/** Fills the IFMAP and FILTER blocks of fold (fr, fc). */
-export type FoldBlocks = (fr: number, fc: number, ifmap: FoldBlock, filter: FoldBlock) => void;
-
-export function foldBlocks(a: SystolicArray, g: Gemm): FoldBlocks {
-  const { R, C, t: T, sr, sc } = folding(a, g);
-  const K = g.k;
-  const set = (b: FoldBlock, base: number, count: number, width: number) => { b.base = base; b.count = count; b.stride = K; b.width = width; };
-  return (fr, fc, ifm, fil) => {
-    const ru = Math.min(R, sr - fr * R), cu = Math.min(C, sc - fc * C);
-    if (a.dataflow === 'os') { set(ifm, fr * R * K, ru, T); set(fil, fc * C * K, cu, T); }
-    else if (a.dataflow === 'ws') { set(ifm, fr * R, T, ru); set(fil, fc * C * K + fr * R, cu, ru); }
-    else { set(ifm, fc * C * K + fr * R, cu, ru); set(fil, fr * R, T, ru); }
-  };
-}
+/** Fills one demand row of fold (fr, fc): `ifmap` and `filter` get the element requested at
+ * each port (−1 for none); returns the number of OFMAP writes in the row. `x` is the row
+ * inside the fold (0 ≤ x < perFold). */
+export type DemandRow = (fr: number, fc: number, x: number, ifmap: Int32Array, filter: Int32Array) => number;
 
 export function demandRow(a: SystolicArray, g: Gemm): DemandRow {
-  const f = folding(a, g);
-  const { R, C, t: T, sr, sc } = f;
-  const K = g.k;
-  // Ports in use in fold (fr, fc): rows and columns (computed inline per row, allocation-free).
-  if (a.dataflow === 'os') {
-    // IFMAP rows fr·R.. stream K values, skewed one cycle per port; FILTER likewise per column;
-    // outputs leave after T − 1 idle rows as the flipped R × C block, skewed per column.
-    return (fr, fc, x, ifm, fil) => {
-      const ru = Math.min(R, sr - fr * R), cu = Math.min(C, sc - fc * C);
-      for (let c = 0; c < R; c++) { const t = x - c; ifm[c] = t >= 0 && t < T && c < ru ? (fr * R + c) * K + t : -1; }
-      for (let j = 0; j < C; j++) { const t = x - j; fil[j] = t >= 0 && t < T && j < cu ? (fc * C + j) * K + t : -1; }
-      return outputsAt(x, outputFirst('os', R, T, ru), outputLength('os', T, ru), cu);
-    };
-  }
-  if (a.dataflow === 'ws') {
-    // The flipped FILTER block is preloaded in the first R rows; IFMAP columns stream after an
-    // R-row gap, skewed; outputs follow 2R − 1 rows in, skewed per column.
-    return (fr, fc, x, ifm, fil) => {
-      const ru = Math.min(R, sr - fr * R), cu = Math.min(C, sc - fc * C);
-      for (let c = 0; c < R; c++) { const t = x - c - R; ifm[c] = t >= 0 && t < T && c < ru ? t * K + fr * R + c : -1; }
-      const o = R - 1 - x;
-      for (let j = 0; j < C; j++) fil[j] = x < R && o < ru && j < cu ? (fc * C + j) * K + fr * R + o : -1;
-      return outputsAt(x, outputFirst('ws', R, T, ru), outputLength('ws', T, ru), cu);
-    };
-  }
-  // IS: the flipped IFMAP block (C ports) is preloaded; FILTER rows stream after an R-row gap,
-  // skewed over R ports; outputs as in WS.
+  const demands = foldDemands(a, g);
+  const d = emptyFoldDemand();
   return (fr, fc, x, ifm, fil) => {
-    const ru = Math.min(R, sr - fr * R), cu = Math.min(C, sc - fc * C);
-    const o = R - 1 - x;
-    for (let j = 0; j < C; j++) ifm[j] = x < R && o < ru && j < cu ? (fc * C + j) * K + fr * R + o : -1;
-    for (let c = 0; c < R; c++) { const t = x - c - R; fil[c] = t >= 0 && t < T && c < ru ? t * K + fr * R + c : -1; }
-    return outputsAt(x, outputFirst('is', R, T, ru), outputLength('is', T, ru), cu);
+    demands(fr, fc, d);
+    for (let p = 0; p < ifm.length; p++) ifm[p] = elementAt(d.ifmap, x, p);
+    for (let p = 0; p < fil.length; p++) fil[p] = elementAt(d.filter, x, p);
+    return outputsAt(x, d.outputs.first, d.outputs.length, d.outputs.columns);
   };
 }

@@ -4,7 +4,7 @@
 // reports when it served the row; the row's stall is the largest wait beyond the hit latency
 // (1 for reads, 0 for writes). Total Cycles is the cycle the last row's writes were served.
 // Rows are generated and consumed one by one: memory stays O(operand size), not O(cycles).
-import { demandRow, foldBlocks, folding, foldOutputs, hasRequest, operandAddresses, outputsAt, prefetchSets, type FoldBlock, type Gemm, type SystolicArray } from './demand.js';
+import { demandRow, emptyFoldDemand, foldDemands, folding, hasRequest, operandAddresses, outputsAt, prefetchSets, type FoldBlock, type Gemm, type SystolicArray } from './demand.js';
 import type { ConvShape } from './topology.js';
 import { EstimateReadBuffer } from './memory-calc.js';
 import { ReadBuffer, WriteBuffer, type DramSide, type ScaleSimMemoryFigures } from './memory.js';
@@ -69,9 +69,9 @@ export function runCalcMode(a: SystolicArray, g: Gemm, mem: Pick<UserModeMemory,
 export function runRows(a: SystolicArray, g: Gemm, ifBuf: RowReader, fiBuf: RowReader, ofBuf: WriteBuffer, rowByRow = false): UserModeFigures {
   const f = folding(a, g);
   const row = demandRow(a, g);
-  const blocks = foldBlocks(a, g);
-  const ifBlock: FoldBlock = { base: 0, count: 0, stride: 0, width: 0 };
-  const fiBlock: FoldBlock = { ...ifBlock };
+  const demands = foldDemands(a, g);
+  const d = emptyFoldDemand();
+  const { ifmap: ifBlock, filter: fiBlock, outputs: out } = d;
   const ifRow = new Int32Array(f.ifmapWidth);
   const fiRow = new Int32Array(f.filterWidth);
   const spans = { ifmap: { first: -1, last: -1 }, filter: { first: -1, last: -1 }, ofmap: { first: -1, last: -1 } };
@@ -81,13 +81,12 @@ export function runRows(a: SystolicArray, g: Gemm, ifBuf: RowReader, fiBuf: RowR
   let lastOfmapCycle = 0;
   for (let fc = 0, fold = 0; fc < f.colFolds; fc++) {
     for (let fr = 0; fr < f.rowFolds; fr++, fold++) {
-      blocks(fr, fc, ifBlock, fiBlock);
+      demands(fr, fc, d);
       // A fold whose reads are all hits stalls only on its writes, in its output rows. The first
       // and last folds always go row by row: they set the SRAM spans' ends and the last cycle.
       if (!rowByRow && fold !== 0 && fold !== lastFold && ifBuf.canServeFold(ifBlock) && fiBuf.canServeFold(fiBlock)) {
         ifBuf.serveFold(ifBlock);
         fiBuf.serveFold(fiBlock);
-        const out = foldOutputs(a, g, fr, fc);
         for (let x = out.first; x < out.first + out.length + out.columns - 1; x++) {
           const cycle = i + x + stalls;
           const ofWait = ofBuf.serviceRow(cycle, outputsAt(x, out.first, out.length, out.columns));
