@@ -212,6 +212,14 @@ export function elementAt(b: FoldBlock, x: number, p: number): number {
   return i >= 0 && i < b.count && j >= 0 && j < b.width ? b.base + i * b.stride + j : -1;
 }
 
+/** The rows of a fold that request elements of b: first … last. */
+export function requestRows(b: FoldBlock): [number, number] {
+  return b.order === 'preload' ? [b.lag - b.width + 1, b.lag] : [b.lag, b.lag + b.count + b.width - 2];
+}
+
+/** The ports that request elements of b: 0 … n − 1. */
+export const requestPorts = (b: FoldBlock): number => b.order === 'skew-j' ? b.width : b.count;
+
 /** Requests in row x of a fold. */
 export function requestsAt(b: FoldBlock, x: number): number {
   if (b.order === 'preload') { const j = b.lag - x; return j >= 0 && j < b.width ? b.count : 0; }

@@ -7,14 +7,19 @@
 // window moves on by 50 sets. At the end the remaining sets are prefetched the same way.
 // So the window always starts at the block of 50 sets that holds the set being filled: an
 // element is held iff it was last added within the current block of 50·⌊S/100⌋ misses, and
-// every miss is one DRAM word. The state is the miss count and each element's block.
+// every miss is one DRAM word. The state is the miss count and each element's block; only the
+// requests that fill a block need their cycle.
 import type { DramSide } from './memory.js';
-import type { FoldBlock } from './demand.js';
+import { elementAt, requestPorts, requestRows, requestsAt, type FoldBlock } from './demand.js';
 
 const READ_PORT_LATENCY = 1;
 const WINDOW_SETS = 50;
-/** groupBlock: the fold's elements have their own blocks in blockOf. */
-const ROWS = -2;
+
+/** A fold block's requests in demand order, in runs that share a block: run r ends (exclusive)
+ * at ends[r] and holds blocks[r]. */
+interface Runs { ends: number[]; blocks: number[] }
+/** groups: blockOf holds the fold block's elements one by one. */
+const ROWS = 'rows';
 
 export class EstimateReadBuffer {
   private readonly perSet: number;
@@ -34,14 +39,11 @@ export class EstimateReadBuffer {
   private lastEnd = -1;
   private dramStart: number | undefined;
   private dramStop = 0;
-  /** A GEMM's fold blocks are equal or disjoint (each element belongs to one), and all of a
-   * fold's elements share one block (−1 at first, the current one after it is served whole),
-   * kept here by the fold block's base element while blockOf is not written for them; ROWS once
-   * rows may have split them. A convolution's addresses repeat across folds: no groups. */
-  private readonly groupBlock?: Map<number, number>;
-  /** For a convolution's repeated addresses: the fold that last counted each (canServeFold). */
-  private readonly seen?: Int32Array;
-  private foldStamp = 0;
+  /** A GEMM's fold blocks are equal or disjoint, and every fold walks its block in the same
+   * order, so its elements' blocks are kept as runs of that order, by the block's base element
+   * (absent: all −1, as blockOf says), until a fold goes row by row (ROWS). A convolution's
+   * addresses repeat across fold blocks: no runs. */
+  private readonly groups?: Map<number, Runs | typeof ROWS>;
 
   /** `space`: addresses; `address`: operand element → address (absent: the same). */
   constructor(bytes: number, private readonly bandwidth: number, space: number, private readonly address?: Int32Array) {
@@ -50,8 +52,7 @@ export class EstimateReadBuffer {
     this.blockElems = WINDOW_SETS * this.perSet;
     this.leftInBlock = this.blockElems;
     this.blockOf = new Int32Array(space).fill(-1);
-    if (address) this.seen = new Int32Array(space).fill(-1);
-    else this.groupBlock = new Map();
+    if (!address) this.groups = new Map();
   }
 
   /** Serves one demand row at `cycle`; never stalls (returns the hit latency). */
@@ -61,70 +62,100 @@ export class EstimateReadBuffer {
       const e = row[i]!;
       if (e < 0) continue;
       if (!this.firstSeen) { this.firstRequest = cycle; this.firstSeen = true; }
-      const ad = address ? address[e]! : e;
-      if (this.blockOf[ad] === this.block) continue; // held
-      this.blockOf[ad] = this.block;
-      this.misses++;
-      if (--this.leftInBlock === 0) this.moveWindow(cycle);
+      this.request(cycle, address ? address[e]! : e);
     }
     return 1;
   }
 
-  /** Whether a fold's requests (after the first request) fill no block, so that they need no cycle. */
-  canServeFold(b: FoldBlock): boolean {
-    if (!this.firstSeen) return false;
-    const lazy = this.lazyBlock(b);
-    if (lazy !== ROWS) return lazy === this.block || b.count * b.width < this.leftInBlock;
-    // Fewer requests than misses left: no need to look.
-    if (b.count * b.width < this.leftInBlock) return true;
-    const { blockOf, block, address, seen } = this;
-    const stamp = ++this.foldStamp;
-    let misses = 0;
-    for (let i = 0; i < b.count; i++) {
-      const row = b.base + i * b.stride;
-      for (let e = row; e < row + b.width; e++) {
-        const ad = address ? address[e]! : e;
-        if (blockOf[ad] === block) continue;
-        if (seen) { if (seen[ad] === stamp) continue; seen[ad] = stamp; }
-        if (++misses >= this.leftInBlock) return false;
-      }
-    }
-    return true;
+  private request(cycle: number, ad: number): void {
+    if (this.blockOf[ad] === this.block) return; // held
+    this.blockOf[ad] = this.block;
+    this.misses++;
+    if (--this.leftInBlock === 0) this.moveWindow(cycle);
   }
 
-  /** Takes a fold that canServeFold accepted: its missing elements join the current block. */
-  serveFold(b: FoldBlock): void {
-    const { blockOf, block, address, groupBlock } = this;
-    const lazy = this.lazyBlock(b);
-    let misses = 0;
-    if (lazy !== ROWS) {
-      if (lazy !== block) misses = b.count * b.width;
-    } else {
-      for (let i = 0; i < b.count; i++) {
-        const row = b.base + i * b.stride;
-        for (let e = row; e < row + b.width; e++) {
-          const ad = address ? address[e]! : e;
-          if (blockOf[ad] !== block) { blockOf[ad] = block; misses++; }
+  /** Any fold after the first request: nothing stalls, so only the rows that fill a block need
+   * their cycle (serveFold's cycleAt). */
+  canServeFold(_b: FoldBlock): boolean {
+    return this.firstSeen;
+  }
+
+  /** Serves a fold's requests of block b, `cycleAt(x)` being the cycle of its row x. */
+  serveFold(b: FoldBlock, cycleAt: (x: number) => number): void {
+    const runs = this.groups?.get(b.base);
+    if (this.groups && runs !== ROWS) { this.serveRuns(b, runs, cycleAt); return; }
+    // Request by request in demand order.
+    const [x0, x1] = requestRows(b), ports = requestPorts(b), address = this.address, block = this.block;
+    for (let x = x0; x <= x1; x++) {
+      for (let p = 0; p < ports; p++) {
+        const e = elementAt(b, x, p);
+        if (e < 0) continue;
+        const ad = address ? address[e]! : e;
+        if (this.blockOf[ad] !== this.block) this.request(cycleAt(x), ad);
+      }
+    }
+    // A GEMM fold block requested within one block is all in it: runs again.
+    if (this.groups && this.block === block) this.groups.set(b.base, { ends: [b.count * b.width], blocks: [block] });
+  }
+
+  /** A GEMM fold block's requests, run by run: a run held in the current block is all hits;
+   * any other all misses, and the one that fills the block moves the window at its row's cycle. */
+  private serveRuns(b: FoldBlock, runs: Runs | undefined, cycleAt: (x: number) => number): void {
+    const n = b.count * b.width;
+    if (runs === undefined) runs = { ends: [n], blocks: [-1] };
+    if (runs.ends.length === 1 && (runs.blocks[0] === this.block || n < this.leftInBlock)) {
+      // The common case: one block before and after.
+      if (runs.blocks[0] === this.block) return;
+      this.misses += n;
+      this.leftInBlock -= n;
+      runs.blocks[0] = this.block;
+      this.groups!.set(b.base, runs);
+      return;
+    }
+    const next: Runs = { ends: [], blocks: [] };
+    const add = (end: number) => {
+      const last = next.blocks.length - 1;
+      if (last >= 0 && next.blocks[last] === this.block) next.ends[last] = end;
+      else { next.ends.push(end); next.blocks.push(this.block); }
+    };
+    let start = 0;
+    for (let r = 0; r < runs.ends.length; r++) {
+      const end = runs.ends[r]!;
+      if (runs.blocks[r] !== this.block) {
+        while (end - start >= this.leftInBlock) {
+          const filling = start + this.leftInBlock - 1;
+          add(filling + 1);
+          this.misses += this.leftInBlock;
+          this.moveWindow(cycleAt(rowOf(b, filling)));
+          start = filling + 1;
+        }
+        this.misses += end - start;
+        this.leftInBlock -= end - start;
+      }
+      if (end > start) add(end);
+      start = end;
+    }
+    this.groups!.set(b.base, next);
+  }
+
+  /** Before a fold goes row by row: its elements' blocks are written out to blockOf. */
+  beginRows(b: FoldBlock): void {
+    const runs = this.groups?.get(b.base);
+    if (!this.groups || runs === ROWS) return;
+    if (runs) {
+      const [x0, x1] = requestRows(b), ports = requestPorts(b);
+      let pos = 0, r = 0;
+      for (let x = x0; x <= x1; x++) {
+        for (let p = 0; p < ports; p++) {
+          const e = elementAt(b, x, p);
+          if (e < 0) continue;
+          while (pos >= runs.ends[r]!) r++;
+          this.blockOf[e] = runs.blocks[r]!;
+          pos++;
         }
       }
     }
-    groupBlock?.set(b.base, block);
-    this.misses += misses;
-    this.leftInBlock -= misses;
-  }
-
-  /** Before a fold goes row by row: its elements' blocks are written out again. */
-  beginRows(b: FoldBlock): void {
-    const lazy = this.lazyBlock(b);
-    if (lazy === ROWS) return;
-    // Untouched groups (−1) are written out already.
-    if (lazy !== -1) for (let i = 0; i < b.count; i++) this.blockOf.fill(lazy, b.base + i * b.stride, b.base + i * b.stride + b.width);
-    this.groupBlock!.set(b.base, ROWS);
-  }
-
-  /** The block all of a fold's elements share, or ROWS when blockOf holds them one by one. */
-  private lazyBlock(b: FoldBlock): number {
-    return this.groupBlock ? this.groupBlock.get(b.base) ?? -1 : ROWS;
+    this.groups.set(b.base, ROWS);
   }
 
   /** 50 more sets are full: they are prefetched over the cycles since the last prefetch
@@ -164,4 +195,11 @@ export class EstimateReadBuffer {
     // Every miss is fetched once, by one prefetch or the final one.
     return { startCycle: this.dramStart ?? 0, stopCycle: this.dramStop, accesses: this.misses };
   }
+}
+
+/** The row of a fold holding its request number `pos` (in demand order) of block b. */
+function rowOf(b: FoldBlock, pos: number): number {
+  let x = requestRows(b)[0];
+  for (let seen = requestsAt(b, x); seen <= pos; seen += requestsAt(b, x)) x++;
+  return x;
 }

@@ -86,7 +86,7 @@ export class ReadBuffer {
   }
 
   /** Hits change nothing. */
-  serveFold(_b: FoldBlock): void {}
+  serveFold(_b: FoldBlock, _cycleAt: (x: number) => number): void {}
   beginRows(_b: FoldBlock): void {}
 
   /** Whether the active window (sets activeStart … + activeSets − 1, wrapping) holds one of
@@ -144,13 +144,7 @@ export class WriteBuffer {
 
   /** Serves `count` writes arriving at `cycle`; returns the cycles they waited. */
   serviceRow(cycle: number, count: number): number {
-    // Writes that neither fill the buffer during a drain nor start one just take their space.
-    if (this.free - count >= (cycle < this.drainEnd ? 1 : this.activeSize)) {
-      this.free -= count;
-      this.lineFill += count;
-      while (this.lineFill >= this.bandwidth) { this.lines.push(this.bandwidth); this.lineFill -= this.bandwidth; }
-      return 0;
-    }
+    if (this.takeQuiet(count, cycle)) return 0;
     let current = cycle;
     for (let i = 0; i < count; i++) {
       this.free--;
@@ -163,6 +157,16 @@ export class WriteBuffer {
       }
     }
     return current - cycle;
+  }
+
+  /** Takes `count` writes arriving by `lastCycle` at once if none of them waits or starts a
+   * drain: they never fill the buffer while a drain is under way, nor, after it, the active half. */
+  takeQuiet(count: number, lastCycle: number): boolean {
+    if (this.free - count < (lastCycle < this.drainEnd ? 1 : this.activeSize)) return false;
+    this.free -= count;
+    this.lineFill += count;
+    while (this.lineFill >= this.bandwidth) { this.lines.push(this.bandwidth); this.lineFill -= this.bandwidth; }
+    return true;
   }
 
   /** write_buffer.empty_all_buffers: drains what is left, back to back, from `cycle`. */

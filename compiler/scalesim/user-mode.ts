@@ -40,7 +40,7 @@ const track = (s: Span, cycle: number) => { if (s.first < 0) s.first = cycle; s.
 interface RowReader {
   serviceRow(cycle: number, row: Int32Array): number;
   canServeFold(b: FoldBlock): boolean;
-  serveFold(b: FoldBlock): void;
+  serveFold(b: FoldBlock, cycleAt: (x: number) => number): void;
   /** Called before a fold is served row by row. */
   beginRows(b: FoldBlock): void;
   dram(): DramSide;
@@ -79,20 +79,36 @@ export function runRows(a: SystolicArray, g: Gemm, ifBuf: RowReader, fiBuf: RowR
   let stalls = 0;
   let i = 0;
   let lastOfmapCycle = 0;
+  // A fold served whole: where it starts, the stalls before it and after each of its output rows
+  // (outRows = 0: none stalled).
+  let foldStart = 0, foldStalls = 0, outRows = 0;
+  const stallsAfter = new Int32Array(f.perFold);
+  const cycleAt = (x: number) => foldStart + x + foldStalls + (outRows === 0 || x <= out.first ? 0 : stallsAfter[Math.min(x - out.first, outRows) - 1]!);
   for (let fc = 0, fold = 0; fc < f.colFolds; fc++) {
     for (let fr = 0; fr < f.rowFolds; fr++, fold++) {
       demands(fr, fc, d);
       // A fold whose reads are all hits stalls only on its writes, in its output rows. The first
       // and last folds always go row by row: they set the SRAM spans' ends and the last cycle.
       if (!rowByRow && fold !== 0 && fold !== lastFold && ifBuf.canServeFold(ifBlock) && fiBuf.canServeFold(fiBlock)) {
-        ifBuf.serveFold(ifBlock);
-        fiBuf.serveFold(fiBlock);
-        for (let x = out.first; x < out.first + out.length + out.columns - 1; x++) {
+        // Reads do not stall here, so the writes go first; cycleAt then gives any row's cycle.
+        foldStart = i;
+        foldStalls = stalls;
+        outRows = out.length + out.columns - 1;
+        const lastOut = out.first + outRows - 1;
+        if (ofBuf.takeQuiet(out.length * out.columns, i + lastOut + stalls)) {
+          track(spans.ofmap, i + lastOut + stalls);
+          outRows = 0;
+        }
+        for (let k = 0; k < outRows; k++) {
+          const x = out.first + k;
           const cycle = i + x + stalls;
           const ofWait = ofBuf.serviceRow(cycle, outputsAt(x, out.first, out.length, out.columns));
           track(spans.ofmap, cycle + ofWait);
           stalls += ofWait;
+          stallsAfter[k] = stalls - foldStalls;
         }
+        ifBuf.serveFold(ifBlock, cycleAt);
+        fiBuf.serveFold(fiBlock, cycleAt);
         i += f.perFold;
         continue;
       }
