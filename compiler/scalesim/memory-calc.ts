@@ -74,14 +74,15 @@ export class EstimateReadBuffer {
     if (--this.leftInBlock === 0) this.moveWindow(cycle);
   }
 
-  /** Any fold after the first request: nothing stalls, so only the rows that fill a block need
-   * their cycle (serveFold's cycleAt). */
+  /** Any fold: nothing stalls, so only the first request and the ones that fill a block need
+   * their row's cycle (serveFold's cycleAt). */
   canServeFold(_b: FoldBlock): boolean {
-    return this.firstSeen;
+    return true;
   }
 
   /** Serves a fold's requests of block b, `cycleAt(x)` being the cycle of its row x. */
   serveFold(b: FoldBlock, cycleAt: (x: number) => number): void {
+    if (!this.firstSeen) { this.firstRequest = cycleAt(requestRows(b)[0]); this.firstSeen = true; }
     const runs = this.groups?.get(b.base);
     if (this.groups && runs !== ROWS) { this.serveRuns(b, runs, cycleAt); return; }
     // Request by request in demand order.

@@ -4,7 +4,7 @@
 // reports when it served the row; the row's stall is the largest wait beyond the hit latency
 // (1 for reads, 0 for writes). Total Cycles is the cycle the last row's writes were served.
 // Rows are generated and consumed one by one: memory stays O(operand size), not O(cycles).
-import { demandRow, emptyFoldDemand, foldDemands, folding, hasRequest, operandAddresses, outputsAt, prefetchSets, type FoldBlock, type Gemm, type SystolicArray } from './demand.js';
+import { demandRow, emptyFoldDemand, foldDemands, folding, hasRequest, operandAddresses, outputsAt, prefetchSets, requestRows, type FoldBlock, type Gemm, type SystolicArray } from './demand.js';
 import type { ConvShape } from './topology.js';
 import { EstimateReadBuffer } from './memory-calc.js';
 import { ReadBuffer, WriteBuffer, type DramSide, type ScaleSimMemoryFigures } from './memory.js';
@@ -75,7 +75,6 @@ export function runRows(a: SystolicArray, g: Gemm, ifBuf: RowReader, fiBuf: RowR
   const ifRow = new Int32Array(f.ifmapWidth);
   const fiRow = new Int32Array(f.filterWidth);
   const spans = { ifmap: { first: -1, last: -1 }, filter: { first: -1, last: -1 }, ofmap: { first: -1, last: -1 } };
-  const lastFold = f.colFolds * f.rowFolds - 1;
   let stalls = 0;
   let i = 0;
   let lastOfmapCycle = 0;
@@ -87,15 +86,16 @@ export function runRows(a: SystolicArray, g: Gemm, ifBuf: RowReader, fiBuf: RowR
   for (let fc = 0, fold = 0; fc < f.colFolds; fc++) {
     for (let fr = 0; fr < f.rowFolds; fr++, fold++) {
       demands(fr, fc, d);
-      // A fold whose reads are all hits stalls only on its writes, in its output rows. The first
-      // and last folds always go row by row: they set the SRAM spans' ends and the last cycle.
-      if (!rowByRow && fold !== 0 && fold !== lastFold && ifBuf.canServeFold(ifBlock) && fiBuf.canServeFold(fiBlock)) {
+      // A fold whose reads stall nowhere (USER: all hits; CALC: any) stalls only on its writes,
+      // in its output rows.
+      if (!rowByRow && ifBuf.canServeFold(ifBlock) && fiBuf.canServeFold(fiBlock)) {
         // Reads do not stall here, so the writes go first; cycleAt then gives any row's cycle.
         foldStart = i;
         foldStalls = stalls;
         outRows = out.length + out.columns - 1;
         const lastOut = out.first + outRows - 1;
         if (ofBuf.takeQuiet(out.length * out.columns, i + lastOut + stalls)) {
+          track(spans.ofmap, i + out.first + stalls);
           track(spans.ofmap, i + lastOut + stalls);
           outRows = 0;
         }
@@ -109,7 +109,14 @@ export function runRows(a: SystolicArray, g: Gemm, ifBuf: RowReader, fiBuf: RowR
         }
         ifBuf.serveFold(ifBlock, cycleAt);
         fiBuf.serveFold(fiBlock, cycleAt);
+        // Reads are served a cycle after their row.
+        for (const [span, b] of [[spans.ifmap, ifBlock], [spans.filter, fiBlock]] as const) {
+          const [x0, x1] = requestRows(b);
+          if (span.first < 0) span.first = cycleAt(x0) + 1;
+          span.last = cycleAt(x1) + 1;
+        }
         i += f.perFold;
+        lastOfmapCycle = i - 1 + stalls;
         continue;
       }
       ifBuf.beginRows(ifBlock);
