@@ -38,6 +38,8 @@ export class ReadBuffer {
   private lastPrefetchCycle = -1;
   private accesses = 0;
   private dramStart = 0;
+  /** Fold block (by its base element) → the first and last set holding its elements. */
+  private readonly spans = new Map<number, { lo: number; hi: number }>();
 
   constructor(bytes: number, private readonly bandwidth: number, private readonly sets: PrefetchSets, private readonly v3 = false) {
     this.activeSize = Math.ceil(bytes * 0.5);
@@ -74,7 +76,16 @@ export class ReadBuffer {
   /** Whether a fold's requests are all held already, so that every row is a 1-cycle hit. */
   canServeFold(b: FoldBlock): boolean {
     if (!this.started) return false;
-    const { setStart, sets, address } = this.sets;
+    const { setStart, sets, address, numSets } = this.sets;
+    // Fold blocks are equal or disjoint: the span of sets holding a block's elements is
+    // worked out once; when the window covers it, the block is held.
+    let span = this.spans.get(b.base);
+    if (!span) {
+      span = blockSpan(b, this.sets);
+      this.spans.set(b.base, span);
+    }
+    const ahead = (((span.lo - this.activeStart) % numSets) + numSets) % numSets;
+    if (span.lo <= span.hi && (this.activeSets >= numSets || ahead + span.hi - span.lo < this.activeSets)) return true;
     for (let i = 0; i < b.count; i++) {
       const row = b.base + i * b.stride;
       for (let e = row; e < row + b.width; e++) {
@@ -119,6 +130,23 @@ export class ReadBuffer {
   dram(): DramSide {
     return { startCycle: this.dramStart, stopCycle: this.lastPrefetchCycle, accesses: this.accesses };
   }
+}
+
+/** The first and last set holding a fold block's elements; none (lo > hi) if one of them is
+ * never fetched (or lies outside the address space). */
+function blockSpan(b: FoldBlock, p: PrefetchSets): { lo: number; hi: number } {
+  const { setStart, sets, address } = p;
+  let lo = p.numSets, hi = -1;
+  for (let i = 0; i < b.count; i++) {
+    const row = b.base + i * b.stride;
+    for (let e = row; e < row + b.width; e++) {
+      const ad = address ? address[e]! : e;
+      const from = setStart[ad], to = setStart[ad + 1];
+      if (from === undefined || to === undefined || from >= to) return { lo: 1, hi: 0 };
+      for (let k = from; k < to; k++) { lo = Math.min(lo, sets[k]!); hi = Math.max(hi, sets[k]!); }
+    }
+  }
+  return { lo, hi };
 }
 
 export class WriteBuffer {
