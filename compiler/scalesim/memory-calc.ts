@@ -74,19 +74,21 @@ export class EstimateReadBuffer {
     if (--this.leftInBlock === 0) this.moveWindow(cycle);
   }
 
-  /** Any fold: nothing stalls, so only the first request and the ones that fill a block need
-   * their row's cycle (serveFold's cycleAt). */
-  canServeFold(_b: FoldBlock): boolean {
-    return true;
+  /** Nothing stalls: whole folds are served at once, and only the first request and the ones
+   * that fill a block need their row's cycle (serveRows's cycleAt). */
+  servedUntil(_b: FoldBlock, _from: number): number {
+    return Infinity;
   }
 
-  /** Serves a fold's requests of block b, `cycleAt(x)` being the cycle of its row x. */
-  serveFold(b: FoldBlock, cycleAt: (x: number) => number): void {
-    if (!this.firstSeen) { this.firstRequest = cycleAt(requestRows(b)[0]); this.firstSeen = true; }
+  /** Serves a fold's requests of block b (all of them: from … to − 1 covers its request rows). */
+  serveRows(b: FoldBlock, from: number, to: number, cycleAt: (x: number) => number): void {
+    const [x0, x1] = requestRows(b);
+    if (from > x0 || to <= x1) throw new Error('internal: CALC read buffers serve whole folds');
+    if (!this.firstSeen) { this.firstRequest = cycleAt(x0); this.firstSeen = true; }
     const runs = this.groups?.get(b.base);
     if (this.groups && runs !== ROWS) { this.serveRuns(b, runs, cycleAt); return; }
     // Request by request in demand order.
-    const [x0, x1] = requestRows(b), ports = requestPorts(b), address = this.address, block = this.block;
+    const ports = requestPorts(b), address = this.address, block = this.block;
     for (let x = x0; x <= x1; x++) {
       for (let p = 0; p < ports; p++) {
         const e = elementAt(b, x, p);

@@ -14,7 +14,7 @@
 // prefetch that lands early (wait ≤ 0) pulls the row's serve cycle earlier by that much
 // (read_buffer.service_reads: `offset += p` then `if p > 0: offset += p`); DRAM start/stop
 // cycles are the minimum/maximum of its traces rather than their first/last rows.
-import type { FoldBlock, PrefetchSets } from './demand.js';
+import { elementAt, requestPorts, requestRows, type FoldBlock, type PrefetchSets } from './demand.js';
 
 /** A read operand's DRAM-side figures (DETAILED_ACCESS_REPORT's DRAM columns). */
 export interface DramSide { startCycle: number; stopCycle: number; accesses: number }
@@ -73,31 +73,36 @@ export class ReadBuffer {
     return offset;
   }
 
-  /** Whether a fold's requests are all held already, so that every row is a 1-cycle hit. */
-  canServeFold(b: FoldBlock): boolean {
-    if (!this.started) return false;
+  /** The first row ≥ `from` of the fold reading b with a request not held (Infinity: none). */
+  servedUntil(b: FoldBlock, from: number): number {
+    if (!this.started) return from;
     const { setStart, sets, address, numSets } = this.sets;
-    // Fold blocks are equal or disjoint: the span of sets holding a block's elements is
-    // worked out once; when the window covers it, the block is held.
-    let span = this.spans.get(b.base);
-    if (!span) {
-      span = blockSpan(b, this.sets);
-      this.spans.set(b.base, span);
+    const [x0, x1] = requestRows(b);
+    if (from <= x0) {
+      // Fold blocks are equal or disjoint: the span of sets holding a block's elements is
+      // worked out once; when the window covers it, the block is held.
+      let span = this.spans.get(b.base);
+      if (!span) {
+        span = blockSpan(b, this.sets);
+        this.spans.set(b.base, span);
+      }
+      const ahead = (((span.lo - this.activeStart) % numSets) + numSets) % numSets;
+      if (span.lo <= span.hi && (this.activeSets >= numSets || ahead + span.hi - span.lo < this.activeSets)) return Infinity;
     }
-    const ahead = (((span.lo - this.activeStart) % numSets) + numSets) % numSets;
-    if (span.lo <= span.hi && (this.activeSets >= numSets || ahead + span.hi - span.lo < this.activeSets)) return true;
-    for (let i = 0; i < b.count; i++) {
-      const row = b.base + i * b.stride;
-      for (let e = row; e < row + b.width; e++) {
+    const ports = requestPorts(b);
+    for (let x = Math.max(from, x0); x <= x1; x++) {
+      for (let p = 0; p < ports; p++) {
+        const e = elementAt(b, x, p);
+        if (e < 0) continue;
         const ad = address ? address[e]! : e;
-        if (!this.holds(sets, setStart[ad]!, setStart[ad + 1]!)) return false;
+        if (!this.holds(sets, setStart[ad]!, setStart[ad + 1]!)) return x;
       }
     }
-    return true;
+    return Infinity;
   }
 
   /** Hits change nothing. */
-  serveFold(_b: FoldBlock, _cycleAt: (x: number) => number): void {}
+  serveRows(_b: FoldBlock, _from: number, _to: number, _cycleAt: (x: number) => number): void {}
   beginRows(_b: FoldBlock): void {}
 
   /** Whether the active window (sets activeStart … + activeSets − 1, wrapping) holds one of

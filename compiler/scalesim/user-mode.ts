@@ -35,13 +35,16 @@ export interface UserModeFigures {
 interface Span { first: number; last: number }
 const track = (s: Span, cycle: number) => { if (s.first < 0) s.first = cycle; s.last = cycle; };
 
-/** A read buffer as the row loop sees it; a fold it can serve without an event (canServeFold)
- * it may take as a whole (serveFold), its rows all hits. */
+/** A read buffer as the run sees it: row by row (serviceRow), or whole rows of a fold at once
+ * (serveRows) up to the first row where it may stall (servedUntil). */
 interface RowReader {
   serviceRow(cycle: number, row: Int32Array): number;
-  canServeFold(b: FoldBlock): boolean;
-  serveFold(b: FoldBlock, cycleAt: (x: number) => number): void;
-  /** Called before a fold is served row by row. */
+  /** The first row ≥ `from` of the fold reading block b that this buffer cannot serve without
+   * stalling (Infinity: none); serveRows takes the rows before it. */
+  servedUntil(b: FoldBlock, from: number): number;
+  /** Serves the requests of b in rows from … to − 1 of a fold, `cycleAt(x)` the cycle of row x. */
+  serveRows(b: FoldBlock, from: number, to: number, cycleAt: (x: number) => number): void;
+  /** Called before a row of the fold reading b is served by serviceRow. */
   beginRows(b: FoldBlock): void;
   dram(): DramSide;
   finish?(): void;
@@ -65,65 +68,75 @@ export function runCalcMode(a: SystolicArray, g: Gemm, mem: Pick<UserModeMemory,
   return runRows(a, g, ifBuf, fiBuf, new WriteBuffer(mem.ofmapBytes, a.cols, mem.version === 'v3'));
 }
 
-/** `rowByRow`: run every fold row by row (the reference the fold shortcut is tested against). */
+/** `rowByRow`: run every row by itself (the reference the served ranges are tested against). */
 export function runRows(a: SystolicArray, g: Gemm, ifBuf: RowReader, fiBuf: RowReader, ofBuf: WriteBuffer, rowByRow = false): UserModeFigures {
   const f = folding(a, g);
   const row = demandRow(a, g);
   const demands = foldDemands(a, g);
   const d = emptyFoldDemand();
   const { ifmap: ifBlock, filter: fiBlock, outputs: out } = d;
+  const outEnd = () => out.first + out.length + out.columns - 1;
   const ifRow = new Int32Array(f.ifmapWidth);
   const fiRow = new Int32Array(f.filterWidth);
   const spans = { ifmap: { first: -1, last: -1 }, filter: { first: -1, last: -1 }, ofmap: { first: -1, last: -1 } };
   let stalls = 0;
-  let i = 0;
   let lastOfmapCycle = 0;
-  // A fold served whole: where it starts, the stalls before it and after each of its output rows
-  // (outRows = 0: none stalled).
-  let foldStart = 0, foldStalls = 0, outRows = 0;
+  // The current fold's first row, and for a range of its rows served at once: the stalls
+  // before it and, within it, after each output row x (stallsAfter[x], for outFrom ≤ x < outTo).
+  let foldStart = 0, rangeStalls = 0, outFrom = 0, outTo = 0;
   const stallsAfter = new Int32Array(f.perFold);
-  const cycleAt = (x: number) => foldStart + x + foldStalls + (outRows === 0 || x <= out.first ? 0 : stallsAfter[Math.min(x - out.first, outRows) - 1]!);
-  for (let fc = 0, fold = 0; fc < f.colFolds; fc++) {
-    for (let fr = 0; fr < f.rowFolds; fr++, fold++) {
-      demands(fr, fc, d);
-      // A fold whose reads stall nowhere (USER: all hits; CALC: any) stalls only on its writes,
-      // in its output rows.
-      if (!rowByRow && ifBuf.canServeFold(ifBlock) && fiBuf.canServeFold(fiBlock)) {
-        // Reads do not stall here, so the writes go first; cycleAt then gives any row's cycle.
-        foldStart = i;
-        foldStalls = stalls;
-        outRows = out.length + out.columns - 1;
-        const lastOut = out.first + outRows - 1;
-        if (ofBuf.takeQuiet(out.length * out.columns, i + lastOut + stalls)) {
-          track(spans.ofmap, i + out.first + stalls);
-          track(spans.ofmap, i + lastOut + stalls);
-          outRows = 0;
-        }
-        for (let k = 0; k < outRows; k++) {
-          const x = out.first + k;
-          const cycle = i + x + stalls;
+  const cycleAt = (x: number) => foldStart + x + rangeStalls + (x > outFrom && outTo > outFrom ? stallsAfter[Math.min(x, outTo) - 1]! : 0);
+
+  /** Rows from … to − 1 of the fold, whose reads stall nowhere: only output rows can stall, so
+   * the writes go first, and cycleAt then gives any row's cycle. */
+  const serveRange = (from: number, to: number) => {
+    rangeStalls = stalls;
+    outFrom = Math.max(from, out.first);
+    const outLast = Math.min(to, outEnd()) - 1;
+    outTo = outFrom;
+    if (outLast >= outFrom) {
+      // Every output row writes; when none of the writes waits or drains, they go at once.
+      let words = 0;
+      if (from <= out.first && outLast === outEnd() - 1) words = out.length * out.columns;
+      else for (let x = outFrom; x <= outLast; x++) words += outputsAt(x, out.first, out.length, out.columns);
+      if (ofBuf.takeQuiet(words, foldStart + outLast + stalls)) {
+        track(spans.ofmap, foldStart + outFrom + stalls);
+        track(spans.ofmap, foldStart + outLast + stalls);
+      } else {
+        for (let x = outFrom; x <= outLast; x++) {
+          const cycle = foldStart + x + stalls;
           const ofWait = ofBuf.serviceRow(cycle, outputsAt(x, out.first, out.length, out.columns));
           track(spans.ofmap, cycle + ofWait);
           stalls += ofWait;
-          stallsAfter[k] = stalls - foldStalls;
+          stallsAfter[x] = stalls - rangeStalls;
         }
-        ifBuf.serveFold(ifBlock, cycleAt);
-        fiBuf.serveFold(fiBlock, cycleAt);
-        // Reads are served a cycle after their row.
-        for (const [span, b] of [[spans.ifmap, ifBlock], [spans.filter, fiBlock]] as const) {
-          const [x0, x1] = requestRows(b);
-          if (span.first < 0) span.first = cycleAt(x0) + 1;
-          span.last = cycleAt(x1) + 1;
-        }
-        i += f.perFold;
-        lastOfmapCycle = i - 1 + stalls;
-        continue;
+        outTo = outLast + 1;
       }
-      ifBuf.beginRows(ifBlock);
-      fiBuf.beginRows(fiBlock);
-      for (let x = 0; x < f.perFold; x++, i++) {
+    }
+    ifBuf.serveRows(ifBlock, from, to, cycleAt);
+    fiBuf.serveRows(fiBlock, from, to, cycleAt);
+    // Reads are served a cycle after their row; every row between a block's first and last
+    // request rows requests some of it.
+    for (const [span, b] of [[spans.ifmap, ifBlock], [spans.filter, fiBlock]] as const) {
+      const [x0, x1] = requestRows(b);
+      const r0 = Math.max(from, x0), r1 = Math.min(to - 1, x1);
+      if (r0 > r1) continue;
+      if (span.first < 0) span.first = cycleAt(r0) + 1;
+      span.last = cycleAt(r1) + 1;
+    }
+    if (to === f.perFold) lastOfmapCycle = foldStart + to - 1 + stalls;
+  };
+
+  for (let fc = 0; fc < f.colFolds; fc++) {
+    for (let fr = 0; fr < f.rowFolds; fr++, foldStart += f.perFold) {
+      demands(fr, fc, d);
+      for (let x = 0; x < f.perFold;) {
+        const to = rowByRow ? x : Math.min(f.perFold, ifBuf.servedUntil(ifBlock, x), fiBuf.servedUntil(fiBlock, x));
+        if (to > x) { serveRange(x, to); x = to; continue; }
+        ifBuf.beginRows(ifBlock);
+        fiBuf.beginRows(fiBlock);
         const writes = row(fr, fc, x, ifRow, fiRow);
-        const cycle = i + stalls;
+        const cycle = foldStart + x + stalls;
         const ifOut = ifBuf.serviceRow(cycle, ifRow);
         const fiOut = fiBuf.serviceRow(cycle, fiRow);
         const ofWait = ofBuf.serviceRow(cycle, writes);
@@ -132,6 +145,7 @@ export function runRows(a: SystolicArray, g: Gemm, ifBuf: RowReader, fiBuf: RowR
         if (writes > 0) track(spans.ofmap, cycle + ofWait);
         lastOfmapCycle = cycle + ofWait;
         stalls += Math.max(ifOut - 1, fiOut - 1, ofWait);
+        x++;
       }
     }
   }
