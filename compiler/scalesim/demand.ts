@@ -38,29 +38,50 @@ export function folding(a: SystolicArray, g: Gemm): Folding {
 }
 
 /** A prefetch matrix: `rows` × `width` elements (−1 for padding), read row-major or, where
- * SCALE-Sim flattens it along anti-diagonals, diagonal by diagonal. */
-interface PrefetchMatrix { rows: number; width: number; diagonal: boolean; at: (row: number, col: number) => number }
+ * SCALE-Sim flattens it along anti-diagonals, diagonal by diagonal. It stacks `width`-wide
+ * slices of an operand, `sliceRows` rows each: matrix element (r, c) is slice column
+ * s = ⌊r / sliceRows⌋·width + c (valid below `columns`) at slice row q = r mod sliceRows, the
+ * operand element s·K + q when `sliceMajor`, else q·K + s. */
+interface PrefetchMatrix { rows: number; width: number; diagonal: boolean; sliceRows: number; columns: number; sliceMajor: boolean; k: number }
 
 function prefetchMatrix(a: SystolicArray, g: Gemm, op: 'ifmap' | 'filter'): PrefetchMatrix {
   const { m, n, k } = g;
   const f = folding(a, g);
   const { R, C } = f;
+  const matrix = (folds: number, width: number, diagonal: boolean, sliceRows: number, columns: number, sliceMajor: boolean): PrefetchMatrix =>
+    ({ rows: sliceRows * folds, width, diagonal, sliceRows, columns, sliceMajor, k });
   if (a.dataflow === 'os') {
     // Folds of the transposed IFMAP (K × R) stacked over row folds; FILTER (K × C) over column folds.
-    return op === 'ifmap'
-      ? { rows: k * f.rowFolds, width: R, diagonal: true, at: (r, c) => { const s = Math.floor(r / k) * R + c; return s < m ? s * k + (r % k) : -1; } }
-      : { rows: k * f.colFolds, width: C, diagonal: true, at: (r, c) => { const s = Math.floor(r / k) * C + c; return s < n ? s * k + (r % k) : -1; } };
+    return op === 'ifmap' ? matrix(f.rowFolds, R, true, k, m, true) : matrix(f.colFolds, C, true, k, n, true);
   }
   if (a.dataflow === 'ws') {
     // IFMAP (M × R column slices) over row folds, diagonally; FILTER (K × C) over column folds, row-major.
-    return op === 'ifmap'
-      ? { rows: m * f.rowFolds, width: R, diagonal: true, at: (r, c) => { const s = Math.floor(r / m) * R + c; return s < k ? (r % m) * k + s : -1; } }
-      : { rows: k * f.colFolds, width: C, diagonal: false, at: (r, c) => { const s = Math.floor(r / k) * C + c; return s < n ? s * k + (r % k) : -1; } };
+    return op === 'ifmap' ? matrix(f.rowFolds, R, true, m, k, false) : matrix(f.colFolds, C, false, k, n, true);
   }
   // IS: transposed IFMAP (K × C) over column folds, row-major; transposed FILTER (N × R) over row folds, diagonally.
-  return op === 'ifmap'
-    ? { rows: k * f.colFolds, width: C, diagonal: false, at: (r, c) => { const s = Math.floor(r / k) * C + c; return s < m ? s * k + (r % k) : -1; } }
-    : { rows: n * f.rowFolds, width: R, diagonal: true, at: (r, c) => { const s = Math.floor(r / n) * R + c; return s < k ? (r % n) * k + s : -1; } };
+  return op === 'ifmap' ? matrix(f.colFolds, C, false, k, m, true) : matrix(f.rowFolds, R, true, n, k, false);
+}
+
+/** The addresses a prefetch matrix fetches, in order (padding skipped). */
+function fetchOrder(p: PrefetchMatrix, address: Int32Array | undefined): Int32Array {
+  const order = new Int32Array(p.rows * p.width);
+  let pos = 0;
+  const { rows, width, sliceRows, columns, sliceMajor, k } = p;
+  const put = (r: number, c: number) => {
+    const q = r % sliceRows, s = (r - q) / sliceRows * width + c;
+    if (s >= columns) return;
+    const e = sliceMajor ? s * k + q : q * k + s;
+    order[pos++] = address ? address[e]! : e;
+  };
+  if (p.diagonal) {
+    for (let d = 0; d < rows + width - 1; d++) {
+      const lo = Math.max(0, d - width + 1);
+      for (let r = Math.min(d, rows - 1); r >= lo; r--) put(r, d - r);
+    }
+  } else {
+    for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) put(r, c);
+  }
+  return order.subarray(0, pos);
 }
 
 /** SCALE-Sim's address of each operand element, as an index into a compact address space. */
@@ -109,35 +130,25 @@ export function prefetchSets(a: SystolicArray, g: Gemm, op: 'ifmap' | 'filter', 
   const p = prefetchMatrix(a, g, op);
   const address = op === 'ifmap' ? addrs.ifmap : undefined;
   const space = op === 'ifmap' ? addrs.ifmapSpace : addrs.filterSpace;
-  const walk = (visit: (addr: number, set: number) => void) => {
-    let pos = 0;
-    const at = (r: number, c: number) => {
-      const e = p.at(r, c);
-      if (e < 0) return;
-      visit(address ? address[e]! : e, Math.floor(pos / elemsPerSet));
-      pos++;
-    };
-    if (p.diagonal) {
-      for (let d = 0; d < p.rows + p.width - 1; d++) {
-        const lo = Math.max(0, d - p.width + 1);
-        for (let r = Math.min(d, p.rows - 1); r >= lo; r--) at(r, d - r);
-      }
-    } else {
-      for (let r = 0; r < p.rows; r++) for (let c = 0; c < p.width; c++) at(r, c);
-    }
-    return pos;
-  };
+  const order = fetchOrder(p, address);
   // Two passes (count, then fill) build the address → sets lists without per-address arrays;
   // an address met twice in one set is listed once, as in SCALE-Sim's Python sets.
   const last = new Int32Array(space).fill(-1);
   const count = new Int32Array(space + 1);
-  const valid = walk((ad, s) => { if (last[ad] !== s) { last[ad] = s; count[ad + 1]!++; } });
+  for (let pos = 0; pos < order.length; pos++) {
+    const ad = order[pos]!, set = Math.floor(pos / elemsPerSet);
+    if (last[ad] !== set) { last[ad] = set; count[ad + 1]!++; }
+  }
   const setStart = new Int32Array(space + 1);
   for (let i = 0; i < space; i++) setStart[i + 1] = setStart[i]! + count[i + 1]!;
   const sets = new Int32Array(setStart[space]!);
   const fill = setStart.slice(0, space);
   last.fill(-1);
-  walk((ad, s) => { if (last[ad] !== s) { last[ad] = s; sets[fill[ad]!++] = s; } });
+  for (let pos = 0; pos < order.length; pos++) {
+    const ad = order[pos]!, set = Math.floor(pos / elemsPerSet);
+    if (last[ad] !== set) { last[ad] = set; sets[fill[ad]!++] = set; }
+  }
+  const valid = order.length;
   return { setStart, sets, ...(address ? { address } : {}), numSets: Math.floor(valid / elemsPerSet) + 1, fetchElems: p.rows * p.width };
 }
 

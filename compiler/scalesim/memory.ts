@@ -77,19 +77,16 @@ export class ReadBuffer {
   servedUntil(b: FoldBlock, from: number): number {
     if (!this.started) return from;
     const { setStart, sets, address, numSets } = this.sets;
-    const [x0, x1] = requestRows(b);
-    if (from <= x0) {
-      // Fold blocks are equal or disjoint: the span of sets holding a block's elements is
-      // worked out once; when the window covers it, the block is held.
-      let span = this.spans.get(b.base);
-      if (!span) {
-        span = blockSpan(b, this.sets);
-        this.spans.set(b.base, span);
-      }
-      const ahead = (((span.lo - this.activeStart) % numSets) + numSets) % numSets;
-      if (span.lo <= span.hi && (this.activeSets >= numSets || ahead + span.hi - span.lo < this.activeSets)) return Infinity;
+    // Fold blocks are equal or disjoint: the span of sets holding a block's elements is worked
+    // out once; when the window covers it, the whole block is held.
+    let span = this.spans.get(b.base);
+    if (!span) {
+      span = blockSpan(b, this.sets);
+      this.spans.set(b.base, span);
     }
-    const ports = requestPorts(b);
+    const ahead = (((span.lo - this.activeStart) % numSets) + numSets) % numSets;
+    if (span.lo <= span.hi && (this.activeSets >= numSets || ahead + span.hi - span.lo < this.activeSets)) return Infinity;
+    const [x0, x1] = requestRows(b), ports = requestPorts(b);
     for (let x = Math.max(from, x0); x <= x1; x++) {
       for (let p = 0; p < ports; p++) {
         const e = elementAt(b, x, p);
