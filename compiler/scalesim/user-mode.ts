@@ -4,6 +4,11 @@
 // reports when it served the row; the row's stall is the largest wait beyond the hit latency
 // (1 for reads, 0 for writes). Total Cycles is the cycle the last row's writes were served.
 // Rows are generated and consumed one by one: memory stays O(operand size), not O(cycles).
+// Most rows need no such work: where no read can stall (a USER fold whose requests the window
+// holds; any CALC fold, whose buffers only estimate), rows only stall on their writes, so a
+// range of rows is served at once (serveRange): its output rows first, then its reads, which
+// get any row's cycle from those writes' stalls. Row by row stays the definition, used where a
+// read may stall and, for tests, everywhere (rowByRow).
 import { demandRow, emptyFoldDemand, foldDemands, folding, hasRequest, operandAddresses, outputsAt, prefetchSets, requestRows, type FoldBlock, type Gemm, type SystolicArray } from './demand.js';
 import type { ConvShape } from './topology.js';
 import { EstimateReadBuffer } from './memory-calc.js';
@@ -50,26 +55,26 @@ interface RowReader {
   finish?(): void;
 }
 
-/** `conv`: the convolution a GEMM was lowered from, whose im2col IFMAP addresses repeat. */
-export function runUserMode(a: SystolicArray, g: Gemm, mem: UserModeMemory, conv?: ConvShape): UserModeFigures {
+/** `conv`: the convolution a GEMM was lowered from, whose im2col IFMAP addresses repeat.
+ * `rowByRow`: serve every demand row by itself (the reference for the served ranges). */
+export function runUserMode(a: SystolicArray, g: Gemm, mem: UserModeMemory, conv?: ConvShape, rowByRow = false): UserModeFigures {
   const v3 = mem.version === 'v3';
   const addrs = operandAddresses(g, conv);
   const ifBuf = new ReadBuffer(mem.ifmapBytes, mem.ifmapBandwidth, prefetchSets(a, g, 'ifmap', Math.ceil(mem.ifmapBytes / 100), addrs), v3);
   const fiBuf = new ReadBuffer(mem.filterBytes, mem.filterBandwidth, prefetchSets(a, g, 'filter', Math.ceil(mem.filterBytes / 100), addrs), v3);
-  return runRows(a, g, ifBuf, fiBuf, new WriteBuffer(mem.ofmapBytes, mem.ofmapBandwidth, v3));
+  return runRows(a, g, ifBuf, fiBuf, new WriteBuffer(mem.ofmapBytes, mem.ofmapBandwidth, v3), rowByRow);
 }
 
 /** CALC mode (single_layer_sim.run without USER bandwidth): the reads go through the
  * estimating buffers at 10 words per cycle, the OFMAP drains at ArrayWidth words per cycle. */
-export function runCalcMode(a: SystolicArray, g: Gemm, mem: Pick<UserModeMemory, 'ifmapBytes' | 'filterBytes' | 'ofmapBytes' | 'version'>, conv?: ConvShape): UserModeFigures {
+export function runCalcMode(a: SystolicArray, g: Gemm, mem: Pick<UserModeMemory, 'ifmapBytes' | 'filterBytes' | 'ofmapBytes' | 'version'>, conv?: ConvShape, rowByRow = false): UserModeFigures {
   const addrs = operandAddresses(g, conv);
   const ifBuf = new EstimateReadBuffer(mem.ifmapBytes, 10, addrs.ifmapSpace, addrs.ifmap);
   const fiBuf = new EstimateReadBuffer(mem.filterBytes, 10, addrs.filterSpace);
-  return runRows(a, g, ifBuf, fiBuf, new WriteBuffer(mem.ofmapBytes, a.cols, mem.version === 'v3'));
+  return runRows(a, g, ifBuf, fiBuf, new WriteBuffer(mem.ofmapBytes, a.cols, mem.version === 'v3'), rowByRow);
 }
 
-/** `rowByRow`: run every row by itself (the reference the served ranges are tested against). */
-export function runRows(a: SystolicArray, g: Gemm, ifBuf: RowReader, fiBuf: RowReader, ofBuf: WriteBuffer, rowByRow = false): UserModeFigures {
+function runRows(a: SystolicArray, g: Gemm, ifBuf: RowReader, fiBuf: RowReader, ofBuf: WriteBuffer, rowByRow = false): UserModeFigures {
   const f = folding(a, g);
   const row = demandRow(a, g);
   const demands = foldDemands(a, g);
