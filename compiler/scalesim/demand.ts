@@ -131,6 +131,14 @@ export function prefetchSets(a: SystolicArray, g: Gemm, op: 'ifmap' | 'filter', 
   const address = op === 'ifmap' ? addrs.ifmap : undefined;
   const space = op === 'ifmap' ? addrs.ifmapSpace : addrs.filterSpace;
   const order = fetchOrder(p, address);
+  const numSets = Math.floor(order.length / elemsPerSet) + 1, fetchElems = p.rows * p.width;
+  if (!address && order.length === space) {
+    // A GEMM fetches each element once (distinct matrix cells are distinct elements): one set each.
+    const setStart = new Int32Array(space + 1), sets = new Int32Array(space);
+    for (let i = 0; i <= space; i++) setStart[i] = i;
+    for (let pos = 0; pos < space; pos++) sets[order[pos]!] = Math.floor(pos / elemsPerSet);
+    return { setStart, sets, numSets, fetchElems };
+  }
   // Two passes (count, then fill) build the address → sets lists without per-address arrays;
   // an address met twice in one set is listed once, as in SCALE-Sim's Python sets.
   const last = new Int32Array(space).fill(-1);
@@ -148,8 +156,7 @@ export function prefetchSets(a: SystolicArray, g: Gemm, op: 'ifmap' | 'filter', 
     const ad = order[pos]!, set = Math.floor(pos / elemsPerSet);
     if (last[ad] !== set) { last[ad] = set; sets[fill[ad]!++] = set; }
   }
-  const valid = order.length;
-  return { setStart, sets, ...(address ? { address } : {}), numSets: Math.floor(valid / elemsPerSet) + 1, fetchElems: p.rows * p.width };
+  return { setStart, sets, ...(address ? { address } : {}), numSets, fetchElems };
 }
 
 /** Whether a demand row requests anything (some port ≥ 0). */
@@ -223,10 +230,9 @@ export function elementAt(b: FoldBlock, x: number, p: number): number {
   return i >= 0 && i < b.count && j >= 0 && j < b.width ? b.base + i * b.stride + j : -1;
 }
 
-/** The rows of a fold that request elements of b: first … last. */
-export function requestRows(b: FoldBlock): [number, number] {
-  return b.order === 'preload' ? [b.lag - b.width + 1, b.lag] : [b.lag, b.lag + b.count + b.width - 2];
-}
+/** The first and last rows of a fold that request elements of b (every row between does). */
+export const firstRequestRow = (b: FoldBlock): number => b.order === 'preload' ? b.lag - b.width + 1 : b.lag;
+export const lastRequestRow = (b: FoldBlock): number => b.order === 'preload' ? b.lag : b.lag + b.count + b.width - 2;
 
 /** The ports that request elements of b: 0 … n − 1. */
 export const requestPorts = (b: FoldBlock): number => b.order === 'skew-j' ? b.width : b.count;

@@ -10,7 +10,7 @@
 // every miss is one DRAM word. The state is the miss count and each element's block; only the
 // requests that fill a block need their cycle.
 import type { DramSide } from './memory.js';
-import { elementAt, requestPorts, requestRows, requestsAt, type FoldBlock } from './demand.js';
+import { elementAt, firstRequestRow, lastRequestRow, requestPorts, requestsAt, type FoldBlock } from './demand.js';
 
 const READ_PORT_LATENCY = 1;
 const WINDOW_SETS = 50;
@@ -82,7 +82,7 @@ export class EstimateReadBuffer {
 
   /** Serves a fold's requests of block b (all of them: from … to − 1 covers its request rows). */
   serveRows(b: FoldBlock, from: number, to: number, cycleAt: (x: number) => number): void {
-    const [x0, x1] = requestRows(b);
+    const x0 = firstRequestRow(b), x1 = lastRequestRow(b);
     if (from > x0 || to <= x1) throw new Error('internal: CALC read buffers serve whole folds');
     if (!this.firstSeen) { this.firstRequest = cycleAt(x0); this.firstSeen = true; }
     const runs = this.groups?.get(b.base);
@@ -146,7 +146,7 @@ export class EstimateReadBuffer {
     const runs = this.groups?.get(b.base);
     if (!this.groups || runs === ROWS) return;
     if (runs) {
-      const [x0, x1] = requestRows(b), ports = requestPorts(b);
+      const x0 = firstRequestRow(b), x1 = lastRequestRow(b), ports = requestPorts(b);
       let pos = 0, r = 0;
       for (let x = x0; x <= x1; x++) {
         for (let p = 0; p < ports; p++) {
@@ -202,7 +202,7 @@ export class EstimateReadBuffer {
 
 /** The row of a fold holding its request number `pos` (in demand order) of block b. */
 function rowOf(b: FoldBlock, pos: number): number {
-  let x = requestRows(b)[0];
+  let x = firstRequestRow(b);
   for (let seen = requestsAt(b, x); seen <= pos; seen += requestsAt(b, x)) x++;
   return x;
 }

@@ -14,7 +14,7 @@
 // prefetch that lands early (wait ≤ 0) pulls the row's serve cycle earlier by that much
 // (read_buffer.service_reads: `offset += p` then `if p > 0: offset += p`); DRAM start/stop
 // cycles are the minimum/maximum of its traces rather than their first/last rows.
-import { elementAt, requestPorts, requestRows, type FoldBlock, type PrefetchSets } from './demand.js';
+import { elementAt, firstRequestRow, lastRequestRow, requestPorts, type FoldBlock, type PrefetchSets } from './demand.js';
 
 /** A read operand's DRAM-side figures (DETAILED_ACCESS_REPORT's DRAM columns). */
 export interface DramSide { startCycle: number; stopCycle: number; accesses: number }
@@ -86,7 +86,7 @@ export class ReadBuffer {
     }
     const ahead = (((span.lo - this.activeStart) % numSets) + numSets) % numSets;
     if (span.lo <= span.hi && (this.activeSets >= numSets || ahead + span.hi - span.lo < this.activeSets)) return Infinity;
-    const [x0, x1] = requestRows(b), ports = requestPorts(b);
+    const x0 = firstRequestRow(b), x1 = lastRequestRow(b), ports = requestPorts(b);
     for (let x = Math.max(from, x0); x <= x1; x++) {
       for (let p = 0; p < ports; p++) {
         const e = elementAt(b, x, p);

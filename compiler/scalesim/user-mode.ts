@@ -9,7 +9,7 @@
 // range of rows is served at once (serveRange): its output rows first, then its reads, which
 // get any row's cycle from those writes' stalls. Row by row stays the definition, used where a
 // read may stall and, for tests, everywhere (rowByRow).
-import { demandRow, emptyFoldDemand, foldDemands, folding, hasRequest, operandAddresses, outputsAt, prefetchSets, requestRows, type FoldBlock, type Gemm, type SystolicArray } from './demand.js';
+import { demandRow, emptyFoldDemand, foldDemands, folding, hasRequest, operandAddresses, outputsAt, prefetchSets, firstRequestRow, lastRequestRow, type FoldBlock, type Gemm, type SystolicArray } from './demand.js';
 import type { ConvShape } from './topology.js';
 import { EstimateReadBuffer } from './memory-calc.js';
 import { ReadBuffer, WriteBuffer, type DramSide, type ScaleSimMemoryFigures } from './memory.js';
@@ -120,16 +120,18 @@ function runRows(a: SystolicArray, g: Gemm, ifBuf: RowReader, fiBuf: RowReader, 
     }
     ifBuf.serveRows(ifBlock, from, to, cycleAt);
     fiBuf.serveRows(fiBlock, from, to, cycleAt);
-    // Reads are served a cycle after their row; every row between a block's first and last
-    // request rows requests some of it.
-    for (const [span, b] of [[spans.ifmap, ifBlock], [spans.filter, fiBlock]] as const) {
-      const [x0, x1] = requestRows(b);
-      const r0 = Math.max(from, x0), r1 = Math.min(to - 1, x1);
-      if (r0 > r1) continue;
-      if (span.first < 0) span.first = cycleAt(r0) + 1;
-      span.last = cycleAt(r1) + 1;
-    }
+    trackReads(spans.ifmap, ifBlock, from, to);
+    trackReads(spans.filter, fiBlock, from, to);
     if (to === f.perFold) lastOfmapCycle = foldStart + to - 1 + stalls;
+  };
+
+  /** Reads are served a cycle after their row; every row between a block's first and last
+   * request rows requests some of it. */
+  const trackReads = (span: Span, b: FoldBlock, from: number, to: number) => {
+    const r0 = Math.max(from, firstRequestRow(b)), r1 = Math.min(to - 1, lastRequestRow(b));
+    if (r0 > r1) return;
+    if (span.first < 0) span.first = cycleAt(r0) + 1;
+    span.last = cycleAt(r1) + 1;
   };
 
   for (let fc = 0; fc < f.colFolds; fc++) {

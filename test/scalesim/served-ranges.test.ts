@@ -4,7 +4,7 @@
 // (or the same error) either way, for both modes, both memory versions and all dataflows.
 import { describe, expect, it } from 'vitest';
 import { lowerConv, runCalcMode, runUserMode, type ConvShape, type Dataflow, type Gemm } from '../../compiler/scalesim/index.js';
-import { elementAt, emptyFoldDemand, foldDemands, folding, requestPorts, requestRows, requestsAt } from '../../compiler/scalesim/demand.js';
+import { elementAt, emptyFoldDemand, foldDemands, firstRequestRow, folding, lastRequestRow, requestPorts, requestsAt } from '../../compiler/scalesim/demand.js';
 
 /** A seeded generator (numbers repeat from run to run). */
 function random(seed: number) {
@@ -46,7 +46,7 @@ describe('served ranges of demand rows', () => {
           demands(fr, fc, d);
           for (const b of [d.ifmap, d.filter]) {
             const seen: number[] = [], counted: number[] = [], expected: number[] = [];
-            const [x0, x1] = requestRows(b);
+            const x0 = firstRequestRow(b), x1 = lastRequestRow(b);
             for (let x = 0; x < f.perFold; x++) {
               let inRow = 0;
               for (let p = 0; p < requestPorts(b) + 2; p++) { const e = elementAt(b, x, p); if (e >= 0) { seen.push(e); inRow++; } }
