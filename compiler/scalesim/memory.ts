@@ -38,8 +38,8 @@ export class ReadBuffer {
   private lastPrefetchCycle = -1;
   private accesses = 0;
   private dramStart = 0;
-  /** Fold block (by its base element) → the first and last set holding its elements. */
-  private readonly spans = new Map<number, { lo: number; hi: number }>();
+  /** Fold block (by its base element) → the sets holding its requests. */
+  private readonly rowSpans = new Map<number, RequestSpans>();
 
   constructor(bytes: number, private readonly bandwidth: number, private readonly sets: PrefetchSets, private readonly v3 = false) {
     this.activeSize = Math.ceil(bytes * 0.5);
@@ -76,18 +76,19 @@ export class ReadBuffer {
   /** The first row ≥ `from` of the fold reading b with a request not held (Infinity: none). */
   servedUntil(b: FoldBlock, from: number): number {
     if (!this.started) return from;
-    const { setStart, sets, address, numSets } = this.sets;
-    // Fold blocks are equal or disjoint: the span of sets holding a block's elements is worked
-    // out once; when the window covers it, the whole block is held.
-    let span = this.spans.get(b.base);
-    if (!span) {
-      span = blockSpan(b, this.sets);
-      this.spans.set(b.base, span);
+    const { setStart, sets, address } = this.sets;
+    // Fold blocks are equal or disjoint: the sets holding a block's requests, row by row, are
+    // worked out once; where the window covers them, the rows are held without a closer look.
+    let spans = this.rowSpans.get(b.base);
+    if (!spans) {
+      spans = requestSpans(b, this.sets);
+      this.rowSpans.set(b.base, spans);
     }
-    const ahead = (((span.lo - this.activeStart) % numSets) + numSets) % numSets;
-    if (span.lo <= span.hi && (this.activeSets >= numSets || ahead + span.hi - span.lo < this.activeSets)) return Infinity;
     const x0 = firstRequestRow(b), x1 = lastRequestRow(b), ports = requestPorts(b);
-    for (let x = Math.max(from, x0); x <= x1; x++) {
+    let x = Math.max(from, x0);
+    if (x > x1 || this.covers(spans.restLo[x - x0]!, spans.restHi[x - x0]!)) return Infinity;
+    for (; x <= x1; x++) {
+      if (this.covers(spans.lo[x - x0]!, spans.hi[x - x0]!)) continue;
       for (let p = 0; p < ports; p++) {
         const e = elementAt(b, x, p);
         if (e < 0) continue;
@@ -96,6 +97,12 @@ export class ReadBuffer {
       }
     }
     return Infinity;
+  }
+
+  /** Whether the active window holds every set lo … hi (none: lo > hi). */
+  private covers(lo: number, hi: number): boolean {
+    const n = this.sets.numSets;
+    return lo <= hi && (this.activeSets >= n || (((lo - this.activeStart) % n) + n) % n + hi - lo < this.activeSets);
   }
 
   /** Hits change nothing. */
@@ -134,21 +141,33 @@ export class ReadBuffer {
   }
 }
 
-/** The first and last set holding a fold block's elements; none (lo > hi) if one of them is
- * never fetched (or lies outside the address space). */
-function blockSpan(b: FoldBlock, p: PrefetchSets): { lo: number; hi: number } {
+/** The sets holding a fold block's requests: lo[k] … hi[k] span those of its request row
+ * firstRequestRow + k, restLo[k] … restHi[k] those of that row and all after it; none (lo > hi)
+ * where a request is never fetched (or lies outside the address space). */
+interface RequestSpans { lo: Int32Array; hi: Int32Array; restLo: Int32Array; restHi: Int32Array }
+
+function requestSpans(b: FoldBlock, p: PrefetchSets): RequestSpans {
   const { setStart, sets, address } = p;
-  let lo = p.numSets, hi = -1;
-  for (let i = 0; i < b.count; i++) {
-    const row = b.base + i * b.stride;
-    for (let e = row; e < row + b.width; e++) {
+  const x0 = firstRequestRow(b), rows = lastRequestRow(b) - x0 + 1, ports = requestPorts(b);
+  const lo = new Int32Array(rows).fill(p.numSets), hi = new Int32Array(rows).fill(-1);
+  for (let k = 0; k < rows; k++) {
+    for (let q = 0; q < ports; q++) {
+      const e = elementAt(b, x0 + k, q);
+      if (e < 0) continue;
       const ad = address ? address[e]! : e;
       const from = setStart[ad], to = setStart[ad + 1];
-      if (from === undefined || to === undefined || from >= to) return { lo: 1, hi: 0 };
-      for (let k = from; k < to; k++) { lo = Math.min(lo, sets[k]!); hi = Math.max(hi, sets[k]!); }
+      if (from === undefined || to === undefined || from >= to) { lo[k] = 1; hi[k] = 0; break; }
+      for (let j = from; j < to; j++) { lo[k] = Math.min(lo[k]!, sets[j]!); hi[k] = Math.max(hi[k]!, sets[j]!); }
     }
   }
-  return { lo, hi };
+  const restLo = lo.slice(), restHi = hi.slice();
+  for (let k = rows - 2; k >= 0; k--) {
+    // A row without a span leaves none for the rows up to it.
+    if (restLo[k]! > restHi[k]! || restLo[k + 1]! > restHi[k + 1]!) { restLo[k] = 1; restHi[k] = 0; continue; }
+    restLo[k] = Math.min(restLo[k]!, restLo[k + 1]!);
+    restHi[k] = Math.max(restHi[k]!, restHi[k + 1]!);
+  }
+  return { lo, hi, restLo, restHi };
 }
 
 export class WriteBuffer {
