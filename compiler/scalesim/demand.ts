@@ -67,19 +67,19 @@ function fetchOrder(p: PrefetchMatrix, address: Int32Array | undefined): Int32Ar
   const order = new Int32Array(p.rows * p.width);
   let pos = 0;
   const { rows, width, sliceRows, columns, sliceMajor, k } = p;
-  const put = (r: number, c: number) => {
-    const q = r % sliceRows, s = (r - q) / sliceRows * width + c;
-    if (s >= columns) return;
-    const e = sliceMajor ? s * k + q : q * k + s;
-    order[pos++] = address ? address[e]! : e;
-  };
-  if (p.diagonal) {
-    for (let d = 0; d < rows + width - 1; d++) {
-      const lo = Math.max(0, d - width + 1);
-      for (let r = Math.min(d, rows - 1); r >= lo; r--) put(r, d - r);
+  // Cells (r, c) in order: diagonal d = r + c by diagonal, r descending; else row by row.
+  const diagonals = p.diagonal ? rows + width - 1 : rows;
+  for (let d = 0; d < diagonals; d++) {
+    const rFirst = p.diagonal ? Math.min(d, rows - 1) : d, rLast = p.diagonal ? Math.max(0, d - width + 1) : d;
+    for (let r = rFirst; r >= rLast; r--) {
+      const q = r % sliceRows, slice = (r - q) / sliceRows * width;
+      for (let c = p.diagonal ? d - r : 0; c < (p.diagonal ? d - r + 1 : width); c++) {
+        const s = slice + c;
+        if (s >= columns) continue;
+        const e = sliceMajor ? s * k + q : q * k + s;
+        order[pos++] = address ? address[e]! : e;
+      }
     }
-  } else {
-    for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) put(r, c);
   }
   return order.subarray(0, pos);
 }
@@ -236,6 +236,9 @@ export const lastRequestRow = (b: FoldBlock): number => b.order === 'preload' ? 
 
 /** The ports that request elements of b: 0 … n − 1. */
 export const requestPorts = (b: FoldBlock): number => b.order === 'skew-j' ? b.width : b.count;
+
+/** The row of a fold in which element (i, j) of block b is requested (elementAt inverted). */
+export const requestRowOf = (b: FoldBlock, i: number, j: number): number => b.order === 'preload' ? b.lag - j : b.lag + i + j;
 
 /** Requests in row x of a fold. */
 export function requestsAt(b: FoldBlock, x: number): number {

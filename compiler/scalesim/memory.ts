@@ -14,7 +14,7 @@
 // prefetch that lands early (wait ≤ 0) pulls the row's serve cycle earlier by that much
 // (read_buffer.service_reads: `offset += p` then `if p > 0: offset += p`); DRAM start/stop
 // cycles are the minimum/maximum of its traces rather than their first/last rows.
-import { elementAt, firstRequestRow, lastRequestRow, requestPorts, type FoldBlock, type PrefetchSets } from './demand.js';
+import { elementAt, firstRequestRow, lastRequestRow, requestPorts, requestRowOf, type FoldBlock, type PrefetchSets } from './demand.js';
 
 /** A read operand's DRAM-side figures (DETAILED_ACCESS_REPORT's DRAM columns). */
 export interface DramSide { startCycle: number; stopCycle: number; accesses: number }
@@ -148,18 +148,18 @@ interface RequestSpans { lo: Int32Array; hi: Int32Array; restLo: Int32Array; res
 
 function requestSpans(b: FoldBlock, p: PrefetchSets): RequestSpans {
   const { setStart, sets, address } = p;
-  const x0 = firstRequestRow(b), rows = lastRequestRow(b) - x0 + 1, ports = requestPorts(b);
-  const lo = new Int32Array(rows).fill(p.numSets), hi = new Int32Array(rows).fill(-1);
-  for (let k = 0; k < rows; k++) {
-    for (let q = 0; q < ports; q++) {
-      const e = elementAt(b, x0 + k, q);
-      if (e < 0) continue;
-      const ad = address ? address[e]! : e;
+  const x0 = firstRequestRow(b), rows = lastRequestRow(b) - x0 + 1;
+  const lo = new Int32Array(rows).fill(p.numSets), hi = new Int32Array(rows).fill(-1), none = new Uint8Array(rows);
+  for (let i = 0; i < b.count; i++) {
+    const row = b.base + i * b.stride;
+    for (let j = 0; j < b.width; j++) {
+      const ad = address ? address[row + j]! : row + j, k = requestRowOf(b, i, j) - x0;
       const from = setStart[ad], to = setStart[ad + 1];
-      if (from === undefined || to === undefined || from >= to) { lo[k] = 1; hi[k] = 0; break; }
-      for (let j = from; j < to; j++) { lo[k] = Math.min(lo[k]!, sets[j]!); hi[k] = Math.max(hi[k]!, sets[j]!); }
+      if (from === undefined || to === undefined || from >= to) none[k] = 1;
+      else for (let s = from; s < to; s++) { lo[k] = Math.min(lo[k]!, sets[s]!); hi[k] = Math.max(hi[k]!, sets[s]!); }
     }
   }
+  for (let k = 0; k < rows; k++) if (none[k]) { lo[k] = 1; hi[k] = 0; }
   const restLo = lo.slice(), restHi = hi.slice();
   for (let k = rows - 2; k >= 0; k--) {
     // A row without a span leaves none for the rows up to it.
