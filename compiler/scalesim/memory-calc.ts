@@ -87,8 +87,29 @@ export class EstimateReadBuffer {
     if (!this.firstSeen) { this.firstRequest = cycleAt(x0); this.firstSeen = true; }
     const runs = this.groups?.get(b.base);
     if (this.groups && runs !== ROWS) { this.serveRuns(b, runs, cycleAt); return; }
-    // Request by request in demand order.
-    const ports = requestPorts(b), address = this.address, block = this.block;
+    const address = this.address, block = this.block;
+    if (b.count * b.width < this.leftInBlock) {
+      // Fewer requests than misses left: no block fills, so any order will do.
+      let misses = 0;
+      for (let i = 0; i < b.count; i++) {
+        const row = b.base + i * b.stride;
+        for (let e = row; e < row + b.width; e++) {
+          const ad = address ? address[e]! : e;
+          if (this.blockOf[ad] !== block) { this.blockOf[ad] = block; misses++; }
+        }
+      }
+      this.misses += misses;
+      this.leftInBlock -= misses;
+    } else {
+      // Request by request in demand order.
+      this.walk(b, cycleAt);
+    }
+    // A GEMM fold block requested within one block is all in it: runs again.
+    if (this.groups && this.block === block) this.groups.set(b.base, { ends: [b.count * b.width], blocks: [block] });
+  }
+
+  private walk(b: FoldBlock, cycleAt: (x: number) => number): void {
+    const x0 = firstRequestRow(b), x1 = lastRequestRow(b), ports = requestPorts(b), address = this.address;
     for (let x = x0; x <= x1; x++) {
       for (let p = 0; p < ports; p++) {
         const e = elementAt(b, x, p);
@@ -97,8 +118,6 @@ export class EstimateReadBuffer {
         if (this.blockOf[ad] !== this.block) this.request(cycleAt(x), ad);
       }
     }
-    // A GEMM fold block requested within one block is all in it: runs again.
-    if (this.groups && this.block === block) this.groups.set(b.base, { ends: [b.count * b.width], blocks: [block] });
   }
 
   /** A GEMM fold block's requests, run by run: a run held in the current block is all hits;
