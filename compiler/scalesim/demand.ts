@@ -135,8 +135,8 @@ export function prefetchSets(a: SystolicArray, g: Gemm, op: 'ifmap' | 'filter', 
   if (!address && order.length === space) {
     // A GEMM fetches each element once (distinct matrix cells are distinct elements): one set each.
     const setStart = new Int32Array(space + 1), sets = new Int32Array(space);
-    for (let i = 0; i <= space; i++) setStart[i] = i;
-    for (let pos = 0; pos < space; pos++) sets[order[pos]!] = Math.floor(pos / elemsPerSet);
+    for (let pos = 0; pos < space; pos++) { setStart[pos] = pos; sets[order[pos]!] = Math.floor(pos / elemsPerSet); }
+    setStart[space] = space;
     return { setStart, sets, numSets, fetchElems };
   }
   // Two passes (count, then fill) build the address → sets lists without per-address arrays;

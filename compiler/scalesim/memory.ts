@@ -156,7 +156,7 @@ function requestSpans(b: FoldBlock, p: PrefetchSets): RequestSpans {
       const ad = address ? address[row + j]! : row + j, k = requestRowOf(b, i, j) - x0;
       const from = setStart[ad], to = setStart[ad + 1];
       if (from === undefined || to === undefined || from >= to) none[k] = 1;
-      else for (let s = from; s < to; s++) { lo[k] = Math.min(lo[k]!, sets[s]!); hi[k] = Math.max(hi[k]!, sets[s]!); }
+      else for (let s = from; s < to; s++) { const set = sets[s]!; if (set < lo[k]!) lo[k] = set; if (set > hi[k]!) hi[k] = set; }
     }
   }
   for (let k = 0; k < rows; k++) if (none[k]) { lo[k] = 1; hi[k] = 0; }
