@@ -175,9 +175,11 @@ export class WriteBuffer {
   private readonly activeSize: number;
   private readonly drainSize: number;
   private free: number;
-  /** Valid words of each line handed to DRAM side, from `drainFrom` on (earlier ones drained). */
-  private lines: number[] = [];
-  private drainFrom = 0;
+  /** Lines handed to the DRAM side, and of those drained; all full but the partial ones, kept
+   * (line number → valid words) until drained. */
+  private queued = 0;
+  private drained = 0;
+  private readonly partial = new Map<number, number>();
   private lineFill = 0;
   private drainEnd = 0;
   private accesses = 0;
@@ -197,7 +199,7 @@ export class WriteBuffer {
     let current = cycle;
     for (let i = 0; i < count; i++) {
       this.free--;
-      if (++this.lineFill === this.bandwidth) { this.lines.push(this.bandwidth); this.lineFill = 0; }
+      if (++this.lineFill === this.bandwidth) { this.queued++; this.lineFill = 0; }
       if (current < this.drainEnd) {
         if (this.free <= 0) current = this.drainEnd;
       } else if (this.free < this.total - this.drainSize) {
@@ -214,14 +216,16 @@ export class WriteBuffer {
     if (this.free - count < (lastCycle < this.drainEnd ? 1 : this.activeSize)) return false;
     this.free -= count;
     this.lineFill += count;
-    while (this.lineFill >= this.bandwidth) { this.lines.push(this.bandwidth); this.lineFill -= this.bandwidth; }
+    const lines = Math.floor(this.lineFill / this.bandwidth);
+    this.queued += lines;
+    this.lineFill -= lines * this.bandwidth;
     return true;
   }
 
   /** write_buffer.empty_all_buffers: drains what is left, back to back, from `cycle`. */
   finish(cycle: number): void {
     this.flushLine();
-    while (this.drainFrom < this.lines.length) {
+    while (this.drained < this.queued) {
       this.drainEnd = this.drain(cycle);
       cycle = this.drainEnd + 1;
     }
@@ -229,20 +233,20 @@ export class WriteBuffer {
 
   /** A partial line goes out as a line of its own (append_to_trace_mat(force=True)). */
   private flushLine(): void {
-    if (this.lineFill !== 0) { this.lines.push(this.lineFill); this.lineFill = 0; }
+    if (this.lineFill !== 0) { this.partial.set(this.queued++, this.lineFill); this.lineFill = 0; }
   }
 
   /** write_buffer.empty_drain_buf: up to ⌈drain/Bandwidth⌉ lines, one per cycle. It counts
    * every line as full except for the padding of the last one, as SCALE-Sim does. */
   private drain(start: number): number {
-    const last = Math.min(this.drainFrom + Math.ceil(this.drainSize / this.bandwidth), this.lines.length);
-    const n = last - this.drainFrom;
+    const last = Math.min(this.drained + Math.ceil(this.drainSize / this.bandwidth), this.queued);
+    const n = last - this.drained;
     if (n <= 0) throw new Error('SCALE-Sim would fail here (write buffer drain with no pending line); this configuration is outside what it can run');
-    const words = n * this.bandwidth - (this.bandwidth - this.lines[last - 1]!);
+    const words = n * this.bandwidth - (this.bandwidth - (this.partial.get(last - 1) ?? this.bandwidth));
     this.accesses += words;
     this.free += words;
-    this.drainFrom = last;
-    if (this.drainFrom > 4096) { this.lines = this.lines.slice(this.drainFrom); this.drainFrom = 0; }
+    for (const line of this.partial.keys()) if (line < last) this.partial.delete(line);
+    this.drained = last;
     this.dramStart ??= start;
     const end = start + n - 1;
     this.dramStop = this.v3 ? Math.max(this.dramStop, end) : end;
