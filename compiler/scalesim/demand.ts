@@ -247,6 +247,19 @@ export function requestsAt(b: FoldBlock, x: number): number {
   return outputsAt(x, b.lag, b.width, b.count);
 }
 
+/** The row of a fold holding request number `pos` (0-based, in demand order) of block b. */
+export function rowOfRequest(b: FoldBlock, pos: number): number {
+  if (b.order === 'preload') return firstRequestRow(b) + Math.floor(pos / b.count);
+  // Anti-diagonals y = x − lag of a count × width block: 1, 2, … a − 1 requests, then a
+  // (a = the shorter side) for long − a + 1 rows, then a − 1, … 1.
+  const a = Math.min(b.count, b.width), long = Math.max(b.count, b.width);
+  const rising = (a * (a - 1)) / 2, flat = (long - a + 1) * a;
+  if (pos >= rising && pos < rising + flat) return b.lag + a - 1 + Math.floor((pos - rising) / a);
+  let y = pos < rising ? 0 : long, seen = pos < rising ? 1 : rising + flat + a - 1;
+  while (seen <= pos) { y++; seen += requestsAt(b, b.lag + y); }
+  return b.lag + y;
+}
+
 /** Writes in row x: the columns j < `columns` with first ≤ x − j < first + length. */
 export function outputsAt(x: number, first: number, length: number, columns: number): number {
   return Math.max(0, Math.min(columns - 1, x - first) - Math.max(0, x - first - length + 1) + 1);

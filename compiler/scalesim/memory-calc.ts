@@ -10,7 +10,7 @@
 // every miss is one DRAM word. The state is the miss count and each element's block; only the
 // requests that fill a block need their cycle.
 import type { DramSide } from './memory.js';
-import { elementAt, firstRequestRow, lastRequestRow, requestPorts, requestsAt, type FoldBlock } from './demand.js';
+import { elementAt, firstRequestRow, lastRequestRow, requestPorts, rowOfRequest, type FoldBlock } from './demand.js';
 
 const READ_PORT_LATENCY = 1;
 const WINDOW_SETS = 50;
@@ -148,7 +148,7 @@ export class EstimateReadBuffer {
           const filling = start + this.leftInBlock - 1;
           add(filling + 1);
           this.misses += this.leftInBlock;
-          this.moveWindow(cycleAt(rowOf(b, filling)));
+          this.moveWindow(cycleAt(rowOfRequest(b, filling)));
           start = filling + 1;
         }
         this.misses += end - start;
@@ -217,11 +217,4 @@ export class EstimateReadBuffer {
     // Every miss is fetched once, by one prefetch or the final one.
     return { startCycle: this.dramStart ?? 0, stopCycle: this.dramStop, accesses: this.misses };
   }
-}
-
-/** The row of a fold holding its request number `pos` (in demand order) of block b. */
-function rowOf(b: FoldBlock, pos: number): number {
-  let x = firstRequestRow(b);
-  for (let seen = requestsAt(b, x); seen <= pos; seen += requestsAt(b, x)) x++;
-  return x;
 }

@@ -4,7 +4,7 @@
 // (or the same error) either way, for both modes, both memory versions and all dataflows.
 import { describe, expect, it } from 'vitest';
 import { lowerConv, runCalcMode, runUserMode, type ConvShape, type Dataflow, type Gemm } from '../../compiler/scalesim/index.js';
-import { elementAt, emptyFoldDemand, foldDemands, firstRequestRow, folding, lastRequestRow, requestPorts, requestsAt } from '../../compiler/scalesim/demand.js';
+import { elementAt, emptyFoldDemand, foldDemands, firstRequestRow, folding, lastRequestRow, requestPorts, requestsAt, rowOfRequest } from '../../compiler/scalesim/demand.js';
 
 /** A seeded generator (numbers repeat from run to run). */
 function random(seed: number) {
@@ -36,7 +36,7 @@ function cases(seed: number, n: number): Case[] {
 const outcome = (run: () => unknown) => { try { return run(); } catch (e) { return { error: (e as Error).message }; } };
 
 describe('served ranges of demand rows', () => {
-  it('each fold block is requested element by element, once, in the rows requestsAt counts', () => {
+  it('each fold block is requested element by element, once, in the rows requestsAt counts and rowOfRequest finds', () => {
     for (const c of cases(11, 100)) {
       const f = folding(c.a, c.g);
       const demands = foldDemands(c.a, c.g);
@@ -54,6 +54,10 @@ describe('served ranges of demand rows', () => {
               expected.push(requestsAt(b, x));
             }
             expect(counted).toEqual(expected);
+            // rowOfRequest: request number → its row, every request's.
+            const rows: number[] = [], rowsOf: number[] = [];
+            expected.forEach((n, x) => { for (let q = 0; q < n; q++) { rowsOf.push(rowOfRequest(b, rows.length)); rows.push(x); } });
+            expect(rowsOf).toEqual(rows);
             const block = [];
             for (let i = 0; i < b.count; i++) for (let j = 0; j < b.width; j++) block.push(b.base + i * b.stride + j);
             expect(seen.sort((p, q) => p - q)).toEqual(block);
