@@ -38,29 +38,50 @@ export function folding(a: SystolicArray, g: Gemm): Folding {
 }
 
 /** A prefetch matrix: `rows` × `width` elements (−1 for padding), read row-major or, where
- * SCALE-Sim flattens it along anti-diagonals, diagonal by diagonal. */
-interface PrefetchMatrix { rows: number; width: number; diagonal: boolean; at: (row: number, col: number) => number }
+ * SCALE-Sim flattens it along anti-diagonals, diagonal by diagonal. It stacks `width`-wide
+ * slices of an operand, `sliceRows` rows each: matrix element (r, c) is slice column
+ * s = ⌊r / sliceRows⌋·width + c (valid below `columns`) at slice row q = r mod sliceRows, the
+ * operand element s·K + q when `sliceMajor`, else q·K + s. */
+interface PrefetchMatrix { rows: number; width: number; diagonal: boolean; sliceRows: number; columns: number; sliceMajor: boolean; k: number }
 
 function prefetchMatrix(a: SystolicArray, g: Gemm, op: 'ifmap' | 'filter'): PrefetchMatrix {
   const { m, n, k } = g;
   const f = folding(a, g);
   const { R, C } = f;
+  const matrix = (folds: number, width: number, diagonal: boolean, sliceRows: number, columns: number, sliceMajor: boolean): PrefetchMatrix =>
+    ({ rows: sliceRows * folds, width, diagonal, sliceRows, columns, sliceMajor, k });
   if (a.dataflow === 'os') {
     // Folds of the transposed IFMAP (K × R) stacked over row folds; FILTER (K × C) over column folds.
-    return op === 'ifmap'
-      ? { rows: k * f.rowFolds, width: R, diagonal: true, at: (r, c) => { const s = Math.floor(r / k) * R + c; return s < m ? s * k + (r % k) : -1; } }
-      : { rows: k * f.colFolds, width: C, diagonal: true, at: (r, c) => { const s = Math.floor(r / k) * C + c; return s < n ? s * k + (r % k) : -1; } };
+    return op === 'ifmap' ? matrix(f.rowFolds, R, true, k, m, true) : matrix(f.colFolds, C, true, k, n, true);
   }
   if (a.dataflow === 'ws') {
     // IFMAP (M × R column slices) over row folds, diagonally; FILTER (K × C) over column folds, row-major.
-    return op === 'ifmap'
-      ? { rows: m * f.rowFolds, width: R, diagonal: true, at: (r, c) => { const s = Math.floor(r / m) * R + c; return s < k ? (r % m) * k + s : -1; } }
-      : { rows: k * f.colFolds, width: C, diagonal: false, at: (r, c) => { const s = Math.floor(r / k) * C + c; return s < n ? s * k + (r % k) : -1; } };
+    return op === 'ifmap' ? matrix(f.rowFolds, R, true, m, k, false) : matrix(f.colFolds, C, false, k, n, true);
   }
   // IS: transposed IFMAP (K × C) over column folds, row-major; transposed FILTER (N × R) over row folds, diagonally.
-  return op === 'ifmap'
-    ? { rows: k * f.colFolds, width: C, diagonal: false, at: (r, c) => { const s = Math.floor(r / k) * C + c; return s < m ? s * k + (r % k) : -1; } }
-    : { rows: n * f.rowFolds, width: R, diagonal: true, at: (r, c) => { const s = Math.floor(r / n) * R + c; return s < k ? (r % n) * k + s : -1; } };
+  return op === 'ifmap' ? matrix(f.colFolds, C, false, k, m, true) : matrix(f.rowFolds, R, true, n, k, false);
+}
+
+/** The addresses a prefetch matrix fetches, in order (padding skipped). */
+function fetchOrder(p: PrefetchMatrix, address: Int32Array | undefined): Int32Array {
+  const order = new Int32Array(p.rows * p.width);
+  let pos = 0;
+  const { rows, width, sliceRows, columns, sliceMajor, k } = p;
+  // Cells (r, c) in order: diagonal d = r + c by diagonal, r descending; else row by row.
+  const diagonals = p.diagonal ? rows + width - 1 : rows;
+  for (let d = 0; d < diagonals; d++) {
+    const rFirst = p.diagonal ? Math.min(d, rows - 1) : d, rLast = p.diagonal ? Math.max(0, d - width + 1) : d;
+    for (let r = rFirst; r >= rLast; r--) {
+      const q = r % sliceRows, slice = (r - q) / sliceRows * width;
+      for (let c = p.diagonal ? d - r : 0; c < (p.diagonal ? d - r + 1 : width); c++) {
+        const s = slice + c;
+        if (s >= columns) continue;
+        const e = sliceMajor ? s * k + q : q * k + s;
+        order[pos++] = address ? address[e]! : e;
+      }
+    }
+  }
+  return order.subarray(0, pos);
 }
 
 /** SCALE-Sim's address of each operand element, as an index into a compact address space. */
@@ -109,42 +130,34 @@ export function prefetchSets(a: SystolicArray, g: Gemm, op: 'ifmap' | 'filter', 
   const p = prefetchMatrix(a, g, op);
   const address = op === 'ifmap' ? addrs.ifmap : undefined;
   const space = op === 'ifmap' ? addrs.ifmapSpace : addrs.filterSpace;
-  const walk = (visit: (addr: number, set: number) => void) => {
-    let pos = 0;
-    const at = (r: number, c: number) => {
-      const e = p.at(r, c);
-      if (e < 0) return;
-      visit(address ? address[e]! : e, Math.floor(pos / elemsPerSet));
-      pos++;
-    };
-    if (p.diagonal) {
-      for (let d = 0; d < p.rows + p.width - 1; d++) {
-        const lo = Math.max(0, d - p.width + 1);
-        for (let r = Math.min(d, p.rows - 1); r >= lo; r--) at(r, d - r);
-      }
-    } else {
-      for (let r = 0; r < p.rows; r++) for (let c = 0; c < p.width; c++) at(r, c);
-    }
-    return pos;
-  };
+  const order = fetchOrder(p, address);
+  const numSets = Math.floor(order.length / elemsPerSet) + 1, fetchElems = p.rows * p.width;
+  if (!address && order.length === space) {
+    // A GEMM fetches each element once (distinct matrix cells are distinct elements): one set each.
+    const setStart = new Int32Array(space + 1), sets = new Int32Array(space);
+    for (let pos = 0; pos < space; pos++) { setStart[pos] = pos; sets[order[pos]!] = Math.floor(pos / elemsPerSet); }
+    setStart[space] = space;
+    return { setStart, sets, numSets, fetchElems };
+  }
   // Two passes (count, then fill) build the address → sets lists without per-address arrays;
   // an address met twice in one set is listed once, as in SCALE-Sim's Python sets.
   const last = new Int32Array(space).fill(-1);
   const count = new Int32Array(space + 1);
-  const valid = walk((ad, s) => { if (last[ad] !== s) { last[ad] = s; count[ad + 1]!++; } });
+  for (let pos = 0; pos < order.length; pos++) {
+    const ad = order[pos]!, set = Math.floor(pos / elemsPerSet);
+    if (last[ad] !== set) { last[ad] = set; count[ad + 1]!++; }
+  }
   const setStart = new Int32Array(space + 1);
   for (let i = 0; i < space; i++) setStart[i + 1] = setStart[i]! + count[i + 1]!;
   const sets = new Int32Array(setStart[space]!);
   const fill = setStart.slice(0, space);
   last.fill(-1);
-  walk((ad, s) => { if (last[ad] !== s) { last[ad] = s; sets[fill[ad]!++] = s; } });
-  return { setStart, sets, ...(address ? { address } : {}), numSets: Math.floor(valid / elemsPerSet) + 1, fetchElems: p.rows * p.width };
+  for (let pos = 0; pos < order.length; pos++) {
+    const ad = order[pos]!, set = Math.floor(pos / elemsPerSet);
+    if (last[ad] !== set) { last[ad] = set; sets[fill[ad]!++] = set; }
+  }
+  return { setStart, sets, ...(address ? { address } : {}), numSets, fetchElems };
 }
-
-/** Fills one demand row of fold (fr, fc): `ifmap` and `filter` get the element requested at
- * each port (−1 for none); returns the number of OFMAP writes in the row. `x` is the row
- * inside the fold (0 ≤ x < perFold). Folds run column folds outer, row folds inner. */
-export type DemandRow = (fr: number, fc: number, x: number, ifmap: Int32Array, filter: Int32Array) => number;
 
 /** Whether a demand row requests anything (some port ≥ 0). */
 export function hasRequest(row: Int32Array): boolean {
@@ -152,45 +165,118 @@ export function hasRequest(row: Int32Array): boolean {
   return false;
 }
 
-export function demandRow(a: SystolicArray, g: Gemm): DemandRow {
-  const f = folding(a, g);
-  const { R, C, t: T, sr, sc } = f;
+/** How a fold's demand rows walk one operand's block (below): 'skew-i': row x requests the
+ * anti-diagonal i + j = x − lag, port i asking for (i, j); 'skew-j' likewise with port j;
+ * 'preload': row x requests column j = lag − x, port i asking for (i, j). */
+export type FoldOrder = 'skew-i' | 'skew-j' | 'preload';
+
+/** The elements one operand's demand rows request over a fold: a block of operand element
+ * indices base + i·stride + j (i < count, j < width), each once, in `order`. */
+export interface FoldBlock { base: number; count: number; stride: number; width: number; order: FoldOrder; lag: number }
+
+/** The OFMAP writes of a fold: output column j < `columns` writes one word in each of the rows
+ * first + j … first + j + length − 1 (skewed one row per column). */
+export interface FoldOutputs { first: number; length: number; columns: number }
+
+/** All a fold demands: what it reads of each operand and when it writes. */
+export interface FoldDemand { ifmap: FoldBlock; filter: FoldBlock; outputs: FoldOutputs }
+
+export const emptyFoldDemand = (): FoldDemand => ({
+  ifmap: { base: 0, count: 0, stride: 0, width: 0, order: 'skew-i', lag: 0 },
+  filter: { base: 0, count: 0, stride: 0, width: 0, order: 'skew-i', lag: 0 },
+  outputs: { first: 0, length: 0, columns: 0 },
+});
+
+/** Fills the demand of fold (fr, fc) (folds run column folds outer, row folds inner). */
+export type FoldDemands = (fr: number, fc: number, into: FoldDemand) => void;
+
+/** SCALE-Sim's demand matrices (compute/systolic_compute_{os,ws,is}.py), fold by fold. */
+export function foldDemands(a: SystolicArray, g: Gemm): FoldDemands {
+  const { R, C, t: T, sr, sc } = folding(a, g);
   const K = g.k;
-  // Ports in use in fold (fr, fc): rows and columns (computed inline per row, allocation-free).
-  if (a.dataflow === 'os') {
-    // IFMAP rows fr·R.. stream K values, skewed one cycle per port; FILTER likewise per column;
-    // outputs leave after T − 1 idle rows as the flipped R × C block, skewed per column.
-    return (fr, fc, x, ifm, fil) => {
-      const ru = Math.min(R, sr - fr * R), cu = Math.min(C, sc - fc * C);
-      for (let c = 0; c < R; c++) { const t = x - c; ifm[c] = t >= 0 && t < T && c < ru ? (fr * R + c) * K + t : -1; }
-      for (let j = 0; j < C; j++) { const t = x - j; fil[j] = t >= 0 && t < T && j < cu ? (fc * C + j) * K + t : -1; }
-      let w = 0;
-      for (let j = 0; j < cu; j++) { const u = x - j - (T - 1); if (u >= R - ru && u < R) w++; }
-      return w;
-    };
-  }
-  if (a.dataflow === 'ws') {
-    // The flipped FILTER block is preloaded in the first R rows; IFMAP columns stream after an
-    // R-row gap, skewed; outputs follow 2R − 1 rows in, skewed per column.
-    return (fr, fc, x, ifm, fil) => {
-      const ru = Math.min(R, sr - fr * R), cu = Math.min(C, sc - fc * C);
-      for (let c = 0; c < R; c++) { const t = x - c - R; ifm[c] = t >= 0 && t < T && c < ru ? t * K + fr * R + c : -1; }
-      const o = R - 1 - x;
-      for (let j = 0; j < C; j++) fil[j] = x < R && o < ru && j < cu ? (fc * C + j) * K + fr * R + o : -1;
-      let w = 0;
-      for (let j = 0; j < cu; j++) { const t = x - j - (2 * R - 1); if (t >= 0 && t < T) w++; }
-      return w;
-    };
-  }
-  // IS: the flipped IFMAP block (C ports) is preloaded; FILTER rows stream after an R-row gap,
-  // skewed over R ports; outputs as in WS.
-  return (fr, fc, x, ifm, fil) => {
+  const set = (b: FoldBlock, base: number, count: number, width: number, order: FoldOrder, lag: number) => {
+    b.base = base; b.count = count; b.stride = K; b.width = width; b.order = order; b.lag = lag;
+  };
+  return (fr, fc, d) => {
+    // Ports in use: ru array rows, cu array columns.
     const ru = Math.min(R, sr - fr * R), cu = Math.min(C, sc - fc * C);
-    const o = R - 1 - x;
-    for (let j = 0; j < C; j++) ifm[j] = x < R && o < ru && j < cu ? (fc * C + j) * K + fr * R + o : -1;
-    for (let c = 0; c < R; c++) { const t = x - c - R; fil[c] = t >= 0 && t < T && c < ru ? t * K + fr * R + c : -1; }
-    let w = 0;
-    for (let j = 0; j < cu; j++) { const t = x - j - (2 * R - 1); if (t >= 0 && t < T) w++; }
-    return w;
+    d.outputs.columns = cu;
+    if (a.dataflow === 'os') {
+      // IFMAP rows fr·R.. stream K values, skewed one cycle per port; FILTER likewise per
+      // column; outputs leave after T − 1 idle rows as the flipped ru × C block, skewed per column.
+      set(d.ifmap, fr * R * K, ru, T, 'skew-i', 0);
+      set(d.filter, fc * C * K, cu, T, 'skew-i', 0);
+      d.outputs.first = T - 1 + R - ru; d.outputs.length = ru;
+      return;
+    }
+    // The other operand's flipped block is preloaded in the first R rows; the streamed one
+    // follows after an R-row gap, skewed; outputs stream T rows, 2R − 1 rows in.
+    const preloaded = fc * C * K + fr * R;
+    if (a.dataflow === 'ws') {
+      set(d.ifmap, fr * R, T, ru, 'skew-j', R);
+      set(d.filter, preloaded, cu, ru, 'preload', R - 1);
+    } else {
+      set(d.ifmap, preloaded, cu, ru, 'preload', R - 1);
+      set(d.filter, fr * R, T, ru, 'skew-j', R);
+    }
+    d.outputs.first = 2 * R - 1; d.outputs.length = T;
+  };
+}
+
+/** The element port p requests in row x of a fold, or −1. */
+export function elementAt(b: FoldBlock, x: number, p: number): number {
+  const i = b.order === 'skew-j' ? x - b.lag - p : p;
+  const j = b.order === 'skew-i' ? x - b.lag - p : b.order === 'skew-j' ? p : b.lag - x;
+  return i >= 0 && i < b.count && j >= 0 && j < b.width ? b.base + i * b.stride + j : -1;
+}
+
+/** The first and last rows of a fold that request elements of b (every row between does). */
+export const firstRequestRow = (b: FoldBlock): number => b.order === 'preload' ? b.lag - b.width + 1 : b.lag;
+export const lastRequestRow = (b: FoldBlock): number => b.order === 'preload' ? b.lag : b.lag + b.count + b.width - 2;
+
+/** The ports that request elements of b: 0 … n − 1. */
+export const requestPorts = (b: FoldBlock): number => b.order === 'skew-j' ? b.width : b.count;
+
+/** The row of a fold in which element (i, j) of block b is requested (elementAt inverted). */
+export const requestRowOf = (b: FoldBlock, i: number, j: number): number => b.order === 'preload' ? b.lag - j : b.lag + i + j;
+
+/** Requests in row x of a fold. */
+export function requestsAt(b: FoldBlock, x: number): number {
+  if (b.order === 'preload') { const j = b.lag - x; return j >= 0 && j < b.width ? b.count : 0; }
+  // An anti-diagonal of the block: the i < count with 0 ≤ x − lag − i < width.
+  return outputsAt(x, b.lag, b.width, b.count);
+}
+
+/** The row of a fold holding request number `pos` (0-based, in demand order) of block b. */
+export function rowOfRequest(b: FoldBlock, pos: number): number {
+  if (b.order === 'preload') return firstRequestRow(b) + Math.floor(pos / b.count);
+  // Anti-diagonals y = x − lag of a count × width block: 1, 2, … a − 1 requests, then a
+  // (a = the shorter side) for long − a + 1 rows, then a − 1, … 1.
+  const a = Math.min(b.count, b.width), long = Math.max(b.count, b.width);
+  const rising = (a * (a - 1)) / 2, flat = (long - a + 1) * a;
+  if (pos >= rising && pos < rising + flat) return b.lag + a - 1 + Math.floor((pos - rising) / a);
+  let y = pos < rising ? 0 : long, seen = pos < rising ? 1 : rising + flat + a - 1;
+  while (seen <= pos) { y++; seen += requestsAt(b, b.lag + y); }
+  return b.lag + y;
+}
+
+/** Writes in row x: the columns j < `columns` with first ≤ x − j < first + length. */
+export function outputsAt(x: number, first: number, length: number, columns: number): number {
+  return Math.max(0, Math.min(columns - 1, x - first) - Math.max(0, x - first - length + 1) + 1);
+}
+
+/** Fills one demand row of fold (fr, fc): `ifmap` and `filter` get the element requested at
+ * each port (−1 for none); returns the number of OFMAP writes in the row. `x` is the row
+ * inside the fold (0 ≤ x < perFold). */
+export type DemandRow = (fr: number, fc: number, x: number, ifmap: Int32Array, filter: Int32Array) => number;
+
+export function demandRow(a: SystolicArray, g: Gemm): DemandRow {
+  const demands = foldDemands(a, g);
+  const d = emptyFoldDemand();
+  return (fr, fc, x, ifm, fil) => {
+    demands(fr, fc, d);
+    for (let p = 0; p < ifm.length; p++) ifm[p] = elementAt(d.ifmap, x, p);
+    for (let p = 0; p < fil.length; p++) fil[p] = elementAt(d.filter, x, p);
+    return outputsAt(x, d.outputs.first, d.outputs.length, d.outputs.columns);
   };
 }

@@ -4,7 +4,12 @@
 // reports when it served the row; the row's stall is the largest wait beyond the hit latency
 // (1 for reads, 0 for writes). Total Cycles is the cycle the last row's writes were served.
 // Rows are generated and consumed one by one: memory stays O(operand size), not O(cycles).
-import { demandRow, folding, hasRequest, operandAddresses, prefetchSets, type Gemm, type SystolicArray } from './demand.js';
+// Most rows need no such work: where no read can stall (a USER fold whose requests the window
+// holds; any CALC fold, whose buffers only estimate), rows only stall on their writes, so a
+// range of rows is served at once (serveRange): its output rows first, then its reads, which
+// get any row's cycle from those writes' stalls. Row by row stays the definition, used where a
+// read may stall and, for tests, everywhere (rowByRow).
+import { demandRow, emptyFoldDemand, foldDemands, folding, hasRequest, operandAddresses, outputsAt, prefetchSets, firstRequestRow, lastRequestRow, type FoldBlock, type Gemm, type SystolicArray } from './demand.js';
 import type { ConvShape } from './topology.js';
 import { EstimateReadBuffer } from './memory-calc.js';
 import { ReadBuffer, WriteBuffer, type DramSide, type ScaleSimMemoryFigures } from './memory.js';
@@ -35,41 +40,110 @@ export interface UserModeFigures {
 interface Span { first: number; last: number }
 const track = (s: Span, cycle: number) => { if (s.first < 0) s.first = cycle; s.last = cycle; };
 
-/** A read buffer as the row loop sees it. */
-interface RowReader { serviceRow(cycle: number, row: Int32Array): number; dram(): DramSide; finish?(): void }
+/** A read buffer as the run sees it: row by row (serviceRow), or whole rows of a fold at once
+ * (serveRows) up to the first row where it may stall (servedUntil). */
+interface RowReader {
+  serviceRow(cycle: number, row: Int32Array): number;
+  /** The first row ≥ `from` of the fold reading block b that this buffer cannot serve without
+   * stalling (Infinity: none); serveRows takes the rows before it. */
+  servedUntil(b: FoldBlock, from: number): number;
+  /** Serves the requests of b in rows from … to − 1 of a fold, `cycleAt(x)` the cycle of row x. */
+  serveRows(b: FoldBlock, from: number, to: number, cycleAt: (x: number) => number): void;
+  /** Called before a row of the fold reading b is served by serviceRow. */
+  beginRows(b: FoldBlock): void;
+  dram(): DramSide;
+  finish?(): void;
+}
 
-/** `conv`: the convolution a GEMM was lowered from, whose im2col IFMAP addresses repeat. */
-export function runUserMode(a: SystolicArray, g: Gemm, mem: UserModeMemory, conv?: ConvShape): UserModeFigures {
+/** `conv`: the convolution a GEMM was lowered from, whose im2col IFMAP addresses repeat.
+ * `rowByRow`: serve every demand row by itself (the reference for the served ranges). */
+export function runUserMode(a: SystolicArray, g: Gemm, mem: UserModeMemory, conv?: ConvShape, rowByRow = false): UserModeFigures {
   const v3 = mem.version === 'v3';
   const addrs = operandAddresses(g, conv);
   const ifBuf = new ReadBuffer(mem.ifmapBytes, mem.ifmapBandwidth, prefetchSets(a, g, 'ifmap', Math.ceil(mem.ifmapBytes / 100), addrs), v3);
   const fiBuf = new ReadBuffer(mem.filterBytes, mem.filterBandwidth, prefetchSets(a, g, 'filter', Math.ceil(mem.filterBytes / 100), addrs), v3);
-  return runRows(a, g, ifBuf, fiBuf, new WriteBuffer(mem.ofmapBytes, mem.ofmapBandwidth, v3));
+  return runRows(a, g, ifBuf, fiBuf, new WriteBuffer(mem.ofmapBytes, mem.ofmapBandwidth, v3), rowByRow);
 }
 
 /** CALC mode (single_layer_sim.run without USER bandwidth): the reads go through the
  * estimating buffers at 10 words per cycle, the OFMAP drains at ArrayWidth words per cycle. */
-export function runCalcMode(a: SystolicArray, g: Gemm, mem: Pick<UserModeMemory, 'ifmapBytes' | 'filterBytes' | 'ofmapBytes' | 'version'>, conv?: ConvShape): UserModeFigures {
+export function runCalcMode(a: SystolicArray, g: Gemm, mem: Pick<UserModeMemory, 'ifmapBytes' | 'filterBytes' | 'ofmapBytes' | 'version'>, conv?: ConvShape, rowByRow = false): UserModeFigures {
   const addrs = operandAddresses(g, conv);
   const ifBuf = new EstimateReadBuffer(mem.ifmapBytes, 10, addrs.ifmapSpace, addrs.ifmap);
   const fiBuf = new EstimateReadBuffer(mem.filterBytes, 10, addrs.filterSpace);
-  return runRows(a, g, ifBuf, fiBuf, new WriteBuffer(mem.ofmapBytes, a.cols, mem.version === 'v3'));
+  return runRows(a, g, ifBuf, fiBuf, new WriteBuffer(mem.ofmapBytes, a.cols, mem.version === 'v3'), rowByRow);
 }
 
-function runRows(a: SystolicArray, g: Gemm, ifBuf: RowReader, fiBuf: RowReader, ofBuf: WriteBuffer): UserModeFigures {
+function runRows(a: SystolicArray, g: Gemm, ifBuf: RowReader, fiBuf: RowReader, ofBuf: WriteBuffer, rowByRow = false): UserModeFigures {
   const f = folding(a, g);
   const row = demandRow(a, g);
+  const demands = foldDemands(a, g);
+  const d = emptyFoldDemand();
+  const { ifmap: ifBlock, filter: fiBlock, outputs: out } = d;
+  const outEnd = () => out.first + out.length + out.columns - 1;
   const ifRow = new Int32Array(f.ifmapWidth);
   const fiRow = new Int32Array(f.filterWidth);
   const spans = { ifmap: { first: -1, last: -1 }, filter: { first: -1, last: -1 }, ofmap: { first: -1, last: -1 } };
   let stalls = 0;
-  let i = 0;
   let lastOfmapCycle = 0;
+  // The current fold's first row, and for a range of its rows served at once: the stalls
+  // before it and, within it, after each output row x (stallsAfter[x], for outFrom ≤ x < outTo).
+  let foldStart = 0, rangeStalls = 0, outFrom = 0, outTo = 0;
+  const stallsAfter = new Int32Array(f.perFold);
+  const cycleAt = (x: number) => foldStart + x + rangeStalls + (x > outFrom && outTo > outFrom ? stallsAfter[Math.min(x, outTo) - 1]! : 0);
+
+  /** Rows from … to − 1 of the fold, whose reads stall nowhere: only output rows can stall, so
+   * the writes go first, and cycleAt then gives any row's cycle. */
+  const serveRange = (from: number, to: number) => {
+    rangeStalls = stalls;
+    outFrom = Math.max(from, out.first);
+    const outLast = Math.min(to, outEnd()) - 1;
+    outTo = outFrom;
+    if (outLast >= outFrom) {
+      // Every output row writes; when none of the writes waits or drains, they go at once.
+      let words = 0;
+      if (from <= out.first && outLast === outEnd() - 1) words = out.length * out.columns;
+      else for (let x = outFrom; x <= outLast; x++) words += outputsAt(x, out.first, out.length, out.columns);
+      if (ofBuf.takeQuiet(words, foldStart + outLast + stalls)) {
+        track(spans.ofmap, foldStart + outFrom + stalls);
+        track(spans.ofmap, foldStart + outLast + stalls);
+      } else {
+        for (let x = outFrom; x <= outLast; x++) {
+          const cycle = foldStart + x + stalls;
+          const ofWait = ofBuf.serviceRow(cycle, outputsAt(x, out.first, out.length, out.columns));
+          track(spans.ofmap, cycle + ofWait);
+          stalls += ofWait;
+          stallsAfter[x] = stalls - rangeStalls;
+        }
+        outTo = outLast + 1;
+      }
+    }
+    ifBuf.serveRows(ifBlock, from, to, cycleAt);
+    fiBuf.serveRows(fiBlock, from, to, cycleAt);
+    trackReads(spans.ifmap, ifBlock, from, to);
+    trackReads(spans.filter, fiBlock, from, to);
+    if (to === f.perFold) lastOfmapCycle = foldStart + to - 1 + stalls;
+  };
+
+  /** Reads are served a cycle after their row; every row between a block's first and last
+   * request rows requests some of it. */
+  const trackReads = (span: Span, b: FoldBlock, from: number, to: number) => {
+    const r0 = Math.max(from, firstRequestRow(b)), r1 = Math.min(to - 1, lastRequestRow(b));
+    if (r0 > r1) return;
+    if (span.first < 0) span.first = cycleAt(r0) + 1;
+    span.last = cycleAt(r1) + 1;
+  };
+
   for (let fc = 0; fc < f.colFolds; fc++) {
-    for (let fr = 0; fr < f.rowFolds; fr++) {
-      for (let x = 0; x < f.perFold; x++, i++) {
+    for (let fr = 0; fr < f.rowFolds; fr++, foldStart += f.perFold) {
+      demands(fr, fc, d);
+      for (let x = 0; x < f.perFold;) {
+        const to = rowByRow ? x : Math.min(f.perFold, ifBuf.servedUntil(ifBlock, x), fiBuf.servedUntil(fiBlock, x));
+        if (to > x) { serveRange(x, to); x = to; continue; }
+        ifBuf.beginRows(ifBlock);
+        fiBuf.beginRows(fiBlock);
         const writes = row(fr, fc, x, ifRow, fiRow);
-        const cycle = i + stalls;
+        const cycle = foldStart + x + stalls;
         const ifOut = ifBuf.serviceRow(cycle, ifRow);
         const fiOut = fiBuf.serviceRow(cycle, fiRow);
         const ofWait = ofBuf.serviceRow(cycle, writes);
@@ -78,6 +152,7 @@ function runRows(a: SystolicArray, g: Gemm, ifBuf: RowReader, fiBuf: RowReader, 
         if (writes > 0) track(spans.ofmap, cycle + ofWait);
         lastOfmapCycle = cycle + ofWait;
         stalls += Math.max(ifOut - 1, fiOut - 1, ofWait);
+        x++;
       }
     }
   }
