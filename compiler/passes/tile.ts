@@ -6,8 +6,8 @@
 import type { HardwareConfig } from '../../isa/hardware.js';
 import { DlpError } from '../../isa/errors.js';
 import type { QuantLayer, QuantModel } from './quant-model.js';
-import { estimatePlanCycles } from './cost.js';
-import { allocateSegment, type LayerTile, type Schedule, type SegmentPlan } from './plan.js';
+import { planCoster, type PlanCoster } from './cost.js';
+import { allocateSegment, segmentFits, type LayerTile, type Schedule, type SegmentPlan } from './plan.js';
 import { tilePattern } from './sparsity.js';
 
 export {
@@ -75,7 +75,7 @@ export function singleLayerCandidates(q: QuantModel, l: number, batch: number, h
   const add = (order: 'rows' | 'cols', m: number, n: number, k: number, wMode: LayerTile['wMode'], xMode: LayerTile['xMode']): void => {
     for (let a = 0; a < 2; a++) {
       const seg: SegmentPlan = { order, m, double: true, sync: false, layers: [{ layer: l, n, auxResident: a === 0, k, wMode, xMode }] };
-      if (allocateSegment(q, seg, hw)) {
+      if (segmentFits(q, seg, hw)) {
         out.push(seg);
         return;
       }
@@ -106,7 +106,7 @@ export function fusedCandidates(q: QuantModel, a: number, b: number, batch: numb
       layers.push({ layer: l, n: L.N, k: L.K, wMode: 'resident', xMode: l === a ? 'block' : 'fused', auxResident: true });
     }
     const seg: SegmentPlan = { order: 'rows', m, double: true, sync: false, layers };
-    if (allocateSegment(q, seg, hw)) out.push(seg);
+    if (segmentFits(q, seg, hw)) out.push(seg);
   }
   return out;
 }
@@ -130,31 +130,99 @@ interface Ranked { analytic: Scored; fine?: Scored }
  * STORE and one LOAD of a row block's activations, amortised over at least this many layers. */
 export const MAX_FUSED_LAYERS = 32;
 
-function best(q: QuantModel, cands: SegmentPlan[], batch: number, hw: HardwareConfig, rescore?: SegmentScorer): Ranked | undefined {
-  const scored = cands.map((seg) => ({ seg, cycles: estimatePlanCycles(q, seg, batch, hw) }));
-  scored.sort((a, b) => a.cycles - b.cycles);
-  if (scored.length === 0) return undefined;
-  if (!rescore) return { analytic: scored[0]! };
+/** Candidate kinds: loop structure (order × weight mode × input mode × layers), as a small
+ * integer so the rescoring scan can count them. */
+function kindOf(seg: SegmentPlan): number {
+  const t = seg.layers[0]!;
+  const w = t.wMode === 'resident' ? 0 : t.wMode === 'panel' ? 1 : 2;
+  const x = t.xMode === 'fused' ? 0 : t.xMode === 'block' ? 1 : 2;
+  return ((seg.layers.length * 2 + (seg.order === 'rows' ? 0 : 1)) * 3 + w) * 3 + x;
+}
+
+function best(cands: SegmentPlan[], cost: PlanCoster, rescore?: SegmentScorer): Ranked | undefined {
+  if (cands.length === 0) return undefined;
+  const cycles = new Float64Array(cands.length);
+  for (let i = 0; i < cands.length; i++) cycles[i] = cost(cands[i]!);
+  // Candidates in analytic order (ties in candidate order), drawn lazily from a heap: the scan
+  // below usually stops long before the end.
+  const order = new AnalyticOrder(cycles);
+  const first = order.peek();
+  const analytic: Scored = { seg: cands[first]!, cycles: cycles[first]! };
+  if (!rescore) return { analytic };
   let top: Scored | undefined;
   const seen = new Set<string>();
-  const perKind = new Map<string, number>();
-  for (const s of scored) {
-    if (seen.size >= RESCORE_MAX) break;
+  const perKind = new Map<number, number>();
+  // Candidates not yet scanned, per kind: once every kind left has its RESCORE_PER_KIND
+  // (past the first RESCORE_TOP), the rest of the scan would skip everything.
+  const left = new Map<number, number>();
+  const kinds = cands.map(kindOf);
+  for (const k of kinds) left.set(k, (left.get(k) ?? 0) + 1);
+  const exhausted = (): boolean => {
+    for (const [k, n] of left) if (n > 0 && (perKind.get(k) ?? 0) < RESCORE_PER_KIND) return false;
+    return true;
+  };
+  while (order.size > 0) {
+    if (seen.size >= RESCORE_MAX || (seen.size >= RESCORE_TOP && exhausted())) break;
+    const i = order.pop();
+    const s = cands[i]!;
+    const kind = kinds[i]!;
+    left.set(kind, left.get(kind)! - 1);
     // Plans the analytic model cannot tell apart with the same tile shape are (nearly) the
     // same program: rescore one of them and spend the budget on distinct shapes.
-    const t = s.seg.layers[0]!;
-    const key = `${s.cycles}/${s.seg.m}/${t.n}/${t.k}`;
-    const kind = `${s.seg.order}/${t.wMode}/${t.xMode}/${s.seg.layers.length}`;
+    const t = s.layers[0]!;
+    const key = `${cycles[i]}/${s.m}/${t.n}/${t.k}`;
     const taken = perKind.get(kind) ?? 0;
     if (seen.has(key) || (seen.size >= RESCORE_TOP && taken >= RESCORE_PER_KIND)) continue;
     seen.add(key);
     perKind.set(kind, taken + 1);
     // A plan too costly to replay keeps out of the comparison (its analytic figure is not
     // comparable with replayed ones); if every one is, the analytic ranking stands.
-    const cycles = rescore(s.seg);
-    if (cycles !== undefined && (!top || cycles < top.cycles)) top = { seg: s.seg, cycles };
+    const fine = rescore(s);
+    if (fine !== undefined && (!top || fine < top.cycles)) top = { seg: s, cycles: fine };
   }
-  return { analytic: scored[0]!, fine: top };
+  return { analytic, fine: top };
+}
+
+/** Indices of `cycles` from least to greatest (equal values by index), produced in stages:
+ * each stage takes the indices whose value lies between the previous stage's threshold and the
+ * next one (a value a few hundred places further in the natively sorted values), so taking
+ * the first few costs little more than one typed-array sort instead of a full sort of indices. */
+class AnalyticOrder {
+  private readonly sorted: Float64Array;
+  private stage: number[] = [];
+  private at = 0;
+  /** Values up to sorted[reach - 1] have been staged. */
+  private reach = 0;
+  private taken = 0;
+  constructor(private readonly cycles: Float64Array) {
+    this.sorted = Float64Array.from(cycles).sort();
+  }
+  get size(): number {
+    return this.cycles.length - this.taken;
+  }
+  peek(): number {
+    if (this.at === this.stage.length) this.fill();
+    return this.stage[this.at]!;
+  }
+  pop(): number {
+    const i = this.peek();
+    this.at++;
+    this.taken++;
+    return i;
+  }
+  private fill(): void {
+    const lo = this.reach > 0 ? this.sorted[this.reach - 1]! : -Infinity;
+    this.reach = Math.min(this.sorted.length, Math.max(256, 4 * this.reach));
+    const hi = this.sorted[this.reach - 1]!;
+    // Equal values all land in one stage, so stages concatenate to the total order.
+    while (this.reach < this.sorted.length && this.sorted[this.reach] === hi) this.reach++;
+    const c = this.cycles;
+    const stage: number[] = [];
+    for (let i = 0; i < c.length; i++) if (c[i]! > lo && c[i]! <= hi) stage.push(i);
+    stage.sort((a, b) => c[a]! - c[b]! || a - b);
+    this.stage = stage;
+    this.at = 0;
+  }
 }
 
 /** Searches segmentations (dynamic programming over layer boundaries) and tile plans. With a
@@ -169,11 +237,12 @@ export function planTuned(q: QuantModel, batch: number, hw: HardwareConfig, resc
  * differently; the caller can time both whole schedules and keep the faster. */
 export function planTunedAlternatives(q: QuantModel, batch: number, hw: HardwareConfig, rescore?: SegmentScorer): Schedule[] {
   const nL = q.layers.length;
-  const single = q.layers.map((_, l) => best(q, singleLayerCandidates(q, l, batch, hw), batch, hw, rescore));
+  const cost = planCoster(q, batch, hw);
+  const single = q.layers.map((_, l) => best(singleLayerCandidates(q, l, batch, hw), cost, rescore));
   const fused = new Map<string, Ranked | undefined>();
   const fusedOf = (a: number, b: number) => {
     const key = `${a}-${b}`;
-    if (!fused.has(key)) fused.set(key, best(q, fusedCandidates(q, a, b, batch, hw), batch, hw, rescore));
+    if (!fused.has(key)) fused.set(key, best(fusedCandidates(q, a, b, batch, hw), cost, rescore));
     return fused.get(key);
   };
   const pick = (r: Ranked | undefined, fine: boolean) => (r ? (fine ? r.fine ?? r.analytic : r.analytic) : undefined);
