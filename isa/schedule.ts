@@ -143,6 +143,7 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
   const tail = new Int32Array(nq); // members dispatched so far
   const lastIssue = new Float64Array(nq).fill(-Infinity);
   const unitLast = new Int32Array(WORK_UNITS.length).fill(-1);
+  const allUnits = (1 << WORK_UNITS.length) - 1;
   // Instruction i waits for deps[depAt[i] .. depEnd[i]); depAt advances past those seen done
   // (an instruction once done stays done).
   let deps = new Int32Array(Math.max(16, n));
@@ -196,9 +197,21 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
           deps = grown;
         }
         depAt[next] = depCount;
-        for (let r = 0; r < inflightLen; r++) {
+        // Each unit sits in one queue, which issues in order, and starts an op only once its
+        // previous op has finished: so earlier ops of one unit finish in program order, and an
+        // op can issue only after all earlier ops of its own unit are done. Hence a conflict
+        // with an earlier op of the same unit never holds it back, and of the earlier ops of
+        // another unit only the latest conflicting one needs watching: scanning newest first,
+        // a unit is settled at its first conflict.
+        let settled = 1 << op.unit;
+        for (let r = inflightLen - 1; r >= 0 && settled !== allUnits; r--) {
           const j = inflight[r]!;
-          if (boxesMeet(boxes, j, next) && footprintsConflict(ops[j]!.footprint, op.footprint)) deps[depCount++] = j;
+          const bit = 1 << ops[j]!.unit;
+          if (settled & bit) continue;
+          if (boxesMeet(boxes, j, next) && footprintsConflict(ops[j]!.footprint, op.footprint)) {
+            deps[depCount++] = j;
+            settled |= bit;
+          }
         }
         depEnd[next] = depCount;
         inflight[inflightLen++] = next;
@@ -329,8 +342,13 @@ function nextEventTime(
  * compiler's replay of candidate schedules; the simulator's report has the same number.
  * `footprints` (footprintOf of each instruction) saves computing them again. */
 export function scheduleCycles(instrs: readonly Instr[], hw: HardwareConfig, footprints?: readonly Footprint[]): number {
+  return opsCycles(prepareOps(instrs, hw, footprints), hw);
+}
+
+/** scheduleCycles of ops already prepared (prepareOps), e.g. one stream's ops in two orders. */
+export function opsCycles(ops: readonly TimedOp[], hw: HardwareConfig): number {
   const onDeadlock = (i: number, reason: string) => new DlpError(`instruction ${i}: ${reason}`);
-  return scheduleOps(prepareOps(instrs, hw, footprints), queueDepths(hw), onDeadlock).cycles;
+  return scheduleOps(ops, queueDepths(hw), onDeadlock).cycles;
 }
 
 function busyOf(ops: readonly TimedOp[], issue: Float64Array, finish: Float64Array): number[] {

@@ -68,7 +68,13 @@ interface ClassCost {
 /** Prices segment plans of one model, batch and machine (estimatePlanCycles), remembering the
  * per-tiling costs that plans of the same layer share. Held by one caller (a search), never
  * global: its memo lives as long as the coster. */
-export type PlanCoster = (seg: SegmentPlan) => number;
+export interface PlanCoster {
+  /** estimatePlanCycles of the plan. */
+  cycles(seg: SegmentPlan): number;
+  /** A number never above cycles(seg), cheaper to get: the MFU's busy cycles, which the
+   * pipelined time (busiest resource plus fill) and the serial one both include. */
+  lowerBound(seg: SegmentPlan): number;
+}
 
 export function planCoster(q: QuantModel, batch: number, hw: HardwareConfig): PlanCoster {
   const memo = q.layers.map(() => new Map<number, { classes: BlockClass[]; byRows: Map<number, ClassCost[]> }>());
@@ -81,7 +87,20 @@ export function planCoster(q: QuantModel, batch: number, hw: HardwareConfig): Pl
     if (!costs) tiling.byRows.set(mr, (costs = tiling.classes.map((cls) => classCost(q, l, cls, mr, hw))));
     return costs;
   };
-  return (seg) => planCycles(q, seg, batch, hw, classCosts);
+  return {
+    cycles: (seg) => planCycles(q, seg, batch, hw, classCosts),
+    lowerBound: (seg) => {
+      // The MFU term of planCycles' total: every block's MATMULs, full blocks and the rest.
+      const full = Math.floor(batch / seg.m);
+      const rest = batch - full * seg.m;
+      let mfu = 0;
+      for (const lt of seg.layers) {
+        if (full > 0) for (const c of classCosts(lt.layer, seg.m, lt.k, lt.n)) mfu += c.mfu * c.cls.count * full;
+        if (rest > 0) for (const c of classCosts(lt.layer, rest, lt.k, lt.n)) mfu += c.mfu * c.cls.count;
+      }
+      return mfu;
+    },
+  };
 }
 
 type ClassCosts = (l: number, mr: number, k: number, n: number) => ClassCost[];
@@ -270,7 +289,7 @@ function serial(t: Tally): number {
 
 /** Predicted cycles of one segment for a batch of `batch` rows. */
 export function estimatePlanCycles(q: QuantModel, seg: SegmentPlan, batch: number, hw: HardwareConfig): number {
-  return planCoster(q, batch, hw)(seg);
+  return planCoster(q, batch, hw).cycles(seg);
 }
 
 function planCycles(q: QuantModel, seg: SegmentPlan, batch: number, hw: HardwareConfig, classCosts: ClassCosts): number {

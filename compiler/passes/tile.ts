@@ -141,13 +141,9 @@ function kindOf(seg: SegmentPlan): number {
 
 function best(cands: SegmentPlan[], cost: PlanCoster, rescore?: SegmentScorer): Ranked | undefined {
   if (cands.length === 0) return undefined;
-  const cycles = new Float64Array(cands.length);
-  for (let i = 0; i < cands.length; i++) cycles[i] = cost(cands[i]!);
-  // Candidates in analytic order (ties in candidate order), drawn lazily from a heap: the scan
-  // below usually stops long before the end.
-  const order = new AnalyticOrder(cycles);
-  const first = order.peek();
-  const analytic: Scored = { seg: cands[first]!, cycles: cycles[first]! };
+  const order = new AnalyticOrder(cands, cost);
+  const first = order.pop();
+  const analytic: Scored = { seg: cands[first]!, cycles: order.cycles(first) };
   if (!rescore) return { analytic };
   let top: Scored | undefined;
   const seen = new Set<string>();
@@ -161,67 +157,84 @@ function best(cands: SegmentPlan[], cost: PlanCoster, rescore?: SegmentScorer): 
     for (const [k, n] of left) if (n > 0 && (perKind.get(k) ?? 0) < RESCORE_PER_KIND) return false;
     return true;
   };
-  while (order.size > 0) {
-    if (seen.size >= RESCORE_MAX || (seen.size >= RESCORE_TOP && exhausted())) break;
-    const i = order.pop();
+  for (let i = first; ; i = order.pop()) {
     const s = cands[i]!;
     const kind = kinds[i]!;
     left.set(kind, left.get(kind)! - 1);
     // Plans the analytic model cannot tell apart with the same tile shape are (nearly) the
     // same program: rescore one of them and spend the budget on distinct shapes.
     const t = s.layers[0]!;
-    const key = `${cycles[i]}/${s.m}/${t.n}/${t.k}`;
+    const key = `${order.cycles(i)}/${s.m}/${t.n}/${t.k}`;
     const taken = perKind.get(kind) ?? 0;
-    if (seen.has(key) || (seen.size >= RESCORE_TOP && taken >= RESCORE_PER_KIND)) continue;
-    seen.add(key);
-    perKind.set(kind, taken + 1);
-    // A plan too costly to replay keeps out of the comparison (its analytic figure is not
-    // comparable with replayed ones); if every one is, the analytic ranking stands.
-    const fine = rescore(s);
-    if (fine !== undefined && (!top || fine < top.cycles)) top = { seg: s, cycles: fine };
+    if (!seen.has(key) && (seen.size < RESCORE_TOP || taken < RESCORE_PER_KIND)) {
+      seen.add(key);
+      perKind.set(kind, taken + 1);
+      // A plan too costly to replay keeps out of the comparison (its analytic figure is not
+      // comparable with replayed ones); if every one is, the analytic ranking stands.
+      const fine = rescore(s);
+      if (fine !== undefined && (!top || fine < top.cycles)) top = { seg: s, cycles: fine };
+    }
+    if (order.size === 0 || seen.size >= RESCORE_MAX || (seen.size >= RESCORE_TOP && exhausted())) break;
   }
   return { analytic, fine: top };
 }
 
-/** Indices of `cycles` from least to greatest (equal values by index), produced in stages:
- * each stage takes the indices whose value lies between the previous stage's threshold and the
- * next one (a value a few hundred places further in the natively sorted values), so taking
- * the first few costs little more than one typed-array sort instead of a full sort of indices. */
+/** Candidate indices in analytic order (least cycles first, ties in candidate order), drawn
+ * lazily: a min-heap keyed by each candidate's cheap lower bound until it reaches the top,
+ * then by its exact cycles. A candidate whose exact cycles top the heap precedes every other,
+ * since theirs are at least their keys; so only candidates that come near the front of the
+ * order are priced in full, and the scan over them usually stops early. */
 class AnalyticOrder {
-  private readonly sorted: Float64Array;
-  private stage: number[] = [];
-  private at = 0;
-  /** Values up to sorted[reach - 1] have been staged. */
-  private reach = 0;
-  private taken = 0;
-  constructor(private readonly cycles: Float64Array) {
-    this.sorted = Float64Array.from(cycles).sort();
+  private readonly key: Float64Array;
+  private readonly exact: Uint8Array;
+  private readonly heap: Int32Array;
+  size: number;
+  constructor(private readonly cands: SegmentPlan[], private readonly cost: PlanCoster) {
+    const n = cands.length;
+    this.key = new Float64Array(n);
+    this.exact = new Uint8Array(n);
+    this.heap = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      this.key[i] = cost.lowerBound(cands[i]!);
+      this.heap[i] = i;
+    }
+    this.size = n;
+    for (let i = (n >> 1) - 1; i >= 0; i--) this.down(i);
   }
-  get size(): number {
-    return this.cycles.length - this.taken;
-  }
-  peek(): number {
-    if (this.at === this.stage.length) this.fill();
-    return this.stage[this.at]!;
+  /** Exact cycles of a candidate already popped. */
+  cycles(i: number): number {
+    return this.key[i]!;
   }
   pop(): number {
-    const i = this.peek();
-    this.at++;
-    this.taken++;
-    return i;
+    const h = this.heap;
+    for (;;) {
+      const i = h[0]!;
+      if (this.exact[i]) {
+        h[0] = h[--this.size]!;
+        this.down(0);
+        return i;
+      }
+      this.key[i] = this.cost.cycles(this.cands[i]!);
+      this.exact[i] = 1;
+      this.down(0);
+    }
   }
-  private fill(): void {
-    const lo = this.reach > 0 ? this.sorted[this.reach - 1]! : -Infinity;
-    this.reach = Math.min(this.sorted.length, Math.max(256, 4 * this.reach));
-    const hi = this.sorted[this.reach - 1]!;
-    // Equal values all land in one stage, so stages concatenate to the total order.
-    while (this.reach < this.sorted.length && this.sorted[this.reach] === hi) this.reach++;
-    const c = this.cycles;
-    const stage: number[] = [];
-    for (let i = 0; i < c.length; i++) if (c[i]! > lo && c[i]! <= hi) stage.push(i);
-    stage.sort((a, b) => c[a]! - c[b]! || a - b);
-    this.stage = stage;
-    this.at = 0;
+  private down(i: number): void {
+    const h = this.heap;
+    const key = this.key;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= this.size) return;
+      const r = l + 1;
+      let m = l;
+      if (r < this.size && (key[h[r]!]! < key[h[l]!]! || (key[h[r]!] === key[h[l]!] && h[r]! < h[l]!))) m = r;
+      const a = h[m]!;
+      const b = h[i]!;
+      if (!(key[a]! < key[b]! || (key[a] === key[b] && a < b))) return;
+      h[i] = a;
+      h[m] = b;
+      i = m;
+    }
   }
 }
 
