@@ -142,30 +142,42 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
   const head = new Int32Array(nq); // next member to issue
   const tail = new Int32Array(nq); // members dispatched so far
   const lastIssue = new Float64Array(nq).fill(-Infinity);
-  const unitLast = new Int32Array(WORK_UNITS.length).fill(-1);
-  const allUnits = (1 << WORK_UNITS.length) - 1;
+  const nu = WORK_UNITS.length;
+  const unitLast = new Int32Array(nu).fill(-1);
+  // Each unit sits in one queue, which issues in order, and starts an op only once its
+  // previous op has finished (the unit check in (3)): so a unit's ops finish in program order
+  // and at most one of them is running. Dispatched work not yet complete is therefore, per
+  // unit, a contiguous run of its members: unitMembers[unitAt[u] + unitDone[u] .. + unitTail[u]).
+  const unitAt = new Int32Array(nu + 1);
+  for (let i = 0; i < n; i++) if (ops[i]!.unit >= 0) unitAt[ops[i]!.unit + 1]!++;
+  for (let u = 0; u < nu; u++) unitAt[u + 1]! += unitAt[u]!;
+  const unitMembers = new Int32Array(unitAt[nu]!);
+  const unitFill = unitAt.slice(0, nu);
+  for (let i = 0; i < n; i++) if (ops[i]!.unit >= 0) unitMembers[unitFill[ops[i]!.unit]!++] = i;
+  const unitDone = new Int32Array(nu);
+  const unitTail = new Int32Array(nu);
   // Instruction i waits for deps[depAt[i] .. depEnd[i]); depAt advances past those seen done
   // (an instruction once done stays done).
   let deps = new Int32Array(Math.max(16, n));
   let depCount = 0;
   const depAt = new Int32Array(n);
   const depEnd = new Int32Array(n);
-  // Dispatched work not yet known to be complete: inflight[0 .. inflightLen).
-  const inflight = new Int32Array(n);
-  let inflightLen = 0;
   const pending: number[] = []; // DMAs issued, waiting for the channel
   const boxes = footprintBoxes(ops);
   let chanFree = 0;
   let next = 0; // next instruction to dispatch
   let lastDispatch = -1;
   let t = 0;
-  const dropDone = (): void => {
-    let w = 0;
-    for (let r = 0; r < inflightLen; r++) {
-      const j = inflight[r]!;
-      if (!(finish[j]! <= t)) inflight[w++] = j;
+  /** Moves each unit's run of incomplete work past what has finished by t; whether any is left. */
+  const dropDone = (): boolean => {
+    let busy = false;
+    for (let u = 0; u < nu; u++) {
+      let d = unitDone[u]!;
+      while (d < unitTail[u]! && finish[unitMembers[unitAt[u]! + d]!]! <= t) d++;
+      unitDone[u] = d;
+      if (d < unitTail[u]!) busy = true;
     }
-    inflightLen = w;
+    return busy;
   };
   const finished = (): Schedule => ({ cycles: t, dispatch, issue, request, grant, finish, stalls, unitBusy: busyOf(ops, issue, finish), channelOrder: granted });
 
@@ -173,13 +185,11 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
     let progressed = false;
     // (2) dispatch
     if (next >= n && t >= lastDispatch + 1) {
-      dropDone();
-      if (inflightLen === 0) return finished();
+      if (!dropDone()) return finished();
     } else if (t >= lastDispatch + 1) {
       const op = ops[next]!;
       if (op.kind === 'sync' || op.kind === 'halt') {
-        dropDone();
-        if (inflightLen === 0) {
+        if (!dropDone()) {
           dispatch[next] = issue[next] = finish[next] = t;
           stalls.sync += t - (lastDispatch + 1);
           lastDispatch = t;
@@ -188,33 +198,28 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
           next++;
         }
       } else if (tail[op.queue]! - head[op.queue]! < depths[op.queue]!) {
-        // Compacted only here and before SYNC/HALT, where the list is read: while the queue
-        // is full nothing reads it but nextEventTime, which skips completed entries.
         dropDone();
-        if (deps.length - depCount < inflightLen) {
-          const grown = new Int32Array(2 * deps.length + inflightLen);
+        if (deps.length - depCount < nu) {
+          const grown = new Int32Array(2 * deps.length + nu);
           grown.set(deps.subarray(0, depCount));
           deps = grown;
         }
         depAt[next] = depCount;
-        // Each unit sits in one queue, which issues in order, and starts an op only once its
-        // previous op has finished: so earlier ops of one unit finish in program order, and an
-        // op can issue only after all earlier ops of its own unit are done. Hence a conflict
-        // with an earlier op of the same unit never holds it back, and of the earlier ops of
-        // another unit only the latest conflicting one needs watching: scanning newest first,
-        // a unit is settled at its first conflict.
-        let settled = 1 << op.unit;
-        for (let r = inflightLen - 1; r >= 0 && settled !== allUnits; r--) {
-          const j = inflight[r]!;
-          const bit = 1 << ops[j]!.unit;
-          if (settled & bit) continue;
-          if (boxesMeet(boxes, j, next) && footprintsConflict(ops[j]!.footprint, op.footprint)) {
-            deps[depCount++] = j;
-            settled |= bit;
+        // An op issues only after every earlier op of its own unit is done, so conflicts with
+        // those never hold it back; of another unit's incomplete ops, which finish in order,
+        // only the latest conflicting one needs watching.
+        for (let u = 0; u < nu; u++) {
+          if (u === op.unit) continue;
+          for (let r = unitAt[u]! + unitTail[u]! - 1, stop = unitAt[u]! + unitDone[u]!; r >= stop; r--) {
+            const j = unitMembers[r]!;
+            if (boxesMeet(boxes, j, next) && footprintsConflict(ops[j]!.footprint, op.footprint)) {
+              deps[depCount++] = j;
+              break;
+            }
           }
         }
         depEnd[next] = depCount;
-        inflight[inflightLen++] = next;
+        unitTail[op.unit]!++;
         dispatch[next] = t;
         stalls.queueFull += t - (lastDispatch + 1);
         tail[op.queue]!++;
@@ -261,7 +266,7 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
         progressed = true;
       }
     }
-    t = progressed ? t + 1 : nextEventTime(t, inflight, inflightLen, pending, finish, request, chanFree, lastDispatch);
+    t = progressed ? t + 1 : nextEventTime(t, unitLast, pending, finish, request, chanFree, lastDispatch);
     if (t === Infinity) {
       const op = ops[next]!;
       const reason = op.queue >= 0 && depths[op.queue]! <= 0
@@ -323,15 +328,16 @@ function fixedGrant(pending: readonly number[], request: ArrayLike<number>, t: n
   return k >= 0 && request[want]! <= t ? k : -1;
 }
 
-/** The earliest future cycle at which any waiting condition can change. */
+/** The earliest future cycle at which any waiting condition can change. Only the last op
+ * issued on each unit can still be running (a unit starts an op once the previous finished). */
 function nextEventTime(
-  t: number, inflight: Int32Array, inflightLen: number, pending: readonly number[],
+  t: number, unitLast: Int32Array, pending: readonly number[],
   finish: Float64Array, request: Float64Array, chanFree: number, lastDispatch: number,
 ): number {
   let best = lastDispatch + 1 > t ? lastDispatch + 1 : Infinity;
-  for (let r = 0; r < inflightLen; r++) {
-    const j = inflight[r]!;
-    if (finish[j]! > t && finish[j]! < best) best = finish[j]!;
+  for (let u = 0; u < unitLast.length; u++) {
+    const j = unitLast[u]!;
+    if (j >= 0 && finish[j]! > t && finish[j]! < best) best = finish[j]!;
   }
   for (const j of pending) if (request[j]! > t && request[j]! < best) best = request[j]!;
   if (pending.length > 0 && chanFree > t && chanFree < best) best = chanFree;
