@@ -77,15 +77,33 @@ export interface PlanCoster {
 }
 
 export function planCoster(q: QuantModel, batch: number, hw: HardwareConfig): PlanCoster {
-  const memo = q.layers.map(() => new Map<number, { classes: BlockClass[]; byRows: Map<number, ClassCost[]> }>());
+  const memo = q.layers.map(() => new Map<number, Tiling>());
+  const tiling = (l: number, k: number, n: number): Tiling => {
+    const key = k * (q.layers[l]!.N + 1) + n;
+    let t = memo[l]!.get(key);
+    if (!t) memo[l]!.set(key, (t = { classes: blockClasses(q.layers[l]!, k, n), byRows: new Map(), mfuByRows: new Map() }));
+    return t;
+  };
   const classCosts = (l: number, mr: number, k: number, n: number): ClassCost[] => {
-    const L = q.layers[l]!;
-    const key = k * (L.N + 1) + n;
-    let tiling = memo[l]!.get(key);
-    if (!tiling) memo[l]!.set(key, (tiling = { classes: blockClasses(L, k, n), byRows: new Map() }));
-    let costs = tiling.byRows.get(mr);
-    if (!costs) tiling.byRows.set(mr, (costs = tiling.classes.map((cls) => classCost(q, l, cls, mr, hw))));
+    const t = tiling(l, k, n);
+    let costs = t.byRows.get(mr);
+    if (!costs) t.byRows.set(mr, (costs = t.classes.map((cls) => classCost(q, l, cls, mr, hw))));
     return costs;
+  };
+  /** MFU cycles of one row block of mr rows: the ClassCosts' mfu, summed over the blocks. */
+  const blockMfu = (l: number, mr: number, k: number, n: number): number => {
+    const t = tiling(l, k, n);
+    let mfu = t.mfuByRows.get(mr);
+    if (mfu === undefined) {
+      // The sum of classCost's mfu over the blocks, without the LOAD terms.
+      mfu = 0;
+      for (const cls of t.classes) {
+        for (const { kk, count } of cls.kept) mfu += bestMatmulMapping(hw, mr, kk, cls.nn, q.dtype).cycles * count * cls.count;
+        if (cls.kept.length === 0) mfu += bestMatmulMapping(hw, mr, 1, cls.nn, q.dtype).cycles * cls.count;
+      }
+      t.mfuByRows.set(mr, mfu);
+    }
+    return mfu;
   };
   return {
     cycles: (seg) => planCycles(q, seg, batch, hw, classCosts),
@@ -94,14 +112,18 @@ export function planCoster(q: QuantModel, batch: number, hw: HardwareConfig): Pl
       const full = Math.floor(batch / seg.m);
       const rest = batch - full * seg.m;
       let mfu = 0;
-      for (const lt of seg.layers) {
-        if (full > 0) for (const c of classCosts(lt.layer, seg.m, lt.k, lt.n)) mfu += c.mfu * c.cls.count * full;
-        if (rest > 0) for (const c of classCosts(lt.layer, rest, lt.k, lt.n)) mfu += c.mfu * c.cls.count;
+      for (let i = 0; i < seg.layers.length; i++) {
+        const lt = seg.layers[i]!;
+        if (full > 0) mfu += blockMfu(lt.layer, seg.m, lt.k, lt.n) * full;
+        if (rest > 0) mfu += blockMfu(lt.layer, rest, lt.k, lt.n);
       }
       return mfu;
     },
   };
 }
+
+/** A layer's k×n tiling: its block classes and, per rows per block, their costs. */
+interface Tiling { classes: BlockClass[]; byRows: Map<number, ClassCost[]>; mfuByRows: Map<number, number> }
 
 type ClassCosts = (l: number, mr: number, k: number, n: number) => ClassCost[];
 
