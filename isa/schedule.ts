@@ -182,7 +182,6 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
   const finished = (): Schedule => ({ cycles: t, dispatch, issue, request, grant, finish, stalls, unitBusy: busyOf(ops, issue, finish), channelOrder: granted });
 
   for (;;) {
-    let progressed = false;
     // (2) dispatch
     if (next >= n && t >= lastDispatch + 1) {
       if (!dropDone()) return finished();
@@ -193,7 +192,6 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
           dispatch[next] = issue[next] = finish[next] = t;
           stalls.sync += t - (lastDispatch + 1);
           lastDispatch = t;
-          progressed = true;
           if (op.kind === 'halt') return finished();
           next++;
         }
@@ -225,7 +223,6 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
         tail[op.queue]!++;
         lastDispatch = t;
         next++;
-        progressed = true;
       }
     }
     // (3) issue: the head of each queue, in order
@@ -246,7 +243,6 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
       head[q]!++;
       lastIssue[q] = t;
       unitLast[op.unit] = i;
-      progressed = true;
       if (op.kind === 'dma') {
         request[i] = t + op.cycles;
         pending.push(i);
@@ -263,10 +259,20 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
         grant[j] = t;
         finish[j] = chanFree = t + ops[j]!.transfer;
         stalls.dram += t - request[j]!;
-        progressed = true;
       }
     }
-    t = progressed ? t + 1 : nextEventTime(t, unitLast, pending, finish, request, chanFree, lastDispatch);
+    // The next cycle at which something can happen (cycles between change nothing): a
+    // dispatch once paced and its queue has room (a full queue waits for an issue there, a
+    // SYNC/HALT or the end for completions), a queue's next issue after one at t, and the
+    // completions, requests and channel release the rest wait for.
+    let dispatchAt = lastDispatch + 1;
+    if (next < n && ops[next]!.queue >= 0) {
+      const q = ops[next]!.queue;
+      dispatchAt = tail[q]! - head[q]! >= depths[q]! ? Infinity : Math.max(dispatchAt, t + 1);
+    }
+    let issueAgain = false;
+    for (let q = 0; q < nq; q++) if (head[q]! < tail[q]! && lastIssue[q] === t) issueAgain = true;
+    t = issueAgain ? t + 1 : nextEventTime(t, dispatchAt, unitLast, pending, finish, request, chanFree);
     if (t === Infinity) {
       const op = ops[next]!;
       const reason = op.queue >= 0 && depths[op.queue]! <= 0
@@ -331,10 +337,10 @@ function fixedGrant(pending: readonly number[], request: ArrayLike<number>, t: n
 /** The earliest future cycle at which any waiting condition can change. Only the last op
  * issued on each unit can still be running (a unit starts an op once the previous finished). */
 function nextEventTime(
-  t: number, unitLast: Int32Array, pending: readonly number[],
-  finish: Float64Array, request: Float64Array, chanFree: number, lastDispatch: number,
+  t: number, dispatchAt: number, unitLast: Int32Array, pending: readonly number[],
+  finish: Float64Array, request: Float64Array, chanFree: number,
 ): number {
-  let best = lastDispatch + 1 > t ? lastDispatch + 1 : Infinity;
+  let best = dispatchAt > t ? dispatchAt : Infinity;
   for (let u = 0; u < unitLast.length; u++) {
     const j = unitLast[u]!;
     if (j >= 0 && finish[j]! > t && finish[j]! < best) best = finish[j]!;

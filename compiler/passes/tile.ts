@@ -65,18 +65,58 @@ export function searchMaySkip(q: QuantModel, hw: HardwareConfig): boolean {
   });
 }
 
+/** A search's candidate plans, in the order the search ranks ties by: `plan(i)` is the i-th
+ * plan to keep; `peek(i)` may answer with a scratch object that the next peek overwrites
+ * (to bound, classify or price a plan without keeping it). */
+export interface CandidateList {
+  readonly length: number;
+  plan(i: number): SegmentPlan;
+  peek(i: number): SegmentPlan;
+}
+
+const listOf = (plans: SegmentPlan[]): CandidateList => ({ length: plans.length, plan: (i) => plans[i]!, peek: (i) => plans[i]! });
+
 /** All feasible plans for one layer on its own (both loop orders, every residency mode). */
 export function singleLayerCandidates(q: QuantModel, l: number, batch: number, hw: HardwareConfig): SegmentPlan[] {
+  const list = singleLayerPlans(q, l, batch, hw);
+  return Array.from({ length: list.length }, (_, i) => list.plan(i));
+}
+
+const W_MODES = ['resident', 'panel', 'tile'] as const;
+const X_MODES = ['block', 'tile'] as const;
+
+/** singleLayerCandidates as a list held in flat arrays: the search builds a SegmentPlan only
+ * for the few candidates it keeps (thousands are bounded and dropped). */
+function singleLayerPlans(q: QuantModel, l: number, batch: number, hw: HardwareConfig): CandidateList {
   const L = q.layers[l]!;
-  const out: SegmentPlan[] = [];
   const { ns, ks } = searchedTileSizes(L, hw);
   const fullRows = q.softmax && l === q.layers.length - 1;
+  // Per candidate: rows per block, tile, and order · wMode · xMode · auxResident as one code.
+  const ms: number[] = [];
+  const tn: number[] = [];
+  const tk: number[] = [];
+  const codes: number[] = [];
+  const tile: LayerTile = { layer: l, n: 0, auxResident: true, k: 0, wMode: 'resident', xMode: 'block' };
+  const scratch: SegmentPlan = { order: 'rows', m: 0, double: true, sync: false, layers: [tile] };
+  const set = (code: number, m: number, n: number, k: number): SegmentPlan => {
+    scratch.order = code & 8 ? 'cols' : 'rows';
+    scratch.m = m;
+    tile.n = n;
+    tile.auxResident = (code & 1) === 0;
+    tile.k = k;
+    tile.wMode = W_MODES[(code >> 4) & 3]!;
+    tile.xMode = X_MODES[(code >> 1) & 1]!;
+    return scratch;
+  };
   // Resident bias/slopes when they fit; per-tile otherwise.
-  const add = (order: 'rows' | 'cols', m: number, n: number, k: number, wMode: LayerTile['wMode'], xMode: LayerTile['xMode']): void => {
+  const add = (order: 'rows' | 'cols', m: number, n: number, k: number, wMode: LayerTile['wMode'], xMode: 'block' | 'tile'): void => {
     for (let a = 0; a < 2; a++) {
-      const seg: SegmentPlan = { order, m, double: true, sync: false, layers: [{ layer: l, n, auxResident: a === 0, k, wMode, xMode }] };
-      if (segmentFits(q, seg, hw)) {
-        out.push(seg);
+      const code = (W_MODES.indexOf(wMode) << 4) | (order === 'cols' ? 8 : 0) | (X_MODES.indexOf(xMode) << 1) | a;
+      if (segmentFits(q, set(code, m, n, k), hw)) {
+        ms.push(m);
+        tn.push(n);
+        tk.push(k);
+        codes.push(code);
         return;
       }
     }
@@ -93,7 +133,18 @@ export function singleLayerCandidates(q: QuantModel, l: number, batch: number, h
       }
     }
   }
-  return out;
+  const kept: SegmentPlan[] = [];
+  return {
+    length: ms.length,
+    peek: (i) => set(codes[i]!, ms[i]!, tn[i]!, tk[i]!),
+    plan: (i) => {
+      if (!kept[i]) {
+        const t = set(codes[i]!, ms[i]!, tn[i]!, tk[i]!).layers[0]!;
+        kept[i] = { order: scratch.order, m: scratch.m, double: true, sync: false, layers: [{ layer: l, n: t.n, auxResident: t.auxResident, k: t.k, wMode: t.wMode, xMode: t.xMode }] };
+      }
+      return kept[i]!;
+    },
+  };
 }
 
 /** Fused plans for layers [a, b]: all weights resident, each layer whole (n = N, k = K). */
@@ -139,11 +190,11 @@ function kindOf(seg: SegmentPlan): number {
   return ((seg.layers.length * 2 + (seg.order === 'rows' ? 0 : 1)) * 3 + w) * 3 + x;
 }
 
-function best(cands: SegmentPlan[], cost: PlanCoster, rescore?: SegmentScorer): Ranked | undefined {
+function best(cands: CandidateList, cost: PlanCoster, rescore?: SegmentScorer): Ranked | undefined {
   if (cands.length === 0) return undefined;
   const order = new AnalyticOrder(cands, cost);
   const first = order.pop();
-  const analytic: Scored = { seg: cands[first]!, cycles: order.cycles(first) };
+  const analytic: Scored = { seg: cands.plan(first), cycles: order.cycles(first) };
   if (!rescore) return { analytic };
   let top: Scored | undefined;
   const seen = new Set<string>();
@@ -151,14 +202,17 @@ function best(cands: SegmentPlan[], cost: PlanCoster, rescore?: SegmentScorer): 
   // Candidates not yet scanned, per kind: once every kind left has its RESCORE_PER_KIND
   // (past the first RESCORE_TOP), the rest of the scan would skip everything.
   const left = new Map<number, number>();
-  const kinds = cands.map(kindOf);
-  for (const k of kinds) left.set(k, (left.get(k) ?? 0) + 1);
+  const kinds = new Int32Array(cands.length);
+  for (let i = 0; i < cands.length; i++) {
+    const k = (kinds[i] = kindOf(cands.peek(i)));
+    left.set(k, (left.get(k) ?? 0) + 1);
+  }
   const exhausted = (): boolean => {
     for (const [k, n] of left) if (n > 0 && (perKind.get(k) ?? 0) < RESCORE_PER_KIND) return false;
     return true;
   };
   for (let i = first; ; i = order.pop()) {
-    const s = cands[i]!;
+    const s = cands.plan(i);
     const kind = kinds[i]!;
     left.set(kind, left.get(kind)! - 1);
     // Plans the analytic model cannot tell apart with the same tile shape are (nearly) the
@@ -189,13 +243,13 @@ class AnalyticOrder {
   private readonly exact: Uint8Array;
   private readonly heap: Int32Array;
   size: number;
-  constructor(private readonly cands: SegmentPlan[], private readonly cost: PlanCoster) {
+  constructor(private readonly cands: CandidateList, private readonly cost: PlanCoster) {
     const n = cands.length;
     this.key = new Float64Array(n);
     this.exact = new Uint8Array(n);
     this.heap = new Int32Array(n);
     for (let i = 0; i < n; i++) {
-      this.key[i] = cost.lowerBound(cands[i]!);
+      this.key[i] = cost.lowerBound(cands.peek(i));
       this.heap[i] = i;
     }
     this.size = n;
@@ -214,7 +268,7 @@ class AnalyticOrder {
         this.down(0);
         return i;
       }
-      this.key[i] = this.cost.cycles(this.cands[i]!);
+      this.key[i] = this.cost.cycles(this.cands.peek(i));
       this.exact[i] = 1;
       this.down(0);
     }
@@ -251,11 +305,11 @@ export function planTuned(q: QuantModel, batch: number, hw: HardwareConfig, resc
 export function planTunedAlternatives(q: QuantModel, batch: number, hw: HardwareConfig, rescore?: SegmentScorer): Schedule[] {
   const nL = q.layers.length;
   const cost = planCoster(q, batch, hw);
-  const single = q.layers.map((_, l) => best(singleLayerCandidates(q, l, batch, hw), cost, rescore));
+  const single = q.layers.map((_, l) => best(singleLayerPlans(q, l, batch, hw), cost, rescore));
   const fused = new Map<string, Ranked | undefined>();
   const fusedOf = (a: number, b: number) => {
     const key = `${a}-${b}`;
-    if (!fused.has(key)) fused.set(key, best(fusedCandidates(q, a, b, batch, hw), cost, rescore));
+    if (!fused.has(key)) fused.set(key, best(listOf(fusedCandidates(q, a, b, batch, hw)), cost, rescore));
     return fused.get(key);
   };
   const pick = (r: Ranked | undefined, fine: boolean) => (r ? (fine ? r.fine ?? r.analytic : r.analytic) : undefined);
