@@ -298,7 +298,8 @@ function footprintBoxes(ops: readonly TimedOp[]): Float64Array {
       box[b + 1] = box[b + 3] = -Infinity;
     }
     const { reads, writes } = ops[i]!.footprint;
-    for (const w of writes) {
+    for (let k = 0; k < writes.length; k++) {
+      const w = writes[k]!;
       const b = i * per + 4 * SPACES.indexOf(w.space);
       const end = spanEnd(w);
       box[b] = Math.min(box[b]!, w.start);
@@ -306,7 +307,8 @@ function footprintBoxes(ops: readonly TimedOp[]): Float64Array {
       box[b + 2] = Math.min(box[b + 2]!, w.start);
       box[b + 3] = Math.max(box[b + 3]!, end);
     }
-    for (const r of reads) {
+    for (let k = 0; k < reads.length; k++) {
+      const r = reads[k]!;
       const b = i * per + 4 * SPACES.indexOf(r.space);
       box[b + 2] = Math.min(box[b + 2]!, r.start);
       box[b + 3] = Math.max(box[b + 3]!, spanEnd(r));
@@ -345,7 +347,10 @@ function nextEventTime(
     const j = unitLast[u]!;
     if (j >= 0 && finish[j]! > t && finish[j]! < best) best = finish[j]!;
   }
-  for (const j of pending) if (request[j]! > t && request[j]! < best) best = request[j]!;
+  for (let k = 0; k < pending.length; k++) {
+    const j = pending[k]!;
+    if (request[j]! > t && request[j]! < best) best = request[j]!;
+  }
   if (pending.length > 0 && chanFree > t && chanFree < best) best = chanFree;
   return best;
 }

@@ -97,8 +97,10 @@ export function planCoster(q: QuantModel, batch: number, hw: HardwareConfig): Pl
     if (mfu === undefined) {
       // The sum of classCost's mfu over the blocks, without the LOAD terms.
       mfu = 0;
-      for (const cls of t.classes) {
-        for (const { kk, count } of cls.kept) mfu += bestMatmulMapping(hw, mr, kk, cls.nn, q.dtype).cycles * count * cls.count;
+      // Indexed loops: this runs cold, where for-of pays for an iterator per loop.
+      for (let c = 0; c < t.classes.length; c++) {
+        const cls = t.classes[c]!;
+        for (let j = 0; j < cls.kept.length; j++) mfu += bestMatmulMapping(hw, mr, cls.kept[j]!.kk, cls.nn, q.dtype).cycles * cls.kept[j]!.count * cls.count;
         if (cls.kept.length === 0) mfu += bestMatmulMapping(hw, mr, 1, cls.nn, q.dtype).cycles * cls.count;
       }
       t.mfuByRows.set(mr, mfu);
@@ -144,7 +146,7 @@ function classCost(q: QuantModel, l: number, cls: BlockClass, mr: number, hw: Ha
     c.mfu += bestMatmulMapping(hw, mr, kk, nn, q.dtype).cycles * count;
     c.tiles += count;
   };
-  for (const { kk, count } of cls.kept) add(kk, count);
+  for (let j = 0; j < cls.kept.length; j++) add(cls.kept[j]!.kk, cls.kept[j]!.count);
   if (cls.kept.length === 0) add(1, 1);
   return c;
 }
@@ -280,9 +282,13 @@ function fusedBlockCompute(q: QuantModel, seg: SegmentPlan, mr: number, hw: Hard
 function tallyPrologue(q: QuantModel, seg: SegmentPlan, hw: HardwareConfig): Tally {
   const t = zero();
   const wb = DTYPE_BYTES[q.dtype];
-  for (const lt of seg.layers) {
+  for (let i = 0; i < seg.layers.length; i++) {
+    const lt = seg.layers[i]!;
     const L = q.layers[lt.layer]!;
-    if (lt.wMode === 'resident') for (const r of residentLoads(L, lt.k, lt.n, hw)) dma(t, hw, r.rows, r.cols * wb, L.N * wb, 'load');
+    if (lt.wMode === 'resident') {
+      const rects = residentLoads(L, lt.k, lt.n, hw);
+      for (let r = 0; r < rects.length; r++) dma(t, hw, rects[r]!.rows, rects[r]!.cols * wb, L.N * wb, 'load');
+    }
     if (lt.auxResident) dma(t, hw, 1, L.N * auxBytesPerCol(L), L.N * auxBytesPerCol(L), 'load');
   }
   return t;

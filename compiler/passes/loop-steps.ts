@@ -232,7 +232,8 @@ function emitActs(c: SegmentEmit, L: QuantLayer, a: ActSite): void {
   const ob = DTYPE_BYTES[L.outType];
   const per = auxBytesPerCol(L);
   const groups = L.wScale.length === 1 ? [{ c0: 0, w: a.nn, s: 0 }] : Array.from({ length: a.nn }, (_, col) => ({ c0: col, w: 1, s: a.n0 + col }));
-  for (const g of groups) {
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i]!;
     const rq = L.requant[g.s]!;
     emit(c, {
       op: 'ACT', dst: a.dst + g.c0 * ob, src: a.acc + g.c0 * 4, rows: a.mr, cols: g.w, dstPitch: a.dstPitch, srcPitch: a.nn,

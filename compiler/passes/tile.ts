@@ -121,15 +121,19 @@ function singleLayerPlans(q: QuantModel, l: number, batch: number, hw: HardwareC
       }
     }
   };
-  for (const m of rowSizes(batch)) {
-    for (const n of ns) {
+  const rs = rowSizes(batch);
+  // Indexed loops: this runs cold, where for-of pays for an iterator per loop.
+  for (let a = 0; a < rs.length; a++) {
+    const m = rs[a]!;
+    for (let b = 0; b < ns.length; b++) {
+      const n = ns[b]!;
       add('rows', m, n, L.K, 'resident', 'block');
-      for (const k of ks) add('rows', m, n, k, 'resident', 'tile');
-      for (const k of ks) add('rows', m, n, k, 'tile', 'block');
-      for (const k of ks) add('rows', m, n, k, 'tile', 'tile');
+      for (let c = 0; c < ks.length; c++) add('rows', m, n, ks[c]!, 'resident', 'tile');
+      for (let c = 0; c < ks.length; c++) add('rows', m, n, ks[c]!, 'tile', 'block');
+      for (let c = 0; c < ks.length; c++) add('rows', m, n, ks[c]!, 'tile', 'tile');
       if (!fullRows || n === L.N) {
         add('cols', m, n, L.K, 'panel', 'tile');
-        for (const k of ks) add('cols', m, n, k, 'tile', 'tile');
+        for (let c = 0; c < ks.length; c++) add('cols', m, n, ks[c]!, 'tile', 'tile');
       }
     }
   }
