@@ -101,7 +101,7 @@ describe('tuned search against recorded choices', () => {
     for (const c of CASES.filter((x) => x.batch <= 256)) {
       const { model, weights } = build(c);
       const hw = hardware(c.hw);
-      const q = findZeroTiles(quantizeModel(model, weights, { dtype: c.dtype ?? 'int8', batch: c.batch, perChannel: c.perChannel }), true);
+      const q = findZeroTiles(quantizeModel(model, weights, { dtype: c.dtype ?? 'int8', perChannel: c.perChannel }), true);
       const cost = planCoster(q, c.batch, hw);
       const cands = q.layers.flatMap((_, l) => singleLayerCandidates(q, l, c.batch, hw));
       for (let a = 0; a + 1 < q.layers.length; a++) cands.push(...fusedCandidates(q, a, q.layers.length - 1, c.batch, hw));
