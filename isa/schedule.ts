@@ -68,6 +68,14 @@ export interface ScheduleOptions {
   channelOrder?: readonly number[];
 }
 
+/** Each opcode's WORK_QUEUES and WORK_UNITS index (−1 for control), looked up once. */
+const OP_SLOTS = Object.fromEntries(Object.entries(ISA).map(([op, spec]) => [op, {
+  queue: WORK_QUEUES.indexOf(spec.queue as (typeof WORK_QUEUES)[number]),
+  unit: WORK_UNITS.indexOf(spec.unit as (typeof WORK_UNITS)[number]),
+}])) as Record<Instr['op'], { queue: number; unit: number }>;
+/** Each memory space's index in SPACES. */
+const SPACE_INDEX = Object.fromEntries(SPACES.map((s, i) => [s, i])) as Record<(typeof SPACES)[number], number>;
+
 /** Checks that `order` lists every DMA of `ops` exactly once. */
 function checkChannelOrder(ops: readonly TimedOp[], order: readonly number[]): void {
   const dmas = ops.filter((op) => op.kind === 'dma').length;
@@ -83,9 +91,7 @@ function checkChannelOrder(ops: readonly TimedOp[], order: readonly number[]): v
  * footprints are computed when the caller has none at hand. */
 export function prepareOps(instrs: readonly Instr[], hw: HardwareConfig, footprints?: readonly Footprint[]): TimedOp[] {
   return instrs.map((instr, i) => {
-    const spec = ISA[instr.op];
-    const queue = WORK_QUEUES.indexOf(spec.queue as (typeof WORK_QUEUES)[number]);
-    const unit = WORK_UNITS.indexOf(spec.unit as (typeof WORK_UNITS)[number]);
+    const { queue, unit } = OP_SLOTS[instr.op];
     const footprint = footprints ? footprints[i]! : footprintOf(instr);
     switch (instr.op) {
       case 'LOAD':
@@ -300,7 +306,7 @@ function footprintBoxes(ops: readonly TimedOp[]): Float64Array {
     const { reads, writes } = ops[i]!.footprint;
     for (let k = 0; k < writes.length; k++) {
       const w = writes[k]!;
-      const b = i * per + 4 * SPACES.indexOf(w.space);
+      const b = i * per + 4 * SPACE_INDEX[w.space];
       const end = spanEnd(w);
       box[b] = Math.min(box[b]!, w.start);
       box[b + 1] = Math.max(box[b + 1]!, end);
@@ -309,7 +315,7 @@ function footprintBoxes(ops: readonly TimedOp[]): Float64Array {
     }
     for (let k = 0; k < reads.length; k++) {
       const r = reads[k]!;
-      const b = i * per + 4 * SPACES.indexOf(r.space);
+      const b = i * per + 4 * SPACE_INDEX[r.space];
       box[b + 2] = Math.min(box[b + 2]!, r.start);
       box[b + 3] = Math.max(box[b + 3]!, spanEnd(r));
     }
