@@ -260,7 +260,9 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
     if (chanFree <= t && pending.length > 0) {
       const best = fixedOrder ? fixedGrant(pending, request, t, fixedOrder[granted.length]!) : channelGrant(pending, request, t);
       if (best >= 0) {
-        const j = pending.splice(best, 1)[0]!;
+        const j = pending[best]!;
+        pending.copyWithin(best, best + 1);
+        pending.pop();
         granted.push(j);
         grant[j] = t;
         finish[j] = chanFree = t + ops[j]!.transfer;
@@ -277,7 +279,13 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
       dispatchAt = tail[q]! - head[q]! >= depths[q]! ? Infinity : Math.max(dispatchAt, t + 1);
     }
     let issueAgain = false;
-    for (let q = 0; q < nq; q++) if (head[q]! < tail[q]! && lastIssue[q] === t) issueAgain = true;
+    for (let q = 0; q < nq; q++) {
+      if (head[q]! >= tail[q]! || lastIssue[q] !== t) continue;
+      // The next head can go at t + 1 unless its unit is busy longer; then that unit's
+      // completion (or the grant it waits for) is among the events below.
+      const prev = unitLast[ops[members[memberAt[q]! + head[q]!]!]!.unit]!;
+      if (prev < 0 || finish[prev]! <= t + 1) issueAgain = true;
+    }
     t = issueAgain ? t + 1 : nextEventTime(t, dispatchAt, unitLast, pending, finish, request, chanFree);
     if (t === Infinity) {
       const op = ops[next]!;
