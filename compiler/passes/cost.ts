@@ -74,6 +74,8 @@ export interface PlanCoster {
   /** A number never above cycles(seg), cheaper to get: the MFU's busy cycles, which the
    * pipelined time (busiest resource plus fill) and the serial one both include. */
   lowerBound(seg: SegmentPlan): number;
+  /** lowerBound's term for one layer tiled k×n in blocks of m rows (a single-layer plan's whole bound). */
+  layerBound(l: number, m: number, k: number, n: number): number;
 }
 
 export function planCoster(q: QuantModel, batch: number, hw: HardwareConfig): PlanCoster {
@@ -107,20 +109,20 @@ export function planCoster(q: QuantModel, batch: number, hw: HardwareConfig): Pl
     }
     return mfu;
   };
+  // The MFU term of planCycles' total: every block's MATMULs, full blocks and the rest.
+  const layerBound = (l: number, m: number, k: number, n: number): number => {
+    const full = Math.floor(batch / m);
+    const rest = batch - full * m;
+    return (full > 0 ? blockMfu(l, m, k, n) * full : 0) + (rest > 0 ? blockMfu(l, rest, k, n) : 0);
+  };
   return {
     cycles: (seg) => planCycles(q, seg, batch, hw, classCosts),
     lowerBound: (seg) => {
-      // The MFU term of planCycles' total: every block's MATMULs, full blocks and the rest.
-      const full = Math.floor(batch / seg.m);
-      const rest = batch - full * seg.m;
       let mfu = 0;
-      for (let i = 0; i < seg.layers.length; i++) {
-        const lt = seg.layers[i]!;
-        if (full > 0) mfu += blockMfu(lt.layer, seg.m, lt.k, lt.n) * full;
-        if (rest > 0) mfu += blockMfu(lt.layer, rest, lt.k, lt.n);
-      }
+      for (let i = 0; i < seg.layers.length; i++) mfu += layerBound(seg.layers[i]!.layer, seg.m, seg.layers[i]!.k, seg.layers[i]!.n);
       return mfu;
     },
+    layerBound,
   };
 }
 

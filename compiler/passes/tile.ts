@@ -72,13 +72,15 @@ export interface CandidateList {
   readonly length: number;
   plan(i: number): SegmentPlan;
   peek(i: number): SegmentPlan;
+  /** PlanCoster.lowerBound of the i-th plan, when the list has it at hand. */
+  bound?(i: number): number;
 }
 
 const listOf = (plans: SegmentPlan[]): CandidateList => ({ length: plans.length, plan: (i) => plans[i]!, peek: (i) => plans[i]! });
 
 /** All feasible plans for one layer on its own (both loop orders, every residency mode). */
 export function singleLayerCandidates(q: QuantModel, l: number, batch: number, hw: HardwareConfig): SegmentPlan[] {
-  const list = singleLayerPlans(q, l, batch, hw);
+  const list = singleLayerPlans(q, l, batch, hw, planCoster(q, batch, hw));
   return Array.from({ length: list.length }, (_, i) => list.plan(i));
 }
 
@@ -86,8 +88,9 @@ const W_MODES = ['resident', 'panel', 'tile'] as const;
 const X_MODES = ['block', 'tile'] as const;
 
 /** singleLayerCandidates as a list held in flat arrays: the search builds a SegmentPlan only
- * for the few candidates it keeps (thousands are bounded and dropped). */
-function singleLayerPlans(q: QuantModel, l: number, batch: number, hw: HardwareConfig): CandidateList {
+ * for the few candidates it keeps (thousands are bounded and dropped). Each plan's lower
+ * bound depends only on its rows and tile, so it is taken once per (m, n, k). */
+function singleLayerPlans(q: QuantModel, l: number, batch: number, hw: HardwareConfig, cost: PlanCoster): CandidateList {
   const L = q.layers[l]!;
   const { ns, ks } = searchedTileSizes(L, hw);
   const fullRows = q.softmax && l === q.layers.length - 1;
@@ -96,6 +99,7 @@ function singleLayerPlans(q: QuantModel, l: number, batch: number, hw: HardwareC
   const tn: number[] = [];
   const tk: number[] = [];
   const codes: number[] = [];
+  const bounds: number[] = [];
   const tile: LayerTile = { layer: l, n: 0, auxResident: true, k: 0, wMode: 'resident', xMode: 'block' };
   const scratch: SegmentPlan = { order: 'rows', m: 0, double: true, sync: false, layers: [tile] };
   const set = (code: number, m: number, n: number, k: number): SegmentPlan => {
@@ -109,7 +113,7 @@ function singleLayerPlans(q: QuantModel, l: number, batch: number, hw: HardwareC
     return scratch;
   };
   // Resident bias/slopes when they fit; per-tile otherwise.
-  const add = (order: 'rows' | 'cols', m: number, n: number, k: number, wMode: LayerTile['wMode'], xMode: 'block' | 'tile'): void => {
+  const add = (order: 'rows' | 'cols', m: number, n: number, k: number, wMode: LayerTile['wMode'], xMode: 'block' | 'tile', bound: number): void => {
     for (let a = 0; a < 2; a++) {
       const code = (W_MODES.indexOf(wMode) << 4) | (order === 'cols' ? 8 : 0) | (X_MODES.indexOf(xMode) << 1) | a;
       if (segmentFits(q, set(code, m, n, k), hw)) {
@@ -117,23 +121,27 @@ function singleLayerPlans(q: QuantModel, l: number, batch: number, hw: HardwareC
         tn.push(n);
         tk.push(k);
         codes.push(code);
+        bounds.push(bound);
         return;
       }
     }
   };
   const rs = rowSizes(batch);
+  const lb: number[] = [];
   // Indexed loops: this runs cold, where for-of pays for an iterator per loop.
   for (let a = 0; a < rs.length; a++) {
     const m = rs[a]!;
     for (let b = 0; b < ns.length; b++) {
       const n = ns[b]!;
-      add('rows', m, n, L.K, 'resident', 'block');
-      for (let c = 0; c < ks.length; c++) add('rows', m, n, ks[c]!, 'resident', 'tile');
-      for (let c = 0; c < ks.length; c++) add('rows', m, n, ks[c]!, 'tile', 'block');
-      for (let c = 0; c < ks.length; c++) add('rows', m, n, ks[c]!, 'tile', 'tile');
+      for (let c = 0; c < ks.length; c++) lb[c] = cost.layerBound(l, m, ks[c]!, n);
+      const whole = cost.layerBound(l, m, L.K, n);
+      add('rows', m, n, L.K, 'resident', 'block', whole);
+      for (let c = 0; c < ks.length; c++) add('rows', m, n, ks[c]!, 'resident', 'tile', lb[c]!);
+      for (let c = 0; c < ks.length; c++) add('rows', m, n, ks[c]!, 'tile', 'block', lb[c]!);
+      for (let c = 0; c < ks.length; c++) add('rows', m, n, ks[c]!, 'tile', 'tile', lb[c]!);
       if (!fullRows || n === L.N) {
-        add('cols', m, n, L.K, 'panel', 'tile');
-        for (let c = 0; c < ks.length; c++) add('cols', m, n, ks[c]!, 'tile', 'tile');
+        add('cols', m, n, L.K, 'panel', 'tile', whole);
+        for (let c = 0; c < ks.length; c++) add('cols', m, n, ks[c]!, 'tile', 'tile', lb[c]!);
       }
     }
   }
@@ -141,6 +149,7 @@ function singleLayerPlans(q: QuantModel, l: number, batch: number, hw: HardwareC
   return {
     length: ms.length,
     peek: (i) => set(codes[i]!, ms[i]!, tn[i]!, tk[i]!),
+    bound: (i) => bounds[i]!,
     plan: (i) => {
       if (!kept[i]) {
         const t = set(codes[i]!, ms[i]!, tn[i]!, tk[i]!).layers[0]!;
@@ -253,7 +262,7 @@ class AnalyticOrder {
     this.exact = new Uint8Array(n);
     this.heap = new Int32Array(n);
     for (let i = 0; i < n; i++) {
-      this.key[i] = cost.lowerBound(cands.peek(i));
+      this.key[i] = cands.bound ? cands.bound(i) : cost.lowerBound(cands.peek(i));
       this.heap[i] = i;
     }
     this.size = n;
@@ -309,7 +318,7 @@ export function planTuned(q: QuantModel, batch: number, hw: HardwareConfig, resc
 export function planTunedAlternatives(q: QuantModel, batch: number, hw: HardwareConfig, rescore?: SegmentScorer): Schedule[] {
   const nL = q.layers.length;
   const cost = planCoster(q, batch, hw);
-  const single = q.layers.map((_, l) => best(singleLayerPlans(q, l, batch, hw), cost, rescore));
+  const single = q.layers.map((_, l) => best(singleLayerPlans(q, l, batch, hw, cost), cost, rescore));
   const fused = new Map<string, Ranked | undefined>();
   const fusedOf = (a: number, b: number) => {
     const key = `${a}-${b}`;
