@@ -170,6 +170,7 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
   const depEnd = new Int32Array(n);
   const pending: number[] = []; // DMAs issued, waiting for the channel
   const boxes = footprintBoxes(ops);
+  const boxWidth = 4 * SPACES.length;
   let chanFree = 0;
   let next = 0; // next instruction to dispatch
   let lastDispatch = -1;
@@ -216,7 +217,12 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
           if (u === op.unit) continue;
           for (let r = unitAt[u]! + unitTail[u]! - 1, stop = unitAt[u]! + unitDone[u]!; r >= stop; r--) {
             const j = unitMembers[r]!;
-            if (boxesMeet(boxes, j, next) && footprintsConflict(ops[j]!.footprint, op.footprint)) {
+            // boxesMeet, written out: this test runs for most in-flight pairs.
+            let meet = false;
+            for (let e = j * boxWidth, l = next * boxWidth, end = e + boxWidth; e < end && !meet; e += 4, l += 4) {
+              meet = (boxes[e]! < boxes[l + 3]! && boxes[l + 2]! < boxes[e + 1]!) || (boxes[e + 2]! < boxes[l + 1]! && boxes[l]! < boxes[e + 3]!);
+            }
+            if (meet && footprintsConflict(ops[j]!.footprint, op.footprint)) {
               deps[depCount++] = j;
               break;
             }
@@ -300,8 +306,9 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
 }
 
 /** Per op and memory space, the byte ranges [lo, hi) covered by its writes and by all its
- * accesses: four numbers per space. Two ops whose ranges do not meet share no byte, so the
- * exact span test runs only for pairs that pass this one. */
+ * accesses: four numbers per space. Two ops share no byte unless, in some space, the earlier
+ * one's writes meet the later one's accesses or its accesses meet the later one's writes (the
+ * boxesMeet test in scheduleOps), so the exact span test runs only for pairs that pass it. */
 function footprintBoxes(ops: readonly TimedOp[]): Float64Array {
   const per = 4 * SPACES.length;
   const box = new Float64Array(ops.length * per);
@@ -329,19 +336,6 @@ function footprintBoxes(ops: readonly TimedOp[]): Float64Array {
     }
   }
   return box;
-}
-
-/** Whether `earlier`'s writes meet `later`'s accesses or `earlier`'s accesses meet `later`'s
- * writes in some space, by their ranges: necessary for a RAW/WAR/WAW conflict. */
-function boxesMeet(box: Float64Array, earlier: number, later: number): boolean {
-  const per = 4 * SPACES.length;
-  for (let s = 0; s < SPACES.length; s++) {
-    const e = earlier * per + 4 * s;
-    const l = later * per + 4 * s;
-    if (box[e]! < box[l + 3]! && box[l + 2]! < box[e + 1]!) return true;
-    if (box[e + 2]! < box[l + 1]! && box[l]! < box[e + 3]!) return true;
-  }
-  return false;
 }
 
 /** Position in `pending` of `want` if its request has come, else −1. */
