@@ -97,14 +97,9 @@ export function planCoster(q: QuantModel, batch: number, hw: HardwareConfig): Pl
     const t = tiling(l, k, n);
     let mfu = t.mfuByRows.get(mr);
     if (mfu === undefined) {
-      // The sum of classCost's mfu over the blocks, without the LOAD terms.
+      // Without building the classes' LOAD terms (only candidates near the front need them).
       mfu = 0;
-      // Indexed loops: this runs cold, where for-of pays for an iterator per loop.
-      for (let c = 0; c < t.classes.length; c++) {
-        const cls = t.classes[c]!;
-        for (let j = 0; j < cls.kept.length; j++) mfu += bestMatmulMapping(hw, mr, cls.kept[j]!.kk, cls.nn, q.dtype).cycles * cls.kept[j]!.count * cls.count;
-        if (cls.kept.length === 0) mfu += bestMatmulMapping(hw, mr, 1, cls.nn, q.dtype).cycles * cls.count;
-      }
+      for (let c = 0; c < t.classes.length; c++) mfu += classMfu(q, t.classes[c]!, mr, hw) * t.classes[c]!.count;
       t.mfuByRows.set(mr, mfu);
     }
     return mfu;
@@ -131,12 +126,21 @@ interface Tiling { classes: BlockClass[]; byRows: Map<number, ClassCost[]>; mfuB
 
 type ClassCosts = (l: number, mr: number, k: number, n: number) => ClassCost[];
 
+/** MATMUL cycles of one block of a class at mr rows (an all-zero block keeps one 1-deep MATMUL). */
+function classMfu(q: QuantModel, cls: BlockClass, mr: number, hw: HardwareConfig): number {
+  // Indexed loops: this runs cold, where for-of pays for an iterator per loop.
+  let mfu = 0;
+  for (let j = 0; j < cls.kept.length; j++) mfu += bestMatmulMapping(hw, mr, cls.kept[j]!.kk, cls.nn, q.dtype).cycles * cls.kept[j]!.count;
+  if (cls.kept.length === 0) mfu += bestMatmulMapping(hw, mr, 1, cls.nn, q.dtype).cycles;
+  return mfu;
+}
+
 function classCost(q: QuantModel, l: number, cls: BlockClass, mr: number, hw: HardwareConfig): ClassCost {
   const L = q.layers[l]!;
   const wb = DTYPE_BYTES[q.dtype];
   const ib = DTYPE_BYTES[l === 0 ? q.inputType : q.layers[l - 1]!.outType];
   const lat = hw.dram.latencyCycles;
-  const c: ClassCost = { cls, tiles: 0, mfu: 0, xLoad: 0, xChannel: 0, wLoad: 0, wChannel: 0 };
+  const c: ClassCost = { cls, tiles: 0, mfu: classMfu(q, cls, mr, hw), xLoad: 0, xChannel: 0, wLoad: 0, wChannel: 0 };
   const nn = cls.nn;
   const add = (kk: number, count: number): void => {
     const x = dmaTransferCycles(hw, mr, kk * ib, L.K * ib);
@@ -145,7 +149,6 @@ function classCost(q: QuantModel, l: number, cls: BlockClass, mr: number, hw: Ha
     c.xChannel += x * count;
     c.wLoad += (lat + w) * count;
     c.wChannel += w * count;
-    c.mfu += bestMatmulMapping(hw, mr, kk, nn, q.dtype).cycles * count;
     c.tiles += count;
   };
   for (let j = 0; j < cls.kept.length; j++) add(cls.kept[j]!.kk, cls.kept[j]!.count);
