@@ -68,6 +68,14 @@ export interface ScheduleOptions {
   channelOrder?: readonly number[];
 }
 
+/** Each opcode's WORK_QUEUES and WORK_UNITS index (−1 for control), looked up once. */
+const OP_SLOTS = Object.fromEntries(Object.entries(ISA).map(([op, spec]) => [op, {
+  queue: WORK_QUEUES.indexOf(spec.queue as (typeof WORK_QUEUES)[number]),
+  unit: WORK_UNITS.indexOf(spec.unit as (typeof WORK_UNITS)[number]),
+}])) as Record<Instr['op'], { queue: number; unit: number }>;
+/** Each memory space's index in SPACES. */
+const SPACE_INDEX = Object.fromEntries(SPACES.map((s, i) => [s, i])) as Record<(typeof SPACES)[number], number>;
+
 /** Checks that `order` lists every DMA of `ops` exactly once. */
 function checkChannelOrder(ops: readonly TimedOp[], order: readonly number[]): void {
   const dmas = ops.filter((op) => op.kind === 'dma').length;
@@ -83,9 +91,7 @@ function checkChannelOrder(ops: readonly TimedOp[], order: readonly number[]): v
  * footprints are computed when the caller has none at hand. */
 export function prepareOps(instrs: readonly Instr[], hw: HardwareConfig, footprints?: readonly Footprint[]): TimedOp[] {
   return instrs.map((instr, i) => {
-    const spec = ISA[instr.op];
-    const queue = WORK_QUEUES.indexOf(spec.queue as (typeof WORK_QUEUES)[number]);
-    const unit = WORK_UNITS.indexOf(spec.unit as (typeof WORK_UNITS)[number]);
+    const { queue, unit } = OP_SLOTS[instr.op];
     const footprint = footprints ? footprints[i]! : footprintOf(instr);
     switch (instr.op) {
       case 'LOAD':
@@ -142,72 +148,93 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
   const head = new Int32Array(nq); // next member to issue
   const tail = new Int32Array(nq); // members dispatched so far
   const lastIssue = new Float64Array(nq).fill(-Infinity);
-  const unitLast = new Int32Array(WORK_UNITS.length).fill(-1);
+  const nu = WORK_UNITS.length;
+  const unitLast = new Int32Array(nu).fill(-1);
+  // Each unit sits in one queue, which issues in order, and starts an op only once its
+  // previous op has finished (the unit check in (3)): so a unit's ops finish in program order
+  // and at most one of them is running. Dispatched work not yet complete is therefore, per
+  // unit, a contiguous run of its members: unitMembers[unitAt[u] + unitDone[u] .. + unitTail[u]).
+  const unitAt = new Int32Array(nu + 1);
+  for (let i = 0; i < n; i++) if (ops[i]!.unit >= 0) unitAt[ops[i]!.unit + 1]!++;
+  for (let u = 0; u < nu; u++) unitAt[u + 1]! += unitAt[u]!;
+  const unitMembers = new Int32Array(unitAt[nu]!);
+  const unitFill = unitAt.slice(0, nu);
+  for (let i = 0; i < n; i++) if (ops[i]!.unit >= 0) unitMembers[unitFill[ops[i]!.unit]!++] = i;
+  const unitDone = new Int32Array(nu);
+  const unitTail = new Int32Array(nu);
   // Instruction i waits for deps[depAt[i] .. depEnd[i]); depAt advances past those seen done
   // (an instruction once done stays done).
   let deps = new Int32Array(Math.max(16, n));
   let depCount = 0;
   const depAt = new Int32Array(n);
   const depEnd = new Int32Array(n);
-  // Dispatched work not yet known to be complete: inflight[0 .. inflightLen).
-  const inflight = new Int32Array(n);
-  let inflightLen = 0;
   const pending: number[] = []; // DMAs issued, waiting for the channel
   const boxes = footprintBoxes(ops);
+  const boxWidth = 4 * SPACES.length;
   let chanFree = 0;
   let next = 0; // next instruction to dispatch
   let lastDispatch = -1;
   let t = 0;
-  const dropDone = (): void => {
-    let w = 0;
-    for (let r = 0; r < inflightLen; r++) {
-      const j = inflight[r]!;
-      if (!(finish[j]! <= t)) inflight[w++] = j;
+  /** Moves each unit's run of incomplete work past what has finished by t; whether any is left. */
+  const dropDone = (): boolean => {
+    let busy = false;
+    for (let u = 0; u < nu; u++) {
+      let d = unitDone[u]!;
+      while (d < unitTail[u]! && finish[unitMembers[unitAt[u]! + d]!]! <= t) d++;
+      unitDone[u] = d;
+      if (d < unitTail[u]!) busy = true;
     }
-    inflightLen = w;
+    return busy;
   };
   const finished = (): Schedule => ({ cycles: t, dispatch, issue, request, grant, finish, stalls, unitBusy: busyOf(ops, issue, finish), channelOrder: granted });
 
   for (;;) {
-    let progressed = false;
     // (2) dispatch
     if (next >= n && t >= lastDispatch + 1) {
-      dropDone();
-      if (inflightLen === 0) return finished();
+      if (!dropDone()) return finished();
     } else if (t >= lastDispatch + 1) {
       const op = ops[next]!;
       if (op.kind === 'sync' || op.kind === 'halt') {
-        dropDone();
-        if (inflightLen === 0) {
+        if (!dropDone()) {
           dispatch[next] = issue[next] = finish[next] = t;
           stalls.sync += t - (lastDispatch + 1);
           lastDispatch = t;
-          progressed = true;
           if (op.kind === 'halt') return finished();
           next++;
         }
       } else if (tail[op.queue]! - head[op.queue]! < depths[op.queue]!) {
-        // Compacted only here and before SYNC/HALT, where the list is read: while the queue
-        // is full nothing reads it but nextEventTime, which skips completed entries.
         dropDone();
-        if (deps.length - depCount < inflightLen) {
-          const grown = new Int32Array(2 * deps.length + inflightLen);
+        if (deps.length - depCount < nu) {
+          const grown = new Int32Array(2 * deps.length + nu);
           grown.set(deps.subarray(0, depCount));
           deps = grown;
         }
         depAt[next] = depCount;
-        for (let r = 0; r < inflightLen; r++) {
-          const j = inflight[r]!;
-          if (boxesMeet(boxes, j, next) && footprintsConflict(ops[j]!.footprint, op.footprint)) deps[depCount++] = j;
+        // An op issues only after every earlier op of its own unit is done, so conflicts with
+        // those never hold it back; of another unit's incomplete ops, which finish in order,
+        // only the latest conflicting one needs watching.
+        for (let u = 0; u < nu; u++) {
+          if (u === op.unit) continue;
+          for (let r = unitAt[u]! + unitTail[u]! - 1, stop = unitAt[u]! + unitDone[u]!; r >= stop; r--) {
+            const j = unitMembers[r]!;
+            // boxesMeet, written out: this test runs for most in-flight pairs.
+            let meet = false;
+            for (let e = j * boxWidth, l = next * boxWidth, end = e + boxWidth; e < end && !meet; e += 4, l += 4) {
+              meet = (boxes[e]! < boxes[l + 3]! && boxes[l + 2]! < boxes[e + 1]!) || (boxes[e + 2]! < boxes[l + 1]! && boxes[l]! < boxes[e + 3]!);
+            }
+            if (meet && footprintsConflict(ops[j]!.footprint, op.footprint)) {
+              deps[depCount++] = j;
+              break;
+            }
+          }
         }
         depEnd[next] = depCount;
-        inflight[inflightLen++] = next;
+        unitTail[op.unit]!++;
         dispatch[next] = t;
         stalls.queueFull += t - (lastDispatch + 1);
         tail[op.queue]!++;
         lastDispatch = t;
         next++;
-        progressed = true;
       }
     }
     // (3) issue: the head of each queue, in order
@@ -228,7 +255,6 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
       head[q]!++;
       lastIssue[q] = t;
       unitLast[op.unit] = i;
-      progressed = true;
       if (op.kind === 'dma') {
         request[i] = t + op.cycles;
         pending.push(i);
@@ -240,15 +266,33 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
     if (chanFree <= t && pending.length > 0) {
       const best = fixedOrder ? fixedGrant(pending, request, t, fixedOrder[granted.length]!) : channelGrant(pending, request, t);
       if (best >= 0) {
-        const j = pending.splice(best, 1)[0]!;
+        const j = pending[best]!;
+        pending.copyWithin(best, best + 1);
+        pending.pop();
         granted.push(j);
         grant[j] = t;
         finish[j] = chanFree = t + ops[j]!.transfer;
         stalls.dram += t - request[j]!;
-        progressed = true;
       }
     }
-    t = progressed ? t + 1 : nextEventTime(t, inflight, inflightLen, pending, finish, request, chanFree, lastDispatch);
+    // The next cycle at which something can happen (cycles between change nothing): a
+    // dispatch once paced and its queue has room (a full queue waits for an issue there, a
+    // SYNC/HALT or the end for completions), a queue's next issue after one at t, and the
+    // completions, requests and channel release the rest wait for.
+    let dispatchAt = lastDispatch + 1;
+    if (next < n && ops[next]!.queue >= 0) {
+      const q = ops[next]!.queue;
+      dispatchAt = tail[q]! - head[q]! >= depths[q]! ? Infinity : Math.max(dispatchAt, t + 1);
+    }
+    let issueAgain = false;
+    for (let q = 0; q < nq; q++) {
+      if (head[q]! >= tail[q]! || lastIssue[q] !== t) continue;
+      // The next head can go at t + 1 unless its unit is busy longer; then that unit's
+      // completion (or the grant it waits for) is among the events below.
+      const prev = unitLast[ops[members[memberAt[q]! + head[q]!]!]!.unit]!;
+      if (prev < 0 || finish[prev]! <= t + 1) issueAgain = true;
+    }
+    t = issueAgain ? t + 1 : nextEventTime(t, dispatchAt, unitLast, pending, finish, request, chanFree);
     if (t === Infinity) {
       const op = ops[next]!;
       const reason = op.queue >= 0 && depths[op.queue]! <= 0
@@ -262,8 +306,9 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
 }
 
 /** Per op and memory space, the byte ranges [lo, hi) covered by its writes and by all its
- * accesses: four numbers per space. Two ops whose ranges do not meet share no byte, so the
- * exact span test runs only for pairs that pass this one. */
+ * accesses: four numbers per space. Two ops share no byte unless, in some space, the earlier
+ * one's writes meet the later one's accesses or its accesses meet the later one's writes (the
+ * boxesMeet test in scheduleOps), so the exact span test runs only for pairs that pass it. */
 function footprintBoxes(ops: readonly TimedOp[]): Float64Array {
   const per = 4 * SPACES.length;
   const box = new Float64Array(ops.length * per);
@@ -274,34 +319,23 @@ function footprintBoxes(ops: readonly TimedOp[]): Float64Array {
       box[b + 1] = box[b + 3] = -Infinity;
     }
     const { reads, writes } = ops[i]!.footprint;
-    for (const w of writes) {
-      const b = i * per + 4 * SPACES.indexOf(w.space);
+    for (let k = 0; k < writes.length; k++) {
+      const w = writes[k]!;
+      const b = i * per + 4 * SPACE_INDEX[w.space];
       const end = spanEnd(w);
       box[b] = Math.min(box[b]!, w.start);
       box[b + 1] = Math.max(box[b + 1]!, end);
       box[b + 2] = Math.min(box[b + 2]!, w.start);
       box[b + 3] = Math.max(box[b + 3]!, end);
     }
-    for (const r of reads) {
-      const b = i * per + 4 * SPACES.indexOf(r.space);
+    for (let k = 0; k < reads.length; k++) {
+      const r = reads[k]!;
+      const b = i * per + 4 * SPACE_INDEX[r.space];
       box[b + 2] = Math.min(box[b + 2]!, r.start);
       box[b + 3] = Math.max(box[b + 3]!, spanEnd(r));
     }
   }
   return box;
-}
-
-/** Whether `earlier`'s writes meet `later`'s accesses or `earlier`'s accesses meet `later`'s
- * writes in some space, by their ranges: necessary for a RAW/WAR/WAW conflict. */
-function boxesMeet(box: Float64Array, earlier: number, later: number): boolean {
-  const per = 4 * SPACES.length;
-  for (let s = 0; s < SPACES.length; s++) {
-    const e = earlier * per + 4 * s;
-    const l = later * per + 4 * s;
-    if (box[e]! < box[l + 3]! && box[l + 2]! < box[e + 1]!) return true;
-    if (box[e + 2]! < box[l + 1]! && box[l]! < box[e + 3]!) return true;
-  }
-  return false;
 }
 
 /** Position in `pending` of `want` if its request has come, else −1. */
@@ -310,17 +344,21 @@ function fixedGrant(pending: readonly number[], request: ArrayLike<number>, t: n
   return k >= 0 && request[want]! <= t ? k : -1;
 }
 
-/** The earliest future cycle at which any waiting condition can change. */
+/** The earliest future cycle at which any waiting condition can change. Only the last op
+ * issued on each unit can still be running (a unit starts an op once the previous finished). */
 function nextEventTime(
-  t: number, inflight: Int32Array, inflightLen: number, pending: readonly number[],
-  finish: Float64Array, request: Float64Array, chanFree: number, lastDispatch: number,
+  t: number, dispatchAt: number, unitLast: Int32Array, pending: readonly number[],
+  finish: Float64Array, request: Float64Array, chanFree: number,
 ): number {
-  let best = lastDispatch + 1 > t ? lastDispatch + 1 : Infinity;
-  for (let r = 0; r < inflightLen; r++) {
-    const j = inflight[r]!;
-    if (finish[j]! > t && finish[j]! < best) best = finish[j]!;
+  let best = dispatchAt > t ? dispatchAt : Infinity;
+  for (let u = 0; u < unitLast.length; u++) {
+    const j = unitLast[u]!;
+    if (j >= 0 && finish[j]! > t && finish[j]! < best) best = finish[j]!;
   }
-  for (const j of pending) if (request[j]! > t && request[j]! < best) best = request[j]!;
+  for (let k = 0; k < pending.length; k++) {
+    const j = pending[k]!;
+    if (request[j]! > t && request[j]! < best) best = request[j]!;
+  }
   if (pending.length > 0 && chanFree > t && chanFree < best) best = chanFree;
   return best;
 }
@@ -329,8 +367,13 @@ function nextEventTime(
  * compiler's replay of candidate schedules; the simulator's report has the same number.
  * `footprints` (footprintOf of each instruction) saves computing them again. */
 export function scheduleCycles(instrs: readonly Instr[], hw: HardwareConfig, footprints?: readonly Footprint[]): number {
+  return opsCycles(prepareOps(instrs, hw, footprints), hw);
+}
+
+/** scheduleCycles of ops already prepared (prepareOps), e.g. one stream's ops in two orders. */
+export function opsCycles(ops: readonly TimedOp[], hw: HardwareConfig): number {
   const onDeadlock = (i: number, reason: string) => new DlpError(`instruction ${i}: ${reason}`);
-  return scheduleOps(prepareOps(instrs, hw, footprints), queueDepths(hw), onDeadlock).cycles;
+  return scheduleOps(ops, queueDepths(hw), onDeadlock).cycles;
 }
 
 function busyOf(ops: readonly TimedOp[], issue: Float64Array, finish: Float64Array): number[] {

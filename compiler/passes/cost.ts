@@ -49,49 +49,174 @@ function dma(t: Tally, hw: HardwareConfig, rows: number, rowBytes: number, strid
   t.instrs++;
 }
 
-/** Tallies one row block of `mr` rows (rows order) or one row block of one column-block class
- * (cols order). Column blocks that keep the same tiles cost the same, so each class is costed
- * once; skipped all-zero tiles cost nothing, an all-zero block costs its 1-deep MATMUL. */
-function tallyBlock(q: QuantModel, seg: SegmentPlan, mr: number, hw: HardwareConfig, only?: BlockClass): Tally {
-  const t = zero();
+/** One block class of a layer tiled k×n, at `mr` rows per block: its MATMULs and the k-tile
+ * LOADs each streamed operand would need, per block of the class. A search prices ~10k plans
+ * that share a few thousand (layer, mr, k, n) tilings, so a coster computes each once. */
+interface ClassCost {
+  cls: BlockClass;
+  /** MATMULs per block (an all-zero block keeps one 1-deep MATMUL). */
+  tiles: number;
+  mfu: number;
+  /** Input k-tile LOADs (xMode tile): load-unit and channel cycles. */
+  xLoad: number;
+  xChannel: number;
+  /** Weight k-tile LOADs (wMode tile). */
+  wLoad: number;
+  wChannel: number;
+}
+
+/** Prices segment plans of one model, batch and machine (estimatePlanCycles), remembering the
+ * per-tiling costs that plans of the same layer share. Held by one caller (a search), never
+ * global: its memo lives as long as the coster. */
+export interface PlanCoster {
+  /** estimatePlanCycles of the plan. */
+  cycles(seg: SegmentPlan): number;
+  /** A number never above cycles(seg), cheaper to get: the MFU's busy cycles, which the
+   * pipelined time (busiest resource plus fill) and the serial one both include. */
+  lowerBound(seg: SegmentPlan): number;
+  /** lowerBound's term for one layer tiled k×n in blocks of m rows (a single-layer plan's whole bound). */
+  layerBound(l: number, m: number, k: number, n: number): number;
+}
+
+export function planCoster(q: QuantModel, batch: number, hw: HardwareConfig): PlanCoster {
+  const memo = q.layers.map(() => new Map<number, Tiling>());
+  const tiling = (l: number, k: number, n: number): Tiling => {
+    const key = k * (q.layers[l]!.N + 1) + n;
+    let t = memo[l]!.get(key);
+    if (!t) memo[l]!.set(key, (t = { classes: blockClasses(q.layers[l]!, k, n), byRows: new Map(), mfuByRows: new Map() }));
+    return t;
+  };
+  const classCosts = (l: number, mr: number, k: number, n: number): ClassCost[] => {
+    const t = tiling(l, k, n);
+    let costs = t.byRows.get(mr);
+    if (!costs) t.byRows.set(mr, (costs = t.classes.map((cls) => classCost(q, l, cls, mr, hw))));
+    return costs;
+  };
+  /** MFU cycles of one row block of mr rows: the ClassCosts' mfu, summed over the blocks. */
+  const blockMfu = (l: number, mr: number, k: number, n: number): number => {
+    const t = tiling(l, k, n);
+    let mfu = t.mfuByRows.get(mr);
+    if (mfu === undefined) {
+      // Without building the classes' LOAD terms (only candidates near the front need them).
+      mfu = 0;
+      for (let c = 0; c < t.classes.length; c++) mfu += classMfu(q, t.classes[c]!, mr, hw) * t.classes[c]!.count;
+      t.mfuByRows.set(mr, mfu);
+    }
+    return mfu;
+  };
+  // The MFU term of planCycles' total: every block's MATMULs, full blocks and the rest.
+  const layerBound = (l: number, m: number, k: number, n: number): number => {
+    const full = Math.floor(batch / m);
+    const rest = batch - full * m;
+    return (full > 0 ? blockMfu(l, m, k, n) * full : 0) + (rest > 0 ? blockMfu(l, rest, k, n) : 0);
+  };
+  return {
+    cycles: (seg) => planCycles(q, seg, batch, hw, classCosts),
+    lowerBound: (seg) => {
+      let mfu = 0;
+      for (let i = 0; i < seg.layers.length; i++) mfu += layerBound(seg.layers[i]!.layer, seg.m, seg.layers[i]!.k, seg.layers[i]!.n);
+      return mfu;
+    },
+    layerBound,
+  };
+}
+
+/** A layer's k×n tiling: its block classes and, per rows per block, their costs. */
+interface Tiling { classes: BlockClass[]; byRows: Map<number, ClassCost[]>; mfuByRows: Map<number, number> }
+
+type ClassCosts = (l: number, mr: number, k: number, n: number) => ClassCost[];
+
+/** MATMUL cycles of one block of a class at mr rows (an all-zero block keeps one 1-deep MATMUL). */
+function classMfu(q: QuantModel, cls: BlockClass, mr: number, hw: HardwareConfig): number {
+  // Indexed loops: this runs cold, where for-of pays for an iterator per loop.
+  let mfu = 0;
+  for (let j = 0; j < cls.kept.length; j++) mfu += bestMatmulMapping(hw, mr, cls.kept[j]!.kk, cls.nn, q.dtype).cycles * cls.kept[j]!.count;
+  if (cls.kept.length === 0) mfu += bestMatmulMapping(hw, mr, 1, cls.nn, q.dtype).cycles;
+  return mfu;
+}
+
+function classCost(q: QuantModel, l: number, cls: BlockClass, mr: number, hw: HardwareConfig): ClassCost {
+  const L = q.layers[l]!;
   const wb = DTYPE_BYTES[q.dtype];
+  const ib = DTYPE_BYTES[l === 0 ? q.inputType : q.layers[l - 1]!.outType];
+  const lat = hw.dram.latencyCycles;
+  const c: ClassCost = { cls, tiles: 0, mfu: classMfu(q, cls, mr, hw), xLoad: 0, xChannel: 0, wLoad: 0, wChannel: 0 };
+  const nn = cls.nn;
+  const add = (kk: number, count: number): void => {
+    const x = dmaTransferCycles(hw, mr, kk * ib, L.K * ib);
+    const w = dmaTransferCycles(hw, kk, nn * wb, L.N * wb);
+    c.xLoad += (lat + x) * count;
+    c.xChannel += x * count;
+    c.wLoad += (lat + w) * count;
+    c.wChannel += w * count;
+    c.tiles += count;
+  };
+  for (let j = 0; j < cls.kept.length; j++) add(cls.kept[j]!.kk, cls.kept[j]!.count);
+  if (cls.kept.length === 0) add(1, 1);
+  return c;
+}
+
+/** Tallies one row block of `mr` rows (rows order) or one row block of the column-block class
+ * at index `only` (cols order). Column blocks that keep the same tiles cost the same, so each
+ * class is costed once; skipped all-zero tiles cost nothing, an all-zero block costs its
+ * 1-deep MATMUL. Every term is a whole number of cycles, so sums are exact in any order. */
+function tallyBlock(q: QuantModel, seg: SegmentPlan, mr: number, hw: HardwareConfig, classCosts: ClassCosts, only?: number): Tally {
+  const t = zero();
+  const lat = hw.dram.latencyCycles;
   const last = seg.layers.length - 1;
-  // One k-tile's costs, rebuilt in place for each kept tile size (the search costs ~10k plans,
-  // so no tally object per tile).
-  const tile = zero();
   for (let i = 0; i <= last; i++) {
     const lt = seg.layers[i]!;
     const L = q.layers[lt.layer]!;
     const ib = DTYPE_BYTES[lt.layer === 0 ? q.inputType : q.layers[lt.layer - 1]!.outType];
     if (lt.xMode === 'block') dma(t, hw, mr, L.K * ib, L.K * ib, 'load');
     const fullRows = needsFullSoftmaxRows(q, lt.layer, lt) && i === last;
-    const tileCost = (nn: number, kk: number): Tally => {
-      tile.load = tile.store = tile.channel = tile.mfu = tile.vfu = tile.instrs = tile.steps = tile.tiles = tile.gate = 0;
-      if (lt.xMode === 'tile') dma(tile, hw, mr, kk * ib, L.K * ib, 'load');
-      if (lt.wMode === 'tile') dma(tile, hw, kk, nn * wb, L.N * wb, 'load');
-      tile.mfu += bestMatmulMapping(hw, mr, kk, nn, q.dtype).cycles;
-      tile.instrs++;
-      tile.tiles++;
-      return tile;
-    };
-    const classes = only ? [only] : blockClasses(L, lt.k, lt.n);
-    for (let c = 0; c < classes.length; c++) {
-      const cls = classes[c]!;
-      const nn = cls.nn;
-      const step = zero();
-      if (!lt.auxResident && only === undefined) dma(step, hw, 1, nn * auxBytesPerCol(L), nn * auxBytesPerCol(L), 'load');
-      for (let j = 0; j < cls.kept.length; j++) addInto(step, tileCost(nn, cls.kept[j]!.kk), cls.kept[j]!.count);
-      if (cls.kept.length === 0) addInto(step, tileCost(nn, 1));
-      const fuseSoftmax = q.softmax && lt.layer === q.layers.length - 1 && !fullRows;
-      const func: ActFunc = fuseSoftmax ? 'softmax' : L.func;
+    const fuseSoftmax = q.softmax && lt.layer === q.layers.length - 1 && !fullRows;
+    const func: ActFunc = fuseSoftmax ? 'softmax' : L.func;
+    const ob = DTYPE_BYTES[L.outType];
+    const ap = auxBytesPerCol(L);
+    const costs = classCosts(lt.layer, mr, lt.k, lt.n);
+    const from = only ?? 0;
+    const to = only === undefined ? costs.length : only + 1;
+    for (let c = from; c < to; c++) {
+      const cc = costs[c]!;
+      const nn = cc.cls.nn;
+      // A cols-order caller multiplies by the class size itself.
+      const times = only === undefined ? cc.cls.count : 1;
+      let load = 0;
+      let channel = 0;
+      let instrs = cc.tiles;
+      if (!lt.auxResident && only === undefined) {
+        const x = dmaTransferCycles(hw, 1, nn * ap, nn * ap);
+        load += lat + x;
+        channel += x;
+        instrs++;
+      }
+      if (lt.xMode === 'tile') {
+        load += cc.xLoad;
+        channel += cc.xChannel;
+        instrs += cc.tiles;
+      }
+      if (lt.wMode === 'tile') {
+        load += cc.wLoad;
+        channel += cc.wChannel;
+        instrs += cc.tiles;
+      }
       const groups = L.wScale.length === 1 ? 1 : nn;
       const act = groups * actCycles(hw, mr, nn / groups, func);
-      step.vfu += act;
-      step.instrs += groups;
-      if (i === last && !fullRows) dma(step, hw, mr, nn * DTYPE_BYTES[L.outType], L.N * DTYPE_BYTES[L.outType], 'store');
-      step.steps++;
-      // A cols-order caller multiplies by the class size itself.
-      addInto(t, step, only ? 1 : cls.count);
+      instrs += groups;
+      if (i === last && !fullRows) {
+        const x = dmaTransferCycles(hw, mr, nn * ob, L.N * ob);
+        t.store += (lat + x) * times;
+        channel += x;
+        instrs++;
+      }
+      t.load += load * times;
+      t.channel += channel * times;
+      t.mfu += cc.mfu * times;
+      t.vfu += act * times;
+      t.instrs += instrs * times;
+      t.steps += times;
+      t.tiles += cc.tiles * times;
     }
     if (fullRows) {
       t.vfu += actCycles(hw, mr, L.N, 'softmax');
@@ -162,9 +287,13 @@ function fusedBlockCompute(q: QuantModel, seg: SegmentPlan, mr: number, hw: Hard
 function tallyPrologue(q: QuantModel, seg: SegmentPlan, hw: HardwareConfig): Tally {
   const t = zero();
   const wb = DTYPE_BYTES[q.dtype];
-  for (const lt of seg.layers) {
+  for (let i = 0; i < seg.layers.length; i++) {
+    const lt = seg.layers[i]!;
     const L = q.layers[lt.layer]!;
-    if (lt.wMode === 'resident') for (const r of residentLoads(L, lt.k, lt.n, hw)) dma(t, hw, r.rows, r.cols * wb, L.N * wb, 'load');
+    if (lt.wMode === 'resident') {
+      const rects = residentLoads(L, lt.k, lt.n, hw);
+      for (let r = 0; r < rects.length; r++) dma(t, hw, rects[r]!.rows, rects[r]!.cols * wb, L.N * wb, 'load');
+    }
     if (lt.auxResident) dma(t, hw, 1, L.N * auxBytesPerCol(L), L.N * auxBytesPerCol(L), 'load');
   }
   return t;
@@ -193,18 +322,24 @@ function serial(t: Tally): number {
 
 /** Predicted cycles of one segment for a batch of `batch` rows. */
 export function estimatePlanCycles(q: QuantModel, seg: SegmentPlan, batch: number, hw: HardwareConfig): number {
+  return planCoster(q, batch, hw).cycles(seg);
+}
+
+function planCycles(q: QuantModel, seg: SegmentPlan, batch: number, hw: HardwareConfig, classCosts: ClassCosts): number {
   const full = Math.floor(batch / seg.m);
   const rest = batch - full * seg.m;
   const total = zero();
   const prologue = tallyPrologue(q, seg, hw);
   if (seg.order === 'rows') {
-    if (full > 0) addInto(total, tallyBlock(q, seg, seg.m, hw), full);
-    if (rest > 0) addInto(total, tallyBlock(q, seg, rest, hw));
+    if (full > 0) addInto(total, tallyBlock(q, seg, seg.m, hw, classCosts), full);
+    if (rest > 0) addInto(total, tallyBlock(q, seg, rest, hw, classCosts));
   } else {
     const lt = seg.layers[0]!;
     const L = q.layers[lt.layer]!;
     const wb = DTYPE_BYTES[q.dtype];
-    for (const cls of blockClasses(L, lt.k, lt.n)) {
+    const costs = classCosts(lt.layer, seg.m, lt.k, lt.n);
+    for (let c = 0; c < costs.length; c++) {
+      const cls = costs[c]!.cls;
       const nn = cls.nn;
       const loads = zero();
       if (lt.wMode === 'panel') for (const r of panelLoads(L, cls, 0, hw)) dma(loads, hw, r.rows, nn * wb, L.N * wb, 'load');
@@ -213,8 +348,8 @@ export function estimatePlanCycles(q: QuantModel, seg: SegmentPlan, batch: numbe
       if (cls.first) addInto(prologue, loads);
       addInto(total, loads, cls.first ? cls.count - 1 : cls.count);
       const blocks = zero();
-      if (full > 0) addInto(blocks, tallyBlock(q, seg, seg.m, hw, cls), full);
-      if (rest > 0) addInto(blocks, tallyBlock(q, seg, rest, hw, cls));
+      if (full > 0) addInto(blocks, tallyBlock(q, seg, seg.m, hw, classCosts, c), full);
+      if (rest > 0) addInto(blocks, tallyBlock(q, seg, rest, hw, classCosts, c));
       addInto(total, blocks, cls.count);
     }
   }

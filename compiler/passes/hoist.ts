@@ -9,7 +9,7 @@
 import type { Instr } from '../../isa/spec.js';
 import type { HardwareConfig } from '../../isa/hardware.js';
 import { footprintOf, footprintsConflict, type Footprint } from '../../isa/footprint.js';
-import { scheduleCycles } from '../../isa/schedule.js';
+import { opsCycles, prepareOps } from '../../isa/schedule.js';
 
 /** Most instructions one LOAD moves past: a step's compute and stores, not a whole loop. */
 const WINDOW = 24;
@@ -17,29 +17,35 @@ const WINDOW = 24;
 /** The stream with every LOAD hoisted as far as its footprint allows (within WINDOW, never
  * past another LOAD, a SYNC or the start); `footprint` may look up footprints already known. */
 export function hoistLoads(instrs: readonly Instr[], footprint: (ins: Instr) => Footprint = footprintOf): Instr[] {
-  const out: Instr[] = [];
-  // Footprints of the trailing run of non-LOAD instructions in `out` (the only ones a LOAD
-  // can pass), aligned with the end of `out`.
-  let tail: Footprint[] = [];
-  for (const ins of instrs) {
-    if (ins.op === 'MATMUL' || ins.op === 'ACT' || ins.op === 'STORE') {
-      out.push(ins);
-      tail.push(footprint(ins));
-      if (tail.length > WINDOW) tail = tail.slice(-WINDOW);
+  return hoistOrder(instrs, instrs.map(footprint)).map((i) => instrs[i]!);
+}
+
+/** hoistLoads as positions into `instrs` (whose footprints are `footprints`), so a caller
+ * holding per-instruction data (footprints, timed ops) can reorder it alongside. */
+export function hoistOrder(instrs: readonly Instr[], footprints: readonly Footprint[]): number[] {
+  const out: number[] = [];
+  // How many trailing entries of `out` are non-LOAD instructions a LOAD may still pass
+  // (at most WINDOW).
+  let tail = 0;
+  for (let i = 0; i < instrs.length; i++) {
+    const op = instrs[i]!.op;
+    if (op === 'MATMUL' || op === 'ACT' || op === 'STORE') {
+      out.push(i);
+      if (tail < WINDOW) tail++;
       continue;
     }
-    if (ins.op !== 'LOAD') {
-      out.push(ins);
-      tail = [];
+    if (op !== 'LOAD') {
+      out.push(i);
+      tail = 0;
       continue;
     }
-    const r = footprint(ins);
-    let at = tail.length;
-    while (at > 0 && !footprintsConflict(r, tail[at - 1]!)) at--;
-    const pos = out.length - (tail.length - at);
-    out.splice(pos, 0, ins);
+    const r = footprints[i]!;
+    let at = tail;
+    while (at > 0 && !footprintsConflict(r, footprints[out[out.length - tail + at - 1]!]!)) at--;
+    const pos = out.length - (tail - at);
+    out.splice(pos, 0, i);
     // Instructions after the hoisted LOAD can no longer be passed by later LOADs.
-    tail = tail.slice(at);
+    tail -= at;
   }
   return out;
 }
@@ -48,12 +54,11 @@ export function hoistLoads(instrs: readonly Instr[], footprint: (ins: Instr) => 
  * usually faster but not always (an early LOAD can take the DRAM channel from a STORE the next
  * step waits for); ties keep the hoisted order. */
 export function fasterLoadOrder(instrs: Instr[], hw: HardwareConfig): { instrs: Instr[]; cycles: number } {
-  // Each instruction's footprint once, for hoisting and both replays.
+  // Each instruction's footprint and timing once, for hoisting and both replays.
   const footprints = instrs.map(footprintOf);
-  const at = new Map(instrs.map((ins, i) => [ins, i]));
-  const footprint = (ins: Instr): Footprint => footprints[at.get(ins)!]!;
-  const hoisted = hoistLoads(instrs, footprint);
-  const plain = scheduleCycles(instrs, hw, footprints);
-  const early = scheduleCycles(hoisted, hw, hoisted.map(footprint));
-  return early <= plain ? { instrs: hoisted, cycles: early } : { instrs, cycles: plain };
+  const ops = prepareOps(instrs, hw, footprints);
+  const order = hoistOrder(instrs, footprints);
+  const plain = opsCycles(ops, hw);
+  const early = opsCycles(order.map((i) => ops[i]!), hw);
+  return early <= plain ? { instrs: order.map((i) => instrs[i]!), cycles: early } : { instrs, cycles: plain };
 }

@@ -15,7 +15,9 @@ export function emitRowsOrder(c: SegmentEmit): void {
       // The input as one m×K block (loaded now, or the previous layer's rows), else k-tiles per use.
       const xBlock = t.xMode === 'block' ? loadInput(c, i, r0, mr, 0, c.q.layers[t.layer]!.K).addr : prevFull;
       const full = s.full ? s.full.take() : undefined;
-      for (const block of c.patterns[i]!) {
+      const blocks = c.patterns[i]!;
+      for (let b = 0; b < blocks.length; b++) {
+        const block = blocks[b]!;
         const { n0, nn } = block;
         const auxAddr = auxTile(c, i, n0, nn);
         const acc = s.acc.take();
@@ -38,7 +40,9 @@ export function emitColsOrder(c: SegmentEmit): void {
   const { seg, rows: B } = c;
   const t = seg.layers[0]!;
   const s = c.slots[0]!;
-  for (const block of c.patterns[0]!) {
+  const blocks = c.patterns[0]!;
+  for (let b = 0; b < blocks.length; b++) {
+    const block = blocks[b]!;
     const { n0, nn } = block;
     const auxAddr = auxTile(c, 0, n0, nn);
     const panel = t.wMode === 'panel' ? loadPanel(c, 0, block) : 0;

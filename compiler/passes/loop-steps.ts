@@ -1,7 +1,7 @@
 // The steps both loop orders of codegen are made of (loop-orders.ts), over one shared context
 // per segment: resident loads, operand tiles, the MATMULs of a column block, and the ACTs,
 // softmax and STOREs that finish an output tile. `i` is a layer's index within the segment.
-import { DTYPE_BYTES, type ActFunc, type DType, type Instr, type LoadInstr, type StoreInstr } from '../../isa/spec.js';
+import { DTYPE_BYTES, type ActFunc, type DType, type Instr } from '../../isa/spec.js';
 import type { HardwareConfig } from '../../isa/hardware.js';
 import { bestMatmulMapping, type MatmulDType } from '../../isa/timing.js';
 import { DlpError } from '../../isa/errors.js';
@@ -38,6 +38,8 @@ export interface SegmentEmit {
   patterns: ColumnBlock[][];
   /** Resident bias vectors whose LOAD is still to be emitted, per segment layer. */
   auxPending: boolean[];
+  /** Per segment layer: its model layer, index and tag (layerAt). */
+  layerInfo: SegmentLayer[];
   out: Instr[];
   /** Layer tag → name; the softmax ACT adds its own tag. */
   layerNames: Record<number, string>;
@@ -63,7 +65,8 @@ export function openSegment(
     acc: new Slots(lb.acc), out: lb.out && new Slots(lb.out), full: lb.full && new Slots(lb.full),
   }));
   const patterns = seg.layers.map((t) => columnBlocks(q.layers[t.layer]!, t.k, t.n));
-  return { q, seg, hw, dram, rows, bufs, slots, patterns, auxPending: seg.layers.map((t) => t.auxResident), out, layerNames, softmaxTag };
+  const layerInfo = seg.layers.map((t): SegmentLayer => ({ L: q.layers[t.layer]!, index: t.layer, tag: t.layer + 1 }));
+  return { q, seg, hw, dram, rows, bufs, slots, patterns, auxPending: seg.layers.map((t) => t.auxResident), layerInfo, out, layerNames, softmaxTag };
 }
 
 /** Appends an instruction; the naive schedule follows each with a SYNC. */
@@ -74,8 +77,7 @@ function emit(c: SegmentEmit, i: Instr): void {
 
 /** Segment layer i: the model layer, its index and its layer tag (index + 1). */
 function layerAt(c: SegmentEmit, i: number): SegmentLayer {
-  const index = c.seg.layers[i]!.layer;
-  return { L: c.q.layers[index]!, index, tag: index + 1 };
+  return c.layerInfo[i]!;
 }
 
 function inTypeOf(q: QuantModel, l: number): DType {
@@ -91,7 +93,7 @@ export function loadResidentWeights(c: SegmentEmit): void {
     const { L, index, tag } = layerAt(c, i);
     for (const r of residentLoads(L, t.k, t.n, c.hw)) {
       const at = (r.k0 * L.N + r.n0) * wb;
-      emit(c, load({ dst: c.bufs.layers[i]!.w!.addr + at, space: 'wram', src: c.dram.w(index) + at, rows: r.rows, cols: r.cols, stride: L.N * wb, pitch: L.N, dtype: c.q.dtype, layer: tag }));
+      emit(c, { op: 'LOAD', dst: c.bufs.layers[i]!.w!.addr + at, space: 'wram', src: c.dram.w(index) + at, rows: r.rows, cols: r.cols, stride: L.N * wb, pitch: L.N, dtype: c.q.dtype, layer: tag });
     }
   });
 }
@@ -103,7 +105,7 @@ function loadResidentAux(c: SegmentEmit, i: number): void {
   c.auxPending[i] = false;
   const { L, index, tag } = layerAt(c, i);
   const words = L.N * auxBytesPerCol(L) / 4;
-  emit(c, load({ dst: c.bufs.layers[i]!.aux!.addr, space: 'nram', src: c.dram.aux(index), rows: 1, cols: words, stride: words * 4, pitch: words, dtype: 'int32', layer: tag }));
+  emit(c, { op: 'LOAD', dst: c.bufs.layers[i]!.aux!.addr, space: 'nram', src: c.dram.aux(index), rows: 1, cols: words, stride: words * 4, pitch: words, dtype: 'int32', layer: tag });
 }
 
 /** NRAM address of the bias/slopes of columns n0..n0+nn: in the resident vector, or loaded. */
@@ -113,7 +115,7 @@ export function auxTile(c: SegmentEmit, i: number, n0: number, nn: number): numb
   if (c.seg.layers[i]!.auxResident) return c.bufs.layers[i]!.aux!.addr + n0 * per;
   const a = c.slots[i]!.aux!.take();
   const words = (nn * per) / 4;
-  emit(c, load({ dst: a, space: 'nram', src: c.dram.aux(index) + n0 * per, rows: 1, cols: words, stride: words * 4, pitch: words, dtype: 'int32', layer: tag }));
+  emit(c, { op: 'LOAD', dst: a, space: 'nram', src: c.dram.aux(index) + n0 * per, rows: 1, cols: words, stride: words * 4, pitch: words, dtype: 'int32', layer: tag });
   return a;
 }
 
@@ -124,7 +126,7 @@ export function loadInput(c: SegmentEmit, i: number, r0: number, mr: number, k0:
   const inType = inTypeOf(c.q, index);
   const ib = DTYPE_BYTES[inType];
   const addr = c.slots[i]!.x!.take();
-  emit(c, load({ dst: addr, space: 'nram', src: c.dram.src(index) + (r0 * L.K + k0) * ib, rows: mr, cols: kk, stride: L.K * ib, pitch: kk, dtype: inType, layer: tag }));
+  emit(c, { op: 'LOAD', dst: addr, space: 'nram', src: c.dram.src(index) + (r0 * L.K + k0) * ib, rows: mr, cols: kk, stride: L.K * ib, pitch: kk, dtype: inType, layer: tag });
   return { addr, pitch: kk };
 }
 
@@ -140,7 +142,7 @@ export function weightTile(c: SegmentEmit, i: number, resident: boolean, k0: num
   const wb = DTYPE_BYTES[c.q.dtype];
   if (resident) return { addr: c.bufs.layers[i]!.w!.addr + (k0 * L.N + n0) * wb, pitch: L.N };
   const addr = c.slots[i]!.w!.take();
-  emit(c, load({ dst: addr, space: 'wram', src: c.dram.w(index) + (k0 * L.N + n0) * wb, rows: kk, cols: nn, stride: L.N * wb, pitch: nn, dtype: c.q.dtype, layer: tag }));
+  emit(c, { op: 'LOAD', dst: addr, space: 'wram', src: c.dram.w(index) + (k0 * L.N + n0) * wb, rows: kk, cols: nn, stride: L.N * wb, pitch: nn, dtype: c.q.dtype, layer: tag });
   return { addr, pitch: nn };
 }
 
@@ -151,7 +153,7 @@ export function loadPanel(c: SegmentEmit, i: number, block: ColumnBlock): number
   const { n0, nn } = block;
   const panel = c.slots[i]!.w!.take();
   for (const r of panelLoads(L, block, n0, c.hw)) {
-    emit(c, load({ dst: panel + r.k0 * nn * wb, space: 'wram', src: c.dram.w(index) + (r.k0 * L.N + n0) * wb, rows: r.rows, cols: nn, stride: L.N * wb, pitch: nn, dtype: c.q.dtype, layer: tag }));
+    emit(c, { op: 'LOAD', dst: panel + r.k0 * nn * wb, space: 'wram', src: c.dram.w(index) + (r.k0 * L.N + n0) * wb, rows: r.rows, cols: nn, stride: L.N * wb, pitch: nn, dtype: c.q.dtype, layer: tag });
   }
   return panel;
 }
@@ -171,12 +173,13 @@ export function accumulate(
 ): void {
   const kept: KTile[] = block.kept.length > 0 ? block.kept : [{ k0: 0, kk: 1 }];
   const { tag } = layerAt(c, i);
-  kept.forEach(({ k0, kk }, j) => {
+  for (let j = 0; j < kept.length; j++) {
+    const { k0, kk } = kept[j]!;
     const x = input(k0, kk);
     const w = weight(k0, kk);
     loadResidentAux(c, i);
     emit(c, matmul(c.hw, { out: acc, in: x.addr, w: w.addr, m: mr, k: kk, n: block.nn, inPitch: x.pitch, wPitch: w.pitch, acc: j > 0, dtype: c.q.dtype, layer: tag }));
-  });
+  }
 }
 
 /** The ACTs (and STORE) that finish one mr×nn output tile of segment layer i: into the full-row
@@ -201,7 +204,7 @@ export function finishTile(c: SegmentEmit, i: number, r0: number, mr: number, n0
   loadResidentAux(c, i);
   emitActs(c, L, { mr, n0, nn, acc, auxAddr, dst, dstPitch, tag, func: fuseSoftmax ? 'softmax' : L.func });
   if (i === c.seg.layers.length - 1 && fullAddr === undefined) {
-    emit(c, store({ dst: c.dram.dst(index) + (r0 * L.N + n0) * ob, src: dst, rows: mr, cols: nn, stride: L.N * ob, pitch: dstPitch, dtype: L.outType, layer: tag }));
+    emit(c, { op: 'STORE', dst: c.dram.dst(index) + (r0 * L.N + n0) * ob, src: dst, rows: mr, cols: nn, stride: L.N * ob, pitch: dstPitch, dtype: L.outType, layer: tag });
   }
 }
 
@@ -215,7 +218,7 @@ export function finishRows(c: SegmentEmit, i: number, r0: number, mr: number, fu
     func: 'softmax', inType: 'fp32', outType: 'fp32', mult: 1, shift: 0, scale: 1, alpha: 0, layer: c.softmaxTag,
   });
   c.layerNames[c.softmaxTag] = 'softmax';
-  emit(c, store({ dst: c.dram.dst(index) + r0 * L.N * 4, src: fullAddr, rows: mr, cols: L.N, stride: L.N * 4, pitch: L.N, dtype: 'fp32', layer: tag }));
+  emit(c, { op: 'STORE', dst: c.dram.dst(index) + r0 * L.N * 4, src: fullAddr, rows: mr, cols: L.N, stride: L.N * 4, pitch: L.N, dtype: 'fp32', layer: tag });
 }
 
 interface ActSite {
@@ -229,7 +232,8 @@ function emitActs(c: SegmentEmit, L: QuantLayer, a: ActSite): void {
   const ob = DTYPE_BYTES[L.outType];
   const per = auxBytesPerCol(L);
   const groups = L.wScale.length === 1 ? [{ c0: 0, w: a.nn, s: 0 }] : Array.from({ length: a.nn }, (_, col) => ({ c0: col, w: 1, s: a.n0 + col }));
-  for (const g of groups) {
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i]!;
     const rq = L.requant[g.s]!;
     emit(c, {
       op: 'ACT', dst: a.dst + g.c0 * ob, src: a.acc + g.c0 * 4, rows: a.mr, cols: g.w, dstPitch: a.dstPitch, srcPitch: a.nn,
@@ -246,15 +250,9 @@ function matmul(
   f: { out: number; in: number; w: number; m: number; k: number; n: number; inPitch: number; wPitch: number; acc: boolean; dtype: DType; layer: number },
 ): Instr {
   const swap = bestMatmulMapping(hw, f.m, f.k, f.n, f.dtype as MatmulDType).swap ? 1 : 0;
-  return { op: 'MATMUL', ...f, outPitch: f.n, acc: f.acc ? 1 : 0, swap };
-}
-
-/** A LOAD from its fields by name (the ISA's field names). */
-function load(f: Omit<LoadInstr, 'op'>): Instr {
-  return { op: 'LOAD', ...f };
-}
-
-/** A STORE from its fields by name (the ISA's field names). */
-function store(f: Omit<StoreInstr, 'op'>): Instr {
-  return { op: 'STORE', ...f };
+  // Field by field in the order of f (the order instructions have always listed them).
+  return {
+    op: 'MATMUL', out: f.out, in: f.in, w: f.w, m: f.m, k: f.k, n: f.n, inPitch: f.inPitch, wPitch: f.wPitch,
+    acc: f.acc ? 1 : 0, dtype: f.dtype, layer: f.layer, outPitch: f.n, swap,
+  };
 }

@@ -82,37 +82,60 @@ export function needsFullSoftmaxRows(q: QuantModel, l: number, t: LayerTile): bo
   return t.n < q.layers[l]!.N || q.layers[l]!.func !== 'identity' || q.perChannel;
 }
 
+/** What a buffer holds for its layer: the input, weights, bias/slopes, accumulator, output
+ * tiles (`out`) or full output rows (`full`). */
+type BufferRole = 'x' | 'w' | 'aux' | 'acc' | 'out' | 'full';
+const ROLE_SUFFIX: Record<BufferRole, string> = { x: 'x', w: 'w', aux: 'aux', acc: 'acc', out: 'y', full: 'y' };
+
+/** Every buffer of a segment in placement order, as `take(layer index in segment, role, space,
+ * bytes, copies)`: the one sizing rule both allocateSegment and segmentFits follow. */
+function eachBuffer(q: QuantModel, seg: SegmentPlan, take: (i: number, role: BufferRole, space: 'nram' | 'wram', bytes: number, count: number) => void): void {
+  const cnt = seg.double ? 2 : 1;
+  const wb = DTYPE_BYTES[q.dtype];
+  const last = seg.layers.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const t = seg.layers[i]!;
+    const L = q.layers[t.layer]!;
+    const ib = DTYPE_BYTES[t.layer === 0 ? q.inputType : q.layers[t.layer - 1]!.outType];
+    if (t.xMode === 'block') take(i, 'x', 'nram', seg.m * L.K * ib, cnt);
+    if (t.xMode === 'tile') take(i, 'x', 'nram', seg.m * t.k * ib, cnt);
+    if (t.wMode === 'resident') take(i, 'w', 'wram', L.K * L.N * wb, 1);
+    if (t.wMode === 'panel') take(i, 'w', 'wram', L.K * t.n * wb, cnt);
+    if (t.wMode === 'tile') take(i, 'w', 'wram', t.k * t.n * wb, cnt);
+    const ap = auxBytesPerCol(L);
+    if (t.auxResident) take(i, 'aux', 'nram', L.N * ap, 1);
+    else take(i, 'aux', 'nram', t.n * ap, cnt);
+    take(i, 'acc', 'nram', seg.m * t.n * 4, cnt);
+    if (i < last) take(i, 'full', 'nram', seg.m * L.N * DTYPE_BYTES[L.outType], 1);
+    else if (needsFullSoftmaxRows(q, t.layer, t)) take(i, 'full', 'nram', seg.m * L.N * 4, cnt);
+    // fp32 results are written in place over the accumulator, so only integer outputs need tiles.
+    else if (DTYPE_BYTES[L.outType] !== 4) take(i, 'out', 'nram', seg.m * t.n * DTYPE_BYTES[L.outType], cnt);
+  }
+}
+
 /** Places every buffer of a segment; returns undefined when NRAM or WRAM would overflow. */
 export function allocateSegment(q: QuantModel, seg: SegmentPlan, hw: HardwareConfig): SegmentBuffers | undefined {
   let nram = 0;
   let wram = 0;
-  const cnt = seg.double ? 2 : 1;
-  const take = (name: string, space: 'nram' | 'wram', bytes: number, count: number): Buffer => {
-    const b = { name, space, addr: space === 'nram' ? nram : wram, bytes: align(bytes), count };
+  const layers = seg.layers.map((): Partial<LayerBuffers> => ({}));
+  eachBuffer(q, seg, (i, role, space, bytes, count) => {
+    const b = { name: `${q.layers[seg.layers[i]!.layer]!.name}.${ROLE_SUFFIX[role]}`, space, addr: space === 'nram' ? nram : wram, bytes: align(bytes), count };
     if (space === 'nram') nram += b.bytes * count;
     else wram += b.bytes * count;
-    return b;
-  };
-  const wb = DTYPE_BYTES[q.dtype];
-  const last = seg.layers.length - 1;
-  const layers = seg.layers.map((t, i): LayerBuffers => {
-    const L = q.layers[t.layer]!;
-    const ib = DTYPE_BYTES[t.layer === 0 ? q.inputType : q.layers[t.layer - 1]!.outType];
-    const lb: Partial<LayerBuffers> = {};
-    if (t.xMode === 'block') lb.x = take(`${L.name}.x`, 'nram', seg.m * L.K * ib, cnt);
-    if (t.xMode === 'tile') lb.x = take(`${L.name}.x`, 'nram', seg.m * t.k * ib, cnt);
-    if (t.wMode === 'resident') lb.w = take(`${L.name}.w`, 'wram', L.K * L.N * wb, 1);
-    if (t.wMode === 'panel') lb.w = take(`${L.name}.w`, 'wram', L.K * t.n * wb, cnt);
-    if (t.wMode === 'tile') lb.w = take(`${L.name}.w`, 'wram', t.k * t.n * wb, cnt);
-    const ap = auxBytesPerCol(L);
-    lb.aux = t.auxResident ? take(`${L.name}.aux`, 'nram', L.N * ap, 1) : take(`${L.name}.aux`, 'nram', t.n * ap, cnt);
-    lb.acc = take(`${L.name}.acc`, 'nram', seg.m * t.n * 4, cnt);
-    if (i < last) lb.full = take(`${L.name}.y`, 'nram', seg.m * L.N * DTYPE_BYTES[L.outType], 1);
-    else if (needsFullSoftmaxRows(q, t.layer, t)) lb.full = take(`${L.name}.y`, 'nram', seg.m * L.N * 4, cnt);
-    // fp32 results are written in place over the accumulator, so only integer outputs need tiles.
-    else if (DTYPE_BYTES[L.outType] !== 4) lb.out = take(`${L.name}.y`, 'nram', seg.m * t.n * DTYPE_BYTES[L.outType], cnt);
-    return lb as LayerBuffers;
+    layers[i]![role] = b;
   });
   if (nram > hw.nram.bytes || wram > hw.wram.bytes) return undefined;
-  return { layers, nramBytes: nram, wramBytes: wram };
+  return { layers: layers as LayerBuffers[], nramBytes: nram, wramBytes: wram };
+}
+
+/** Whether allocateSegment would place the segment, without building its buffers (the search
+ * asks this of every candidate). */
+export function segmentFits(q: QuantModel, seg: SegmentPlan, hw: HardwareConfig): boolean {
+  let nram = 0;
+  let wram = 0;
+  eachBuffer(q, seg, (_i, _role, space, bytes, count) => {
+    if (space === 'nram') nram += align(bytes) * count;
+    else wram += align(bytes) * count;
+  });
+  return nram <= hw.nram.bytes && wram <= hw.wram.bytes;
 }

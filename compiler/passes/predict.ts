@@ -5,12 +5,12 @@
 // This keeps a prediction to a few thousand replayed instructions per candidate.
 import type { HardwareConfig } from '../../isa/hardware.js';
 import type { Instr } from '../../isa/spec.js';
-import { footprintOf, type Footprint } from '../../isa/footprint.js';
+import { footprintOf } from '../../isa/footprint.js';
 import type { QuantModel } from './quantize.js';
 import type { Schedule, SegmentPlan } from './plan.js';
 import { emitSegmentForTiming, emitSegmentsForTiming } from './codegen.js';
-import { scheduleCycles } from '../../isa/schedule.js';
-import { fasterLoadOrder, hoistLoads } from './hoist.js';
+import { opsCycles, prepareOps, type TimedOp } from '../../isa/schedule.js';
+import { fasterLoadOrder, hoistOrder } from './hoist.js';
 import { memoPrediction, predictionKey } from './plan-memo.js';
 
 /** Row blocks replayed before extrapolating: the slope is taken between block counts lo and
@@ -33,29 +33,33 @@ function replaySegmentCyclesNow(q: QuantModel, seg: SegmentPlan, batch: number, 
   const blocks = Math.ceil(batch / seg.m);
   const { lo, hi } = BLOCKS[seg.order];
   const whole = blocks <= hi + 1;
-  // Emitted once per row count: both variants below replay the same stream.
+  // Emitted, timed and hoisted once per row count: both load orders replay the same
+  // instructions, so each one's footprint and timed op serve both.
   const emitted = new Map<number, Instr[]>();
   const emit = (rows: number): Instr[] => {
     let e = emitted.get(rows);
     if (!e) emitted.set(rows, (e = emitSegmentForTiming(q, seg, rows, hw)));
     return e;
   };
+  const streams = new Map<number, { plain: TimedOp[]; hoisted: TimedOp[] }>();
+  const stream = (rows: number): { plain: TimedOp[]; hoisted: TimedOp[] } => {
+    let s = streams.get(rows);
+    if (!s) {
+      const instrs = emit(rows);
+      const footprints = instrs.map(footprintOf);
+      const plain = prepareOps(instrs, hw, footprints);
+      streams.set(rows, (s = { plain, hoisted: hoistOrder(instrs, footprints).map((i) => plain[i]!) }));
+    }
+    return s;
+  };
   const one = emit(Math.min(batch, seg.m)).length;
   if (one * (whole ? blocks : lo + hi) > REPLAY_BUDGET) return undefined;
-  // Both orders replay the same instruction objects, and hoisting reads their footprints too:
-  // each is computed once.
-  const footprints = new Map<Instr, Footprint>();
-  const footprint = (ins: Instr): Footprint => {
-    let f = footprints.get(ins);
-    if (!f) footprints.set(ins, (f = footprintOf(ins)));
-    return f;
-  };
   // Each prediction replays the loop-nest order and the hoisted one (the pipeline keeps the
   // faster, see hoist-loads); the block loop is timed once per variant.
-  const predict = (order: (instrs: Instr[]) => Instr[]) => {
+  const predict = (hoisted: boolean) => {
     const run = (rows: number) => {
-      const instrs = order(emit(rows));
-      return scheduleCycles(instrs, hw, instrs.map(footprint));
+      const s = stream(rows);
+      return opsCycles(hoisted ? s.hoisted : s.plain, hw);
     };
     if (whole) return run(batch);
     // A ragged last block is charged pro rata.
@@ -63,7 +67,7 @@ function replaySegmentCyclesNow(q: QuantModel, seg: SegmentPlan, batch: number, 
     const b = run(hi * seg.m);
     return b + ((b - a) / ((hi - lo) * seg.m)) * (batch - hi * seg.m);
   };
-  return Math.min(predict((x) => x), predict((x) => hoistLoads(x, footprint)));
+  return Math.min(predict(false), predict(true));
 }
 
 /** Predicted cycles of a whole multi-segment schedule (segments overlap at their seams), or

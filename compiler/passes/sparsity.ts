@@ -93,8 +93,12 @@ export function tilePattern(L: QuantLayer, k: number, n: number): TilePattern {
   // and a grid whose narrowest tile is wider (taller) than any zero run cannot skip anything.
   const narrowest = (len: number, t: number) => (len % t === 0 ? t : Math.min(t, len % t));
   if (z && narrowest(L.N, n) <= z.maxRowRun && narrowest(L.K, k) <= z.maxColRun) {
-    for (let n0 = 0; n0 < L.N; n0 += n) {
-      for (let k0 = 0; k0 < L.K; k0 += k) if (countNonzero(z, k0, Math.min(k, L.K - k0), n0, Math.min(n, L.N - n0)) === 0) skipped++;
+    // Likewise per tile: only blocks no wider than maxRowRun (all, or the ragged last one) and
+    // bands no taller than maxColRun can hold an all-zero tile.
+    const firstN = n <= z.maxRowRun ? 0 : L.N - (L.N % n);
+    const firstK = k <= z.maxColRun ? 0 : L.K - (L.K % k);
+    for (let n0 = firstN; n0 < L.N; n0 += n) {
+      for (let k0 = firstK; k0 < L.K; k0 += k) if (countNonzero(z, k0, Math.min(k, L.K - k0), n0, Math.min(n, L.N - n0)) === 0) skipped++;
     }
   }
   const p = skipped === 0

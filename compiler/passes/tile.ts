@@ -6,8 +6,8 @@
 import type { HardwareConfig } from '../../isa/hardware.js';
 import { DlpError } from '../../isa/errors.js';
 import type { QuantLayer, QuantModel } from './quant-model.js';
-import { estimatePlanCycles } from './cost.js';
-import { allocateSegment, type LayerTile, type Schedule, type SegmentPlan } from './plan.js';
+import { planCoster, type PlanCoster } from './cost.js';
+import { allocateSegment, segmentFits, type LayerTile, type Schedule, type SegmentPlan } from './plan.js';
 import { tilePattern } from './sparsity.js';
 
 export {
@@ -65,35 +65,99 @@ export function searchMaySkip(q: QuantModel, hw: HardwareConfig): boolean {
   });
 }
 
+/** A search's candidate plans, in the order the search ranks ties by: `plan(i)` is the i-th
+ * plan to keep; `peek(i)` may answer with a scratch object that the next peek overwrites
+ * (to bound, classify or price a plan without keeping it). */
+export interface CandidateList {
+  readonly length: number;
+  plan(i: number): SegmentPlan;
+  peek(i: number): SegmentPlan;
+  /** PlanCoster.lowerBound of the i-th plan, when the list has it at hand. */
+  bound?(i: number): number;
+}
+
+const listOf = (plans: SegmentPlan[]): CandidateList => ({ length: plans.length, plan: (i) => plans[i]!, peek: (i) => plans[i]! });
+
 /** All feasible plans for one layer on its own (both loop orders, every residency mode). */
 export function singleLayerCandidates(q: QuantModel, l: number, batch: number, hw: HardwareConfig): SegmentPlan[] {
+  const list = singleLayerPlans(q, l, batch, hw, planCoster(q, batch, hw));
+  return Array.from({ length: list.length }, (_, i) => list.plan(i));
+}
+
+const W_MODES = ['resident', 'panel', 'tile'] as const;
+const X_MODES = ['block', 'tile'] as const;
+
+/** singleLayerCandidates as a list held in flat arrays: the search builds a SegmentPlan only
+ * for the few candidates it keeps (thousands are bounded and dropped). Each plan's lower
+ * bound depends only on its rows and tile, so it is taken once per (m, n, k). */
+function singleLayerPlans(q: QuantModel, l: number, batch: number, hw: HardwareConfig, cost: PlanCoster): CandidateList {
   const L = q.layers[l]!;
-  const out: SegmentPlan[] = [];
   const { ns, ks } = searchedTileSizes(L, hw);
   const fullRows = q.softmax && l === q.layers.length - 1;
+  // Per candidate: rows per block, tile, and order · wMode · xMode · auxResident as one code.
+  const ms: number[] = [];
+  const tn: number[] = [];
+  const tk: number[] = [];
+  const codes: number[] = [];
+  const bounds: number[] = [];
+  const tile: LayerTile = { layer: l, n: 0, auxResident: true, k: 0, wMode: 'resident', xMode: 'block' };
+  const scratch: SegmentPlan = { order: 'rows', m: 0, double: true, sync: false, layers: [tile] };
+  const set = (code: number, m: number, n: number, k: number): SegmentPlan => {
+    scratch.order = code & 8 ? 'cols' : 'rows';
+    scratch.m = m;
+    tile.n = n;
+    tile.auxResident = (code & 1) === 0;
+    tile.k = k;
+    tile.wMode = W_MODES[(code >> 4) & 3]!;
+    tile.xMode = X_MODES[(code >> 1) & 1]!;
+    return scratch;
+  };
   // Resident bias/slopes when they fit; per-tile otherwise.
-  const add = (order: 'rows' | 'cols', m: number, n: number, k: number, wMode: LayerTile['wMode'], xMode: LayerTile['xMode']): void => {
+  const add = (order: 'rows' | 'cols', m: number, n: number, k: number, wMode: LayerTile['wMode'], xMode: 'block' | 'tile', bound: number): void => {
     for (let a = 0; a < 2; a++) {
-      const seg: SegmentPlan = { order, m, double: true, sync: false, layers: [{ layer: l, n, auxResident: a === 0, k, wMode, xMode }] };
-      if (allocateSegment(q, seg, hw)) {
-        out.push(seg);
+      const code = (W_MODES.indexOf(wMode) << 4) | (order === 'cols' ? 8 : 0) | (X_MODES.indexOf(xMode) << 1) | a;
+      if (segmentFits(q, set(code, m, n, k), hw)) {
+        ms.push(m);
+        tn.push(n);
+        tk.push(k);
+        codes.push(code);
+        bounds.push(bound);
         return;
       }
     }
   };
-  for (const m of rowSizes(batch)) {
-    for (const n of ns) {
-      add('rows', m, n, L.K, 'resident', 'block');
-      for (const k of ks) add('rows', m, n, k, 'resident', 'tile');
-      for (const k of ks) add('rows', m, n, k, 'tile', 'block');
-      for (const k of ks) add('rows', m, n, k, 'tile', 'tile');
+  const rs = rowSizes(batch);
+  const lb: number[] = [];
+  // Indexed loops: this runs cold, where for-of pays for an iterator per loop.
+  for (let a = 0; a < rs.length; a++) {
+    const m = rs[a]!;
+    for (let b = 0; b < ns.length; b++) {
+      const n = ns[b]!;
+      for (let c = 0; c < ks.length; c++) lb[c] = cost.layerBound(l, m, ks[c]!, n);
+      const whole = cost.layerBound(l, m, L.K, n);
+      add('rows', m, n, L.K, 'resident', 'block', whole);
+      for (let c = 0; c < ks.length; c++) add('rows', m, n, ks[c]!, 'resident', 'tile', lb[c]!);
+      for (let c = 0; c < ks.length; c++) add('rows', m, n, ks[c]!, 'tile', 'block', lb[c]!);
+      for (let c = 0; c < ks.length; c++) add('rows', m, n, ks[c]!, 'tile', 'tile', lb[c]!);
       if (!fullRows || n === L.N) {
-        add('cols', m, n, L.K, 'panel', 'tile');
-        for (const k of ks) add('cols', m, n, k, 'tile', 'tile');
+        add('cols', m, n, L.K, 'panel', 'tile', whole);
+        for (let c = 0; c < ks.length; c++) add('cols', m, n, ks[c]!, 'tile', 'tile', lb[c]!);
       }
     }
   }
-  return out;
+  const kept: SegmentPlan[] = [];
+  return {
+    length: ms.length,
+    peek: (i) => set(codes[i]!, ms[i]!, tn[i]!, tk[i]!),
+    bound: (i) => bounds[i]!,
+    plan: (i) => {
+      if (!kept[i]) {
+        const t = set(codes[i]!, ms[i]!, tn[i]!, tk[i]!).layers[0]!;
+        kept[i] = { order: scratch.order, m: scratch.m, double: true, sync: false, layers: [{ layer: l, n: t.n, auxResident: t.auxResident, k: t.k, wMode: t.wMode, xMode: t.xMode }] };
+      }
+      return kept[i]!;
+    },
+  };
 }
 
 /** Fused plans for layers [a, b]: all weights resident, each layer whole (n = N, k = K). */
@@ -106,7 +170,7 @@ export function fusedCandidates(q: QuantModel, a: number, b: number, batch: numb
       layers.push({ layer: l, n: L.N, k: L.K, wMode: 'resident', xMode: l === a ? 'block' : 'fused', auxResident: true });
     }
     const seg: SegmentPlan = { order: 'rows', m, double: true, sync: false, layers };
-    if (allocateSegment(q, seg, hw)) out.push(seg);
+    if (segmentFits(q, seg, hw)) out.push(seg);
   }
   return out;
 }
@@ -130,31 +194,115 @@ interface Ranked { analytic: Scored; fine?: Scored }
  * STORE and one LOAD of a row block's activations, amortised over at least this many layers. */
 export const MAX_FUSED_LAYERS = 32;
 
-function best(q: QuantModel, cands: SegmentPlan[], batch: number, hw: HardwareConfig, rescore?: SegmentScorer): Ranked | undefined {
-  const scored = cands.map((seg) => ({ seg, cycles: estimatePlanCycles(q, seg, batch, hw) }));
-  scored.sort((a, b) => a.cycles - b.cycles);
-  if (scored.length === 0) return undefined;
-  if (!rescore) return { analytic: scored[0]! };
+/** Candidate kinds: loop structure (order × weight mode × input mode × layers), as a small
+ * integer so the rescoring scan can count them. */
+function kindOf(seg: SegmentPlan): number {
+  const t = seg.layers[0]!;
+  const w = t.wMode === 'resident' ? 0 : t.wMode === 'panel' ? 1 : 2;
+  const x = t.xMode === 'fused' ? 0 : t.xMode === 'block' ? 1 : 2;
+  return ((seg.layers.length * 2 + (seg.order === 'rows' ? 0 : 1)) * 3 + w) * 3 + x;
+}
+
+function best(cands: CandidateList, cost: PlanCoster, rescore?: SegmentScorer): Ranked | undefined {
+  if (cands.length === 0) return undefined;
+  const order = new AnalyticOrder(cands, cost);
+  const first = order.pop();
+  const analytic: Scored = { seg: cands.plan(first), cycles: order.cycles(first) };
+  if (!rescore) return { analytic };
   let top: Scored | undefined;
   const seen = new Set<string>();
-  const perKind = new Map<string, number>();
-  for (const s of scored) {
-    if (seen.size >= RESCORE_MAX) break;
+  const perKind = new Map<number, number>();
+  // Candidates not yet scanned, per kind: once every kind left has its RESCORE_PER_KIND
+  // (past the first RESCORE_TOP), the rest of the scan would skip everything.
+  const left = new Map<number, number>();
+  const kinds = new Int32Array(cands.length);
+  for (let i = 0; i < cands.length; i++) {
+    const k = (kinds[i] = kindOf(cands.peek(i)));
+    left.set(k, (left.get(k) ?? 0) + 1);
+  }
+  const exhausted = (): boolean => {
+    for (const [k, n] of left) if (n > 0 && (perKind.get(k) ?? 0) < RESCORE_PER_KIND) return false;
+    return true;
+  };
+  for (let i = first; ; i = order.pop()) {
+    const s = cands.plan(i);
+    const kind = kinds[i]!;
+    left.set(kind, left.get(kind)! - 1);
     // Plans the analytic model cannot tell apart with the same tile shape are (nearly) the
     // same program: rescore one of them and spend the budget on distinct shapes.
-    const t = s.seg.layers[0]!;
-    const key = `${s.cycles}/${s.seg.m}/${t.n}/${t.k}`;
-    const kind = `${s.seg.order}/${t.wMode}/${t.xMode}/${s.seg.layers.length}`;
+    const t = s.layers[0]!;
+    const key = `${order.cycles(i)}/${s.m}/${t.n}/${t.k}`;
     const taken = perKind.get(kind) ?? 0;
-    if (seen.has(key) || (seen.size >= RESCORE_TOP && taken >= RESCORE_PER_KIND)) continue;
-    seen.add(key);
-    perKind.set(kind, taken + 1);
-    // A plan too costly to replay keeps out of the comparison (its analytic figure is not
-    // comparable with replayed ones); if every one is, the analytic ranking stands.
-    const cycles = rescore(s.seg);
-    if (cycles !== undefined && (!top || cycles < top.cycles)) top = { seg: s.seg, cycles };
+    if (!seen.has(key) && (seen.size < RESCORE_TOP || taken < RESCORE_PER_KIND)) {
+      seen.add(key);
+      perKind.set(kind, taken + 1);
+      // A plan too costly to replay keeps out of the comparison (its analytic figure is not
+      // comparable with replayed ones); if every one is, the analytic ranking stands.
+      const fine = rescore(s);
+      if (fine !== undefined && (!top || fine < top.cycles)) top = { seg: s, cycles: fine };
+    }
+    if (order.size === 0 || seen.size >= RESCORE_MAX || (seen.size >= RESCORE_TOP && exhausted())) break;
   }
-  return { analytic: scored[0]!, fine: top };
+  return { analytic, fine: top };
+}
+
+/** Candidate indices in analytic order (least cycles first, ties in candidate order), drawn
+ * lazily: a min-heap keyed by each candidate's cheap lower bound until it reaches the top,
+ * then by its exact cycles. A candidate whose exact cycles top the heap precedes every other,
+ * since theirs are at least their keys; so only candidates that come near the front of the
+ * order are priced in full, and the scan over them usually stops early. */
+class AnalyticOrder {
+  private readonly key: Float64Array;
+  private readonly exact: Uint8Array;
+  private readonly heap: Int32Array;
+  size: number;
+  constructor(private readonly cands: CandidateList, private readonly cost: PlanCoster) {
+    const n = cands.length;
+    this.key = new Float64Array(n);
+    this.exact = new Uint8Array(n);
+    this.heap = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      this.key[i] = cands.bound ? cands.bound(i) : cost.lowerBound(cands.peek(i));
+      this.heap[i] = i;
+    }
+    this.size = n;
+    for (let i = (n >> 1) - 1; i >= 0; i--) this.down(i);
+  }
+  /** Exact cycles of a candidate already popped. */
+  cycles(i: number): number {
+    return this.key[i]!;
+  }
+  pop(): number {
+    const h = this.heap;
+    for (;;) {
+      const i = h[0]!;
+      if (this.exact[i]) {
+        h[0] = h[--this.size]!;
+        this.down(0);
+        return i;
+      }
+      this.key[i] = this.cost.cycles(this.cands.peek(i));
+      this.exact[i] = 1;
+      this.down(0);
+    }
+  }
+  private down(i: number): void {
+    const h = this.heap;
+    const key = this.key;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= this.size) return;
+      const r = l + 1;
+      let m = l;
+      if (r < this.size && (key[h[r]!]! < key[h[l]!]! || (key[h[r]!] === key[h[l]!] && h[r]! < h[l]!))) m = r;
+      const a = h[m]!;
+      const b = h[i]!;
+      if (!(key[a]! < key[b]! || (key[a] === key[b] && a < b))) return;
+      h[i] = a;
+      h[m] = b;
+      i = m;
+    }
+  }
 }
 
 /** Searches segmentations (dynamic programming over layer boundaries) and tile plans. With a
@@ -169,11 +317,12 @@ export function planTuned(q: QuantModel, batch: number, hw: HardwareConfig, resc
  * differently; the caller can time both whole schedules and keep the faster. */
 export function planTunedAlternatives(q: QuantModel, batch: number, hw: HardwareConfig, rescore?: SegmentScorer): Schedule[] {
   const nL = q.layers.length;
-  const single = q.layers.map((_, l) => best(q, singleLayerCandidates(q, l, batch, hw), batch, hw, rescore));
+  const cost = planCoster(q, batch, hw);
+  const single = q.layers.map((_, l) => best(singleLayerPlans(q, l, batch, hw, cost), cost, rescore));
   const fused = new Map<string, Ranked | undefined>();
   const fusedOf = (a: number, b: number) => {
     const key = `${a}-${b}`;
-    if (!fused.has(key)) fused.set(key, best(q, fusedCandidates(q, a, b, batch, hw), batch, hw, rescore));
+    if (!fused.has(key)) fused.set(key, best(listOf(fusedCandidates(q, a, b, batch, hw)), cost, rescore));
     return fused.get(key);
   };
   const pick = (r: Ranked | undefined, fine: boolean) => (r ? (fine ? r.fine ?? r.analytic : r.analytic) : undefined);

@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { actCycles, bestMatmulMapping, dmaCycles, matmulCycles, systolicFolds } from '../../isa/timing.js';
 import { simulate } from '../../simulator/index.js';
+import { ISA } from '../../isa/spec.js';
+import { WORK_UNITS } from '../../isa/schedule.js';
 import { act, hardware, halt, load, matmul, program, store } from './build.js';
 
 // dlp-s: DRAM latency 100, 32 B/cycle, 64 B bursts; MFU 32 PEs × 32 lanes (fill 1+5+5 = 11);
@@ -136,5 +138,16 @@ describe('single instructions through the simulator', () => {
     // at 4, issues 261. The second LOAD waited for its unit, not a hazard.
     expect(report.queueStallCycles.hazard).toBe((230 - 2) + (249 - 231) + (261 - 4));
     expect(report.queueStallCycles.dram).toBe(0);
+  });
+});
+
+describe('timing model structure', () => {
+  it('puts every work unit in exactly one queue (the scheduler relies on a unit finishing its ops in program order)', () => {
+    const queuesOf = new Map<string, Set<string>>();
+    for (const spec of Object.values(ISA)) {
+      if (!queuesOf.has(spec.unit)) queuesOf.set(spec.unit, new Set());
+      queuesOf.get(spec.unit)!.add(spec.queue);
+    }
+    for (const u of WORK_UNITS) expect([...queuesOf.get(u)!]).toHaveLength(1);
   });
 });
