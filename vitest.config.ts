@@ -7,7 +7,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     // No test writes to the user's schedule cache (~/.cache/dlpkit): the CLIs the tests spawn
-    // inherit this; test/runtime/schedule-cache.test.ts gives its own folders.
+    // inherit this; test/compiler/schedule-cache.test.ts gives its own folders.
     env: { DLP_SCHEDULE_CACHE: 'off' },
   },
 });

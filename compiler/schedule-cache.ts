@@ -1,8 +1,8 @@
 // A cache of tuned schedules across compiles: the tiling search (tile.ts, predict.ts) is most of
 // a compile's time, and its result depends only on the model's shapes and quantisation (not on
 // weight values, unless a tile the search can try skips zero weights) and the hardware. The
-// store is injected (CompileOptions.scheduleCache): a Map, a folder (runtime/schedule-cache-
-// dir.ts), browser storage. A hit is re-checked against the buffers it must fit and the layers
+// store is injected (CompileOptions.scheduleCache): a Map, a folder (schedule-cache-dir.ts,
+// Node only), browser storage. A hit is re-checked against the buffers it must fit and the layers
 // it must cover, so a damaged or foreign entry is ignored (the search runs), never trusted.
 import type { HardwareConfig } from '../isa/hardware.js';
 import type { QuantModel } from './passes/quant-model.js';

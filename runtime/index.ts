@@ -84,4 +84,3 @@ export { pruneBlocks, type BlockPruneOptions } from './offload/block-prune.js';
 
 // Design-space exploration on a worker pool (`dlp explore`).
 export * from './explore/index.js';
-export { scheduleCacheDir, scheduleCacheFromEnv } from './schedule-cache-dir.js';

@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 
 const out = 'dist/dlp';
 
-/** The engine id of runtime/schedule-cache-dir.ts: a hash of the compiled code a tuned
+/** The engine id of compiler/schedule-cache-dir.ts: a hash of the compiled code a tuned
  * schedule depends on (isa, kernels, compiler), so a cached schedule is recalled only by the
  * code that found it. */
 function engineId() {

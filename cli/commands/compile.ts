@@ -19,7 +19,7 @@ import { explainBundle } from '../../compiler/explain.js';
 import { simulate } from '../../simulator/index.js';
 import type { ModelGraph, ModelWeights } from '../../compiler/model.js';
 import { parseCount, parseSeed } from '../options.js';
-import { scheduleCacheFromEnv } from '../../runtime/schedule-cache-dir.js';
+import { scheduleCacheFromEnv } from '../../compiler/schedule-cache-dir.js';
 
 export interface ModelCliOptions {
   hw: string;

@@ -20,7 +20,7 @@ import { simulate } from '../../simulator/index.js';
 import { formatTable as formatTextTable } from '../../simulator/text-format.js';
 import { checkOutputFolder, writeOutputFolder } from '../output/folder.js';
 import { parseSeed } from '../options.js';
-import { scheduleCacheFromEnv } from '../../runtime/schedule-cache-dir.js';
+import { scheduleCacheFromEnv } from '../../compiler/schedule-cache-dir.js';
 import type { ScheduleCache } from '../../compiler/schedule-cache.js';
 
 interface Options { config: string; topology: string; output?: string; json?: boolean; base: string; seed?: string; force?: boolean }

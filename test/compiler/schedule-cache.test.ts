@@ -13,7 +13,7 @@ import { bundleFiles, type Bundle } from '../../compiler/bundle.js';
 import { scheduleKey, type ScheduleCache } from '../../compiler/schedule-cache.js';
 import { quantizeModel } from '../../compiler/passes/quantize.js';
 import { findZeroTiles } from '../../compiler/passes/sparsity.js';
-import { MAX_ENTRIES, scheduleCacheDir, scheduleCacheFromEnv } from '../../runtime/schedule-cache-dir.js';
+import { MAX_ENTRIES, scheduleCacheDir, scheduleCacheFromEnv } from '../../compiler/schedule-cache-dir.js';
 import { makeModel, makeWeights } from '../compiler/backend/helpers.js';
 import { prunedWeights } from '../compiler/sparse/helpers.js';
 import { useTempDir } from '../helpers/cli.js';

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { ScheduleCache } from '../compiler/schedule-cache.js';
+import type { ScheduleCache } from './schedule-cache.js';
 
 /** Most entries one engine's folder keeps (checked at a process's first write); past it the
  * oldest tenth is dropped. */
