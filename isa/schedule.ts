@@ -139,12 +139,7 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
 
   const nq = WORK_QUEUES.length;
   // Each queue's members in program order, as slices of one array.
-  const memberAt = new Int32Array(nq + 1);
-  for (let i = 0; i < n; i++) if (ops[i]!.queue >= 0) memberAt[ops[i]!.queue + 1]!++;
-  for (let q = 0; q < nq; q++) memberAt[q + 1]! += memberAt[q]!;
-  const members = new Int32Array(memberAt[nq]!);
-  const fill = memberAt.slice(0, nq);
-  for (let i = 0; i < n; i++) if (ops[i]!.queue >= 0) members[fill[ops[i]!.queue]!++] = i;
+  const { at: memberAt, members } = bucketed(ops, 'queue', nq);
   const head = new Int32Array(nq); // next member to issue
   const tail = new Int32Array(nq); // members dispatched so far
   const lastIssue = new Float64Array(nq).fill(-Infinity);
@@ -154,12 +149,7 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
   // previous op has finished (the unit check in (3)): so a unit's ops finish in program order
   // and at most one of them is running. Dispatched work not yet complete is therefore, per
   // unit, a contiguous run of its members: unitMembers[unitAt[u] + unitDone[u] .. + unitTail[u]).
-  const unitAt = new Int32Array(nu + 1);
-  for (let i = 0; i < n; i++) if (ops[i]!.unit >= 0) unitAt[ops[i]!.unit + 1]!++;
-  for (let u = 0; u < nu; u++) unitAt[u + 1]! += unitAt[u]!;
-  const unitMembers = new Int32Array(unitAt[nu]!);
-  const unitFill = unitAt.slice(0, nu);
-  for (let i = 0; i < n; i++) if (ops[i]!.unit >= 0) unitMembers[unitFill[ops[i]!.unit]!++] = i;
+  const { at: unitAt, members: unitMembers } = bucketed(ops, 'unit', nu);
   const unitDone = new Int32Array(nu);
   const unitTail = new Int32Array(nu);
   // Instruction i waits for deps[depAt[i] .. depEnd[i]); depAt advances past those seen done
@@ -309,6 +299,18 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
  * accesses: four numbers per space. Two ops share no byte unless, in some space, the earlier
  * one's writes meet the later one's accesses or its accesses meet the later one's writes (the
  * boxesMeet test in scheduleOps), so the exact span test runs only for pairs that pass it. */
+/** The ops' indices grouped by their queue (or unit), each group in program order, as slices
+ * of one array: group g is members[at[g] .. at[g + 1]). Ops with none (-1) are left out. */
+function bucketed(ops: readonly TimedOp[], key: 'queue' | 'unit', groups: number): { at: Int32Array; members: Int32Array } {
+  const at = new Int32Array(groups + 1);
+  for (let i = 0; i < ops.length; i++) if (ops[i]![key] >= 0) at[ops[i]![key] + 1]!++;
+  for (let g = 0; g < groups; g++) at[g + 1]! += at[g]!;
+  const members = new Int32Array(at[groups]!);
+  const fill = at.slice(0, groups);
+  for (let i = 0; i < ops.length; i++) if (ops[i]![key] >= 0) members[fill[ops[i]![key]]!++] = i;
+  return { at, members };
+}
+
 function footprintBoxes(ops: readonly TimedOp[]): Float64Array {
   const per = 4 * SPACES.length;
   const box = new Float64Array(ops.length * per);
