@@ -165,35 +165,25 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
   let next = 0; // next instruction to dispatch
   let lastDispatch = -1;
   let t = 0;
-  /** Moves each unit's run of incomplete work past what has finished by t; whether any is left. */
-  const dropDone = (): boolean => {
-    let busy = false;
-    for (let u = 0; u < nu; u++) {
-      let d = unitDone[u]!;
-      while (d < unitTail[u]! && finish[unitMembers[unitAt[u]! + d]!]! <= t) d++;
-      unitDone[u] = d;
-      if (d < unitTail[u]!) busy = true;
-    }
-    return busy;
-  };
-  const finished = (): Schedule => ({ cycles: t, dispatch, issue, request, grant, finish, stalls, unitBusy: busyOf(ops, issue, finish), channelOrder: granted });
 
-  for (;;) {
+  // No closures over this state (dropDone is a plain function, the loop breaks to return): a
+  // closure would move the locals it captures into a heap context the whole loop pays for.
+  run: for (;;) {
     // (2) dispatch
     if (next >= n && t >= lastDispatch + 1) {
-      if (!dropDone()) return finished();
+      if (!dropDone(t, finish, unitMembers, unitAt, unitDone, unitTail)) break run;
     } else if (t >= lastDispatch + 1) {
       const op = ops[next]!;
       if (op.kind === 'sync' || op.kind === 'halt') {
-        if (!dropDone()) {
+        if (!dropDone(t, finish, unitMembers, unitAt, unitDone, unitTail)) {
           dispatch[next] = issue[next] = finish[next] = t;
           stalls.sync += t - (lastDispatch + 1);
           lastDispatch = t;
-          if (op.kind === 'halt') return finished();
+          if (op.kind === 'halt') break run;
           next++;
         }
       } else if (tail[op.queue]! - head[op.queue]! < depths[op.queue]!) {
-        dropDone();
+        dropDone(t, finish, unitMembers, unitAt, unitDone, unitTail);
         if (deps.length - depCount < nu) {
           const grown = new Int32Array(2 * deps.length + nu);
           grown.set(deps.subarray(0, depCount));
@@ -293,6 +283,20 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
       throw onDeadlock(next, reason);
     }
   }
+  return { cycles: t, dispatch, issue, request, grant, finish, stalls, unitBusy: busyOf(ops, issue, finish), channelOrder: granted };
+}
+
+/** Moves each unit's run of incomplete work (unitMembers[unitAt[u] + unitDone[u] ..
+ * + unitTail[u])) past what has finished by t; whether any is left. */
+function dropDone(t: number, finish: Float64Array, unitMembers: Int32Array, unitAt: Int32Array, unitDone: Int32Array, unitTail: Int32Array): boolean {
+  let busy = false;
+  for (let u = 0; u < unitDone.length; u++) {
+    let d = unitDone[u]!;
+    while (d < unitTail[u]! && finish[unitMembers[unitAt[u]! + d]!]! <= t) d++;
+    unitDone[u] = d;
+    if (d < unitTail[u]!) busy = true;
+  }
+  return busy;
 }
 
 /** Per op and memory space, the byte ranges [lo, hi) covered by its writes and by all its
