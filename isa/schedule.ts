@@ -130,8 +130,9 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
   if (fixedOrder) checkChannelOrder(ops, fixedOrder);
   const s = freshReplay(ops.length);
   replay(streamOf(ops), s, depths, onDeadlock, fixedOrder, -1);
-  const { dispatch, issue, request, grant, finish, stalls, granted } = s;
-  return { cycles: s.t, dispatch, issue, request, grant, finish, stalls, unitBusy: busyOf(ops, issue, finish), channelOrder: granted };
+  const { dispatch, issue, request, grant, finish, stallSum, granted } = s;
+  const stalls: Stalls = { hazard: stallSum[HAZARD]!, queueFull: stallSum[QUEUE_FULL]!, dram: stallSum[DRAM]!, sync: stallSum[SYNC]! };
+  return { cycles: s.time[T]!, dispatch, issue, request, grant, finish, stalls, unitBusy: busyOf(ops, issue, finish), channelOrder: granted };
 }
 
 /** Cycles of two streams that begin with the same ops (the same TimedOp objects), e.g. one
@@ -145,11 +146,11 @@ export function opsCyclesPair(a: readonly TimedOp[], b: readonly TimedOp[], hw: 
   const depths = queueDepths(hw);
   const sa = freshReplay(a.length);
   const streamA = streamOf(a);
-  if (replay(streamA, sa, depths, deadlockError, undefined, common)) return [sa.t, opsCycles(b, hw)];
+  if (replay(streamA, sa, depths, deadlockError, undefined, common)) return [sa.time[T]!, opsCycles(b, hw)];
   const sb = forkReplay(sa, b.length);
   replay(streamOf(b), sb, depths, deadlockError, undefined, -1);
   replay(streamA, sa, depths, deadlockError, undefined, -1);
-  return [sa.t, sb.t];
+  return [sa.time[T]!, sb.time[T]!];
 }
 
 /** A stream's ops with what the replay looks up by queue, unit and footprint. */
@@ -177,7 +178,9 @@ interface ReplayState {
   request: Float64Array;
   grant: Float64Array;
   finish: Float64Array;
-  stalls: Stalls;
+  /** Stalls.hazard, queueFull, dram and sync (numbers in typed arrays keep one representation;
+   * an object's field turning from small integer to double would deoptimise the loop). */
+  stallSum: Float64Array;
   /** Per queue: next member to issue, members dispatched so far, last issue cycle. */
   head: Int32Array;
   tail: Int32Array;
@@ -193,31 +196,31 @@ interface ReplayState {
   /** Instruction i waits for deps[depAt[i] .. depEnd[i]); depAt advances past those seen done
    * (an instruction once done stays done). */
   deps: Int32Array;
-  depCount: number;
   depAt: Int32Array;
   depEnd: Int32Array;
   /** DMAs issued, waiting for the channel; DMAs in grant order. */
   pending: number[];
   granted: number[];
-  chanFree: number;
-  /** Next instruction to dispatch. */
-  next: number;
-  lastDispatch: number;
-  t: number;
-  /** Whether cycle t has run (a paused replay resumes by finding its next cycle). */
-  ran: boolean;
+  /** At DEP_COUNT, NEXT (next instruction to dispatch) and RAN (1 once cycle t has run: a
+   * paused replay resumes by finding its next cycle). */
+  count: Int32Array;
+  /** At T (the current cycle), LAST_DISPATCH and CHAN_FREE (when the DRAM channel is free). */
+  time: Float64Array;
 }
+const DEP_COUNT = 0, NEXT = 1, RAN = 2;
+const T = 0, LAST_DISPATCH = 1, CHAN_FREE = 2;
+const HAZARD = 0, QUEUE_FULL = 1, DRAM = 2, SYNC = 3;
 
 function freshReplay(n: number): ReplayState {
   return {
     dispatch: new Float64Array(n).fill(-1), issue: new Float64Array(n).fill(-1), request: new Float64Array(n).fill(-1),
     grant: new Float64Array(n).fill(-1), finish: new Float64Array(n).fill(Infinity),
-    stalls: { hazard: 0, queueFull: 0, dram: 0, sync: 0 },
+    stallSum: new Float64Array(4),
     head: new Int32Array(WORK_QUEUES.length), tail: new Int32Array(WORK_QUEUES.length),
     lastIssue: new Float64Array(WORK_QUEUES.length).fill(-Infinity),
     unitLast: new Int32Array(WORK_UNITS.length).fill(-1), unitDone: new Int32Array(WORK_UNITS.length), unitTail: new Int32Array(WORK_UNITS.length),
-    deps: new Int32Array(Math.max(16, n)), depCount: 0, depAt: new Int32Array(n), depEnd: new Int32Array(n),
-    pending: [], granted: [], chanFree: 0, next: 0, lastDispatch: -1, t: 0, ran: false,
+    deps: new Int32Array(Math.max(16, n)), depAt: new Int32Array(n), depEnd: new Int32Array(n),
+    pending: [], granted: [], count: new Int32Array(3), time: Float64Array.of(0, -1, 0),
   };
 }
 
@@ -225,16 +228,18 @@ function freshReplay(n: number): ReplayState {
  * only dispatched ops have per-op entries yet. */
 function forkReplay(s: ReplayState, n: number): ReplayState {
   const f = freshReplay(n);
-  for (const key of ['dispatch', 'issue', 'request', 'grant', 'finish'] as const) f[key].set(s[key].subarray(0, s.next));
-  f.depAt.set(s.depAt.subarray(0, s.next));
-  f.depEnd.set(s.depEnd.subarray(0, s.next));
+  const next = s.count[NEXT]!;
+  for (const key of ['dispatch', 'issue', 'request', 'grant', 'finish'] as const) f[key].set(s[key].subarray(0, next));
+  f.depAt.set(s.depAt.subarray(0, next));
+  f.depEnd.set(s.depEnd.subarray(0, next));
   f.deps = s.deps.slice();
-  f.stalls = { ...s.stalls };
+  f.stallSum.set(s.stallSum);
   f.head.set(s.head); f.tail.set(s.tail); f.lastIssue.set(s.lastIssue);
   f.unitLast.set(s.unitLast); f.unitDone.set(s.unitDone); f.unitTail.set(s.unitTail);
   f.pending = s.pending.slice();
   f.granted = s.granted.slice();
-  f.depCount = s.depCount; f.chanFree = s.chanFree; f.next = s.next; f.lastDispatch = s.lastDispatch; f.t = s.t; f.ran = s.ran;
+  f.count.set(s.count);
+  f.time.set(s.time);
   return f;
 }
 
@@ -247,12 +252,14 @@ function replay(
   fixedOrder: readonly number[] | undefined, pauseAt: number,
 ): boolean {
   const { ops, memberAt, members, unitAt, unitMembers, boxes } = stream;
-  const { dispatch, issue, request, grant, finish, stalls, head, tail, lastIssue, unitLast, unitDone, unitTail, depAt, depEnd, pending, granted } = s;
+  const { dispatch, issue, request, grant, finish, stallSum, head, tail, lastIssue, unitLast, unitDone, unitTail, depAt, depEnd, pending, granted, count, time } = s;
   const n = ops.length;
   const nq = WORK_QUEUES.length;
   const nu = WORK_UNITS.length;
   const boxWidth = 4 * SPACES.length;
-  let { deps, depCount, chanFree, next, lastDispatch, t, ran } = s;
+  let deps = s.deps;
+  let depCount = count[DEP_COUNT]!, next = count[NEXT]!, ran = count[RAN] === 1;
+  let t = time[T]!, lastDispatch = time[LAST_DISPATCH]!, chanFree = time[CHAN_FREE]!;
   let done = false;
   for (;;) {
     if (ran) {
@@ -285,52 +292,53 @@ function replay(
       }
     }
     ran = true;
-    // (2) dispatch
-    if (next >= n && t >= lastDispatch + 1) {
-      if (!dropDone(t, finish, unitMembers, unitAt, unitDone, unitTail)) { done = true; break; }
-    } else if (t >= lastDispatch + 1) {
-      const op = ops[next]!;
-      if (op.kind === 'sync' || op.kind === 'halt') {
-        if (!dropDone(t, finish, unitMembers, unitAt, unitDone, unitTail)) {
-          dispatch[next] = issue[next] = finish[next] = t;
-          stalls.sync += t - (lastDispatch + 1);
+    // (2) dispatch.
+    // The end of the stream acts as a HALT; SYNC and HALT (barriers) wait for the machine to
+    // drain. One path serves all: code a replay reaches only at its end would have no type
+    // feedback when V8 optimises the loop mid-replay, and reaching it would deoptimise the loop.
+    if (t >= lastDispatch + 1) {
+      const op = next < n ? ops[next]! : undefined;
+      const barrier = op === undefined || op.queue < 0;
+      if (barrier || tail[op.queue]! - head[op.queue]! < depths[op.queue]!) {
+        const busy = dropDone(t, finish, unitMembers, unitAt, unitDone, unitTail);
+        if (!barrier) {
+          if (deps.length - depCount < nu) {
+            const grown = new Int32Array(2 * deps.length + nu);
+            grown.set(deps.subarray(0, depCount));
+            deps = grown;
+          }
+          depAt[next] = depCount;
+          // An op issues only after every earlier op of its own unit is done, so conflicts with
+          // those never hold it back; of another unit's incomplete ops, which finish in order,
+          // only the latest conflicting one needs watching.
+          for (let u = 0; u < nu; u++) {
+            if (u === op.unit) continue;
+            for (let r = unitAt[u]! + unitTail[u]! - 1, stop = unitAt[u]! + unitDone[u]!; r >= stop; r--) {
+              const j = unitMembers[r]!;
+              // boxesMeet, written out: this test runs for most in-flight pairs.
+              let meet = false;
+              for (let e = j * boxWidth, l = next * boxWidth, end = e + boxWidth; e < end && !meet; e += 4, l += 4) {
+                meet = (boxes[e]! < boxes[l + 3]! && boxes[l + 2]! < boxes[e + 1]!) || (boxes[e + 2]! < boxes[l + 1]! && boxes[l]! < boxes[e + 3]!);
+              }
+              if (meet && footprintsConflict(ops[j]!.footprint, op.footprint)) {
+                deps[depCount++] = j;
+                break;
+              }
+            }
+          }
+          depEnd[next] = depCount;
+          unitTail[op.unit]!++;
+          tail[op.queue]!++;
+        }
+        if (!barrier || !busy) {
+          if (op === undefined) { done = true; break; }
+          dispatch[next] = t;
+          if (barrier) issue[next] = finish[next] = t;
+          stallSum[barrier ? SYNC : QUEUE_FULL] += t - (lastDispatch + 1);
           lastDispatch = t;
           if (op.kind === 'halt') { done = true; break; }
           next++;
         }
-      } else if (tail[op.queue]! - head[op.queue]! < depths[op.queue]!) {
-        dropDone(t, finish, unitMembers, unitAt, unitDone, unitTail);
-        if (deps.length - depCount < nu) {
-          const grown = new Int32Array(2 * deps.length + nu);
-          grown.set(deps.subarray(0, depCount));
-          deps = grown;
-        }
-        depAt[next] = depCount;
-        // An op issues only after every earlier op of its own unit is done, so conflicts with
-        // those never hold it back; of another unit's incomplete ops, which finish in order,
-        // only the latest conflicting one needs watching.
-        for (let u = 0; u < nu; u++) {
-          if (u === op.unit) continue;
-          for (let r = unitAt[u]! + unitTail[u]! - 1, stop = unitAt[u]! + unitDone[u]!; r >= stop; r--) {
-            const j = unitMembers[r]!;
-            // boxesMeet, written out: this test runs for most in-flight pairs.
-            let meet = false;
-            for (let e = j * boxWidth, l = next * boxWidth, end = e + boxWidth; e < end && !meet; e += 4, l += 4) {
-              meet = (boxes[e]! < boxes[l + 3]! && boxes[l + 2]! < boxes[e + 1]!) || (boxes[e + 2]! < boxes[l + 1]! && boxes[l]! < boxes[e + 3]!);
-            }
-            if (meet && footprintsConflict(ops[j]!.footprint, op.footprint)) {
-              deps[depCount++] = j;
-              break;
-            }
-          }
-        }
-        depEnd[next] = depCount;
-        unitTail[op.unit]!++;
-        dispatch[next] = t;
-        stalls.queueFull += t - (lastDispatch + 1);
-        tail[op.queue]!++;
-        lastDispatch = t;
-        next++;
       }
     }
     // (3) issue: the head of each queue, in order
@@ -346,7 +354,7 @@ function replay(
       depAt[i] = d;
       if (d < dEnd) continue;
       const ready = Math.max(dispatch[i]!, lastIssue[q]! + 1, prev >= 0 ? finish[prev]! : 0);
-      stalls.hazard += t - ready;
+      stallSum[HAZARD] += t - ready;
       issue[i] = t;
       head[q]!++;
       lastIssue[q] = t;
@@ -368,12 +376,14 @@ function replay(
         granted.push(j);
         grant[j] = t;
         finish[j] = chanFree = t + ops[j]!.transfer;
-        stalls.dram += t - request[j]!;
+        stallSum[DRAM] += t - request[j]!;
       }
     }
     if (next === pauseAt) break;
   }
-  s.deps = deps; s.depCount = depCount; s.chanFree = chanFree; s.next = next; s.lastDispatch = lastDispatch; s.t = t; s.ran = ran;
+  s.deps = deps;
+  count[DEP_COUNT] = depCount; count[NEXT] = next; count[RAN] = ran ? 1 : 0;
+  time[T] = t; time[LAST_DISPATCH] = lastDispatch; time[CHAN_FREE] = chanFree;
   return done;
 }
 
