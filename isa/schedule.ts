@@ -479,7 +479,10 @@ export function scheduleCycles(instrs: readonly Instr[], hw: HardwareConfig, foo
 
 /** scheduleCycles of ops already prepared (prepareOps), e.g. one stream's ops in two orders. */
 export function opsCycles(ops: readonly TimedOp[], hw: HardwareConfig): number {
-  return scheduleOps(ops, queueDepths(hw), deadlockError).cycles;
+  // The replay alone: the compiler needs no per-instruction times or unit busy totals.
+  const s = freshReplay(ops.length);
+  replay(streamOf(ops), s, queueDepths(hw), deadlockError, undefined, -1);
+  return s.time[T]!;
 }
 
 function deadlockError(i: number, reason: string): Error {
