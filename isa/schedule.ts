@@ -128,103 +128,217 @@ export function queueDepths(hw: HardwareConfig): number[] {
 export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], onDeadlock: DeadlockHandler, opts: ScheduleOptions = {}): Schedule {
   const fixedOrder = opts.channelOrder;
   if (fixedOrder) checkChannelOrder(ops, fixedOrder);
-  const granted: number[] = [];
-  const n = ops.length;
-  const dispatch = new Float64Array(n).fill(-1);
-  const issue = new Float64Array(n).fill(-1);
-  const request = new Float64Array(n).fill(-1);
-  const grant = new Float64Array(n).fill(-1);
-  const finish = new Float64Array(n).fill(Infinity);
-  const stalls: Stalls = { hazard: 0, queueFull: 0, dram: 0, sync: 0 };
+  const s = freshReplay(ops.length);
+  replay(streamOf(ops), s, depths, onDeadlock, fixedOrder, -1);
+  const { dispatch, issue, request, grant, finish, stallSum, granted } = s;
+  const stalls: Stalls = { hazard: stallSum[HAZARD]!, queueFull: stallSum[QUEUE_FULL]!, dram: stallSum[DRAM]!, sync: stallSum[SYNC]! };
+  return { cycles: s.time[T]!, dispatch, issue, request, grant, finish, stalls, unitBusy: busyOf(ops, issue, finish), channelOrder: granted };
+}
 
-  const nq = WORK_QUEUES.length;
-  // Each queue's members in program order, as slices of one array.
-  const { at: memberAt, members } = bucketed(ops, 'queue', nq);
-  const head = new Int32Array(nq); // next member to issue
-  const tail = new Int32Array(nq); // members dispatched so far
-  const lastIssue = new Float64Array(nq).fill(-Infinity);
-  const nu = WORK_UNITS.length;
-  const unitLast = new Int32Array(nu).fill(-1);
-  // Each unit sits in one queue, which issues in order, and starts an op only once its
-  // previous op has finished (the unit check in (3)): so a unit's ops finish in program order
-  // and at most one of them is running. Dispatched work not yet complete is therefore, per
-  // unit, a contiguous run of its members: unitMembers[unitAt[u] + unitDone[u] .. + unitTail[u]).
-  const { at: unitAt, members: unitMembers } = bucketed(ops, 'unit', nu);
-  const unitDone = new Int32Array(nu);
-  const unitTail = new Int32Array(nu);
-  // Instruction i waits for deps[depAt[i] .. depEnd[i]); depAt advances past those seen done
-  // (an instruction once done stays done).
-  let deps = new Int32Array(Math.max(16, n));
-  let depCount = 0;
-  const depAt = new Int32Array(n);
-  const depEnd = new Int32Array(n);
-  const pending: number[] = []; // DMAs issued, waiting for the channel
-  const boxes = footprintBoxes(ops);
-  const boxWidth = 4 * SPACES.length;
-  let chanFree = 0;
-  let next = 0; // next instruction to dispatch
-  let lastDispatch = -1;
-  let t = 0;
-  /** Moves each unit's run of incomplete work past what has finished by t; whether any is left. */
-  const dropDone = (): boolean => {
-    let busy = false;
-    for (let u = 0; u < nu; u++) {
-      let d = unitDone[u]!;
-      while (d < unitTail[u]! && finish[unitMembers[unitAt[u]! + d]!]! <= t) d++;
-      unitDone[u] = d;
-      if (d < unitTail[u]!) busy = true;
-    }
-    return busy;
+/** Cycles of two streams that begin with the same ops (the same TimedOp objects), e.g. one
+ * segment's loop nest over 3 and over 9 row blocks: their common prefix is replayed once and
+ * the replay forks where they part. Each result is what opsCycles gives for its stream alone:
+ * up to the fork, both replays have looked at no op past the prefix. */
+export function opsCyclesPair(a: readonly TimedOp[], b: readonly TimedOp[], hw: HardwareConfig): [number, number] {
+  let common = 0;
+  while (common < a.length && common < b.length && a[common] === b[common]) common++;
+  if (common === 0) return [opsCycles(a, hw), opsCycles(b, hw)];
+  const depths = queueDepths(hw);
+  const sa = freshReplay(a.length);
+  const streamA = streamOf(a);
+  if (replay(streamA, sa, depths, deadlockError, undefined, common)) return [sa.time[T]!, opsCycles(b, hw)];
+  const sb = forkReplay(sa, b.length);
+  replay(streamOf(b), sb, depths, deadlockError, undefined, -1);
+  replay(streamA, sa, depths, deadlockError, undefined, -1);
+  return [sa.time[T]!, sb.time[T]!];
+}
+
+/** A stream's ops with what the replay looks up by queue, unit and footprint. */
+interface ReplayStream {
+  ops: readonly TimedOp[];
+  /** Each queue's (unit's) members in program order, as slices of one array (bucketed). */
+  memberAt: Int32Array;
+  members: Int32Array;
+  unitAt: Int32Array;
+  unitMembers: Int32Array;
+  boxes: Float64Array;
+}
+
+function streamOf(ops: readonly TimedOp[]): ReplayStream {
+  const { at: memberAt, members } = bucketed(ops, 'queue', WORK_QUEUES.length);
+  const { at: unitAt, members: unitMembers } = bucketed(ops, 'unit', WORK_UNITS.length);
+  return { ops, memberAt, members, unitAt, unitMembers, boxes: footprintBoxes(ops) };
+}
+
+/** A replay's whole state after some visited cycle: per-op arrays (by position), per-queue
+ * and per-unit counts (not positions, so a fork may continue on another stream). */
+interface ReplayState {
+  dispatch: Float64Array;
+  issue: Float64Array;
+  request: Float64Array;
+  grant: Float64Array;
+  finish: Float64Array;
+  /** Stalls.hazard, queueFull, dram and sync (numbers in typed arrays keep one representation;
+   * an object's field turning from small integer to double would deoptimise the loop). */
+  stallSum: Float64Array;
+  /** Per queue: next member to issue, members dispatched so far, last issue cycle. */
+  head: Int32Array;
+  tail: Int32Array;
+  lastIssue: Float64Array;
+  /** Per unit: its last issued op, and its dispatched members done / so far. Each unit sits in
+   * one queue, which issues in order, and starts an op only once its previous op has finished
+   * (the unit check in (3)): so a unit's ops finish in program order and at most one of them
+   * is running. Dispatched work not yet complete is therefore, per unit, a contiguous run of
+   * its members: unitMembers[unitAt[u] + unitDone[u] .. + unitTail[u]). */
+  unitLast: Int32Array;
+  unitDone: Int32Array;
+  unitTail: Int32Array;
+  /** Instruction i waits for deps[depAt[i] .. depEnd[i]); depAt advances past those seen done
+   * (an instruction once done stays done). */
+  deps: Int32Array;
+  depAt: Int32Array;
+  depEnd: Int32Array;
+  /** DMAs issued, waiting for the channel; DMAs in grant order. */
+  pending: number[];
+  granted: number[];
+  /** At DEP_COUNT, NEXT (next instruction to dispatch) and RAN (1 once cycle t has run: a
+   * paused replay resumes by finding its next cycle). */
+  count: Int32Array;
+  /** At T (the current cycle), LAST_DISPATCH and CHAN_FREE (when the DRAM channel is free). */
+  time: Float64Array;
+}
+const DEP_COUNT = 0, NEXT = 1, RAN = 2;
+const T = 0, LAST_DISPATCH = 1, CHAN_FREE = 2;
+const HAZARD = 0, QUEUE_FULL = 1, DRAM = 2, SYNC = 3;
+
+function freshReplay(n: number): ReplayState {
+  return {
+    dispatch: new Float64Array(n).fill(-1), issue: new Float64Array(n).fill(-1), request: new Float64Array(n).fill(-1),
+    grant: new Float64Array(n).fill(-1), finish: new Float64Array(n).fill(Infinity),
+    stallSum: new Float64Array(4),
+    head: new Int32Array(WORK_QUEUES.length), tail: new Int32Array(WORK_QUEUES.length),
+    lastIssue: new Float64Array(WORK_QUEUES.length).fill(-Infinity),
+    unitLast: new Int32Array(WORK_UNITS.length).fill(-1), unitDone: new Int32Array(WORK_UNITS.length), unitTail: new Int32Array(WORK_UNITS.length),
+    deps: new Int32Array(Math.max(16, n)), depAt: new Int32Array(n), depEnd: new Int32Array(n),
+    pending: [], granted: [], count: new Int32Array(3), time: Float64Array.of(0, -1, 0),
   };
-  const finished = (): Schedule => ({ cycles: t, dispatch, issue, request, grant, finish, stalls, unitBusy: busyOf(ops, issue, finish), channelOrder: granted });
+}
 
+/** A copy of a paused replay for a stream of n ops (the first s.next the same as its own):
+ * only dispatched ops have per-op entries yet. */
+function forkReplay(s: ReplayState, n: number): ReplayState {
+  const f = freshReplay(n);
+  const next = s.count[NEXT]!;
+  for (const key of ['dispatch', 'issue', 'request', 'grant', 'finish'] as const) f[key].set(s[key].subarray(0, next));
+  f.depAt.set(s.depAt.subarray(0, next));
+  f.depEnd.set(s.depEnd.subarray(0, next));
+  f.deps = s.deps.slice();
+  f.stallSum.set(s.stallSum);
+  f.head.set(s.head); f.tail.set(s.tail); f.lastIssue.set(s.lastIssue);
+  f.unitLast.set(s.unitLast); f.unitDone.set(s.unitDone); f.unitTail.set(s.unitTail);
+  f.pending = s.pending.slice();
+  f.granted = s.granted.slice();
+  f.count.set(s.count);
+  f.time.set(s.time);
+  return f;
+}
+
+/** Runs the replay on to the end (true), or pauses (false) after the cycle in which op
+ * `pauseAt` becomes the next to dispatch, before anything looks at it. Plain functions and
+ * locals, no closures over this state: a closure would move the locals it captures into a
+ * heap context the whole loop pays for. */
+function replay(
+  stream: ReplayStream, s: ReplayState, depths: readonly number[], onDeadlock: DeadlockHandler,
+  fixedOrder: readonly number[] | undefined, pauseAt: number,
+): boolean {
+  const { ops, memberAt, members, unitAt, unitMembers, boxes } = stream;
+  const { dispatch, issue, request, grant, finish, stallSum, head, tail, lastIssue, unitLast, unitDone, unitTail, depAt, depEnd, pending, granted, count, time } = s;
+  const n = ops.length;
+  const nq = WORK_QUEUES.length;
+  const nu = WORK_UNITS.length;
+  const boxWidth = 4 * SPACES.length;
+  let deps = s.deps;
+  let depCount = count[DEP_COUNT]!, next = count[NEXT]!, ran = count[RAN] === 1;
+  let t = time[T]!, lastDispatch = time[LAST_DISPATCH]!, chanFree = time[CHAN_FREE]!;
+  let done = false;
   for (;;) {
-    // (2) dispatch
-    if (next >= n && t >= lastDispatch + 1) {
-      if (!dropDone()) return finished();
-    } else if (t >= lastDispatch + 1) {
-      const op = ops[next]!;
-      if (op.kind === 'sync' || op.kind === 'halt') {
-        if (!dropDone()) {
-          dispatch[next] = issue[next] = finish[next] = t;
-          stalls.sync += t - (lastDispatch + 1);
-          lastDispatch = t;
-          if (op.kind === 'halt') return finished();
-          next++;
-        }
-      } else if (tail[op.queue]! - head[op.queue]! < depths[op.queue]!) {
-        dropDone();
-        if (deps.length - depCount < nu) {
-          const grown = new Int32Array(2 * deps.length + nu);
-          grown.set(deps.subarray(0, depCount));
-          deps = grown;
-        }
-        depAt[next] = depCount;
-        // An op issues only after every earlier op of its own unit is done, so conflicts with
-        // those never hold it back; of another unit's incomplete ops, which finish in order,
-        // only the latest conflicting one needs watching.
-        for (let u = 0; u < nu; u++) {
-          if (u === op.unit) continue;
-          for (let r = unitAt[u]! + unitTail[u]! - 1, stop = unitAt[u]! + unitDone[u]!; r >= stop; r--) {
-            const j = unitMembers[r]!;
-            // boxesMeet, written out: this test runs for most in-flight pairs.
-            let meet = false;
-            for (let e = j * boxWidth, l = next * boxWidth, end = e + boxWidth; e < end && !meet; e += 4, l += 4) {
-              meet = (boxes[e]! < boxes[l + 3]! && boxes[l + 2]! < boxes[e + 1]!) || (boxes[e + 2]! < boxes[l + 1]! && boxes[l]! < boxes[e + 3]!);
-            }
-            if (meet && footprintsConflict(ops[j]!.footprint, op.footprint)) {
-              deps[depCount++] = j;
-              break;
+    if (ran) {
+      // The next cycle at which something can happen (cycles between change nothing): a
+      // dispatch once paced and its queue has room (a full queue waits for an issue there, a
+      // SYNC/HALT or the end for completions), a queue's next issue after one at t, and the
+      // completions, requests and channel release the rest wait for.
+      let dispatchAt = lastDispatch + 1;
+      if (next < n && ops[next]!.queue >= 0) {
+        const q = ops[next]!.queue;
+        dispatchAt = tail[q]! - head[q]! >= depths[q]! ? Infinity : Math.max(dispatchAt, t + 1);
+      }
+      let issueAgain = false;
+      for (let q = 0; q < nq; q++) {
+        if (head[q]! >= tail[q]! || lastIssue[q] !== t) continue;
+        // The next head can go at t + 1 unless its unit is busy longer; then that unit's
+        // completion (or the grant it waits for) is among the events below.
+        const prev = unitLast[ops[members[memberAt[q]! + head[q]!]!]!.unit]!;
+        if (prev < 0 || finish[prev]! <= t + 1) issueAgain = true;
+      }
+      t = issueAgain ? t + 1 : nextEventTime(t, dispatchAt, unitLast, pending, finish, request, chanFree);
+      if (t === Infinity) {
+        const op = ops[next]!;
+        const reason = op.queue >= 0 && depths[op.queue]! <= 0
+          ? `can never be dispatched: the ${WORK_QUEUES[op.queue]} queue has depth ${depths[op.queue]} (scoreboard deadlock)`
+          : fixedOrder && pending.length > 0
+            ? `cannot make progress: the fixed DRAM channel order waits for instruction ${fixedOrder[granted.length]}`
+            : 'cannot make progress: scoreboard deadlock';
+        throw onDeadlock(next, reason);
+      }
+    }
+    ran = true;
+    // (2) dispatch.
+    // The end of the stream acts as a HALT; SYNC and HALT (barriers) wait for the machine to
+    // drain. One path serves all: code a replay reaches only at its end would have no type
+    // feedback when V8 optimises the loop mid-replay, and reaching it would deoptimise the loop.
+    if (t >= lastDispatch + 1) {
+      const op = next < n ? ops[next]! : undefined;
+      const barrier = op === undefined || op.queue < 0;
+      if (barrier || tail[op.queue]! - head[op.queue]! < depths[op.queue]!) {
+        const busy = dropDone(t, finish, unitMembers, unitAt, unitDone, unitTail);
+        if (!barrier) {
+          if (deps.length - depCount < nu) {
+            const grown = new Int32Array(2 * deps.length + nu);
+            grown.set(deps.subarray(0, depCount));
+            deps = grown;
+          }
+          depAt[next] = depCount;
+          // An op issues only after every earlier op of its own unit is done, so conflicts with
+          // those never hold it back; of another unit's incomplete ops, which finish in order,
+          // only the latest conflicting one needs watching.
+          for (let u = 0; u < nu; u++) {
+            if (u === op.unit) continue;
+            for (let r = unitAt[u]! + unitTail[u]! - 1, stop = unitAt[u]! + unitDone[u]!; r >= stop; r--) {
+              const j = unitMembers[r]!;
+              // boxesMeet, written out: this test runs for most in-flight pairs.
+              let meet = false;
+              for (let e = j * boxWidth, l = next * boxWidth, end = e + boxWidth; e < end && !meet; e += 4, l += 4) {
+                meet = (boxes[e]! < boxes[l + 3]! && boxes[l + 2]! < boxes[e + 1]!) || (boxes[e + 2]! < boxes[l + 1]! && boxes[l]! < boxes[e + 3]!);
+              }
+              if (meet && footprintsConflict(ops[j]!.footprint, op.footprint)) {
+                deps[depCount++] = j;
+                break;
+              }
             }
           }
+          depEnd[next] = depCount;
+          unitTail[op.unit]!++;
+          tail[op.queue]!++;
         }
-        depEnd[next] = depCount;
-        unitTail[op.unit]!++;
-        dispatch[next] = t;
-        stalls.queueFull += t - (lastDispatch + 1);
-        tail[op.queue]!++;
-        lastDispatch = t;
-        next++;
+        if (!barrier || !busy) {
+          if (op === undefined) { done = true; break; }
+          dispatch[next] = t;
+          if (barrier) issue[next] = finish[next] = t;
+          stallSum[barrier ? SYNC : QUEUE_FULL] += t - (lastDispatch + 1);
+          lastDispatch = t;
+          if (op.kind === 'halt') { done = true; break; }
+          next++;
+        }
       }
     }
     // (3) issue: the head of each queue, in order
@@ -240,7 +354,7 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
       depAt[i] = d;
       if (d < dEnd) continue;
       const ready = Math.max(dispatch[i]!, lastIssue[q]! + 1, prev >= 0 ? finish[prev]! : 0);
-      stalls.hazard += t - ready;
+      stallSum[HAZARD] += t - ready;
       issue[i] = t;
       head[q]!++;
       lastIssue[q] = t;
@@ -262,37 +376,28 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
         granted.push(j);
         grant[j] = t;
         finish[j] = chanFree = t + ops[j]!.transfer;
-        stalls.dram += t - request[j]!;
+        stallSum[DRAM] += t - request[j]!;
       }
     }
-    // The next cycle at which something can happen (cycles between change nothing): a
-    // dispatch once paced and its queue has room (a full queue waits for an issue there, a
-    // SYNC/HALT or the end for completions), a queue's next issue after one at t, and the
-    // completions, requests and channel release the rest wait for.
-    let dispatchAt = lastDispatch + 1;
-    if (next < n && ops[next]!.queue >= 0) {
-      const q = ops[next]!.queue;
-      dispatchAt = tail[q]! - head[q]! >= depths[q]! ? Infinity : Math.max(dispatchAt, t + 1);
-    }
-    let issueAgain = false;
-    for (let q = 0; q < nq; q++) {
-      if (head[q]! >= tail[q]! || lastIssue[q] !== t) continue;
-      // The next head can go at t + 1 unless its unit is busy longer; then that unit's
-      // completion (or the grant it waits for) is among the events below.
-      const prev = unitLast[ops[members[memberAt[q]! + head[q]!]!]!.unit]!;
-      if (prev < 0 || finish[prev]! <= t + 1) issueAgain = true;
-    }
-    t = issueAgain ? t + 1 : nextEventTime(t, dispatchAt, unitLast, pending, finish, request, chanFree);
-    if (t === Infinity) {
-      const op = ops[next]!;
-      const reason = op.queue >= 0 && depths[op.queue]! <= 0
-        ? `can never be dispatched: the ${WORK_QUEUES[op.queue]} queue has depth ${depths[op.queue]} (scoreboard deadlock)`
-        : fixedOrder && pending.length > 0
-          ? `cannot make progress: the fixed DRAM channel order waits for instruction ${fixedOrder[granted.length]}`
-          : 'cannot make progress: scoreboard deadlock';
-      throw onDeadlock(next, reason);
-    }
+    if (next === pauseAt) break;
   }
+  s.deps = deps;
+  count[DEP_COUNT] = depCount; count[NEXT] = next; count[RAN] = ran ? 1 : 0;
+  time[T] = t; time[LAST_DISPATCH] = lastDispatch; time[CHAN_FREE] = chanFree;
+  return done;
+}
+
+/** Moves each unit's run of incomplete work (unitMembers[unitAt[u] + unitDone[u] ..
+ * + unitTail[u])) past what has finished by t; whether any is left. */
+function dropDone(t: number, finish: Float64Array, unitMembers: Int32Array, unitAt: Int32Array, unitDone: Int32Array, unitTail: Int32Array): boolean {
+  let busy = false;
+  for (let u = 0; u < unitDone.length; u++) {
+    let d = unitDone[u]!;
+    while (d < unitTail[u]! && finish[unitMembers[unitAt[u]! + d]!]! <= t) d++;
+    unitDone[u] = d;
+    if (d < unitTail[u]!) busy = true;
+  }
+  return busy;
 }
 
 /** Per op and memory space, the byte ranges [lo, hi) covered by its writes and by all its
@@ -374,8 +479,14 @@ export function scheduleCycles(instrs: readonly Instr[], hw: HardwareConfig, foo
 
 /** scheduleCycles of ops already prepared (prepareOps), e.g. one stream's ops in two orders. */
 export function opsCycles(ops: readonly TimedOp[], hw: HardwareConfig): number {
-  const onDeadlock = (i: number, reason: string) => new DlpError(`instruction ${i}: ${reason}`);
-  return scheduleOps(ops, queueDepths(hw), onDeadlock).cycles;
+  // The replay alone: the compiler needs no per-instruction times or unit busy totals.
+  const s = freshReplay(ops.length);
+  replay(streamOf(ops), s, queueDepths(hw), deadlockError, undefined, -1);
+  return s.time[T]!;
+}
+
+function deadlockError(i: number, reason: string): Error {
+  return new DlpError(`instruction ${i}: ${reason}`);
 }
 
 function busyOf(ops: readonly TimedOp[], issue: Float64Array, finish: Float64Array): number[] {

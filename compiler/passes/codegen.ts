@@ -32,14 +32,15 @@ export function generateProgram(q: QuantModel, sched: Schedule, hw: HardwareConf
 }
 
 /** The instructions of one segment over `rows` batch rows, with DRAM regions laid out
- * without data (no image): what the cost model's replay times. Ends with HALT. */
-export function emitSegmentForTiming(q: QuantModel, seg: SegmentPlan, rows: number, hw: HardwareConfig): Instr[] {
-  return emitSegmentsForTiming(q, [seg], rows, hw);
+ * without data (no image) for `layoutRows` rows: what the cost model's replay times. Ends
+ * with HALT. */
+export function emitSegmentForTiming(q: QuantModel, seg: SegmentPlan, rows: number, hw: HardwareConfig, layoutRows = rows): Instr[] {
+  return emitSegmentsForTiming(q, [seg], rows, hw, layoutRows);
 }
 
 /** emitSegmentForTiming for consecutive segments (a whole schedule), on timingAddrs' layout. */
-export function emitSegmentsForTiming(q: QuantModel, segs: readonly SegmentPlan[], rows: number, hw: HardwareConfig): Instr[] {
-  const dram = timingAddrs(q, segs, rows);
+export function emitSegmentsForTiming(q: QuantModel, segs: readonly SegmentPlan[], rows: number, hw: HardwareConfig, layoutRows = rows): Instr[] {
+  const dram = timingAddrs(q, segs, layoutRows);
   const instrs: Instr[] = [];
   for (const seg of segs) emitSegment(q, seg, rows, hw, dram, instrs, {}, q.layers.length + 1);
   instrs.push({ op: 'HALT', layer: 0 });

@@ -5,11 +5,11 @@
 // This keeps a prediction to a few thousand replayed instructions per candidate.
 import type { HardwareConfig } from '../../isa/hardware.js';
 import type { Instr } from '../../isa/spec.js';
-import { footprintOf } from '../../isa/footprint.js';
+import { footprintOf, type Footprint } from '../../isa/footprint.js';
 import type { QuantModel } from './quantize.js';
 import type { Schedule, SegmentPlan } from './plan.js';
 import { emitSegmentForTiming, emitSegmentsForTiming } from './codegen.js';
-import { opsCycles, prepareOps, type TimedOp } from '../../isa/schedule.js';
+import { opsCycles, opsCyclesPair, prepareOps, type TimedOp } from '../../isa/schedule.js';
 import { fasterLoadOrder, hoistOrder } from './hoist.js';
 import { memoPrediction, predictionKey } from './plan-memo.js';
 
@@ -18,7 +18,7 @@ import { memoPrediction, predictionKey } from './plan-memo.js';
  * steady state periodic (periods of 2 and 3 blocks occur), so rows-order plans average over 6
  * blocks. A cols-order plan sweeps every row block per weight panel, so a short sweep hides the
  * next panel's load worse than the real one: it needs more blocks for a steady slope. */
-const BLOCKS = { rows: { lo: 3, hi: 9 }, cols: { lo: 6, hi: 8 } } as const;
+export const BLOCKS = { rows: { lo: 3, hi: 9 }, cols: { lo: 6, hi: 8 } } as const;
 /** Most instructions one prediction replays; plans with more (tiny tiles over huge layers)
  * keep the analytic estimate, so compile time stays bounded. */
 export const REPLAY_BUDGET = 30_000;
@@ -27,6 +27,13 @@ export const REPLAY_BUDGET = 30_000;
  * REPLAY_BUDGET instructions. */
 export function replaySegmentCycles(q: QuantModel, seg: SegmentPlan, batch: number, hw: HardwareConfig): number | undefined {
   return memoPrediction(predictionKey('replay', q, [seg], batch, hw), () => replaySegmentCyclesNow(q, seg, batch, hw));
+}
+
+/** One stream's instructions' footprints and timed ops, in emitted and hoisted load order. */
+interface Timed {
+  footprints: Footprint[];
+  plain: TimedOp[];
+  hoisted: TimedOp[];
 }
 
 function replaySegmentCyclesNow(q: QuantModel, seg: SegmentPlan, batch: number, hw: HardwareConfig): number | undefined {
@@ -41,33 +48,59 @@ function replaySegmentCyclesNow(q: QuantModel, seg: SegmentPlan, batch: number, 
     if (!e) emitted.set(rows, (e = emitSegmentForTiming(q, seg, rows, hw)));
     return e;
   };
-  const streams = new Map<number, { plain: TimedOp[]; hoisted: TimedOp[] }>();
-  const stream = (rows: number): { plain: TimedOp[]; hoisted: TimedOp[] } => {
+  const streams = new Map<number, Timed>();
+  const stream = (rows: number): Timed => {
     let s = streams.get(rows);
-    if (!s) {
-      const instrs = emit(rows);
-      const footprints = instrs.map(footprintOf);
-      const plain = prepareOps(instrs, hw, footprints);
-      streams.set(rows, (s = { plain, hoisted: hoistOrder(instrs, footprints).map((i) => plain[i]!) }));
-    }
+    if (!s) streams.set(rows, (s = timed(emit(rows), hw)));
     return s;
   };
   const one = emit(Math.min(batch, seg.m)).length;
   if (one * (whole ? blocks : lo + hi) > REPLAY_BUDGET) return undefined;
   // Each prediction replays the loop-nest order and the hoisted one (the pipeline keeps the
   // faster, see hoist-loads); the block loop is timed once per variant.
-  const predict = (hoisted: boolean) => {
-    const run = (rows: number) => {
-      const s = stream(rows);
-      return opsCycles(hoisted ? s.hoisted : s.plain, hw);
-    };
-    if (whole) return run(batch);
+  if (whole) return Math.min(opsCycles(stream(batch).plain, hw), opsCycles(stream(batch).hoisted, hw));
+  const slope = (a: number, b: number) => b + ((b - a) / ((hi - lo) * seg.m)) * (batch - hi * seg.m);
+  const long = stream(hi * seg.m);
+  const short = seg.order === 'rows' ? rowsPrefix(q, seg, lo * seg.m, hi * seg.m, emit(hi * seg.m), long, hw) : undefined;
+  if (short) {
     // A ragged last block is charged pro rata.
-    const a = run(lo * seg.m);
-    const b = run(hi * seg.m);
-    return b + ((b - a) / ((hi - lo) * seg.m)) * (batch - hi * seg.m);
-  };
-  return Math.min(predict(false), predict(true));
+    const [a, b] = opsCyclesPair(short.plain, long.plain, hw);
+    const [ah, bh] = opsCyclesPair(short.hoisted, long.hoisted, hw);
+    return Math.min(slope(a, b), slope(ah, bh));
+  }
+  const lows = stream(lo * seg.m);
+  return Math.min(slope(opsCycles(lows.plain, hw), opsCycles(long.plain, hw)), slope(opsCycles(lows.hoisted, hw), opsCycles(long.hoisted, hw)));
+}
+
+function timed(instrs: readonly Instr[], hw: HardwareConfig): Timed {
+  const footprints = instrs.map(footprintOf);
+  const plain = prepareOps(instrs, hw, footprints);
+  return { footprints, plain, hoisted: hoistOrder(instrs, footprints).map((i) => plain[i]!) };
+}
+
+/** The rows-order stream over `rows` rows as the first part of the one over `longRows`
+ * (`long`, emitted as `longInstrs`), sharing its timed ops, or undefined if it is not one.
+ * A rows-order loop nest emits row block after row block, so the first blocks are the same
+ * instructions once DRAM is laid out alike: the short stream takes the long one's layout.
+ * Its cycles are those on its own layout: regions never overlap and each access keeps its
+ * offset into its region, so the same accesses conflict (test/compiler/backend/predict-pair). */
+function rowsPrefix(q: QuantModel, seg: SegmentPlan, rows: number, longRows: number, longInstrs: readonly Instr[], long: Timed, hw: HardwareConfig): Timed | undefined {
+  const instrs = emitSegmentForTiming(q, seg, rows, hw, longRows);
+  const p = instrs.length - 1;
+  if (p > longInstrs.length || instrs[p]!.op !== 'HALT') return undefined;
+  for (let i = 0; i < p; i++) if (!sameInstr(instrs[i]!, longInstrs[i]!)) return undefined;
+  const halt = timed([instrs[p]!], hw);
+  const footprints = [...long.footprints.slice(0, p), halt.footprints[0]!];
+  const plain = [...long.plain.slice(0, p), halt.plain[0]!];
+  return { footprints, plain, hoisted: hoistOrder(instrs, footprints).map((i) => plain[i]!) };
+}
+
+/** Same opcode and field values (instructions are flat records of numbers and strings). */
+function sameInstr(a: Instr, b: Instr): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if ((a as unknown as Record<string, unknown>)[k] !== (b as unknown as Record<string, unknown>)[k]) return false;
+  return true;
 }
 
 /** Predicted cycles of a whole multi-segment schedule (segments overlap at their seams), or
