@@ -97,9 +97,11 @@ function countInstr(program: Program, hw: HardwareConfig, ops: readonly TimedOp[
   const instr = program.instrs[i]!;
   const fp = ops[i]!.footprint;
   const c: InstrCounts = { macs: 0, macPj: 0, dramRead: 0, dramWrite: 0, burst: 0, nram: 0, wram: 0, vfuOps: 0, pj: 0 };
-  for (const s of [...fp.reads, ...fp.writes]) {
-    if (s.space === 'nram') c.nram += spanBytes(s);
-    else if (s.space === 'wram') c.wram += spanBytes(s);
+  for (const spans of [fp.reads, fp.writes]) {
+    for (const s of spans) {
+      if (s.space === 'nram') c.nram += spanBytes(s);
+      else if (s.space === 'wram') c.wram += spanBytes(s);
+    }
   }
   for (const s of fp.reads) if (s.space === 'dram') c.dramRead += spanBytes(s);
   for (const s of fp.writes) if (s.space === 'dram') c.dramWrite += spanBytes(s);

@@ -132,11 +132,11 @@ export function fitWeights(name: string, lw: LayerWeights, K: number, N: number,
     const t = fitColumns(name, lw, K, N, c0, c1, inScale, inRange, dtype);
     wScale.push(t.scale);
     wQmax.push(t.q);
-    for (let i = 0; i < K; i++) for (let j = 0; j < n; j++) w[i * N + c0 + j] = t.w[i * n + j]!;
-    for (let j = 0; j < n; j++) {
-      bias[c0 + j] = t.bias[j]!;
-      for (const k of ['neg', 'pos', 'lo', 'hi'] as const) acc[k][c0 + j] = t.acc[k][j]!;
-    }
+    // Every trial value lies in ±qmax of the type, so the typed copies convert nothing.
+    if (n === N) w.set(t.w);
+    else for (let i = 0; i < K; i++) for (let j = 0; j < n; j++) w[i * N + c0 + j] = t.w[i * n + j]!;
+    for (let j = 0; j < n; j++) bias[c0 + j] = t.bias[j]!;
+    for (const k of ['neg', 'pos', 'lo', 'hi'] as const) acc[k].set(t.acc[k], c0);
   }
   return { w, bias, wScale, wQmax, acc };
 }
