@@ -21,9 +21,10 @@ export type { BlockClass, ColumnBlock, KTile, LoadRect, TilePattern, ZeroMap } f
 
 /** Builds the zero map of a layer's stored weights; undefined when no weight is zero. */
 export function buildZeroMap(w: ArrayLike<number>, K: number, N: number): ZeroMap | undefined {
-  let zeros = 0;
-  for (let i = 0; i < K * N; i++) if (w[i] === 0) zeros++;
-  if (zeros === 0) return undefined;
+  // Only whether there is a zero matters here: stop at the first.
+  let i = 0;
+  while (i < K * N && w[i] !== 0) i++;
+  if (i === K * N) return undefined;
   const W = N + 1;
   const sat = new Int32Array((K + 1) * W);
   const colRun = new Int32Array(N);
