@@ -308,24 +308,7 @@ function replay(
             deps = grown;
           }
           depAt[next] = depCount;
-          // An op issues only after every earlier op of its own unit is done, so conflicts with
-          // those never hold it back; of another unit's incomplete ops, which finish in order,
-          // only the latest conflicting one needs watching.
-          for (let u = 0; u < nu; u++) {
-            if (u === op.unit) continue;
-            for (let r = unitAt[u]! + unitTail[u]! - 1, stop = unitAt[u]! + unitDone[u]!; r >= stop; r--) {
-              const j = unitMembers[r]!;
-              // boxesMeet, written out: this test runs for most in-flight pairs.
-              let meet = false;
-              for (let e = j * boxWidth, l = next * boxWidth, end = e + boxWidth; e < end && !meet; e += 4, l += 4) {
-                meet = (boxes[e]! < boxes[l + 3]! && boxes[l + 2]! < boxes[e + 1]!) || (boxes[e + 2]! < boxes[l + 1]! && boxes[l]! < boxes[e + 3]!);
-              }
-              if (meet && footprintsConflict(ops[j]!.footprint, op.footprint)) {
-                deps[depCount++] = j;
-                break;
-              }
-            }
-          }
+          depCount = watchConflicts(ops, next, boxes, unitAt, unitMembers, unitDone, unitTail, deps, depCount);
           depEnd[next] = depCount;
           unitTail[op.unit]!++;
           tail[op.queue]!++;
@@ -404,6 +387,36 @@ function dropDone(t: number, finish: Float64Array, unitMembers: Int32Array, unit
  * accesses: four numbers per space. Two ops share no byte unless, in some space, the earlier
  * one's writes meet the later one's accesses or its accesses meet the later one's writes (the
  * boxesMeet test in scheduleOps), so the exact span test runs only for pairs that pass it. */
+/** Appends to `deps` (from `depCount`; returns the new count) what op `next`, now dispatched,
+ * must wait for. An op issues only after every earlier op of its own unit is done, so
+ * conflicts with those never hold it back; of another unit's incomplete ops (its run
+ * unitMembers[unitAt[u] + unitDone[u] .. + unitTail[u])), which finish in order, only the
+ * latest conflicting one needs watching. A function of its own: V8 optimises it separately
+ * and early, and the scheduler's loop stays small enough to optimise cheaply in a short process. */
+function watchConflicts(
+  ops: readonly TimedOp[], next: number, boxes: Float64Array, unitAt: Int32Array, unitMembers: Int32Array,
+  unitDone: Int32Array, unitTail: Int32Array, deps: Int32Array, depCount: number,
+): number {
+  const op = ops[next]!;
+  const boxWidth = 4 * SPACES.length;
+  for (let u = 0; u < unitAt.length - 1; u++) {
+    if (u === op.unit) continue;
+    for (let r = unitAt[u]! + unitTail[u]! - 1, stop = unitAt[u]! + unitDone[u]!; r >= stop; r--) {
+      const j = unitMembers[r]!;
+      // boxesMeet, written out: this test runs for most in-flight pairs.
+      let meet = false;
+      for (let e = j * boxWidth, l = next * boxWidth, end = e + boxWidth; e < end && !meet; e += 4, l += 4) {
+        meet = (boxes[e]! < boxes[l + 3]! && boxes[l + 2]! < boxes[e + 1]!) || (boxes[e + 2]! < boxes[l + 1]! && boxes[l]! < boxes[e + 3]!);
+      }
+      if (meet && footprintsConflict(ops[j]!.footprint, op.footprint)) {
+        deps[depCount++] = j;
+        break;
+      }
+    }
+  }
+  return depCount;
+}
+
 /** The ops' indices grouped by their queue (or unit), each group in program order, as slices
  * of one array: group g is members[at[g] .. at[g + 1]). Ops with none (-1) are left out. */
 function bucketed(ops: readonly TimedOp[], key: 'queue' | 'unit', groups: number): { at: Int32Array; members: Int32Array } {

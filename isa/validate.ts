@@ -51,12 +51,14 @@ export const INSTR_RULES: readonly { op: Mnemonic; field: string; doc: string; c
 
 /** Alignment in bytes of an address field for this instruction (1 when unconstrained). */
 export function alignmentOf(f: FieldSpec, i: Fields): { bytes: number; why: string } {
-  if (typeof f.align === 'number') return { bytes: f.align, why: '' };
-  if (typeof f.align === 'string') {
-    const dt = i[f.align] as DType;
-    return { bytes: DTYPE_BYTES[dt] ?? 1, why: ` (${f.align}=${dt})` };
-  }
-  return { bytes: 1, why: '' };
+  return { bytes: alignBytes(f, i), why: typeof f.align === 'string' ? ` (${f.align}=${i[f.align] as DType})` : '' };
+}
+
+/** alignmentOf's bytes alone (no message), for the check every address field passes. */
+function alignBytes(f: FieldSpec, i: Fields): number {
+  if (typeof f.align === 'number') return f.align;
+  if (typeof f.align === 'string') return DTYPE_BYTES[i[f.align] as DType] ?? 1;
+  return 1;
 }
 
 function spaceOf(f: FieldSpec, i: Fields): string {
@@ -64,19 +66,20 @@ function spaceOf(f: FieldSpec, i: Fields): string {
 }
 
 function checkFieldValue(op: Mnemonic, f: FieldSpec, v: unknown): string | undefined {
-  const show = `${op} ${f.name}=${String(v)}`;
+  // The message is built only on failure: every field of every instruction passes here.
+  const show = () => `${op} ${f.name}=${String(v)}`;
   if (f.kind === 'enum') {
-    if (typeof v !== 'string' || !f.values!.includes(v)) return `${show} is not one of ${formatChoices(f.values!)}`;
+    if (typeof v !== 'string' || !f.values!.includes(v)) return `${show()} is not one of ${formatChoices(f.values!)}`;
     return undefined;
   }
   if (typeof v !== 'number') return `${op} ${f.name} must be a number`;
   if (f.kind === 'f32') {
-    if (!Number.isFinite(v)) return `${show} is not a finite fp32 value`;
-    if (Math.fround(v) !== v) return `${show} is not exactly representable as fp32`;
+    if (!Number.isFinite(v)) return `${show()} is not a finite fp32 value`;
+    if (Math.fround(v) !== v) return `${show()} is not exactly representable as fp32`;
     return undefined;
   }
-  if (!Number.isInteger(v)) return `${show} is not an integer`;
-  const { min, max } = fieldRange(f);
+  if (!Number.isInteger(v)) return `${show()} is not an integer`;
+  const { min, max } = FIELD_RANGES.get(f)!;
   if (v < min || v > max) {
     const fmt = f.kind === 'addr' ? formatHex : formatNumber;
     return `${op} ${f.name}=${fmt(v)} is out of range ${fmt(min)}..${fmt(max)}`;
@@ -84,14 +87,30 @@ function checkFieldValue(op: Mnemonic, f: FieldSpec, v: unknown): string | undef
   return undefined;
 }
 
+/** Per opcode, what checkInstr consults for every instruction, derived once from ISA and
+ * INSTR_RULES (the simulator validates every instruction of every program it runs). */
+interface OpChecks {
+  readonly fields: readonly FieldSpec[];
+  readonly names: ReadonlySet<string>;
+  readonly rules: readonly (typeof INSTR_RULES)[number][];
+}
+const OP_CHECKS = new Map<string, OpChecks>(Object.keys(ISA).map((op) => {
+  const fields = ISA[op as Mnemonic].fields as readonly FieldSpec[];
+  return [op, { fields, names: new Set(fields.map((f) => f.name)), rules: INSTR_RULES.filter((r) => r.op === op) }];
+}));
+/** fieldRange of every field of the ISA, computed once. */
+const FIELD_RANGES = new Map<FieldSpec, { min: number; max: number }>(
+  Object.values(ISA).flatMap((spec) => (spec.fields as readonly FieldSpec[]).map((f) => [f, fieldRange(f)] as const)),
+);
+
 /** Finds the first problem of an instruction, or undefined when it is valid. */
 export function checkInstr(instr: Instr): InstrIssue | undefined {
   const i = instr as unknown as Fields;
   const op = i.op as Mnemonic;
   if (typeof op !== 'string' || !Object.hasOwn(ISA, op)) return { reason: `unknown instruction '${String(op)}'` };
-  const fields = ISA[op].fields as readonly FieldSpec[];
+  const { fields, names, rules } = OP_CHECKS.get(op)!;
   for (const key of Object.keys(i)) {
-    if (key !== 'op' && !fields.some((f) => f.name === key)) return { field: key, reason: `${op} has no field '${key}'` };
+    if (key !== 'op' && !names.has(key)) return { field: key, reason: `${op} has no field '${key}'` };
   }
   for (const f of fields) {
     if (i[f.name] === undefined) return { field: f.name, reason: `${op} is missing field '${f.name}'` };
@@ -100,18 +119,15 @@ export function checkInstr(instr: Instr): InstrIssue | undefined {
   }
   for (const f of fields) {
     const v = i[f.name] as number;
-    if (f.kind === 'addr') {
+    if (f.kind === 'addr' && f.align !== undefined && v % alignBytes(f, i) !== 0) {
       const { bytes, why } = alignmentOf(f, i);
-      if (v % bytes !== 0) {
-        return { field: f.name, reason: `${op} ${f.name}=${spaceOf(f, i)}[${formatHex(v)}] is not aligned to ${bytes} bytes${why}` };
-      }
+      return { field: f.name, reason: `${op} ${f.name}=${spaceOf(f, i)}[${formatHex(v)}] is not aligned to ${bytes} bytes${why}` };
     }
     if (f.minFrom !== undefined && v < (i[f.minFrom] as number)) {
       return { field: f.name, reason: `${op} ${f.name}=${v} is less than ${f.minFrom}=${i[f.minFrom]}` };
     }
   }
-  for (const rule of INSTR_RULES) {
-    if (rule.op !== op) continue;
+  for (const rule of rules) {
     const reason = rule.check(i);
     if (reason) return { field: rule.field, reason };
   }

@@ -24,9 +24,18 @@ function checkCapacity(hw: HardwareConfig, span: Span): string | undefined {
   return undefined;
 }
 
+/** checkCapacity's first complaint about `spans`, in order. */
+function firstCapacityProblem(hw: HardwareConfig, spans: readonly Span[]): string | undefined {
+  for (const s of spans) {
+    const problem = checkCapacity(hw, s);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
 /** Operand overlaps that are illegal within one instruction. */
 function checkOverlaps(instr: Instr, fp: Footprint): string | undefined {
-  const find = (name: string) => [...fp.reads, ...fp.writes].find((s) => s.operand === name);
+  const find = (name: string) => fp.reads.find((s) => s.operand === name) ?? fp.writes.find((s) => s.operand === name);
   if (instr.op === 'MATMUL') {
     const out = find('out')!, input = find('in')!;
     if (spansOverlap(out, input)) return 'out overlaps in';
@@ -56,9 +65,10 @@ export function checkProgramOnHardware(program: Program, hw: HardwareConfig): { 
     const issue = checkInstr(instr);
     if (issue) throw ruleError(program, i, issue.reason);
     const fp = footprintOf(instr);
-    const problem = [...fp.reads, ...fp.writes].map((s) => checkCapacity(hw, s)).find((m) => m !== undefined) ?? checkOverlaps(instr, fp);
+    const problem = firstCapacityProblem(hw, fp.reads) ?? firstCapacityProblem(hw, fp.writes) ?? checkOverlaps(instr, fp);
     if (problem) throw instrError(program, i, problem);
-    for (const s of [...fp.reads, ...fp.writes]) if (s.space === 'dram') dramEnd = Math.max(dramEnd, spanEnd(s));
+    for (const s of fp.reads) if (s.space === 'dram') dramEnd = Math.max(dramEnd, spanEnd(s));
+    for (const s of fp.writes) if (s.space === 'dram') dramEnd = Math.max(dramEnd, spanEnd(s));
     footprints.push(fp);
   }
   return { footprints, dramEnd };

@@ -55,10 +55,26 @@ export function createMemories(hw: HardwareConfig, dram: Uint8Array, dramBytes: 
 export function findUnwritten(mem: Memories, span: Span): number {
   const written = mem[span.space].written;
   if (!written) return -1;
-  for (let r = 0; r < span.rows; r++) {
-    const a = span.start + r * span.pitch;
-    const hole = written.subarray(a, a + span.rowBytes).indexOf(0);
-    if (hole >= 0) return a + hole;
+  const { start, rows, rowBytes, pitch } = span;
+  if (pitch < rowBytes) {
+    for (let r = 0; r < rows; r++) {
+      const a = start + r * pitch;
+      const hole = written.subarray(a, a + rowBytes).indexOf(0);
+      if (hole >= 0) return a + hole;
+    }
+    return -1;
+  }
+  // Rows in address order and disjoint: the first hole is the lowest unwritten address in a
+  // row, so one search covers the whole extent; a zero between rows resumes at the next row.
+  const end = start + (rows - 1) * pitch + rowBytes;
+  let from = start;
+  while (from < end) {
+    const z = written.subarray(from, end).indexOf(0);
+    if (z < 0) return -1;
+    const at = from + z;
+    const rowStart = start + Math.floor((at - start) / pitch) * pitch;
+    if (at < rowStart + rowBytes) return at;
+    from = rowStart + pitch;
   }
   return -1;
 }

@@ -97,9 +97,11 @@ function countInstr(program: Program, hw: HardwareConfig, ops: readonly TimedOp[
   const instr = program.instrs[i]!;
   const fp = ops[i]!.footprint;
   const c: InstrCounts = { macs: 0, macPj: 0, dramRead: 0, dramWrite: 0, burst: 0, nram: 0, wram: 0, vfuOps: 0, pj: 0 };
-  for (const s of [...fp.reads, ...fp.writes]) {
-    if (s.space === 'nram') c.nram += spanBytes(s);
-    else if (s.space === 'wram') c.wram += spanBytes(s);
+  for (const spans of [fp.reads, fp.writes]) {
+    for (const s of spans) {
+      if (s.space === 'nram') c.nram += spanBytes(s);
+      else if (s.space === 'wram') c.wram += spanBytes(s);
+    }
   }
   for (const s of fp.reads) if (s.space === 'dram') c.dramRead += spanBytes(s);
   for (const s of fp.writes) if (s.space === 'dram') c.dramWrite += spanBytes(s);
@@ -117,18 +119,34 @@ function countInstr(program: Program, hw: HardwareConfig, ops: readonly TimedOp[
 }
 
 /** Total length of the union of the runs of `spans`. */
-function unionBytes(spans: Span[]): number {
+export function unionBytes(spans: readonly Span[]): number {
   // A tile reloaded for every block of rows repeats its span exactly: a union counts it once.
   const unique = new Map<string, Span>();
   for (const s of spans) unique.set(`${s.start},${s.pitch},${s.rows},${s.rowBytes}`, s);
-  const runs: [number, number][] = [];
-  for (const s of unique.values()) for (let r = 0; r < s.rows; r++) runs.push([s.start + r * s.pitch, s.start + r * s.pitch + s.rowBytes]);
-  runs.sort((a, b) => a[0] - b[0]);
-  let total = 0, lo = -1, hi = -1;
-  for (const [a, b] of runs) {
-    if (a > hi) { total += hi - lo; lo = a; hi = b; } else if (b > hi) hi = b;
+  let n = 0;
+  for (const s of unique.values()) n += s.rows;
+  // Run starts and ends sorted apart (native numeric sorts, no pair objects): between two
+  // consecutive coordinates, the runs open are the starts passed minus the ends passed.
+  const starts = new Float64Array(n);
+  const ends = new Float64Array(n);
+  let k = 0;
+  for (const s of unique.values()) {
+    for (let r = 0; r < s.rows; r++, k++) {
+      starts[k] = s.start + r * s.pitch;
+      ends[k] = starts[k]! + s.rowBytes;
+    }
   }
-  return total + (hi - lo);
+  starts.sort();
+  ends.sort();
+  let total = 0, open = 0, at = 0;
+  for (let i = 0, j = 0; j < n;) {
+    const opening = i < n && starts[i]! <= ends[j]!;
+    const x = opening ? starts[i++]! : ends[j++]!;
+    if (open > 0) total += x - at;
+    at = x;
+    open += opening ? 1 : -1;
+  }
+  return total;
 }
 
 const ratio = (a: number, b: number): number => (b > 0 ? a / b : 0);

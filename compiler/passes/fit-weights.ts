@@ -34,9 +34,11 @@ interface Trial {
 function tryQmax(lw: LayerWeights, K: number, N: number, c0: number, c1: number, m: number, q: number, inScale: number, inRange: ValueRange, w: Int16Array, fixedScale?: number): Trial {
   const n = c1 - c0;
   const scale = fixedScale ?? scaleFor(m, q);
+  const src = lw.w;
   for (let i = 0; i < K; i++) {
     const row = i * N + c0;
-    for (let j = 0; j < n; j++) w[i * n + j] = clamp(roundHalfAway(lw.w[row + j]! / scale), -q, q);
+    const at = i * n;
+    for (let j = 0; j < n; j++) w[at + j] = clamp(roundHalfAway(src[row + j]! / scale), -q, q);
   }
   const bias = new Float64Array(n);
   for (let j = 0; j < n; j++) bias[j] = roundHalfAway(lw.b[c0 + j]! / (inScale * scale));
@@ -56,8 +58,18 @@ function tryQmax(lw: LayerWeights, K: number, N: number, c0: number, c1: number,
  * s_w = max|b| / (s_in·2^30), so |b_q| ≈ 2^30 and |w_q| ≤ 1.
  */
 function fitColumns(name: string, lw: LayerWeights, K: number, N: number, c0: number, c1: number, inScale: number, inRange: ValueRange, dtype: 'int8' | 'int16'): Trial {
+  // max |w| over the columns, as Math.max(m, Math.abs(w)) would give it (a NaN sticks), written
+  // without calls: this loop runs once per layer, mostly before V8 optimises it.
   let m = 0;
-  for (let i = 0; i < K; i++) for (let j = c0; j < c1; j++) m = Math.max(m, Math.abs(lw.w[i * N + j]!));
+  const src = lw.w;
+  for (let i = 0; i < K; i++) {
+    const row = i * N;
+    for (let j = c0; j < c1; j++) {
+      const v = src[row + j]!;
+      const a = v < 0 ? -v : v;
+      if (a > m || a !== a) m = a;
+    }
+  }
   // Two buffers: a trial never overwrites the weights of the best fitting trial so far.
   const bufs = [new Int16Array(K * (c1 - c0)), new Int16Array(K * (c1 - c0))];
   let best: Trial | undefined;
@@ -132,11 +144,11 @@ export function fitWeights(name: string, lw: LayerWeights, K: number, N: number,
     const t = fitColumns(name, lw, K, N, c0, c1, inScale, inRange, dtype);
     wScale.push(t.scale);
     wQmax.push(t.q);
-    for (let i = 0; i < K; i++) for (let j = 0; j < n; j++) w[i * N + c0 + j] = t.w[i * n + j]!;
-    for (let j = 0; j < n; j++) {
-      bias[c0 + j] = t.bias[j]!;
-      for (const k of ['neg', 'pos', 'lo', 'hi'] as const) acc[k][c0 + j] = t.acc[k][j]!;
-    }
+    // Every trial value lies in ±qmax of the type, so the typed copies convert nothing.
+    if (n === N) w.set(t.w);
+    else for (let i = 0; i < K; i++) for (let j = 0; j < n; j++) w[i * N + c0 + j] = t.w[i * n + j]!;
+    for (let j = 0; j < n; j++) bias[c0 + j] = t.bias[j]!;
+    for (const k of ['neg', 'pos', 'lo', 'hi'] as const) acc[k].set(t.acc[k], c0);
   }
   return { w, bias, wScale, wQmax, acc };
 }

@@ -21,9 +21,10 @@ export type { BlockClass, ColumnBlock, KTile, LoadRect, TilePattern, ZeroMap } f
 
 /** Builds the zero map of a layer's stored weights; undefined when no weight is zero. */
 export function buildZeroMap(w: ArrayLike<number>, K: number, N: number): ZeroMap | undefined {
-  let zeros = 0;
-  for (let i = 0; i < K * N; i++) if (w[i] === 0) zeros++;
-  if (zeros === 0) return undefined;
+  // Only whether there is a zero matters here: stop at the first.
+  let i = 0;
+  while (i < K * N && w[i] !== 0) i++;
+  if (i === K * N) return undefined;
   const W = N + 1;
   const sat = new Int32Array((K + 1) * W);
   const colRun = new Int32Array(N);
@@ -79,18 +80,19 @@ function runsOf(kept: KTile[]): { k0: number; rows: number }[] {
   return runs;
 }
 
-/** How a layer tiled k×n skips: counts, cost classes and resident load rectangles. Blocks are
- * materialised only when some tile is skipped (a dense pattern derives them on demand). */
-export function tilePattern(L: QuantLayer, k: number, n: number): TilePattern {
+/** Whether tiling k×n skips any all-zero weight tile: tilePattern(L, k, n).skipped > 0, without
+ * building the pattern (the schedule cache asks this of every tile size the search tries). */
+export function skipsAnyTile(L: QuantLayer, k: number, n: number): boolean {
+  const hit = L.zeros?.memo.get(k * (L.N + 1) + n);
+  return (hit ? hit.skipped : countSkipped(L, k, n)) > 0;
+}
+
+/** The all-zero tiles of the k×n grid, counted without allocating: most grids of a layer with
+ * scattered zeros skip nothing, and a grid whose narrowest tile is wider (taller) than any zero
+ * run cannot skip anything. */
+function countSkipped(L: QuantLayer, k: number, n: number): number {
   const z = L.zeros;
-  const key = k * (L.N + 1) + n;
-  const hit = z?.memo.get(key);
-  if (hit) return hit;
-  const cols = Math.ceil(L.N / n);
-  const bands = Math.ceil(L.K / k);
   let skipped = 0;
-  // Counting first, without allocating: most grids of a layer with scattered zeros skip nothing,
-  // and a grid whose narrowest tile is wider (taller) than any zero run cannot skip anything.
   const narrowest = (len: number, t: number) => (len % t === 0 ? t : Math.min(t, len % t));
   if (z && narrowest(L.N, n) <= z.maxRowRun && narrowest(L.K, k) <= z.maxColRun) {
     // Likewise per tile: only blocks no wider than maxRowRun (all, or the ragged last one) and
@@ -101,6 +103,19 @@ export function tilePattern(L: QuantLayer, k: number, n: number): TilePattern {
       for (let k0 = firstK; k0 < L.K; k0 += k) if (countNonzero(z, k0, Math.min(k, L.K - k0), n0, Math.min(n, L.N - n0)) === 0) skipped++;
     }
   }
+  return skipped;
+}
+
+/** How a layer tiled k×n skips: counts, cost classes and resident load rectangles. Blocks are
+ * materialised only when some tile is skipped (a dense pattern derives them on demand). */
+export function tilePattern(L: QuantLayer, k: number, n: number): TilePattern {
+  const z = L.zeros;
+  const key = k * (L.N + 1) + n;
+  const hit = z?.memo.get(key);
+  if (hit) return hit;
+  const cols = Math.ceil(L.N / n);
+  const bands = Math.ceil(L.K / k);
+  const skipped = countSkipped(L, k, n);
   const p = skipped === 0
     ? { classes: blockClasses(L, k, n, true), tiles: cols * bands, skipped: 0, zeroBlocks: 0, residentRects: [{ k0: 0, rows: L.K, n0: 0, cols: L.N }] }
     : buildPattern(L, z!, k, n);

@@ -8,7 +8,7 @@ import { DlpError } from '../../isa/errors.js';
 import type { QuantLayer, QuantModel } from './quant-model.js';
 import { planCoster, type PlanCoster } from './cost.js';
 import { allocateSegment, segmentFits, type LayerTile, type Schedule, type SegmentPlan } from './plan.js';
-import { tilePattern } from './sparsity.js';
+import { skipsAnyTile } from './sparsity.js';
 
 export {
   allocateSegment, auxBytesPerCol, needsFullSoftmaxRows,
@@ -61,7 +61,7 @@ export function searchMaySkip(q: QuantModel, hw: HardwareConfig): boolean {
   return q.layers.some((L) => {
     if (!L.zeros) return false;
     const { ns, ks } = searchedTileSizes(L, hw);
-    return ns.some((n) => ks.some((k) => tilePattern(L, k, n).skipped > 0));
+    return ns.some((n) => ks.some((k) => skipsAnyTile(L, k, n)));
   });
 }
 

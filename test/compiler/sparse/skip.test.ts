@@ -9,7 +9,7 @@ import type { Activation } from '../../../compiler/model.js';
 import type { ModelWeights } from '../../../compiler/model.js';
 import { readOutputs, writeInputs, type Bundle } from '../../../compiler/bundle.js';
 import { quantizeModel } from '../../../compiler/passes/quantize.js';
-import { findZeroTiles } from '../../../compiler/passes/sparsity.js';
+import { findZeroTiles, skipsAnyTile, tilePattern } from '../../../compiler/passes/sparsity.js';
 import { hoistLoads } from '../../../compiler/passes/hoist.js';
 import { generateProgram } from '../../../compiler/passes/codegen.js';
 import { simulate } from '../../../simulator/index.js';
@@ -191,5 +191,29 @@ describe('skipZeroTiles option', () => {
     const a = compile(model, w, hw, { batch: 4 });
     const b = compile(model, w, hw, { batch: 4, skipZeroTiles: false });
     expect(a.program.instrs).toEqual(b.program.instrs);
+  });
+});
+
+describe('skipsAnyTile', () => {
+  it('answers tilePattern(L, k, n).skipped > 0 for every tile size, before and after the pattern is memoised', () => {
+    let skipping = 0, dense = 0;
+    for (const [sparsity, block] of [[0.9, 8], [0.5, 3], [0.2, 1]] as const) {
+      const fresh = () => findZeroTiles(quantizeModel(model, prunedWeights(model, 5, sparsity, block), { dtype: 'int8' }), true);
+      const counted = fresh(), built = fresh();
+      for (let l = 0; l < model.layers.length; l++) {
+        const a = counted.layers[l]!, b = built.layers[l]!;
+        for (let k = 1; k <= a.K; k += k < 12 ? 1 : 7) {
+          for (let n = 1; n <= a.N; n += n < 12 ? 1 : 5) {
+            const want = tilePattern(b, k, n).skipped > 0;
+            expect(skipsAnyTile(a, k, n)).toBe(want);
+            expect(skipsAnyTile(b, k, n)).toBe(want);
+            if (want) skipping++;
+            else dense++;
+          }
+        }
+      }
+    }
+    expect(skipping).toBeGreaterThan(100);
+    expect(dense).toBeGreaterThan(100);
   });
 });
