@@ -256,7 +256,6 @@ function replay(
   const n = ops.length;
   const nq = WORK_QUEUES.length;
   const nu = WORK_UNITS.length;
-  const boxWidth = 4 * SPACES.length;
   let deps = s.deps;
   let depCount = count[DEP_COUNT]!, next = count[NEXT]!, ran = count[RAN] === 1;
   let t = time[T]!, lastDispatch = time[LAST_DISPATCH]!, chanFree = time[CHAN_FREE]!;
