@@ -382,10 +382,6 @@ function dropDone(t: number, finish: Float64Array, unitMembers: Int32Array, unit
   return busy;
 }
 
-/** Per op and memory space, the byte ranges [lo, hi) covered by its writes and by all its
- * accesses: four numbers per space. Two ops share no byte unless, in some space, the earlier
- * one's writes meet the later one's accesses or its accesses meet the later one's writes (the
- * boxesMeet test in scheduleOps), so the exact span test runs only for pairs that pass it. */
 /** Appends to `deps` (from `depCount`; returns the new count) what op `next`, now dispatched,
  * must wait for. An op issues only after every earlier op of its own unit is done, so
  * conflicts with those never hold it back; of another unit's incomplete ops (its run
@@ -402,7 +398,7 @@ function watchConflicts(
     if (u === op.unit) continue;
     for (let r = unitAt[u]! + unitTail[u]! - 1, stop = unitAt[u]! + unitDone[u]!; r >= stop; r--) {
       const j = unitMembers[r]!;
-      // boxesMeet, written out: this test runs for most in-flight pairs.
+      // Do the two ops' boxes (footprintBoxes) meet? Written out: this test runs for most in-flight pairs.
       let meet = false;
       for (let e = j * boxWidth, l = next * boxWidth, end = e + boxWidth; e < end && !meet; e += 4, l += 4) {
         meet = (boxes[e]! < boxes[l + 3]! && boxes[l + 2]! < boxes[e + 1]!) || (boxes[e + 2]! < boxes[l + 1]! && boxes[l]! < boxes[e + 3]!);
@@ -428,6 +424,10 @@ function bucketed(ops: readonly TimedOp[], key: 'queue' | 'unit', groups: number
   return { at, members };
 }
 
+/** Per op and memory space, the byte ranges [lo, hi) covered by its writes and by all its
+ * accesses: four numbers per space. Two ops share no byte unless, in some space, the earlier
+ * one's writes meet the later one's accesses or its accesses meet the later one's writes (the
+ * box test in watchConflicts), so the exact span test runs only for pairs that pass it. */
 function footprintBoxes(ops: readonly TimedOp[]): Float64Array {
   const per = 4 * SPACES.length;
   const box = new Float64Array(ops.length * per);
