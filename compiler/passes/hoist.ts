@@ -9,7 +9,7 @@
 import type { Instr } from '../../isa/spec.js';
 import type { HardwareConfig } from '../../isa/hardware.js';
 import { footprintOf, footprintsConflict, type Footprint } from '../../isa/footprint.js';
-import { opsCycles, prepareOps } from '../../isa/schedule.js';
+import { opsCycles, prepareOps, type TimedOp } from '../../isa/schedule.js';
 
 /** Most instructions one LOAD moves past: a step's compute and stores, not a whole loop. */
 const WINDOW = 24;
@@ -54,11 +54,19 @@ export function hoistOrder(instrs: readonly Instr[], footprints: readonly Footpr
  * usually faster but not always (an early LOAD can take the DRAM channel from a STORE the next
  * step waits for); ties keep the hoisted order. */
 export function fasterLoadOrder(instrs: Instr[], hw: HardwareConfig): { instrs: Instr[]; cycles: number } {
-  // Each instruction's footprint and timing once, for hoisting and both replays.
-  const footprints = instrs.map(footprintOf);
-  const ops = prepareOps(instrs, hw, footprints);
+  const s = loadOrders(instrs, hw);
+  const plain = opsCycles(s.plain, hw);
+  const early = opsCycles(s.hoisted, hw);
+  return early <= plain ? { instrs: s.order.map((i) => instrs[i]!), cycles: early } : { instrs, cycles: plain };
+}
+
+/** What replaying a stream in both load orders needs, each computed once: its instructions'
+ * footprints and timed ops in emitted order (`plain`), and the hoisted order as positions
+ * (`order`) and as timed ops (`hoisted`). A caller that has the footprints and timed ops
+ * already (e.g. shared with a longer stream) passes them. */
+export interface LoadOrders { footprints: Footprint[]; plain: TimedOp[]; order: number[]; hoisted: TimedOp[] }
+
+export function loadOrders(instrs: readonly Instr[], hw: HardwareConfig, footprints = instrs.map(footprintOf), plain = prepareOps(instrs, hw, footprints)): LoadOrders {
   const order = hoistOrder(instrs, footprints);
-  const plain = opsCycles(ops, hw);
-  const early = opsCycles(order.map((i) => ops[i]!), hw);
-  return early <= plain ? { instrs: order.map((i) => instrs[i]!), cycles: early } : { instrs, cycles: plain };
+  return { footprints, plain, order, hoisted: order.map((i) => plain[i]!) };
 }

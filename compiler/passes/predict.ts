@@ -5,12 +5,11 @@
 // This keeps a prediction to a few thousand replayed instructions per candidate.
 import type { HardwareConfig } from '../../isa/hardware.js';
 import type { Instr } from '../../isa/spec.js';
-import { footprintOf, type Footprint } from '../../isa/footprint.js';
 import type { QuantModel } from './quantize.js';
 import type { Schedule, SegmentPlan } from './plan.js';
 import { emitSegmentForTiming, emitSegmentsForTiming } from './codegen.js';
-import { opsCycles, opsCyclesPair, prepareOps, type TimedOp } from '../../isa/schedule.js';
-import { fasterLoadOrder, hoistOrder } from './hoist.js';
+import { opsCycles, opsCyclesPair } from '../../isa/schedule.js';
+import { fasterLoadOrder, loadOrders, type LoadOrders } from './hoist.js';
 import { memoPrediction, predictionKey } from './plan-memo.js';
 
 /** Row blocks replayed before extrapolating: the slope is taken between block counts lo and
@@ -29,13 +28,6 @@ export function replaySegmentCycles(q: QuantModel, seg: SegmentPlan, batch: numb
   return memoPrediction(predictionKey('replay', q, [seg], batch, hw), () => replaySegmentCyclesNow(q, seg, batch, hw));
 }
 
-/** One stream's instructions' footprints and timed ops, in emitted and hoisted load order. */
-interface Timed {
-  footprints: Footprint[];
-  plain: TimedOp[];
-  hoisted: TimedOp[];
-}
-
 function replaySegmentCyclesNow(q: QuantModel, seg: SegmentPlan, batch: number, hw: HardwareConfig): number | undefined {
   const blocks = Math.ceil(batch / seg.m);
   const { lo, hi } = BLOCKS[seg.order];
@@ -48,10 +40,10 @@ function replaySegmentCyclesNow(q: QuantModel, seg: SegmentPlan, batch: number, 
     if (!e) emitted.set(rows, (e = emitSegmentForTiming(q, seg, rows, hw)));
     return e;
   };
-  const streams = new Map<number, Timed>();
-  const stream = (rows: number): Timed => {
+  const streams = new Map<number, LoadOrders>();
+  const stream = (rows: number): LoadOrders => {
     let s = streams.get(rows);
-    if (!s) streams.set(rows, (s = timed(emit(rows), hw)));
+    if (!s) streams.set(rows, (s = loadOrders(emit(rows), hw)));
     return s;
   };
   const one = emit(Math.min(batch, seg.m)).length;
@@ -72,27 +64,19 @@ function replaySegmentCyclesNow(q: QuantModel, seg: SegmentPlan, batch: number, 
   return Math.min(slope(opsCycles(lows.plain, hw), opsCycles(long.plain, hw)), slope(opsCycles(lows.hoisted, hw), opsCycles(long.hoisted, hw)));
 }
 
-function timed(instrs: readonly Instr[], hw: HardwareConfig): Timed {
-  const footprints = instrs.map(footprintOf);
-  const plain = prepareOps(instrs, hw, footprints);
-  return { footprints, plain, hoisted: hoistOrder(instrs, footprints).map((i) => plain[i]!) };
-}
-
 /** The rows-order stream over `rows` rows as the first part of the one over `longRows`
  * (`long`, emitted as `longInstrs`), sharing its timed ops, or undefined if it is not one.
  * A rows-order loop nest emits row block after row block, so the first blocks are the same
  * instructions once DRAM is laid out alike: the short stream takes the long one's layout.
  * Its cycles are those on its own layout: regions never overlap and each access keeps its
  * offset into its region, so the same accesses conflict (test/compiler/backend/predict-pair). */
-function rowsPrefix(q: QuantModel, seg: SegmentPlan, rows: number, longRows: number, longInstrs: readonly Instr[], long: Timed, hw: HardwareConfig): Timed | undefined {
+function rowsPrefix(q: QuantModel, seg: SegmentPlan, rows: number, longRows: number, longInstrs: readonly Instr[], long: LoadOrders, hw: HardwareConfig): LoadOrders | undefined {
   const instrs = emitSegmentForTiming(q, seg, rows, hw, longRows);
   const p = instrs.length - 1;
   if (p > longInstrs.length || instrs[p]!.op !== 'HALT') return undefined;
   for (let i = 0; i < p; i++) if (!sameInstr(instrs[i]!, longInstrs[i]!)) return undefined;
-  const halt = timed([instrs[p]!], hw);
-  const footprints = [...long.footprints.slice(0, p), halt.footprints[0]!];
-  const plain = [...long.plain.slice(0, p), halt.plain[0]!];
-  return { footprints, plain, hoisted: hoistOrder(instrs, footprints).map((i) => plain[i]!) };
+  const halt = loadOrders([instrs[p]!], hw);
+  return loadOrders(instrs, hw, [...long.footprints.slice(0, p), halt.footprints[0]!], [...long.plain.slice(0, p), halt.plain[0]!]);
 }
 
 /** Same opcode and field values (instructions are flat records of numbers and strings). */
