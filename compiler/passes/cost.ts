@@ -30,6 +30,12 @@ interface Tally {
 
 const zero = (): Tally => ({ load: 0, store: 0, channel: 0, mfu: 0, vfu: 0, instrs: 0, steps: 0, tiles: 0, gate: 0 });
 
+/** `t` back to zero (a scratch tally reused per step). */
+function clear(t: Tally): Tally {
+  t.load = t.store = t.channel = t.mfu = t.vfu = t.instrs = t.steps = t.tiles = t.gate = 0;
+  return t;
+}
+
 function addInto(a: Tally, b: Tally, times = 1): void {
   a.load += b.load * times;
   a.store += b.store * times;
@@ -57,12 +63,9 @@ interface ClassCost {
   /** MATMULs per block (an all-zero block keeps one 1-deep MATMUL). */
   tiles: number;
   mfu: number;
-  /** Input k-tile LOADs (xMode tile): load-unit and channel cycles. */
-  xLoad: number;
-  xChannel: number;
-  /** Weight k-tile LOADs (wMode tile). */
-  wLoad: number;
-  wChannel: number;
+  /** Input k-tile LOADs (xMode tile) and weight k-tile LOADs (wMode tile), per block. */
+  x: Tally;
+  w: Tally;
 }
 
 /** Prices segment plans of one model, batch and machine (estimatePlanCycles), remembering the
@@ -139,16 +142,14 @@ function classCost(q: QuantModel, l: number, cls: BlockClass, mr: number, hw: Ha
   const L = q.layers[l]!;
   const wb = DTYPE_BYTES[q.dtype];
   const ib = DTYPE_BYTES[l === 0 ? q.inputType : q.layers[l - 1]!.outType];
-  const lat = hw.dram.latencyCycles;
-  const c: ClassCost = { cls, tiles: 0, mfu: classMfu(q, cls, mr, hw), xLoad: 0, xChannel: 0, wLoad: 0, wChannel: 0 };
+  const c: ClassCost = { cls, tiles: 0, mfu: classMfu(q, cls, mr, hw), x: zero(), w: zero() };
   const nn = cls.nn;
+  const tile = zero();
   const add = (kk: number, count: number): void => {
-    const x = dmaTransferCycles(hw, mr, kk * ib, L.K * ib);
-    const w = dmaTransferCycles(hw, kk, nn * wb, L.N * wb);
-    c.xLoad += (lat + x) * count;
-    c.xChannel += x * count;
-    c.wLoad += (lat + w) * count;
-    c.wChannel += w * count;
+    dma(clear(tile), hw, mr, kk * ib, L.K * ib, 'load');
+    addInto(c.x, tile, count);
+    dma(clear(tile), hw, kk, nn * wb, L.N * wb, 'load');
+    addInto(c.w, tile, count);
     c.tiles += count;
   };
   for (let j = 0; j < cls.kept.length; j++) add(cls.kept[j]!.kk, cls.kept[j]!.count);
@@ -162,7 +163,7 @@ function classCost(q: QuantModel, l: number, cls: BlockClass, mr: number, hw: Ha
  * 1-deep MATMUL. Every term is a whole number of cycles, so sums are exact in any order. */
 function tallyBlock(q: QuantModel, seg: SegmentPlan, mr: number, hw: HardwareConfig, classCosts: ClassCosts, only?: number): Tally {
   const t = zero();
-  const lat = hw.dram.latencyCycles;
+  const step = zero();
   const last = seg.layers.length - 1;
   for (let i = 0; i <= last; i++) {
     const lt = seg.layers[i]!;
@@ -180,43 +181,20 @@ function tallyBlock(q: QuantModel, seg: SegmentPlan, mr: number, hw: HardwareCon
     for (let c = from; c < to; c++) {
       const cc = costs[c]!;
       const nn = cc.cls.nn;
-      // A cols-order caller multiplies by the class size itself.
-      const times = only === undefined ? cc.cls.count : 1;
-      let load = 0;
-      let channel = 0;
-      let instrs = cc.tiles;
-      if (!lt.auxResident && only === undefined) {
-        const x = dmaTransferCycles(hw, 1, nn * ap, nn * ap);
-        load += lat + x;
-        channel += x;
-        instrs++;
-      }
-      if (lt.xMode === 'tile') {
-        load += cc.xLoad;
-        channel += cc.xChannel;
-        instrs += cc.tiles;
-      }
-      if (lt.wMode === 'tile') {
-        load += cc.wLoad;
-        channel += cc.wChannel;
-        instrs += cc.tiles;
-      }
+      clear(step);
+      if (!lt.auxResident && only === undefined) dma(step, hw, 1, nn * ap, nn * ap, 'load');
+      if (lt.xMode === 'tile') addInto(step, cc.x);
+      if (lt.wMode === 'tile') addInto(step, cc.w);
+      step.mfu += cc.mfu;
+      step.tiles += cc.tiles;
+      step.instrs += cc.tiles;
       const groups = L.wScale.length === 1 ? 1 : nn;
-      const act = groups * actCycles(hw, mr, nn / groups, func);
-      instrs += groups;
-      if (i === last && !fullRows) {
-        const x = dmaTransferCycles(hw, mr, nn * ob, L.N * ob);
-        t.store += (lat + x) * times;
-        channel += x;
-        instrs++;
-      }
-      t.load += load * times;
-      t.channel += channel * times;
-      t.mfu += cc.mfu * times;
-      t.vfu += act * times;
-      t.instrs += instrs * times;
-      t.steps += times;
-      t.tiles += cc.tiles * times;
+      step.vfu += groups * actCycles(hw, mr, nn / groups, func);
+      step.instrs += groups;
+      if (i === last && !fullRows) dma(step, hw, mr, nn * ob, L.N * ob, 'store');
+      step.steps++;
+      // A cols-order caller multiplies by the class size itself.
+      addInto(t, step, only === undefined ? cc.cls.count : 1);
     }
     if (fullRows) {
       t.vfu += actCycles(hw, mr, L.N, 'softmax');
