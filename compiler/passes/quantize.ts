@@ -34,7 +34,6 @@ export interface QuantOptions {
   scales?: { input?: number; layers?: (number | undefined)[] };
 }
 
-
 /** Chooses mult ∈ [2^14, 2^15) and shift ∈ [0, 47] with mult·2^-shift ≈ r. Multipliers below
  * 2^-33 keep shift = 47 and a smaller mult; r ≥ 2^15 saturates at mult 32767, shift 0. */
 export function deriveRequant(r: number): Requant {
@@ -51,7 +50,6 @@ export function deriveRequant(r: number): Requant {
   if (shift < 0) return { mult: Math.min(32767, Math.round(r)), shift: 0 };
   return { mult, shift };
 }
-
 
 /** Quantises every layer of a model. */
 export function quantizeModel(model: ModelGraph, weights: ModelWeights, opts: QuantOptions): QuantModel {

@@ -18,7 +18,6 @@ import type { BlockClass, ColumnBlock, KTile, LoadRect, TilePattern, ZeroMap } f
 
 export type { BlockClass, ColumnBlock, KTile, LoadRect, TilePattern, ZeroMap } from './tile-pattern.js';
 
-
 /** Builds the zero map of a layer's stored weights; undefined when no weight is zero. */
 export function buildZeroMap(w: ArrayLike<number>, K: number, N: number): ZeroMap | undefined {
   // Only whether there is a zero matters here: stop at the first.

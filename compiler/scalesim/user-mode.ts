@@ -172,7 +172,6 @@ function runRows(a: SystolicArray, g: Gemm, ifBuf: RowReader, fiBuf: RowReader, 
   };
 }
 
-
 /** A config's USER-mode memory, as SCALE-Sim sets it up (single_layer_sim.run): 1-byte words,
  * kB × 1024 bytes, the first Bandwidth entry (v3: [layout] bank bandwidths for the reads). */
 export function userModeMemory(cfg: ScaleSimConfig): UserModeMemory {
