@@ -2,8 +2,8 @@
 // batch 100 and its test accuracy after 5 epochs, plus the wall time of the whole default
 // training run. Reference points on this kind of machine: numpy (OpenBLAS) ≈ 0.3 s/epoch,
 // TensorFlow.js 4.22 ≈ 10 s (wasm backend) and 42 s (cpu backend). Target: ≤ 1 s/epoch.
-// The matmuls and the optimiser run in WebAssembly SIMD on one thread by default
-// (DLP_THREADS=2 splits big matmuls with a worker thread; DLP_NO_SIMD=1 is plain TypeScript);
+// The matmuls and the optimiser run in WebAssembly SIMD; big matmuls are split with a worker
+// thread on a multi-core machine (DLP_THREADS=1 keeps one thread; DLP_NO_SIMD=1 is plain TypeScript);
 // the thread count used is reported. Wall time is the median epoch; CPU time counts every
 // thread of the process, so with a worker it exceeds wall time.
 // Run: node --import tsx bench/mnist-train.ts [epochs]   (or import benchMnistTraining from bench/run).
@@ -20,7 +20,7 @@ export interface MnistTrainingBench {
   /** CPU seconds per epoch of the process, all threads (mean): less sensitive to a busy machine. */
   cpuSecondsPerEpoch: number;
   testAccuracy: number;
-  /** Threads the matmul kernels used (1, or 2 with DLP_THREADS=2); 0 without WebAssembly SIMD. */
+  /** Threads the matmul kernels used (2 on a multi-core machine, 1 with DLP_THREADS=1); 0 without WebAssembly SIMD. */
   threads: number;
 }
 

@@ -102,17 +102,14 @@ export interface KernelThreads {
 }
 
 /**
- * How many threads the training kernels use: DLP_THREADS=2 opts in to the worker (on the main
- * thread of a multi-core machine; a piscina worker's pool already uses the cores), else 1.
- * One thread is the default because on the 2-vCPU machines measured (issue #5) the split
- * lost: operands are rewritten by the main thread before every product (new batch, new
- * weights), so the worker pulls them across cores, and V8 copies into shared memory several
- * times slower than into unshared memory — 0.97 s/epoch with two threads vs 0.92 with one.
+ * How many threads the training kernels use: 2 on the main thread of a multi-core machine (a
+ * piscina worker's pool already uses the cores), 1 with DLP_THREADS=1. When the operands had
+ * to be copied into shared memory for every product (issue #5), the split lost on 2 vCPUs
+ * (0.97 s/epoch against 0.92); with the parameters, gradients and batch resident in that
+ * memory it wins (issue #23: 0.35-0.39 s/epoch against 0.48-0.55 for SGD at batch 100).
  */
 export function kernelThreadCount(): number {
-  const env = Number(process.env.DLP_THREADS);
-  if (!Number.isInteger(env) || env < 2 || !canSplit()) return 1;
-  return 2;
+  return process.env.DLP_THREADS === '1' || !canSplit() ? 1 : 2;
 }
 
 /** Whether a worker can add a core: the main thread (a pool's workers already use the cores) of a multi-core machine. */

@@ -1,7 +1,7 @@
 // The WebAssembly SIMD backend of the matmul kernels. Operands are copied into one scratch
 // linear memory (a memcpy, small next to the multiply), B is transposed there for A·Bᵀ (Aᵀ
 // is read in place through strides), one register-blocked, zero-skipping kernel
-// (wasm-module.ts) multiplies, and the result is copied back. With DLP_THREADS=2, big
+// (wasm-module.ts) multiplies, and the result is copied back. On a multi-core machine big
 // products are split by rows of C with a worker thread on a shared memory
 // (kernel-threads.ts); the split never changes a bit of the result. The compiled instance
 // (and the worker) are created once per process on first use — a cache, not state that

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createRng, type Param } from '../../runtime/index.js';
 import { createOptimizerOn, type OptimizerOptions } from '../../runtime/optim.js';
 import { createSimdKernels, type SimdKernels } from '../../runtime/tensor/simd.js';
+import { canSplit, kernelThreadCount } from '../../runtime/tensor/kernel-threads.js';
 
 /** Parameters of awkward sizes (not multiples of 4, one scalar) with random values. */
 function randomParams(seed: number): Param[] {
@@ -52,6 +53,21 @@ describe('optimiser updates in WebAssembly', () => {
 });
 
 describe('matmuls split with a worker thread', () => {
+  it('is the default on the main thread of a multi-core machine; DLP_THREADS=1 opts out', () => {
+    const saved = process.env.DLP_THREADS;
+    try {
+      delete process.env.DLP_THREADS;
+      expect(kernelThreadCount()).toBe(canSplit() ? 2 : 1);
+      process.env.DLP_THREADS = '2';
+      expect(kernelThreadCount()).toBe(canSplit() ? 2 : 1);
+      process.env.DLP_THREADS = '1';
+      expect(kernelThreadCount()).toBe(1);
+    } finally {
+      if (saved === undefined) delete process.env.DLP_THREADS;
+      else process.env.DLP_THREADS = saved;
+    }
+  });
+
   const single = createSimdKernels(false)!;
   const threaded = createSimdKernels(true)!;
   afterAll(() => threaded.stopThreads());
