@@ -128,8 +128,9 @@ export function queueDepths(hw: HardwareConfig): number[] {
 export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], onDeadlock: DeadlockHandler, opts: ScheduleOptions = {}): Schedule {
   const fixedOrder = opts.channelOrder;
   if (fixedOrder) checkChannelOrder(ops, fixedOrder);
-  const s = freshReplay(ops.length);
-  replay(streamOf(ops), s, depths, onDeadlock, fixedOrder, -1);
+  const stream = streamOf(ops);
+  const s = startReplay(stream);
+  replay(stream, s, depths, onDeadlock, fixedOrder, -1, Infinity);
   const { dispatch, issue, request, grant, finish, stallSum, granted } = s;
   const stalls: Stalls = { hazard: stallSum[HAZARD]!, queueFull: stallSum[QUEUE_FULL]!, dram: stallSum[DRAM]!, sync: stallSum[SYNC]! };
   return { cycles: s.time[T]!, dispatch, issue, request, grant, finish, stalls, unitBusy: busyOf(ops, issue, finish), channelOrder: granted };
@@ -138,19 +139,28 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
 /** Cycles of two streams that begin with the same ops (the same TimedOp objects), e.g. one
  * segment's loop nest over 3 and over 9 row blocks: their common prefix is replayed once and
  * the replay forks where they part. Each result is what opsCycles gives for its stream alone:
- * up to the fork, both replays have looked at no op past the prefix. */
-export function opsCyclesPair(a: readonly TimedOp[], b: readonly TimedOp[], hw: HardwareConfig): [number, number] {
+ * up to the fork, both replays have looked at no op past the prefix. `bBelow(a)`, asked once
+ * a's cycles are known, is opsCycles' `below` for b: b's replay may stop (b is Infinity) once
+ * its cycles are sure to reach it. */
+export function opsCyclesPair(a: readonly TimedOp[], b: readonly TimedOp[], hw: HardwareConfig, bBelow?: (a: number) => number): [number, number] {
   let common = 0;
   while (common < a.length && common < b.length && a[common] === b[common]) common++;
-  if (common === 0) return [opsCycles(a, hw), opsCycles(b, hw)];
+  if (common === 0) {
+    const ca = opsCycles(a, hw);
+    return [ca, opsCycles(b, hw, bBelow ? bBelow(ca) : Infinity)];
+  }
   const depths = queueDepths(hw);
-  const sa = freshReplay(a.length);
   const streamA = streamOf(a);
-  if (replay(streamA, sa, depths, deadlockError, undefined, common)) return [sa.time[T]!, opsCycles(b, hw)];
-  const sb = forkReplay(sa, b.length);
-  replay(streamOf(b), sb, depths, deadlockError, undefined, -1);
-  replay(streamA, sa, depths, deadlockError, undefined, -1);
-  return [sa.time[T]!, sb.time[T]!];
+  const sa = startReplay(streamA);
+  if (replay(streamA, sa, depths, deadlockError, undefined, common, Infinity) === DONE) {
+    return [sa.time[T]!, opsCycles(b, hw, bBelow ? bBelow(sa.time[T]!) : Infinity)];
+  }
+  const streamB = streamOf(b);
+  const sb = forkReplay(sa, streamA, streamB);
+  // a first: b's stopping point depends on a.
+  replay(streamA, sa, depths, deadlockError, undefined, -1, Infinity);
+  const stopped = replay(streamB, sb, depths, deadlockError, undefined, -1, bBelow ? bBelow(sa.time[T]!) : Infinity) === STOPPED;
+  return [sa.time[T]!, stopped ? Infinity : sb.time[T]!];
 }
 
 /** A stream's ops with what the replay looks up by queue, unit and footprint. */
@@ -162,12 +172,22 @@ interface ReplayStream {
   unitAt: Int32Array;
   unitMembers: Int32Array;
   boxes: Float64Array;
+  /** Per unit, the cycles its ops keep it busy in all (issue to finish: a DMA's latency and
+   * transfer at least); last, the DRAM channel's transfers in all. */
+  work: Float64Array;
 }
 
 function streamOf(ops: readonly TimedOp[]): ReplayStream {
   const { at: memberAt, members } = bucketed(ops, 'queue', WORK_QUEUES.length);
   const { at: unitAt, members: unitMembers } = bucketed(ops, 'unit', WORK_UNITS.length);
-  return { ops, memberAt, members, unitAt, unitMembers, boxes: footprintBoxes(ops) };
+  const work = new Float64Array(WORK_UNITS.length + 1);
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    if (op.unit < 0) continue;
+    work[op.unit] += op.cycles + op.transfer;
+    work[WORK_UNITS.length] += op.transfer;
+  }
+  return { ops, memberAt, members, unitAt, unitMembers, boxes: footprintBoxes(ops), work };
 }
 
 /** A replay's whole state after some visited cycle: per-op arrays (by position), per-queue
@@ -206,6 +226,9 @@ interface ReplayState {
   count: Int32Array;
   /** At T (the current cycle), LAST_DISPATCH and CHAN_FREE (when the DRAM channel is free). */
   time: Float64Array;
+  /** ReplayStream.work not yet begun: per unit, of the ops not issued; last, the channel's
+   * transfers not granted. */
+  left: Float64Array;
 }
 const DEP_COUNT = 0, NEXT = 1, RAN = 2;
 const T = 0, LAST_DISPATCH = 1, CHAN_FREE = 2;
@@ -221,13 +244,23 @@ function freshReplay(n: number): ReplayState {
     unitLast: new Int32Array(WORK_UNITS.length).fill(-1), unitDone: new Int32Array(WORK_UNITS.length), unitTail: new Int32Array(WORK_UNITS.length),
     deps: new Int32Array(Math.max(16, n)), depAt: new Int32Array(n), depEnd: new Int32Array(n),
     pending: [], granted: [], count: new Int32Array(3), time: Float64Array.of(0, -1, 0),
+    left: new Float64Array(WORK_UNITS.length + 1),
   };
 }
 
-/** A copy of a paused replay for a stream of n ops (the first s.next the same as its own):
+/** The state before a stream's first cycle. */
+function startReplay(stream: ReplayStream): ReplayState {
+  const s = freshReplay(stream.ops.length);
+  s.left.set(stream.work);
+  return s;
+}
+
+/** A copy of a paused replay for `stream` (its first s.next ops the same as the paused one's):
  * only dispatched ops have per-op entries yet. */
-function forkReplay(s: ReplayState, n: number): ReplayState {
-  const f = freshReplay(n);
+function forkReplay(s: ReplayState, from: ReplayStream, to: ReplayStream): ReplayState {
+  const f = freshReplay(to.ops.length);
+  // The work not begun differs by the two streams' ops past the fork (none of them has issued).
+  for (let u = 0; u < f.left.length; u++) f.left[u] = s.left[u]! - from.work[u]! + to.work[u]!;
   const next = s.count[NEXT]!;
   for (const key of ['dispatch', 'issue', 'request', 'grant', 'finish'] as const) f[key].set(s[key].subarray(0, next));
   f.depAt.set(s.depAt.subarray(0, next));
@@ -243,23 +276,32 @@ function forkReplay(s: ReplayState, n: number): ReplayState {
   return f;
 }
 
-/** Runs the replay on to the end (true), or pauses (false) after the cycle in which op
- * `pauseAt` becomes the next to dispatch, before anything looks at it. Plain functions and
- * locals, no closures over this state: a closure would move the locals it captures into a
- * heap context the whole loop pays for. */
+/** How a replay call ended. */
+const DONE = 0, PAUSED = 1, STOPPED = 2;
+/** The work left (ReplayState.left) is a running difference of sums; with cycles that are
+ * not whole numbers it may round above the true sum by far less than this fraction. */
+const SUM_SLACK = 1 - 1e-9;
+
+/** Runs the replay on to the end (DONE), or pauses (PAUSED) after the cycle in which op
+ * `pauseAt` becomes the next to dispatch, before anything looks at it, or stops (STOPPED)
+ * once the stream's cycles are sure to be at least `stopAt`. Plain functions and locals, no
+ * closures over this state: a closure would move the locals it captures into a heap context
+ * the whole loop pays for. */
 function replay(
   stream: ReplayStream, s: ReplayState, depths: readonly number[], onDeadlock: DeadlockHandler,
-  fixedOrder: readonly number[] | undefined, pauseAt: number,
-): boolean {
+  fixedOrder: readonly number[] | undefined, pauseAt: number, stopAt: number,
+): number {
   const { ops, memberAt, members, unitAt, unitMembers, boxes } = stream;
-  const { dispatch, issue, request, grant, finish, stallSum, head, tail, lastIssue, unitLast, unitDone, unitTail, depAt, depEnd, pending, granted, count, time } = s;
+  const { dispatch, issue, request, grant, finish, stallSum, head, tail, lastIssue, unitLast, unitDone, unitTail, depAt, depEnd, pending, granted, count, time, left } = s;
   const n = ops.length;
   const nq = WORK_QUEUES.length;
   const nu = WORK_UNITS.length;
   let deps = s.deps;
   let depCount = count[DEP_COUNT]!, next = count[NEXT]!, ran = count[RAN] === 1;
   let t = time[T]!, lastDispatch = time[LAST_DISPATCH]!, chanFree = time[CHAN_FREE]!;
-  let done = false;
+  let end = PAUSED;
+  // No cycle past which the stream is sure to reach stopAt is known yet (see stopLine).
+  let stopLine = stopAt === Infinity ? Infinity : -Infinity;
   for (;;) {
     if (ran) {
       // The next cycle at which something can happen (cycles between change nothing): a
@@ -313,12 +355,12 @@ function replay(
           tail[op.queue]!++;
         }
         if (!barrier || !busy) {
-          if (op === undefined) { done = true; break; }
+          if (op === undefined) { end = DONE; break; }
           dispatch[next] = t;
           if (barrier) issue[next] = finish[next] = t;
           stallSum[barrier ? SYNC : QUEUE_FULL] += t - (lastDispatch + 1);
           lastDispatch = t;
-          if (op.kind === 'halt') { done = true; break; }
+          if (op.kind === 'halt') { end = DONE; break; }
           next++;
         }
       }
@@ -341,6 +383,7 @@ function replay(
       head[q]!++;
       lastIssue[q] = t;
       unitLast[op.unit] = i;
+      left[op.unit] -= op.cycles + op.transfer;
       if (op.kind === 'dma') {
         request[i] = t + op.cycles;
         pending.push(i);
@@ -359,14 +402,27 @@ function replay(
         grant[j] = t;
         finish[j] = chanFree = t + ops[j]!.transfer;
         stallSum[DRAM] += t - request[j]!;
+        left[nu] -= ops[j]!.transfer;
       }
     }
     if (next === pauseAt) break;
+    // Past cycle t, each unit's ops not issued yet run one after another, each busy its cycles
+    // (a DMA its latency and transfer at least), and the channel's transfers not granted
+    // likewise: the end (everything complete) is at least t plus the most of that work left.
+    // stopLine is the cycle at which that bound reaches stopAt by the work left when it was
+    // last worked out; the work left only shrinks, so the bound is worked out again there.
+    if (t >= stopLine) {
+      let most = 0;
+      for (let u = 0; u <= nu; u++) if (left[u]! > most) most = left[u]!;
+      most *= SUM_SLACK;
+      if (t + most >= stopAt) { end = STOPPED; break; }
+      stopLine = stopAt - most;
+    }
   }
   s.deps = deps;
   count[DEP_COUNT] = depCount; count[NEXT] = next; count[RAN] = ran ? 1 : 0;
   time[T] = t; time[LAST_DISPATCH] = lastDispatch; time[CHAN_FREE] = chanFree;
-  return done;
+  return end;
 }
 
 /** Moves each unit's run of incomplete work (unitMembers[unitAt[u] + unitDone[u] ..
@@ -489,12 +545,14 @@ export function scheduleCycles(instrs: readonly Instr[], hw: HardwareConfig, foo
   return opsCycles(prepareOps(instrs, hw, footprints), hw);
 }
 
-/** scheduleCycles of ops already prepared (prepareOps), e.g. one stream's ops in two orders. */
-export function opsCycles(ops: readonly TimedOp[], hw: HardwareConfig): number {
+/** scheduleCycles of ops already prepared (prepareOps), e.g. one stream's ops in two orders.
+ * With `below`, a caller that only needs the cycles if they are less: the replay may stop
+ * once they are sure to be at least `below`, and the answer is then Infinity. */
+export function opsCycles(ops: readonly TimedOp[], hw: HardwareConfig, below = Infinity): number {
   // The replay alone: the compiler needs no per-instruction times or unit busy totals.
-  const s = freshReplay(ops.length);
-  replay(streamOf(ops), s, queueDepths(hw), deadlockError, undefined, -1);
-  return s.time[T]!;
+  const stream = streamOf(ops);
+  const s = startReplay(stream);
+  return replay(stream, s, queueDepths(hw), deadlockError, undefined, -1, below) === STOPPED ? Infinity : s.time[T]!;
 }
 
 function deadlockError(i: number, reason: string): Error {

@@ -69,11 +69,13 @@ export function predictionKey(kind: string, q: QuantModel, segs: readonly Segmen
   return key;
 }
 
-/** `compute()`, or its memoised value under `key` (no memo when key is undefined). */
-export function memoPrediction(key: string | undefined, compute: () => number | undefined): number | undefined {
+/** `compute()`, or its memoised value under `key` (no memo when key is undefined). A value
+ * that `exact` rejects (a prediction cut short, only known to be large) is not memoised. */
+export function memoPrediction(key: string | undefined, compute: () => number | undefined, exact?: (v: number | undefined) => boolean): number | undefined {
   if (key === undefined) return compute();
   if (cache.has(key)) return cache.get(key);
   const v = compute();
+  if (exact && !exact(v)) return v;
   if (cache.size >= MAX_ENTRIES) cache.clear();
   cache.set(key, v);
   return v;

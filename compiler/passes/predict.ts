@@ -8,7 +8,7 @@ import type { Instr } from '../../isa/spec.js';
 import type { QuantModel } from './quantize.js';
 import type { Schedule, SegmentPlan } from './plan.js';
 import { emitSegmentForTiming, emitSegmentsForTiming } from './codegen.js';
-import { opsCycles, opsCyclesPair } from '../../isa/schedule.js';
+import { opsCycles, opsCyclesPair, type TimedOp } from '../../isa/schedule.js';
 import { fasterLoadOrder, loadOrders, type LoadOrders } from './hoist.js';
 import { memoPrediction, predictionKey } from './plan-memo.js';
 
@@ -23,12 +23,14 @@ export const BLOCKS = { rows: { lo: 3, hi: 9 }, cols: { lo: 6, hi: 8 } } as cons
 export const REPLAY_BUDGET = 30_000;
 
 /** Predicted cycles of a segment over `batch` rows, or undefined when the replay would exceed
- * REPLAY_BUDGET instructions. */
-export function replaySegmentCycles(q: QuantModel, seg: SegmentPlan, batch: number, hw: HardwareConfig): number | undefined {
-  return memoPrediction(predictionKey('replay', q, [seg], batch, hw), () => replaySegmentCyclesNow(q, seg, batch, hw));
+ * REPLAY_BUDGET instructions. A caller that needs the prediction only if it is less than
+ * `below` (a search holding a better one) may get Infinity instead when it is not: the replays
+ * stop as soon as the prediction is sure to reach `below` (opsCycles' `below`). */
+export function replaySegmentCycles(q: QuantModel, seg: SegmentPlan, batch: number, hw: HardwareConfig, below = Infinity): number | undefined {
+  return memoPrediction(predictionKey('replay', q, [seg], batch, hw), () => replaySegmentCyclesNow(q, seg, batch, hw, below), (v) => v === undefined || v < below);
 }
 
-function replaySegmentCyclesNow(q: QuantModel, seg: SegmentPlan, batch: number, hw: HardwareConfig): number | undefined {
+function replaySegmentCyclesNow(q: QuantModel, seg: SegmentPlan, batch: number, hw: HardwareConfig, below: number): number | undefined {
   const blocks = Math.ceil(batch / seg.m);
   const { lo, hi } = BLOCKS[seg.order];
   const whole = blocks <= hi + 1;
@@ -49,19 +51,39 @@ function replaySegmentCyclesNow(q: QuantModel, seg: SegmentPlan, batch: number, 
   const one = emit(Math.min(batch, seg.m)).length;
   if (one * (whole ? blocks : lo + hi) > REPLAY_BUDGET) return undefined;
   // Each prediction replays the loop-nest order and the hoisted one (the pipeline keeps the
-  // faster, see hoist-loads); the block loop is timed once per variant.
-  if (whole) return Math.min(opsCycles(stream(batch).plain, hw), opsCycles(stream(batch).hoisted, hw));
-  const slope = (a: number, b: number) => b + ((b - a) / ((hi - lo) * seg.m)) * (batch - hi * seg.m);
+  // faster, see hoist-loads); the block loop is timed once per variant. The second order's
+  // replay only matters if it beats the first (or `below`), so it may stop short of that;
+  // the minimum is the same.
+  if (whole) {
+    const plain = opsCycles(stream(batch).plain, hw, below);
+    return Math.min(plain, opsCycles(stream(batch).hoisted, hw, Math.min(below, plain)));
+  }
+  // A ragged last block is charged pro rata.
+  const slope = (a: number, b: number) => (b === Infinity ? Infinity : b + ((b - a) / ((hi - lo) * seg.m)) * (batch - hi * seg.m));
+  // With a known, the slope never falls as b grows (each floating-point step of it is
+  // monotone: b − a, a positive divisor, a positive factor, + b): so the long replay may stop
+  // once b is sure to reach the least b whose slope reaches the target.
+  const stopFor = (target: number) => (a: number): number => {
+    if (target === Infinity) return Infinity;
+    const r = (batch - hi * seg.m) / ((hi - lo) * seg.m);
+    let b = Math.ceil((target + r * a) / (1 + r));
+    while (slope(a, b) < target) b++;
+    while (slope(a, b - 1) >= target) b--;
+    return b;
+  };
   const long = stream(hi * seg.m);
   const short = seg.order === 'rows' ? rowsPrefix(q, seg, lo * seg.m, hi * seg.m, emit(hi * seg.m), long, hw) : undefined;
   if (short) {
-    // A ragged last block is charged pro rata.
-    const [a, b] = opsCyclesPair(short.plain, long.plain, hw);
-    const [ah, bh] = opsCyclesPair(short.hoisted, long.hoisted, hw);
-    return Math.min(slope(a, b), slope(ah, bh));
+    const plain = slope(...opsCyclesPair(short.plain, long.plain, hw, stopFor(below)));
+    return Math.min(plain, slope(...opsCyclesPair(short.hoisted, long.hoisted, hw, stopFor(Math.min(below, plain)))));
   }
   const lows = stream(lo * seg.m);
-  return Math.min(slope(opsCycles(lows.plain, hw), opsCycles(long.plain, hw)), slope(opsCycles(lows.hoisted, hw), opsCycles(long.hoisted, hw)));
+  const pairOf = (a: readonly TimedOp[], b: readonly TimedOp[], target: number): number => {
+    const ca = opsCycles(a, hw);
+    return slope(ca, opsCycles(b, hw, stopFor(target)(ca)));
+  };
+  const plain = pairOf(lows.plain, long.plain, below);
+  return Math.min(plain, pairOf(lows.hoisted, long.hoisted, Math.min(below, plain)));
 }
 
 /** The rows-order stream over `rows` rows as the first part of the one over `longRows`

@@ -176,8 +176,10 @@ export function fusedCandidates(q: QuantModel, a: number, b: number, batch: numb
 }
 
 /** A finer (slower) predictor of a segment's cycles, e.g. predict.ts's instruction replay;
- * undefined when it declines (too costly), and the analytic ranking stands. */
-export type SegmentScorer = (seg: SegmentPlan) => number | undefined;
+ * undefined when it declines (too costly), and the analytic ranking stands. The search needs
+ * a score only if it is less than `below` (the best so far): a scorer may answer any number
+ * at least `below` (Infinity) when the score is not less. */
+export type SegmentScorer = (seg: SegmentPlan, below: number) => number | undefined;
 
 /** Candidates the fine scorer re-ranks: the analytic model's best few overall, plus the best
  * few of each loop structure (order × weight mode × input mode), since the analytic model's
@@ -238,7 +240,7 @@ function best(cands: CandidateList, cost: PlanCoster, rescore?: SegmentScorer): 
       perKind.set(kind, taken + 1);
       // A plan too costly to replay keeps out of the comparison (its analytic figure is not
       // comparable with replayed ones); if every one is, the analytic ranking stands.
-      const fine = rescore(s);
+      const fine = rescore(s, top ? top.cycles : Infinity);
       if (fine !== undefined && (!top || fine < top.cycles)) top = { seg: s, cycles: fine };
     }
     if (order.size === 0 || seen.size >= RESCORE_MAX || (seen.size >= RESCORE_TOP && exhausted())) break;

@@ -1,0 +1,57 @@
+// A replay given `below` (isa/schedule.ts opsCycles, opsCyclesPair) may stop once the stream's
+// cycles are sure to reach it, by the work each unit and the DRAM channel still have to do.
+// These properties hold the stop to the full replay on random programs and machines: the
+// answer is the full replay's cycles whenever they are less than `below`, and Infinity only
+// when they are not.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { opsCycles, opsCyclesPair } from '../../isa/schedule.js';
+import { hwArb, instrArb, scheduleDrawn } from './arbitrary-programs.js';
+
+/** A `below` drawn around the full cycles (fraction of them, and the cycles themselves ± 1). */
+const belowOf = (full: number, pick: number, frac: number): number =>
+  [Math.floor(full * frac), full - 1, full, full + 1, 0][pick]!;
+
+describe('replays that stop at a bound', () => {
+  it('opsCycles(ops, hw, below) is the full replay when less than below, else Infinity or that', () => {
+    let stopped = 0;
+    fc.assert(fc.property(
+      fc.array(instrArb, { minLength: 1, maxLength: 24 }), hwArb, fc.nat(4), fc.double({ min: 0, max: 1.2, noNaN: true }),
+      (body, h, pick, frac) => {
+        const { hw, ops } = scheduleDrawn(body, h);
+        const full = opsCycles(ops, hw);
+        const below = belowOf(full, pick, frac);
+        const got = opsCycles(ops, hw, below);
+        if (full < below) expect(got).toBe(full);
+        else expect(got === full || got === Infinity).toBe(true);
+        if (got === Infinity) stopped++;
+      }), { numRuns: 400, seed: 11 });
+    // Not vacuous: many replays did stop short.
+    expect(stopped).toBeGreaterThan(50);
+  });
+
+  it('opsCyclesPair stops the second stream at the bound it asks for with the first one\'s cycles', () => {
+    let stopped = 0;
+    fc.assert(fc.property(
+      fc.array(instrArb, { minLength: 2, maxLength: 24 }), hwArb, fc.nat(), fc.nat(4), fc.double({ min: 0, max: 1.2, noNaN: true }),
+      (body, h, cut, pick, frac) => {
+        const { hw, ops } = scheduleDrawn(body, h);
+        const k = 1 + (cut % (ops.length - 1));
+        const short = [...ops.slice(0, k), ops.at(-1)!];
+        const a = opsCycles(short, hw);
+        const full = opsCycles(ops, hw);
+        let asked = -1;
+        const [ga, gb] = opsCyclesPair(short, ops, hw, (x) => {
+          asked = x;
+          return belowOf(full, pick, frac);
+        });
+        expect(ga).toBe(a);
+        expect(asked).toBe(a);
+        const below = belowOf(full, pick, frac);
+        if (full < below) expect(gb).toBe(full);
+        else expect(gb === full || gb === Infinity).toBe(true);
+        if (gb === Infinity) stopped++;
+      }), { numRuns: 400, seed: 12 });
+    expect(stopped).toBeGreaterThan(50);
+  });
+});
