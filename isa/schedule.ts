@@ -171,6 +171,8 @@ interface ReplayStream {
   members: Int32Array;
   unitAt: Int32Array;
   unitMembers: Int32Array;
+  /** Each op's footprint box (fillBox), filled as the op dispatches: a replay that stops
+   * early never boxes the ops it did not reach. */
   boxes: Float64Array;
   /** Per unit, the cycles its ops keep it busy in all (issue to finish: a DMA's latency and
    * transfer at least); last, the DRAM channel's transfers in all. */
@@ -187,7 +189,7 @@ function streamOf(ops: readonly TimedOp[]): ReplayStream {
     work[op.unit] += op.cycles + op.transfer;
     work[WORK_UNITS.length] += op.transfer;
   }
-  return { ops, memberAt, members, unitAt, unitMembers, boxes: footprintBoxes(ops), work };
+  return { ops, memberAt, members, unitAt, unitMembers, boxes: new Float64Array(ops.length * BOX_WIDTH), work };
 }
 
 /** A replay's whole state after some visited cycle: per-op arrays (by position), per-queue
@@ -262,6 +264,7 @@ function forkReplay(s: ReplayState, from: ReplayStream, to: ReplayStream): Repla
   // The work not begun differs by the two streams' ops past the fork (none of them has issued).
   for (let u = 0; u < f.left.length; u++) f.left[u] = s.left[u]! - from.work[u]! + to.work[u]!;
   const next = s.count[NEXT]!;
+  to.boxes.set(from.boxes.subarray(0, next * BOX_WIDTH));
   for (const key of ['dispatch', 'issue', 'request', 'grant', 'finish'] as const) f[key].set(s[key].subarray(0, next));
   f.depAt.set(s.depAt.subarray(0, next));
   f.depEnd.set(s.depEnd.subarray(0, next));
@@ -449,12 +452,13 @@ function watchConflicts(
   unitDone: Int32Array, unitTail: Int32Array, deps: Int32Array, depCount: number,
 ): number {
   const op = ops[next]!;
-  const boxWidth = 4 * SPACES.length;
+  const boxWidth = BOX_WIDTH;
+  fillBox(op.footprint, boxes, next);
   for (let u = 0; u < unitAt.length - 1; u++) {
     if (u === op.unit) continue;
     for (let r = unitAt[u]! + unitTail[u]! - 1, stop = unitAt[u]! + unitDone[u]!; r >= stop; r--) {
       const j = unitMembers[r]!;
-      // Do the two ops' boxes (footprintBoxes) meet? Written out: this test runs for most in-flight pairs.
+      // Do the two ops' boxes (fillBox) meet? Written out: this test runs for most in-flight pairs.
       let meet = false;
       for (let e = j * boxWidth, l = next * boxWidth, end = e + boxWidth; e < end && !meet; e += 4, l += 4) {
         meet = (boxes[e]! < boxes[l + 3]! && boxes[l + 2]! < boxes[e + 1]!) || (boxes[e + 2]! < boxes[l + 1]! && boxes[l]! < boxes[e + 3]!);
@@ -480,37 +484,34 @@ function bucketed(ops: readonly TimedOp[], key: 'queue' | 'unit', groups: number
   return { at, members };
 }
 
-/** Per op and memory space, the byte ranges [lo, hi) covered by its writes and by all its
- * accesses: four numbers per space. Two ops share no byte unless, in some space, the earlier
- * one's writes meet the later one's accesses or its accesses meet the later one's writes (the
- * box test in watchConflicts), so the exact span test runs only for pairs that pass it. */
-function footprintBoxes(ops: readonly TimedOp[]): Float64Array {
-  const per = 4 * SPACES.length;
-  const box = new Float64Array(ops.length * per);
-  for (let i = 0; i < ops.length; i++) {
-    for (let s = 0; s < SPACES.length; s++) {
-      const b = i * per + 4 * s;
-      box[b] = box[b + 2] = Infinity;
-      box[b + 1] = box[b + 3] = -Infinity;
-    }
-    const { reads, writes } = ops[i]!.footprint;
-    for (let k = 0; k < writes.length; k++) {
-      const w = writes[k]!;
-      const b = i * per + 4 * SPACE_INDEX[w.space];
-      const end = spanEnd(w);
-      box[b] = Math.min(box[b]!, w.start);
-      box[b + 1] = Math.max(box[b + 1]!, end);
-      box[b + 2] = Math.min(box[b + 2]!, w.start);
-      box[b + 3] = Math.max(box[b + 3]!, end);
-    }
-    for (let k = 0; k < reads.length; k++) {
-      const r = reads[k]!;
-      const b = i * per + 4 * SPACE_INDEX[r.space];
-      box[b + 2] = Math.min(box[b + 2]!, r.start);
-      box[b + 3] = Math.max(box[b + 3]!, spanEnd(r));
-    }
+/** Numbers per op in ReplayStream.boxes: four per memory space. */
+const BOX_WIDTH = 4 * SPACES.length;
+/** A box that meets nothing, in every space. */
+const EMPTY_BOX = new Float64Array(BOX_WIDTH).map((_, k) => (k % 2 === 0 ? Infinity : -Infinity));
+
+/** Op i's row of `box`: per memory space, the byte ranges [lo, hi) covered by its writes and
+ * by all its accesses. Two ops share no byte unless, in some space, the earlier one's writes
+ * meet the later one's accesses or its accesses meet the later one's writes (the box test in
+ * watchConflicts), so the exact span test runs only for pairs that pass it. */
+function fillBox(footprint: Footprint, box: Float64Array, i: number): void {
+  const at = i * BOX_WIDTH;
+  box.set(EMPTY_BOX, at);
+  const { reads, writes } = footprint;
+  for (let k = 0; k < writes.length; k++) {
+    const w = writes[k]!;
+    const b = at + 4 * SPACE_INDEX[w.space];
+    const end = spanEnd(w);
+    box[b] = Math.min(box[b]!, w.start);
+    box[b + 1] = Math.max(box[b + 1]!, end);
+    box[b + 2] = Math.min(box[b + 2]!, w.start);
+    box[b + 3] = Math.max(box[b + 3]!, end);
   }
-  return box;
+  for (let k = 0; k < reads.length; k++) {
+    const r = reads[k]!;
+    const b = at + 4 * SPACE_INDEX[r.space];
+    box[b + 2] = Math.min(box[b + 2]!, r.start);
+    box[b + 3] = Math.max(box[b + 3]!, spanEnd(r));
+  }
 }
 
 /** Position in `pending` of `want` if its request has come, else −1. */

@@ -1,0 +1,27 @@
+import { gemmModel, parseScaleSimConfig, scaleSimHardware } from './compiler/scalesim/index.js';
+import { loadHardware } from './isa/hardware-file.js';
+import { quantizeModel } from './compiler/passes/quantize.js';
+import { findZeroTiles } from './compiler/passes/sparsity.js';
+import { planTunedAlternatives } from './compiler/passes/tile.js';
+import { BLOCKS, replaySegmentCycles } from './compiler/passes/predict.js';
+import { emitSegmentForTiming } from './compiler/passes/codegen.js';
+import { readFileSync } from 'node:fs';
+const cfg = parseScaleSimConfig(readFileSync('/tmp/s24b/scale.cfg','utf8'),'x');
+const hw = scaleSimHardware(cfg, loadHardware('systolic-32-ws'), 'x');
+const [m,n,k] = process.argv.slice(2).map(Number);
+const { model, weights, batch } = gemmModel({name:'g',m,n,k,line:2} as any, 0, 1);
+const q = findZeroTiles(quantizeModel(model, weights, { dtype:'int8', batch } as any), true);
+let tot = 0;
+planTunedAlternatives(q, batch, hw, (seg, below) => {
+  const c = replaySegmentCycles(q, seg, batch, hw, below);
+  const { lo, hi } = BLOCKS[seg.order];
+  const blocks = Math.ceil(batch / seg.m);
+  const L = blocks <= hi + 1 ? [batch] : [lo * seg.m, hi * seg.m];
+  const lens = L.map((r) => emitSegmentForTiming(q, seg, r, hw).length);
+  tot += lens.reduce((a, b) => a + b, 0);
+  console.log(seg.order, seg.m, seg.layers[0].n, seg.layers[0].k, seg.layers[0].wMode, seg.layers[0].xMode, c, 'blocks', blocks, 'instrs', lens.join('/'));
+  return c;
+});
+console.log('total instrs', tot);
+console.log('replay ops dispatched', (globalThis as any).__ops, 'replay calls', (globalThis as any).__calls);
+console.log('identity orders', (globalThis as any).__same, 'of', (globalThis as any).__lo);
