@@ -128,9 +128,8 @@ export function queueDepths(hw: HardwareConfig): number[] {
 export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], onDeadlock: DeadlockHandler, opts: ScheduleOptions = {}): Schedule {
   const fixedOrder = opts.channelOrder;
   if (fixedOrder) checkChannelOrder(ops, fixedOrder);
-  const stream = streamOf(ops);
-  const s = startReplay(stream);
-  replay(stream, s, depths, onDeadlock, fixedOrder, -1, Infinity);
+  const s = freshReplay(ops.length);
+  replay(streamOf(ops), s, depths, onDeadlock, fixedOrder, -1);
   const { dispatch, issue, request, grant, finish, stallSum, granted } = s;
   const stalls: Stalls = { hazard: stallSum[HAZARD]!, queueFull: stallSum[QUEUE_FULL]!, dram: stallSum[DRAM]!, sync: stallSum[SYNC]! };
   return { cycles: s.time[T]!, dispatch, issue, request, grant, finish, stalls, unitBusy: busyOf(ops, issue, finish), channelOrder: granted };
@@ -151,16 +150,16 @@ export function opsCyclesPair(a: readonly TimedOp[], b: readonly TimedOp[], hw: 
   }
   const depths = queueDepths(hw);
   const streamA = streamOf(a);
-  const sa = startReplay(streamA);
-  if (replay(streamA, sa, depths, deadlockError, undefined, common, Infinity) === DONE) {
+  const sa = freshReplay(a.length);
+  if (replay(streamA, sa, depths, deadlockError, undefined, common)) {
     return [sa.time[T]!, opsCycles(b, hw, bBelow ? bBelow(sa.time[T]!) : Infinity)];
   }
   const streamB = streamOf(b);
   const sb = forkReplay(sa, streamA, streamB);
   // a first: b's stopping point depends on a.
-  replay(streamA, sa, depths, deadlockError, undefined, -1, Infinity);
-  const stopped = replay(streamB, sb, depths, deadlockError, undefined, -1, bBelow ? bBelow(sa.time[T]!) : Infinity) === STOPPED;
-  return [sa.time[T]!, stopped ? Infinity : sb.time[T]!];
+  replay(streamA, sa, depths, deadlockError, undefined, -1);
+  const done = replayBelow(streamB, sb, depths, bBelow ? bBelow(sa.time[T]!) : Infinity);
+  return [sa.time[T]!, done ? sb.time[T]! : Infinity];
 }
 
 /** A stream's ops with what the replay looks up by queue, unit and footprint. */
@@ -179,9 +178,61 @@ interface ReplayStream {
   work: Float64Array;
 }
 
+/** Dispatches between two looks at the work left (replayBelow): a stop is seen at most this
+ * many dispatches late, and the look stays out of the replay loop. */
+const LOOK_EVERY = 8;
+/** The work left is a difference of sums; with cycles that are not whole numbers it may round
+ * above the true difference by far less than this fraction. */
+const SUM_SLACK = 1 - 1e-9;
+
+/** replay to the end (true), unless the stream's cycles are sure to reach `stopAt` first
+ * (false: stopped). The replay pauses every LOOK_EVERY dispatches (a paused replay resumes
+ * exactly where it was). After cycle t, each unit's ops not issued yet run one after another,
+ * the first once its last issued op has finished and none before t, each keeping the unit
+ * busy its cycles (a DMA its latency and transfer at least); the channel's transfers not
+ * granted likewise follow its current one. The end, when everything has completed, is at
+ * least the latest of those finishes. */
+function replayBelow(stream: ReplayStream, s: ReplayState, depths: readonly number[], stopAt: number): boolean {
+  if (stopAt === Infinity) return replay(stream, s, depths, deadlockError, undefined, -1);
+  const { ops, unitAt, unitMembers, work } = stream;
+  const nu = WORK_UNITS.length;
+  // Per unit, its work left and its first member not yet taken off it; the channel's likewise
+  // by grants seen.
+  const left = work.slice(0, nu);
+  const taken = unitAt.slice(0, nu);
+  let channelLeft = work[nu]!;
+  let seen = 0;
+  for (;;) {
+    const pauseAt = s.count[NEXT]! + LOOK_EVERY;
+    if (replay(stream, s, depths, deadlockError, undefined, pauseAt < ops.length ? pauseAt : -1)) return true;
+    for (; seen < s.granted.length; seen++) channelLeft -= ops[s.granted[seen]!]!.transfer;
+    const t = s.time[T]!;
+    // The channel grants its next transfer once free, after t.
+    let end = Math.max(t, s.time[CHAN_FREE]!) + channelLeft * SUM_SLACK;
+    for (let u = 0; u < nu && end < stopAt; u++) {
+      // A unit issues its members in program order: those up to its last issued op are begun,
+      // and the next starts once that one has finished (a DMA at least its transfer after its
+      // request).
+      const last = s.unitLast[u]!;
+      for (let r = taken[u]!; r < unitAt[u + 1]! && unitMembers[r]! <= last; r = ++taken[u]!) {
+        left[u] -= ops[unitMembers[r]!]!.cycles + ops[unitMembers[r]!]!.transfer;
+      }
+      const free = last < 0 ? t : s.finish[last]! < Infinity ? s.finish[last]! : s.request[last]! + ops[last]!.transfer;
+      end = Math.max(end, Math.max(t, free) + left[u]! * SUM_SLACK);
+    }
+    if (end >= stopAt) return false;
+  }
+}
+
 function streamOf(ops: readonly TimedOp[]): ReplayStream {
   const { at: memberAt, members } = bucketed(ops, 'queue', WORK_QUEUES.length);
   const { at: unitAt, members: unitMembers } = bucketed(ops, 'unit', WORK_UNITS.length);
+  return { ops, memberAt, members, unitAt, unitMembers, boxes: new Float64Array(ops.length * BOX_WIDTH), work: workOf(ops) };
+}
+
+/** ReplayStream.work of the ops. (Its own function: streamOf, loop-free, is not worth
+ * optimising.) */
+function workOf(ops: readonly TimedOp[]): Float64Array {
   const work = new Float64Array(WORK_UNITS.length + 1);
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
@@ -189,7 +240,7 @@ function streamOf(ops: readonly TimedOp[]): ReplayStream {
     work[op.unit] += op.cycles + op.transfer;
     work[WORK_UNITS.length] += op.transfer;
   }
-  return { ops, memberAt, members, unitAt, unitMembers, boxes: new Float64Array(ops.length * BOX_WIDTH), work };
+  return work;
 }
 
 /** A replay's whole state after some visited cycle: per-op arrays (by position), per-queue
@@ -228,9 +279,6 @@ interface ReplayState {
   count: Int32Array;
   /** At T (the current cycle), LAST_DISPATCH and CHAN_FREE (when the DRAM channel is free). */
   time: Float64Array;
-  /** ReplayStream.work not yet begun: per unit, of the ops not issued; last, the channel's
-   * transfers not granted. */
-  left: Float64Array;
 }
 const DEP_COUNT = 0, NEXT = 1, RAN = 2;
 const T = 0, LAST_DISPATCH = 1, CHAN_FREE = 2;
@@ -246,23 +294,13 @@ function freshReplay(n: number): ReplayState {
     unitLast: new Int32Array(WORK_UNITS.length).fill(-1), unitDone: new Int32Array(WORK_UNITS.length), unitTail: new Int32Array(WORK_UNITS.length),
     deps: new Int32Array(Math.max(16, n)), depAt: new Int32Array(n), depEnd: new Int32Array(n),
     pending: [], granted: [], count: new Int32Array(3), time: Float64Array.of(0, -1, 0),
-    left: new Float64Array(WORK_UNITS.length + 1),
   };
-}
-
-/** The state before a stream's first cycle. */
-function startReplay(stream: ReplayStream): ReplayState {
-  const s = freshReplay(stream.ops.length);
-  s.left.set(stream.work);
-  return s;
 }
 
 /** A copy of a paused replay for `stream` (its first s.next ops the same as the paused one's):
  * only dispatched ops have per-op entries yet. */
 function forkReplay(s: ReplayState, from: ReplayStream, to: ReplayStream): ReplayState {
   const f = freshReplay(to.ops.length);
-  // The work not begun differs by the two streams' ops past the fork (none of them has issued).
-  for (let u = 0; u < f.left.length; u++) f.left[u] = s.left[u]! - from.work[u]! + to.work[u]!;
   const next = s.count[NEXT]!;
   to.boxes.set(from.boxes.subarray(0, next * BOX_WIDTH));
   for (const key of ['dispatch', 'issue', 'request', 'grant', 'finish'] as const) f[key].set(s[key].subarray(0, next));
@@ -279,32 +317,23 @@ function forkReplay(s: ReplayState, from: ReplayStream, to: ReplayStream): Repla
   return f;
 }
 
-/** How a replay call ended. */
-const DONE = 0, PAUSED = 1, STOPPED = 2;
-/** The work left (ReplayState.left) is a running difference of sums; with cycles that are
- * not whole numbers it may round above the true sum by far less than this fraction. */
-const SUM_SLACK = 1 - 1e-9;
-
-/** Runs the replay on to the end (DONE), or pauses (PAUSED) after the cycle in which op
- * `pauseAt` becomes the next to dispatch, before anything looks at it, or stops (STOPPED)
- * once the stream's cycles are sure to be at least `stopAt`. Plain functions and locals, no
- * closures over this state: a closure would move the locals it captures into a heap context
- * the whole loop pays for. */
+/** Runs the replay on to the end (true), or pauses (false) after the cycle in which op
+ * `pauseAt` becomes the next to dispatch, before anything looks at it. Plain functions and
+ * locals, no closures over this state: a closure would move the locals it captures into a
+ * heap context the whole loop pays for. */
 function replay(
   stream: ReplayStream, s: ReplayState, depths: readonly number[], onDeadlock: DeadlockHandler,
-  fixedOrder: readonly number[] | undefined, pauseAt: number, stopAt: number,
-): number {
+  fixedOrder: readonly number[] | undefined, pauseAt: number,
+): boolean {
   const { ops, memberAt, members, unitAt, unitMembers, boxes } = stream;
-  const { dispatch, issue, request, grant, finish, stallSum, head, tail, lastIssue, unitLast, unitDone, unitTail, depAt, depEnd, pending, granted, count, time, left } = s;
+  const { dispatch, issue, request, grant, finish, stallSum, head, tail, lastIssue, unitLast, unitDone, unitTail, depAt, depEnd, pending, granted, count, time } = s;
   const n = ops.length;
   const nq = WORK_QUEUES.length;
   const nu = WORK_UNITS.length;
   let deps = s.deps;
   let depCount = count[DEP_COUNT]!, next = count[NEXT]!, ran = count[RAN] === 1;
   let t = time[T]!, lastDispatch = time[LAST_DISPATCH]!, chanFree = time[CHAN_FREE]!;
-  let end = PAUSED;
-  // No cycle past which the stream is sure to reach stopAt is known yet (see stopLine).
-  let stopLine = stopAt === Infinity ? Infinity : -Infinity;
+  let done = false;
   for (;;) {
     if (ran) {
       // The next cycle at which something can happen (cycles between change nothing): a
@@ -358,12 +387,12 @@ function replay(
           tail[op.queue]!++;
         }
         if (!barrier || !busy) {
-          if (op === undefined) { end = DONE; break; }
+          if (op === undefined) { done = true; break; }
           dispatch[next] = t;
           if (barrier) issue[next] = finish[next] = t;
           stallSum[barrier ? SYNC : QUEUE_FULL] += t - (lastDispatch + 1);
           lastDispatch = t;
-          if (op.kind === 'halt') { end = DONE; break; }
+          if (op.kind === 'halt') { done = true; break; }
           next++;
         }
       }
@@ -386,7 +415,6 @@ function replay(
       head[q]!++;
       lastIssue[q] = t;
       unitLast[op.unit] = i;
-      left[op.unit] -= op.cycles + op.transfer;
       if (op.kind === 'dma') {
         request[i] = t + op.cycles;
         pending.push(i);
@@ -405,27 +433,14 @@ function replay(
         grant[j] = t;
         finish[j] = chanFree = t + ops[j]!.transfer;
         stallSum[DRAM] += t - request[j]!;
-        left[nu] -= ops[j]!.transfer;
       }
     }
     if (next === pauseAt) break;
-    // Past cycle t, each unit's ops not issued yet run one after another, each busy its cycles
-    // (a DMA its latency and transfer at least), and the channel's transfers not granted
-    // likewise: the end (everything complete) is at least t plus the most of that work left.
-    // stopLine is the cycle at which that bound reaches stopAt by the work left when it was
-    // last worked out; the work left only shrinks, so the bound is worked out again there.
-    if (t >= stopLine) {
-      let most = 0;
-      for (let u = 0; u <= nu; u++) if (left[u]! > most) most = left[u]!;
-      most *= SUM_SLACK;
-      if (t + most >= stopAt) { end = STOPPED; break; }
-      stopLine = stopAt - most;
-    }
   }
   s.deps = deps;
   count[DEP_COUNT] = depCount; count[NEXT] = next; count[RAN] = ran ? 1 : 0;
   time[T] = t; time[LAST_DISPATCH] = lastDispatch; time[CHAN_FREE] = chanFree;
-  return end;
+  return done;
 }
 
 /** Moves each unit's run of incomplete work (unitMembers[unitAt[u] + unitDone[u] ..
@@ -551,9 +566,8 @@ export function scheduleCycles(instrs: readonly Instr[], hw: HardwareConfig, foo
  * once they are sure to be at least `below`, and the answer is then Infinity. */
 export function opsCycles(ops: readonly TimedOp[], hw: HardwareConfig, below = Infinity): number {
   // The replay alone: the compiler needs no per-instruction times or unit busy totals.
-  const stream = streamOf(ops);
-  const s = startReplay(stream);
-  return replay(stream, s, queueDepths(hw), deadlockError, undefined, -1, below) === STOPPED ? Infinity : s.time[T]!;
+  const s = freshReplay(ops.length);
+  return replayBelow(streamOf(ops), s, queueDepths(hw), below) ? s.time[T]! : Infinity;
 }
 
 function deadlockError(i: number, reason: string): Error {

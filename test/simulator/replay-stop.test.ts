@@ -16,7 +16,7 @@ describe('replays that stop at a bound', () => {
   it('opsCycles(ops, hw, below) is the full replay when less than below, else Infinity or that', () => {
     let stopped = 0;
     fc.assert(fc.property(
-      fc.array(instrArb, { minLength: 1, maxLength: 24 }), hwArb, fc.nat(4), fc.double({ min: 0, max: 1.2, noNaN: true }),
+      fc.array(instrArb, { minLength: 1, maxLength: 90, size: 'max' }), hwArb, fc.nat(4), fc.double({ min: 0, max: 1.2, noNaN: true }),
       (body, h, pick, frac) => {
         const { hw, ops } = scheduleDrawn(body, h);
         const full = opsCycles(ops, hw);
@@ -33,7 +33,7 @@ describe('replays that stop at a bound', () => {
   it('opsCyclesPair stops the second stream at the bound it asks for with the first one\'s cycles', () => {
     let stopped = 0;
     fc.assert(fc.property(
-      fc.array(instrArb, { minLength: 2, maxLength: 24 }), hwArb, fc.nat(), fc.nat(4), fc.double({ min: 0, max: 1.2, noNaN: true }),
+      fc.array(instrArb, { minLength: 2, maxLength: 90, size: 'max' }), hwArb, fc.nat(), fc.nat(4), fc.double({ min: 0, max: 1.2, noNaN: true }),
       (body, h, cut, pick, frac) => {
         const { hw, ops } = scheduleDrawn(body, h);
         const k = 1 + (cut % (ops.length - 1));
