@@ -63,11 +63,13 @@ export function fasterLoadOrder(instrs: Instr[], hw: HardwareConfig): { instrs: 
 
 /** What replaying a stream in both load orders needs, each computed once: its instructions'
  * footprints and timed ops in emitted order (`plain`), and the hoisted order as positions
- * (`order`) and as timed ops (`hoisted`). A caller that has the footprints and timed ops
- * already (e.g. shared with a longer stream) passes them. */
+ * (`order`) and as timed ops (`hoisted`). A caller that has any of them already (e.g. shared
+ * with a longer stream) passes them. */
 export interface LoadOrders { footprints: Footprint[]; plain: TimedOp[]; order: number[]; hoisted: TimedOp[] }
 
-export function loadOrders(instrs: readonly Instr[], hw: HardwareConfig, footprints = instrs.map(footprintOf), plain = prepareOps(instrs, hw, footprints)): LoadOrders {
-  const order = hoistOrder(instrs, footprints);
+export function loadOrders(
+  instrs: readonly Instr[], hw: HardwareConfig, footprints = instrs.map(footprintOf), plain = prepareOps(instrs, hw, footprints),
+  order = hoistOrder(instrs, footprints),
+): LoadOrders {
   return { footprints, plain, order, hoisted: order.map((i) => plain[i]!) };
 }

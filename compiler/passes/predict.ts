@@ -98,15 +98,26 @@ function rowsPrefix(q: QuantModel, seg: SegmentPlan, rows: number, longRows: num
   if (p > longInstrs.length || instrs[p]!.op !== 'HALT') return undefined;
   for (let i = 0; i < p; i++) if (!sameInstr(instrs[i]!, longInstrs[i]!)) return undefined;
   const halt = loadOrders([instrs[p]!], hw);
-  return loadOrders(instrs, hw, [...long.footprints.slice(0, p), halt.footprints[0]!], [...long.plain.slice(0, p), halt.plain[0]!]);
+  // hoistOrder places each instruction looking only at those before it and never reorders
+  // what it has placed, so the first p instructions' hoisted order is the long stream's with
+  // the rest left out; HALT, which nothing passes, follows.
+  const order: number[] = [];
+  for (let i = 0; i < long.order.length; i++) if (long.order[i]! < p) order.push(long.order[i]!);
+  order.push(p);
+  return loadOrders(instrs, hw, [...long.footprints.slice(0, p), halt.footprints[0]!], [...long.plain.slice(0, p), halt.plain[0]!], order);
 }
 
 /** Same opcode and field values (instructions are flat records of numbers and strings). */
 function sameInstr(a: Instr, b: Instr): boolean {
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) if ((a as unknown as Record<string, unknown>)[k] !== (b as unknown as Record<string, unknown>)[k]) return false;
-  return true;
+  const ra = a as unknown as Record<string, unknown>;
+  const rb = b as unknown as Record<string, unknown>;
+  let fields = 0;
+  for (const k in ra) {
+    if (ra[k] !== rb[k]) return false;
+    fields++;
+  }
+  for (const _ in rb) fields--;
+  return fields === 0;
 }
 
 /** Predicted cycles of a whole multi-segment schedule (segments overlap at their seams), or

@@ -70,6 +70,10 @@ describe('rows-order replays over lo and hi row blocks', () => {
         // The lo-block stream on the hi-block layout is the hi-block stream's start, then HALT.
         expect(borrowed.slice(0, -1)).toEqual(longInstrs.slice(0, borrowed.length - 1));
         expect(borrowed.at(-1)!.op).toBe('HALT');
+        // Its hoisted order is the long one's over those instructions, then HALT (predict.ts
+        // takes it so instead of hoisting again).
+        const p0 = borrowed.length - 1;
+        expect(hoistOrder(borrowed, borrowed.map(footprintOf))).toEqual([...hoistOrder(longInstrs, longInstrs.map(footprintOf)).filter((i) => i < p0), p0]);
         const shared = orders(borrowed, hw);
         for (let v = 0; v < 2; v++) {
           const a = opsCycles(own[v]!, hw);
