@@ -73,9 +73,10 @@ export interface TrainingRatio {
 /** `cpu`: user + system CPU seconds of the child (via /usr/bin/time), when that can be measured. */
 export interface CommandTiming {
   name: string; args: string[]; wall: Timing; cpu?: Timing; reference?: Reference; ratio?: number;
-  /** The schedule cache (docs/compiler.md): `off`, every run searches (what a first run pays);
-   * `warm`, the warm-up run filled a fresh cache folder and the timed runs recall from it. */
-  scheduleCache: 'off' | 'warm';
+  /** The schedule cache (docs/compiler.md) and the code cache (docs/output.md): `off`, every
+   * run searches and compiles the CLI from source (what a first run pays); `warm`, the warm-up
+   * run filled fresh cache folders and the timed runs use them (what every later run pays). */
+  caches: 'off' | 'warm';
 }
 
 export interface RatiosResult {
@@ -236,12 +237,14 @@ function timedSpawn(cmd: string, args: string[], opts: { cwd: string; env?: Node
 }
 
 /** Wall (and CPU) seconds of the built CLI with `args` (or of Node itself with `nodeArgs`),
- * `runs` times after one warm-up; the schedule cache off unless `cacheDir` names a folder for it
- * (the bench never touches the user's cache). */
+ * `runs` times after one warm-up; the schedule and code caches off unless `cacheDir` names a
+ * folder for them (the bench never touches the user's caches). */
 function timeCli(root: string, args: string[], runs: number, cwd: string, nodeArgs?: string[], cacheDir?: string): { wall: Timing; cpu?: Timing } {
   const wall: number[] = [];
   const cpu: number[] = [];
-  const env = { ...process.env, DLP_SCHEDULE_CACHE: cacheDir ?? 'off' };
+  const env = cacheDir === undefined
+    ? { ...process.env, DLP_SCHEDULE_CACHE: 'off', DLP_CODE_CACHE: 'off' }
+    : { ...process.env, DLP_SCHEDULE_CACHE: join(cacheDir, 'schedules'), DLP_CODE_CACHE: join(cacheDir, 'code') };
   for (let i = 0; i <= runs; i++) {
     const r = timedSpawn(process.execPath, nodeArgs ?? [join(root, 'dist/dlp/bin.js'), ...args], { cwd, env });
     if (r.status !== 0) throw new Error(`dlp ${args.join(' ')} failed: ${r.stderr.trim().split('\n')[0]}`);
@@ -297,7 +300,7 @@ function scaleSimRatios(root: string, quick: boolean, notes: string[]): CommandT
       if (reference && !cold.cpu) notes.push(`scalesim ${name}: /usr/bin/time missing, dlpkit side in wall seconds`);
       for (const [t, cache] of [[cold, 'off'], [warm, 'warm']] as const) {
         const ours = t.cpu ?? t.wall;
-        out.push({ name, args, wall: t.wall, cpu: t.cpu, reference, ratio: reference ? reference.seconds.median / ours.median : undefined, scheduleCache: cache });
+        out.push({ name, args, wall: t.wall, cpu: t.cpu, reference, ratio: reference ? reference.seconds.median / ours.median : undefined, caches: cache });
       }
     }
     if (!v2 && !recorded) notes.push('scalesim: no SCALE-Sim times (set DLP_SCALESIM_V2 to a scale-sim-v2 checkout)');
@@ -309,7 +312,8 @@ function scaleSimRatios(root: string, quick: boolean, notes: string[]): CommandT
 
 /** Fixed costs: of small commands, and the floor under every `dlp scalesim` run — Node's own
  * start-up, loading the command's modules (`--help` runs nothing else) and the whole command
- * on an 8×8×8 GEMM, whose compile and simulation are trivial. */
+ * on an 8×8×8 GEMM, whose compile and simulation are trivial; each with the caches off and
+ * warm (a folder of the bench's, filled by the warm-up run). */
 function fixedCosts(root: string, quick: boolean): CommandTiming[] {
   const dir = mkdtempSync(join(tmpdir(), 'dlp-bench-'));
   try {
@@ -317,13 +321,16 @@ function fixedCosts(root: string, quick: boolean): CommandTiming[] {
     writeFileSync(join(dir, 'scale.cfg'), scaleSimConfig());
     writeFileSync(join(dir, 'tiny.csv'), 'Layer, M, N, K,\ngemm, 8, 8, 8,\n');
     const runs = quick ? 3 : 7;
-    const node = { name: 'node -e 0 (Node start-up alone)', args: ['-e', '0'], scheduleCache: 'off' as const, ...timeCli(root, [], runs, dir, ['-e', '0']) };
+    const node = { name: 'node -e 0 (Node start-up alone)', args: ['-e', '0'], caches: 'off' as const, ...timeCli(root, [], runs, dir, ['-e', '0']) };
     return [node, ...[
       { name: 'dlp -V', args: ['-V'] },
       { name: 'dlp run small.mlp (64-32-10)', args: ['run', 'small.mlp', '--json'] },
       { name: 'dlp scalesim --help (its modules loaded)', args: ['scalesim', '--help'] },
       { name: 'dlp scalesim, gemm 8x8x8 (8x8 os)', args: ['scalesim', '--config', 'scale.cfg', '--topology', 'tiny.csv', '-o', 'out'] },
-    ].map((c) => ({ ...c, scheduleCache: 'off' as const, ...timeCli(root, c.args, runs, dir) }))];
+    ].flatMap((c) => [
+      { ...c, caches: 'off' as const, ...timeCli(root, c.args, runs, dir) },
+      { ...c, caches: 'warm' as const, ...timeCli(root, c.args, runs, dir, undefined, join(dir, 'caches')) },
+    ])];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

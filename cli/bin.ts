@@ -9,6 +9,8 @@
 //  - V8 optimises a function later than its default (TIER_UP_FLAG): most dlp runs last well
 //    under a second, and the default has V8's optimising compiler working on code that has
 //    little left to run.
+//  - The bundled bin (dist/dlp/bin.js) runs the CLI from one CommonJS file with V8's code
+//    cache (code-cache.ts).
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 
@@ -43,6 +45,17 @@ async function reexecWithoutTrapHandler(): Promise<never> {
   process.exit(r.status ?? 1);
 }
 
+/** The bundle build's id (scripts/bundle-cli.mjs): the bundled bin runs the CLI from the
+ * CommonJS bundle beside it with V8's code cache (code-cache.ts); unbundled, it imports main.js. */
+declare const __DLP_CLI_BUNDLE_ID__: string | undefined;
+
+async function loadMain(): Promise<typeof import('./main.js')> {
+  if (typeof __DLP_CLI_BUNDLE_ID__ !== 'string') return import('./main.js');
+  const { codeCacheKey, codeCacheRoot, loadBundle } = await import('./code-cache.js');
+  const file = fileURLToPath(new URL('./cli.cjs', import.meta.url));
+  return loadBundle(file, __DLP_CLI_BUNDLE_ID__, codeCacheKey(process.argv.slice(2)), codeCacheRoot()).exports as typeof import('./main.js');
+}
+
 function onStdoutError(e: NodeJS.ErrnoException): void {
   if (e.code !== 'EPIPE') {
     try {
@@ -61,5 +74,5 @@ const userFlags = `${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' '
 if (!/--interrupt[-_]budget=/.test(userFlags)) setFlagsFromString(TIER_UP_FLAG);
 process.stdout.on('error', onStdoutError);
 process.stderr.on('error', () => process.exit(1));
-const { main } = await import('./main.js');
+const { main } = await loadMain();
 process.exitCode = await main(process.argv.slice(2));

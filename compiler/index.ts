@@ -14,7 +14,7 @@ export { weightsToTensors, tensorsToWeights } from './weights/weights.js';
 export { randomWeights } from './weights/random.js';
 export { checkShapes } from './passes/shapes.js';
 export { compile, PASSES, normalizeOptions, type CompileOptions } from './pipeline.js';
-export { scheduleKey, encodeSchedule, decodeSchedule, type ScheduleCache } from './schedule-cache.js';
+export { scheduleKey, encodeSchedule, decodeSchedule, type ScheduleCache, type CachedSchedule, type Replays } from './schedule-cache.js';
 export { assembleBundle, bundleFiles, parseBundle, writeInputs, readOutputs, BUNDLE_FILES, type Bundle, type BundleLayout, type RegionInfo, type LayerQuantInfo } from './bundle.js';
 export { explainBundle } from './explain.js';
 export { quantizeModel, quantizeInput, deriveRequant, roundHalfAway, QMAX, type QuantModel, type QuantLayer, type Requant, type ComputeDType } from './passes/quantize.js';

@@ -9,11 +9,11 @@ import { quantizeModel, type ComputeDType, type QuantModel } from './passes/quan
 import { planNaive, planTunedAlternatives, searchMaySkip, type Schedule, type SegmentPlan } from './passes/tile.js';
 import { REPLAY_BUDGET, replayScheduleCycles, replaySegmentCycles } from './passes/predict.js';
 import { generateProgram, type Generated } from './passes/codegen.js';
-import { fasterLoadOrder } from './passes/hoist.js';
+import { fasterLoadOrder, hoistLoads, type LoadOrder } from './passes/hoist.js';
 import { findZeroTiles } from './passes/sparsity.js';
 import { estimateSchedule, type Estimate } from './passes/cost.js';
 import { assembleBundle, type Bundle } from './bundle.js';
-import { decodeSchedule, encodeSchedule, scheduleKey, type ScheduleCache } from './schedule-cache.js';
+import { decodeSchedule, encodeSchedule, scheduleKey, type CachedSchedule, type Replays, type ScheduleCache } from './schedule-cache.js';
 
 export interface CompileOptions {
   /** Operand type of weights and activations (default int8). */
@@ -45,13 +45,24 @@ type Options = Required<Pick<CompileOptions, 'dtype' | 'batch' | 'schedule' | 's
 export interface Input { model: ModelGraph; weights: ModelWeights; hw: HardwareConfig; opts: Options }
 export interface Quantized extends Input { quant: QuantModel }
 export interface Tiled extends Quantized { /** Candidate schedules, best first by the search. */ alternatives: Schedule[] }
-export interface Scheduled extends Quantized { schedule: Schedule }
+export interface Scheduled extends Quantized {
+  schedule: Schedule;
+  /** What an earlier compile replayed of this schedule's program (a schedule-cache hit): the
+   * passes below take these numbers instead of replaying again. */
+  recalled?: Replays;
+}
 export interface Coded extends Scheduled {
   generated: Generated;
-  /** Cycles of the generated program by instruction replay (tuned schedules; hoist-loads). */
-  replayed?: number;
+  /** The load order hoist-loads kept and the program's cycles in it by instruction replay
+   * (tuned schedules). */
+  loads?: { order: LoadOrder; cycles: number };
 }
-export interface Estimated extends Coded { estimate: Estimate }
+export interface Estimated extends Coded {
+  estimate: Estimate;
+  /** Everything the hoist-loads and estimate passes replayed (tuned schedules), as the
+   * schedule cache keeps it. */
+  replays?: Replays;
+}
 
 export interface Pass<In, Out> { readonly name: string; run(s: In): Out }
 const pass = <In, Out>(name: string, run: (s: In) => Out): Pass<In, Out> => ({ name, run });
@@ -76,29 +87,38 @@ export const keepSkippingPass = pass('keep-skipping-if-faster', (s: Scheduled): 
 export const codegenPass = pass('codegen', (s: Scheduled): Coded => ({ ...s, generated: generateProgram(s.quant, s.schedule, s.hw) }));
 // 4b. Hoist loads: each LOAD moves up past the compute and stores it shares no bytes with,
 //     so in-order dispatch does not hold the DMA back behind a full compute queue; kept
-//     when the replay says it is no slower.
+//     when the replay says it is no slower (on a schedule-cache hit, the order an earlier
+//     compile's replay chose for the same program).
 export const hoistLoadsPass = pass('hoist-loads', (s: Coded): Coded => {
   const program = s.generated.program;
   // The naive schedule's SYNC after every instruction leaves nothing to hoist.
   if (s.opts.schedule === 'naive') return s;
-  const { instrs, cycles } = fasterLoadOrder(program.instrs, s.hw);
-  return { ...s, generated: { ...s.generated, program: { ...program, instrs } }, replayed: cycles };
+  const r = s.recalled;
+  const { instrs, cycles, order } = r
+    ? { instrs: r.loadOrder === 'hoisted' ? hoistLoads(program.instrs) : program.instrs, cycles: r.programCycles, order: r.loadOrder }
+    : fasterLoadOrder(program.instrs, s.hw);
+  return { ...s, generated: { ...s.generated, program: { ...program, instrs } }, loads: { order, cycles } };
 });
 // 5. Estimate: the cost model's cycle prediction for the chosen schedule.
 //    Tuned schedules are timed by replaying their instructions on the timing rules; the
-//    naive one's SYNC after every instruction makes the analytic sum exact already.
+//    naive one's SYNC after every instruction makes the analytic sum exact already. On a
+//    schedule-cache hit the replays are the ones an earlier compile of the same program made.
 export const estimatePass = pass('estimate', (s: Coded): Estimated => {
   const analyticCycles = estimateSchedule(s.quant, s.schedule, s.hw).cycles;
   if (s.opts.schedule === 'naive') return { ...s, estimate: { ...estimateSchedule(s.quant, s.schedule, s.hw), analyticCycles, skipZeroTiles: s.opts.skipZeroTiles } };
-  const est = estimateSchedule(s.quant, s.schedule, s.hw, (seg: SegmentPlan) => replaySegmentCycles(s.quant, seg, s.opts.batch, s.hw));
+  const segmentCycles = s.recalled
+    ? s.recalled.segmentCycles.map((c) => c ?? undefined)
+    : s.schedule.segments.map((seg: SegmentPlan) => replaySegmentCycles(s.quant, seg, s.opts.batch, s.hw));
+  const est = estimateSchedule(s.quant, s.schedule, s.hw, segmentCycles);
   // Several segments: the whole program's replay (segments overlap at seams), when affordable.
   const affordable = s.generated.program.instrs.length <= 2 * REPLAY_BUDGET;
-  const whole = s.schedule.segments.length > 1 && affordable ? s.replayed : undefined;
+  const whole = s.schedule.segments.length > 1 && affordable ? s.loads?.cycles : undefined;
   if (whole !== undefined) {
     for (const k of Object.keys(est.perLayer)) est.perLayer[k] = Math.round((est.perLayer[k]! * whole) / est.cycles);
     est.cycles = whole;
   }
-  return { ...s, estimate: { ...est, analyticCycles, skipZeroTiles: s.opts.skipZeroTiles } };
+  const replays = s.loads && { loadOrder: s.loads.order, programCycles: s.loads.cycles, segmentCycles: segmentCycles.map((c) => c ?? null) };
+  return { ...s, estimate: { ...est, analyticCycles, skipZeroTiles: s.opts.skipZeroTiles }, replays };
 });
 
 /** Every pass, in the order `compile` runs them. */
@@ -164,22 +184,22 @@ export function normalizeOptions(opts: CompileOptions = {}): Options {
 export function compile(model: ModelGraph, weights: ModelWeights, hw: HardwareConfig, opts?: CompileOptions): Bundle {
   const input: Input = { model, weights, hw, opts: normalizeOptions(opts) };
   const quantized = findZeroTilesPass.run(quantizePass.run(checkShapesPass.run(input)));
-  const scheduled = searchOrRecall(quantized, (q) => keepSkippingPass.run(replayAlternativesPass.run(tilePass.run(q))));
+  const cached = cacheEntry(quantized);
+  const hit = cached?.entry;
+  const scheduled = hit ? { ...quantized, schedule: hit.schedule, recalled: hit.replays } : keepSkippingPass.run(replayAlternativesPass.run(tilePass.run(quantized)));
   const s = estimatePass.run(hoistLoadsPass.run(codegenPass.run(scheduled)));
+  if (cached && !hit && s.replays) cached.cache.set(cached.key, encodeSchedule(s.schedule, s.replays));
   return assembleBundle(s.quant, s.schedule, s.generated, s.estimate, hw);
 }
 
-/** The tile passes' schedule, or the one a schedule cache holds for the same search. Only a
- * search that reads no weight value is cached: none of its tiles can skip a zero tile, so
- * keep-skipping-if-faster keeps the model as it is. */
-function searchOrRecall(q: Quantized, search: (q: Quantized) => Scheduled): Scheduled {
+/** Where the tile passes' schedule for `q` is kept, with what the cache holds for it (if it
+ * decodes), or undefined when it is not cached. Only a search that reads no weight value is:
+ * none of its tiles can skip a zero tile, so keep-skipping-if-faster keeps the model as it is,
+ * and the program, hence every replay of it, is a function of the key and the schedule. */
+function cacheEntry(q: Quantized): { cache: ScheduleCache; key: string; entry?: CachedSchedule } | undefined {
   const cache = q.opts.scheduleCache;
-  if (!cache || q.opts.schedule !== 'tuned' || searchMaySkip(q.quant, q.hw)) return search(q);
+  if (!cache || q.opts.schedule !== 'tuned' || searchMaySkip(q.quant, q.hw)) return undefined;
   const key = scheduleKey(q.quant, q.opts.batch, q.hw);
-  const hit = cache.get(key);
-  const schedule = hit === undefined ? undefined : decodeSchedule(hit, q.quant, q.opts.batch, q.hw);
-  if (schedule) return { ...q, schedule };
-  const s = search(q);
-  cache.set(key, encodeSchedule(s.schedule));
-  return s;
+  const text = cache.get(key);
+  return { cache, key, entry: text === undefined ? undefined : decodeSchedule(text, q.quant, q.opts.batch, q.hw) };
 }

@@ -8,37 +8,24 @@
 // Every write is a temp file renamed into place; any file-system error turns the cache off for
 // the process rather than failing a compile.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { cacheFolder, defaultCacheRoot, sweepTemps, writeAtomically, type CacheFolderKind } from './cache-folder.js';
 import type { ScheduleCache } from './schedule-cache.js';
 
 /** Most entries one engine's folder keeps (checked at a process's first write); past it the
  * oldest tenth is dropped. */
 export const MAX_ENTRIES = 2000;
-const ENGINE_ID = /^[0-9a-f]{16}$/;
-const ENGINE_NAME = /^engine-[0-9a-f]{16}$/;
-/** In every engine folder dlpkit made: only such folders are ever removed. */
-const MARKER = '.dlpkit-schedules';
-const ENTRY_NAME = /^[0-9a-f]{32}\.json$/;
-const TEMP_NAME = /^\.[0-9a-f]{32}\.json\.\d+\.[0-9a-f]+\.tmp$/;
+const SCHEDULES: CacheFolderKind = { prefix: 'engine', marker: '.dlpkit-schedules', entry: /^[0-9a-f]{32}\.json$/ };
 
-/** A schedule cache in `root`/`engine`/. */
+/** A schedule cache in `root`/engine-`engine`/. */
 export function scheduleCacheDir(root: string, engine: string): ScheduleCache & { readonly dir: string } {
-  if (!ENGINE_ID.test(engine)) throw new Error(`internal: engine id '${engine}' is not 16 hex digits`);
-  const dir = join(root, `engine-${engine}`);
+  const folder = cacheFolder(root, SCHEDULES, engine);
+  const dir = folder.dir;
   let usable = true;
-  let prepared = false;
+  let claimed = false;
   let pruned = false;
   const file = (key: string) => `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.json`;
-  const prepare = (): void => {
-    if (prepared) return;
-    prepared = true;
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, MARKER), '');
-    // Other engines' folders hold schedules this code will never recall.
-    for (const name of readdirSync(root)) if (name !== `engine-${engine}` && ENGINE_NAME.test(name)) removeEngineFolder(join(root, name));
-  };
   return {
     dir,
     get(key) {
@@ -54,11 +41,11 @@ export function scheduleCacheDir(root: string, engine: string): ScheduleCache & 
     set(key, value) {
       if (!usable) return;
       try {
-        prepare();
-        const name = file(key);
-        const temp = join(dir, `.${name}.${process.pid}.${Math.floor(Math.random() * 2 ** 32).toString(16)}.tmp`);
-        writeFileSync(temp, JSON.stringify({ key, schedule: value }));
-        renameSync(temp, join(dir, name));
+        if (!claimed) {
+          claimed = true;
+          folder.claim();
+        }
+        writeAtomically(dir, file(key), JSON.stringify({ key, schedule: value }));
         // Once per process: a process adds at most as many entries as it compiles models.
         if (!pruned) {
           pruned = true;
@@ -71,27 +58,10 @@ export function scheduleCacheDir(root: string, engine: string): ScheduleCache & 
   };
 }
 
-/** Removes a folder of another engine if dlpkit made it (it holds the marker), deleting only
- * dlpkit's own names; a folder holding anything else is left. */
-function removeEngineFolder(folder: string): void {
-  try {
-    const names = readdirSync(folder);
-    if (!names.includes(MARKER) || !names.every((n) => n === MARKER || ENTRY_NAME.test(n) || TEMP_NAME.test(n))) return;
-    for (const n of names) if (n !== MARKER) unlinkSync(join(folder, n));
-    unlinkSync(join(folder, MARKER));
-    rmdirSync(folder);
-  } catch {
-    // another process is using or removing it: leave it
-  }
-}
-
 /** Keeps at most MAX_ENTRIES entries (dropping the least recently written tenth) and removes
  * temp files an interrupted writer left over an hour ago. Only dlpkit's own names are touched. */
 function prune(dir: string): void {
-  const names = readdirSync(dir);
-  const now = Date.now();
-  for (const n of names) if (TEMP_NAME.test(n) && now - statSync(join(dir, n)).mtimeMs > 3_600_000) unlinkSync(join(dir, n));
-  const entries = names.filter((n) => ENTRY_NAME.test(n));
+  const entries = sweepTemps(dir, SCHEDULES);
   if (entries.length <= MAX_ENTRIES) return;
   const aged = entries.map((n) => ({ n, t: statSync(join(dir, n)).mtimeMs })).sort((a, b) => a.t - b.t);
   for (const { n } of aged.slice(0, Math.ceil(MAX_ENTRIES / 10))) unlinkSync(join(dir, n));
@@ -109,6 +79,6 @@ export function bundledEngineId(): string | undefined {
 export function scheduleCacheFromEnv(env: NodeJS.ProcessEnv = process.env, engine = bundledEngineId()): ScheduleCache | undefined {
   const setting = env.DLP_SCHEDULE_CACHE;
   if (setting === 'off' || engine === undefined) return undefined;
-  const root = setting && setting !== '' ? setting : join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'dlpkit', 'schedules');
+  const root = setting && setting !== '' ? setting : defaultCacheRoot(env, 'schedules');
   return scheduleCacheDir(root, engine);
 }

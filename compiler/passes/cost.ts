@@ -359,13 +359,14 @@ export interface Estimate {
 }
 
 /** Predicted cycles of a whole schedule: segments run one after another. `segmentCycles`
- * replaces the analytic per-segment estimate (the pipeline passes the instruction replay). */
-export function estimateSchedule(q: QuantModel, sched: Schedule, hw: HardwareConfig, segmentCycles?: (seg: SegmentPlan) => number | undefined): Estimate {
+ * (by segment index) replaces the analytic per-segment estimate where it is defined (the
+ * pipeline passes the instruction replay). */
+export function estimateSchedule(q: QuantModel, sched: Schedule, hw: HardwareConfig, segmentCycles?: readonly (number | undefined)[]): Estimate {
   const perLayer: Record<string, number> = {};
   const tiles: Record<string, LayerTiles> = {};
   let cycles = 0;
-  for (const seg of sched.segments) {
-    const c = segmentCycles?.(seg) ?? estimatePlanCycles(q, seg, sched.batch, hw);
+  for (const [i, seg] of sched.segments.entries()) {
+    const c = segmentCycles?.[i] ?? estimatePlanCycles(q, seg, sched.batch, hw);
     cycles += c;
     const work = seg.layers.map((lt) => {
       const L = q.layers[lt.layer]!;

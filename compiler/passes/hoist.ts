@@ -50,15 +50,18 @@ export function hoistOrder(instrs: readonly Instr[], footprints: readonly Footpr
   return out;
 }
 
+/** Which of a stream's two load orders runs: as emitted, or with loads hoisted (hoistLoads). */
+export type LoadOrder = 'emitted' | 'hoisted';
+
 /** The faster of the stream as emitted and hoisted, by replay, with its cycles. Hoisting is
  * usually faster but not always (an early LOAD can take the DRAM channel from a STORE the next
  * step waits for); ties keep the hoisted order. */
-export function fasterLoadOrder(instrs: Instr[], hw: HardwareConfig): { instrs: Instr[]; cycles: number } {
+export function fasterLoadOrder(instrs: Instr[], hw: HardwareConfig): { instrs: Instr[]; cycles: number; order: LoadOrder } {
   const s = loadOrders(instrs, hw);
   const early = opsCycles(s.hoisted, hw);
   // The emitted order matters only if it is faster: its replay may stop once it is not.
   const plain = opsCycles(s.plain, hw, early);
-  return early <= plain ? { instrs: s.order.map((i) => instrs[i]!), cycles: early } : { instrs, cycles: plain };
+  return early <= plain ? { instrs: s.order.map((i) => instrs[i]!), cycles: early, order: 'hoisted' } : { instrs, cycles: plain, order: 'emitted' };
 }
 
 /** What replaying a stream in both load orders needs, each computed once: its instructions'

@@ -1,11 +1,11 @@
 // The schedule cache: a recalled schedule gives the bundle a fresh search gives (program, DRAM
-// image, estimate), a stored entry that is not a schedule this model can run is ignored, a
-// search that reads weight values (zero tiles) is never cached, and the folder store keeps to
-// its own files.
+// image, estimate) without replaying its program again, a stored entry that is not a schedule
+// this model can run (or whose replays do not fit it) is ignored, a search that reads weight
+// values (zero tiles) is never cached, and the folder store keeps to its own files.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadHardware } from '../../isa/node.js';
 import { withParam } from '../../isa/hardware.js';
 import { compile, type CompileOptions } from '../../compiler/pipeline.js';
@@ -13,10 +13,28 @@ import { bundleFiles, type Bundle } from '../../compiler/bundle.js';
 import { scheduleKey, type ScheduleCache } from '../../compiler/schedule-cache.js';
 import { quantizeModel } from '../../compiler/passes/quantize.js';
 import { findZeroTiles } from '../../compiler/passes/sparsity.js';
+import { hoistLoads } from '../../compiler/passes/hoist.js';
 import { MAX_ENTRIES, scheduleCacheDir, scheduleCacheFromEnv } from '../../compiler/schedule-cache-dir.js';
 import { makeModel, makeWeights } from '../compiler/backend/helpers.js';
 import { prunedWeights } from '../compiler/sparse/helpers.js';
 import { useTempDir } from '../helpers/cli.js';
+
+// Every replay a compile makes goes through the scheduler's opsCycles / opsCyclesPair (hoist.ts,
+// predict.ts), and the estimate pass asks predict.ts's replaySegmentCycles (memoised, so the
+// scheduler alone would not show a repeated question): counted here, results unchanged.
+const calls = vi.hoisted(() => ({ ops: 0, segment: 0 }));
+vi.mock('../../isa/schedule.js', async (importOriginal) => {
+  const m = await importOriginal<typeof import('../../isa/schedule.js')>();
+  return {
+    ...m,
+    opsCycles: (...a: Parameters<typeof m.opsCycles>) => (calls.ops++, m.opsCycles(...a)),
+    opsCyclesPair: (...a: Parameters<typeof m.opsCyclesPair>) => (calls.ops++, m.opsCyclesPair(...a)),
+  };
+});
+vi.mock('../../compiler/passes/predict.js', async (importOriginal) => {
+  const m = await importOriginal<typeof import('../../compiler/passes/predict.js')>();
+  return { ...m, replaySegmentCycles: (...a: Parameters<typeof m.replaySegmentCycles>) => (calls.segment++, m.replaySegmentCycles(...a)) };
+});
 
 /** Everything a bundle writes (bundle.json with the estimate and plans, program text and
  * binary, DRAM image): equal bundles are equal here. */
@@ -36,21 +54,64 @@ function mapCache(): ScheduleCache & { map: Map<string, string>; gets: number; s
 const relu = { kind: 'relu' } as const;
 const mlp = makeModel(100, [[64, relu], [10, { kind: 'identity' }]], true);
 const weights = makeWeights(mlp, 7);
-const cases: [string, string, CompileOptions][] = [
-  ['dlp-s', 'int8 batch 64', { dtype: 'int8', batch: 64 }],
-  ['systolic-16-os', 'int16 batch 20', { dtype: 'int16', batch: 20 }],
-  ['edge-tiny', 'fp32 batch 300', { dtype: 'fp32', batch: 300 }],
+const deep = makeModel(300, [[256, relu], [128, relu], [96, relu], [10, { kind: 'identity' }]], true);
+const deepWeights = makeWeights(deep, 7);
+const models = { mlp, deep };
+// Segments and the load order hoist-loads keeps, as the search gives them (from a cold compile):
+// one segment, several, and a program faster with loads as emitted.
+const cases: [string, keyof typeof models, string, CompileOptions, number, string][] = [
+  ['dlp-s', 'mlp', 'int8 batch 64', { dtype: 'int8', batch: 64 }, 1, 'hoisted'],
+  ['systolic-16-os', 'mlp', 'int16 batch 20', { dtype: 'int16', batch: 20 }, 1, 'hoisted'],
+  ['edge-tiny', 'mlp', 'fp32 batch 300', { dtype: 'fp32', batch: 300 }, 2, 'hoisted'],
+  ['edge-tiny', 'deep', 'fp32 batch 20', { dtype: 'fp32', batch: 20 }, 4, 'emitted'],
+  ['systolic-32-ws', 'deep', 'int8 batch 300', { dtype: 'int8', batch: 300 }, 3, 'hoisted'],
+  ['systolic-16-os', 'deep', 'int16 batch 1, per channel', { dtype: 'int16', batch: 1, perChannel: true }, 3, 'hoisted'],
+  ['diannao', 'deep', 'int8 batch 1', { dtype: 'int8', batch: 1 }, 3, 'hoisted'],
 ];
 
+/** The stored entry of a one-entry cache, parsed. */
+const storedEntry = (cache: ReturnType<typeof mapCache>) => JSON.parse([...cache.map.values()][0]!) as {
+  segments: unknown[];
+  replays: { loadOrder: string; programCycles: number; segmentCycles: (number | null)[] };
+};
+
 describe('compile with a schedule cache', () => {
-  it.each(cases)('%s, %s: the recalled schedule gives the searched bundle', (preset, _what, opts) => {
+  beforeEach(() => { calls.ops = 0; calls.segment = 0; });
+
+  it.each(cases)('%s, %s %s: the recalled schedule gives the searched bundle, replaying nothing', (preset, model, _what, opts, segments, loadOrder) => {
     const hw = loadHardware(preset);
-    const fresh = encodeBundleForCompare(compile(mlp, weights, hw, opts));
+    const w = makeWeights(models[model], 7);
+    const fresh = encodeBundleForCompare(compile(models[model], w, hw, opts));
     const cache = mapCache();
-    expect(encodeBundleForCompare(compile(mlp, weights, hw, { ...opts, scheduleCache: cache }))).toEqual(fresh);
+    calls.ops = 0;
+    expect(encodeBundleForCompare(compile(models[model], w, hw, { ...opts, scheduleCache: cache }))).toEqual(fresh);
+    expect(calls.ops).toBeGreaterThan(0); // a miss: hoist-loads replays the program (the search's own replays are memoised)
     expect([cache.gets, cache.sets, cache.map.size]).toEqual([1, 1, 1]);
-    expect(encodeBundleForCompare(compile(mlp, weights, hw, { ...opts, scheduleCache: cache }))).toEqual(fresh);
+    const { replays } = storedEntry(cache);
+    expect(storedEntry(cache).segments).toHaveLength(segments);
+    expect(replays.segmentCycles).toHaveLength(segments);
+    expect(replays.loadOrder).toBe(loadOrder);
+    calls.ops = 0;
+    calls.segment = 0;
+    expect(encodeBundleForCompare(compile(models[model], w, hw, { ...opts, scheduleCache: cache }))).toEqual(fresh);
     expect([cache.gets, cache.sets]).toEqual([2, 1]); // a hit: nothing stored again
+    expect([calls.ops, calls.segment]).toEqual([0, 0]); // and nothing replayed
+  });
+
+  it('takes the recalled replays as the estimate (they are not replayed again to be checked)', () => {
+    const hw = loadHardware('edge-tiny');
+    const opts: CompileOptions = { dtype: 'fp32', batch: 20 };
+    const cache = mapCache();
+    const cold = compile(deep, deepWeights, hw, { ...opts, scheduleCache: cache });
+    const [key, text] = [...cache.map][0]!;
+    const entry = JSON.parse(text) as { replays: { loadOrder: string; programCycles: number } };
+    // Four segments, whose program's replay is the estimate; the other load order is the
+    // emitted program with its loads hoisted.
+    expect([cold.estimate.cycles, entry.replays.loadOrder]).toEqual([entry.replays.programCycles, 'emitted']);
+    cache.map.set(key, JSON.stringify({ ...JSON.parse(text), replays: { ...entry.replays, loadOrder: 'hoisted', programCycles: 12345 } }));
+    const warm = compile(deep, deepWeights, hw, { ...opts, scheduleCache: cache });
+    expect(warm.estimate.cycles).toBe(12345);
+    expect(warm.program.instrs).toEqual(hoistLoads(cold.program.instrs));
   });
 
   it('keys on everything the search reads: another batch, machine or quantisation is another entry', () => {
@@ -82,17 +143,20 @@ describe('compile with a schedule cache', () => {
     const key = scheduleKey(findZeroTiles(quantizeModel(mlp, weights, { dtype: 'int8' }), true), 64, hw);
     const seg = (layers: object[], extra: object = {}) => ({ order: 'rows', m: 8, double: true, sync: false, layers, ...extra });
     const tile = (layer: number, n: number, k: number) => ({ layer, n, k, wMode: 'tile', xMode: 'tile', auxResident: false });
+    // An entry with well-formed replays, so the schedule is what is wrong.
+    const entry = (batch: number, segments: object[]) =>
+      JSON.stringify({ batch, segments, replays: { loadOrder: 'hoisted', programCycles: 1000, segmentCycles: segments.map(() => 500) } });
     const bad = [
       'not json',
       '[]',
-      JSON.stringify({ batch: 32, segments: [seg([tile(0, 64, 100)]), seg([tile(1, 10, 64)])] }), // another batch
-      JSON.stringify({ batch: 64, segments: [seg([tile(1, 10, 64)]), seg([tile(0, 64, 100)])] }), // layers out of order
-      JSON.stringify({ batch: 64, segments: [seg([tile(0, 64, 100)])] }), // a layer missing
-      JSON.stringify({ batch: 64, segments: [seg([tile(0, 65, 100)]), seg([tile(1, 10, 64)])] }), // n > N
-      JSON.stringify({ batch: 64, segments: [seg([tile(0, 64, 100)], { m: 64, order: 'sideways' }), seg([tile(1, 10, 64)])] }),
-      JSON.stringify({ batch: 64, segments: [seg([tile(0, 64, 100)], { sync: true }), seg([tile(1, 10, 64)])] }),
+      entry(32, [seg([tile(0, 64, 100)]), seg([tile(1, 10, 64)])]), // another batch
+      entry(64, [seg([tile(1, 10, 64)]), seg([tile(0, 64, 100)])]), // layers out of order
+      entry(64, [seg([tile(0, 64, 100)])]), // a layer missing
+      entry(64, [seg([tile(0, 65, 100)]), seg([tile(1, 10, 64)])]), // n > N
+      entry(64, [seg([tile(0, 64, 100)], { m: 64, order: 'sideways' }), seg([tile(1, 10, 64)])]),
+      entry(64, [seg([tile(0, 64, 100)], { sync: true }), seg([tile(1, 10, 64)])]),
       // Well-formed, but 64 rows of 100 int8 inputs, doubled, plus the rest overflow edge-tiny's NRAM.
-      JSON.stringify({ batch: 64, segments: [seg([{ ...tile(0, 64, 100), wMode: 'resident', xMode: 'block' }, { ...tile(1, 10, 64), wMode: 'resident', xMode: 'fused' }], { m: 64 })] }),
+      entry(64, [seg([{ ...tile(0, 64, 100), wMode: 'resident', xMode: 'block' }, { ...tile(1, 10, 64), wMode: 'resident', xMode: 'fused' }], { m: 64 })]),
     ];
     for (const entry of bad) {
       const cache = mapCache();
@@ -101,6 +165,52 @@ describe('compile with a schedule cache', () => {
       expect(cache.sets, entry).toBe(1); // searched, and the entry replaced
       expect(cache.map.get(key)).not.toBe(entry);
     }
+  });
+
+  it('ignores an entry whose replays are damaged or foreign, and searches', () => {
+    const hw = loadHardware('systolic-16-os');
+    const opts: CompileOptions = { dtype: 'fp32', batch: 20 };
+    const cache = mapCache();
+    const fresh = encodeBundleForCompare(compile(mlp, weights, hw, { ...opts, scheduleCache: cache }));
+    const [key, good] = [...cache.map][0]!;
+    const e = JSON.parse(good) as { batch: number; segments: unknown[]; replays: { loadOrder: string; programCycles: number; segmentCycles: number[] } };
+    expect(e.segments).toHaveLength(2);
+    const r = e.replays;
+    const withReplays = (replays: unknown, extra: object = {}) => JSON.stringify({ ...e, replays, ...extra });
+    const bad = [
+      JSON.stringify({ batch: e.batch, segments: e.segments }), // a format-1 entry: no replays
+      withReplays(r, { note: 1 }), // a key the format does not have
+      withReplays({ ...r, extra: 0 }),
+      withReplays({ loadOrder: r.loadOrder, programCycles: r.programCycles }), // segment cycles missing
+      withReplays({ ...r, segmentCycles: r.segmentCycles.slice(1) }), // fewer than segments
+      withReplays({ ...r, segmentCycles: [...r.segmentCycles, 100] }), // more
+      withReplays({ ...r, segmentCycles: 100 }),
+      withReplays({ ...r, loadOrder: 'sideways' }),
+      withReplays({ ...r, loadOrder: null }),
+      withReplays({ ...r, programCycles: -r.programCycles }),
+      withReplays({ ...r, programCycles: 0 }),
+      withReplays({ ...r, programCycles: null }), // how JSON writes NaN
+      withReplays({ ...r, programCycles: 'NaN' }),
+      withReplays({ ...r, programCycles: String(r.programCycles) }),
+      withReplays({ ...r, programCycles: r.programCycles }).replace(`"programCycles":${r.programCycles}`, '"programCycles":1e999'), // Infinity
+      withReplays({ ...r, segmentCycles: [r.segmentCycles[0], -1] }),
+      withReplays({ ...r, segmentCycles: [r.segmentCycles[0], 'x'] }),
+      withReplays({ ...r, segmentCycles: [r.segmentCycles[0], [5]] }),
+    ];
+    for (const entry of bad) {
+      expect(entry).not.toBe(good);
+      cache.map.set(key, entry);
+      cache.sets = 0;
+      calls.ops = 0;
+      expect(encodeBundleForCompare(compile(mlp, weights, hw, { ...opts, scheduleCache: cache })), entry).toEqual(fresh);
+      expect([cache.sets, cache.map.get(key)], entry).toEqual([1, good]); // searched, and the entry rewritten
+      expect(calls.ops, entry).toBeGreaterThan(0);
+    }
+    // A declined segment replay (over budget) is kept as null: well-formed, so recalled.
+    cache.map.set(key, withReplays({ ...r, segmentCycles: [null, r.segmentCycles[1]] }));
+    cache.sets = 0;
+    compile(mlp, weights, hw, { ...opts, scheduleCache: cache });
+    expect(cache.sets).toBe(0);
   });
 });
 

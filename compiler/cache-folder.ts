@@ -1,0 +1,88 @@
+// dlpkit's folders under the user's cache (Node only): the schedule cache (schedule-cache-dir.ts)
+// and the CLI's code cache (cli/code-cache.ts). Each keeps one subfolder per build of the code
+// whose results it holds ("engine-<id>", "bundle-<id>"), marked as dlpkit's; when a build first
+// writes, the other builds' subfolders are removed, but only if they carry the marker and hold
+// nothing but names dlpkit gives. Files are written to a temp name and renamed into place, so a
+// reader never sees half a file.
+import { mkdirSync, readdirSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** $XDG_CACHE_HOME/dlpkit/`name`, else ~/.cache/dlpkit/`name`. */
+export function defaultCacheRoot(env: NodeJS.ProcessEnv, name: string): string {
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'dlpkit', name);
+}
+
+/** One build's subfolder of a cache root and the names dlpkit may keep in it. */
+export interface CacheFolderKind {
+  /** Subfolder prefix: `<prefix>-<16 hex digits>`. */
+  prefix: string;
+  /** Empty file in every subfolder dlpkit made. */
+  marker: string;
+  /** An entry's name (temp files are recognised separately). */
+  entry: RegExp;
+}
+
+const ID = /^[0-9a-f]{16}$/;
+/** Temp names: `.<entry>.<pid>.<random hex>.tmp`. */
+const TEMP = /^\.(.+)\.\d+\.[0-9a-f]+\.tmp$/;
+
+function isTemp(kind: CacheFolderKind, name: string): boolean {
+  const m = TEMP.exec(name);
+  return m !== null && kind.entry.test(m[1]!);
+}
+
+/** The subfolder of `root` for build `id`; `claim()` creates it (marked) and removes other builds'. */
+export function cacheFolder(root: string, kind: CacheFolderKind, id: string): { dir: string; claim(): void } {
+  if (!ID.test(id)) throw new Error(`internal: build id '${id}' is not 16 hex digits`);
+  const name = `${kind.prefix}-${id}`;
+  const dir = join(root, name);
+  const sibling = new RegExp(`^${kind.prefix}-[0-9a-f]{16}$`);
+  return {
+    dir,
+    claim() {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, kind.marker), '');
+      // Other builds' folders hold results this code will never use.
+      for (const n of readdirSync(root)) if (n !== name && sibling.test(n)) removeOwnFolder(join(root, n), kind);
+    },
+  };
+}
+
+/** Removes a folder if dlpkit made it (it holds the marker), deleting only dlpkit's own names;
+ * a folder holding anything else is left. */
+function removeOwnFolder(folder: string, kind: CacheFolderKind): void {
+  try {
+    const names = readdirSync(folder);
+    if (!names.includes(kind.marker) || !names.every((n) => n === kind.marker || kind.entry.test(n) || isTemp(kind, n))) return;
+    for (const n of names) if (n !== kind.marker) unlinkSync(join(folder, n));
+    unlinkSync(join(folder, kind.marker));
+    rmdirSync(folder);
+  } catch {
+    // another process is using or removing it: leave it
+  }
+}
+
+/** Writes `dir`/`name` through a temp file renamed into place. */
+export function writeAtomically(dir: string, name: string, data: string | Uint8Array): void {
+  const temp = join(dir, `.${name}.${process.pid}.${Math.floor(Math.random() * 2 ** 32).toString(16)}.tmp`);
+  try {
+    writeFileSync(temp, data);
+    renameSync(temp, join(dir, name));
+  } catch (e) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // never written
+    }
+    throw e;
+  }
+}
+
+/** Removes temp files an interrupted writer left in `dir` over an hour ago; returns the entries. */
+export function sweepTemps(dir: string, kind: CacheFolderKind): string[] {
+  const names = readdirSync(dir);
+  const now = Date.now();
+  for (const n of names) if (isTemp(kind, n) && now - statSync(join(dir, n)).mtimeMs > 3_600_000) unlinkSync(join(dir, n));
+  return names.filter((n) => kind.entry.test(n));
+}

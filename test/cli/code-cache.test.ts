@@ -1,0 +1,135 @@
+// The bundled CLI's code cache (cli/code-cache.ts): the bin runs dist/dlp/cli.cjs with V8's
+// cached bytecode per command. A run with the cache gives the output a run without it gives;
+// an entry is written only after a run that exits 0, used as it is later (not rewritten), and
+// a damaged one is refused before V8 sees it and rewritten; `off` writes nothing; the lab
+// command, which the bundle imports from dist/cli, works from a cached bundle; other builds'
+// folders go only when they are dlpkit's.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { codeCacheKey, codeCacheRoot, encodeCodeCache, readCodeCache } from '../../cli/code-cache.js';
+import { useTempDir } from '../helpers/cli.js';
+
+const BIN = resolve('dist/dlp/bin.js');
+
+describe('code cache entries', () => {
+  const dir = useTempDir('dlp-codecache-unit-');
+
+  it('keys a command line by its command, help and version runs apart', () => {
+    expect(codeCacheKey(['scalesim', '--config', 'a.cfg'])).toBe('scalesim');
+    expect(codeCacheKey(['--json', 'run', 'm.mlp'])).toBe('run');
+    expect(codeCacheKey(['run', '--help'])).toBe('run.help');
+    expect(codeCacheKey(['help', 'run'])).toBe('help.help');
+    expect(codeCacheKey(['-V'])).toBe('dlp.help');
+    expect(codeCacheKey([])).toBe('dlp');
+    expect(codeCacheKey(['../../etc/passwd'])).toBe('dlp'); // never a path
+    expect(codeCacheKey(['RUN'])).toBe('dlp');
+  });
+
+  it('reads back what it encodes, and refuses damaged, truncated or foreign files', () => {
+    const data = Uint8Array.from({ length: 1000 }, (_, i) => (i * 37) & 255);
+    const file = join(dir, 'a.v8');
+    writeFileSync(file, encodeCodeCache(data));
+    expect(readCodeCache(file)).toEqual(Buffer.from(data));
+    const good = readFileSync(file);
+    const flipped = Buffer.from(good);
+    flipped[good.length - 10]! ^= 1;
+    writeFileSync(file, flipped);
+    expect(readCodeCache(file)).toBeUndefined();
+    writeFileSync(file, good.subarray(0, good.length - 1));
+    expect(readCodeCache(file)).toBeUndefined();
+    writeFileSync(file, good.subarray(0, 20));
+    expect(readCodeCache(file)).toBeUndefined();
+    writeFileSync(file, Buffer.concat([Buffer.from('other-format/1\n'), good.subarray(14)]));
+    expect(readCodeCache(file)).toBeUndefined();
+    expect(readCodeCache(join(dir, 'missing.v8'))).toBeUndefined();
+  });
+
+  it('lives in DLP_CODE_CACHE, else under XDG_CACHE_HOME or ~/.cache; off is off', () => {
+    expect(codeCacheRoot({ DLP_CODE_CACHE: 'off' })).toBeUndefined();
+    expect(codeCacheRoot({ DLP_CODE_CACHE: '/x/y' })).toBe('/x/y');
+    expect(codeCacheRoot({ XDG_CACHE_HOME: '/c' })).toBe(join('/c', 'dlpkit', 'code'));
+  });
+});
+
+describe('the dlp bin with the code cache', () => {
+  const dir = useTempDir('dlp-codecache-');
+  const model = join(dir, 'small.mlp');
+  writeFileSync(model, 'model small {\n  input 64\n  dense 32 relu\n  dense 10\n}\n');
+  const dlp = (args: string[], cache: string) => spawnSync(process.execPath, [BIN, ...args],
+    { encoding: 'utf8', cwd: dir, env: { ...process.env, DLP_CODE_CACHE: cache, DLP_SCHEDULE_CACHE: 'off' } });
+  const bundleFolder = (root: string) => {
+    const names = readdirSync(root).filter((n) => n.startsWith('bundle-'));
+    expect(names).toHaveLength(1);
+    return join(root, names[0]!);
+  };
+
+  it('gives the same output cached, uncached and off; writes one entry per command and reuses it', () => {
+    const root = join(dir, 'a');
+    const off = dlp(['run', 'small.mlp', '--json'], 'off');
+    expect(off.status, off.stderr).toBe(0);
+    const first = dlp(['run', 'small.mlp', '--json'], root);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toBe(off.stdout);
+    expect(first.stderr).toBe('');
+    const folder = bundleFolder(root);
+    expect(readdirSync(folder).sort()).toEqual(['.dlpkit-code', 'run.v8']);
+    const entry = join(folder, 'run.v8');
+    expect(readCodeCache(entry)!.length).toBeGreaterThan(10_000);
+    const written = statSync(entry).mtimeMs;
+    const second = dlp(['run', 'small.mlp', '--json'], root);
+    expect(second.stdout).toBe(off.stdout);
+    expect(statSync(entry).mtimeMs).toBe(written); // accepted by V8, so not rewritten
+  });
+
+  it('rewrites a damaged entry and writes none after a failed run or with the cache off', () => {
+    const root = join(dir, 'b');
+    const off = dlp(['run', 'small.mlp', '--json'], 'off');
+    expect(dlp(['run', 'small.mlp', '--json'], root).status).toBe(0);
+    const entry = join(bundleFolder(root), 'run.v8');
+    const bytes = readFileSync(entry);
+    bytes[bytes.length - 100]! ^= 0xff;
+    writeFileSync(entry, bytes);
+    const again = dlp(['run', 'small.mlp', '--json'], root);
+    expect(again.stdout).toBe(off.stdout);
+    expect(readCodeCache(entry)).toBeDefined(); // intact again
+    const failed = dlp(['compile', 'missing.mlp', '-o', 'x'], root);
+    expect(failed.status).toBe(1);
+    expect(existsSync(join(bundleFolder(root), 'compile.v8'))).toBe(false);
+    expect(dlp(['run', 'small.mlp'], 'off').status).toBe(0);
+    expect(existsSync(join(dir, 'off'))).toBe(false);
+  });
+
+  it('runs the lab command (imported from dist/cli) from a cached bundle', () => {
+    const root = join(dir, 'c');
+    const first = dlp(['lab', 'list'], root);
+    expect(first.status, first.stderr).toBe(0);
+    expect(existsSync(join(bundleFolder(root), 'lab.v8'))).toBe(true);
+    const second = dlp(['lab', 'list'], root);
+    expect(second.status, second.stderr).toBe(0);
+    expect(second.stderr).toBe('');
+    expect(second.stdout).toBe(first.stdout);
+    expect(second.stdout).toMatch(/Forward and backward by hand/);
+  });
+
+  it('removes the folders of other builds it made, and nothing it did not make', () => {
+    const root = join(dir, 'd');
+    const old = join(root, 'bundle-0123456789abcdef');
+    mkdirSync(old, { recursive: true });
+    writeFileSync(join(old, '.dlpkit-code'), '');
+    writeFileSync(join(old, 'run.v8'), 'old');
+    const foreign = join(root, 'bundle-eeeeeeeeeeeeeeee'); // a build's name, not marked as dlpkit's
+    mkdirSync(foreign);
+    writeFileSync(join(foreign, 'run.v8'), 'mine');
+    const mixed = join(root, 'bundle-ffffffffffffffff'); // marked, but holding a file of the user's
+    mkdirSync(mixed);
+    writeFileSync(join(mixed, '.dlpkit-code'), '');
+    writeFileSync(join(mixed, 'notes.txt'), 'mine');
+    expect(dlp(['run', 'small.mlp'], root).status).toBe(0);
+    expect(existsSync(old)).toBe(false);
+    expect(readFileSync(join(foreign, 'run.v8'), 'utf8')).toBe('mine');
+    expect(readFileSync(join(mixed, 'notes.txt'), 'utf8')).toBe('mine');
+    expect(readdirSync(root).sort()).toHaveLength(3);
+  });
+});
