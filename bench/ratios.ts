@@ -70,13 +70,17 @@ export interface TrainingRatio {
   cpuRatioSingleThread?: number;
 }
 
+type CacheMode = 'off' | 'code' | 'warm';
+
 /** `cpu`: user + system CPU seconds of the child (via /usr/bin/time), when that can be measured. */
 export interface CommandTiming {
   name: string; args: string[]; wall: Timing; cpu?: Timing; reference?: Reference; ratio?: number;
   /** The schedule cache (docs/compiler.md) and the code cache (docs/output.md): `off`, every
-   * run searches and compiles the CLI from source (what a first run pays); `warm`, the warm-up
-   * run filled fresh cache folders and the timed runs use them (what every later run pays). */
-  caches: 'off' | 'warm';
+   * run searches and compiles the CLI from source (what the first run after installing pays);
+   * `code`, the code cache warm and the schedule cache off (a layer dlpkit has not seen, on an
+   * installation that has run the command before); `warm`, the warm-up run filled fresh
+   * folders for both and the timed runs use them (what every later run of the layer pays). */
+  caches: CacheMode;
 }
 
 export interface RatiosResult {
@@ -238,13 +242,15 @@ function timedSpawn(cmd: string, args: string[], opts: { cwd: string; env?: Node
 
 /** Wall (and CPU) seconds of the built CLI with `args` (or of Node itself with `nodeArgs`),
  * `runs` times after one warm-up; the schedule and code caches off unless `cacheDir` names a
- * folder for them (the bench never touches the user's caches). */
-function timeCli(root: string, args: string[], runs: number, cwd: string, nodeArgs?: string[], cacheDir?: string): { wall: Timing; cpu?: Timing } {
+ * folder for them (the bench never touches the user's caches) and `mode` says which to use. */
+function timeCli(root: string, args: string[], runs: number, cwd: string, nodeArgs?: string[], cacheDir?: string, mode: CacheMode = 'warm'): { wall: Timing; cpu?: Timing } {
   const wall: number[] = [];
   const cpu: number[] = [];
-  const env = cacheDir === undefined
-    ? { ...process.env, DLP_SCHEDULE_CACHE: 'off', DLP_CODE_CACHE: 'off' }
-    : { ...process.env, DLP_SCHEDULE_CACHE: join(cacheDir, 'schedules'), DLP_CODE_CACHE: join(cacheDir, 'code') };
+  const env = {
+    ...process.env,
+    DLP_SCHEDULE_CACHE: cacheDir !== undefined && mode === 'warm' ? join(cacheDir, 'schedules') : 'off',
+    DLP_CODE_CACHE: cacheDir !== undefined && mode !== 'off' ? join(cacheDir, 'code') : 'off',
+  };
   for (let i = 0; i <= runs; i++) {
     const r = timedSpawn(process.execPath, nodeArgs ?? [join(root, 'dist/dlp/bin.js'), ...args], { cwd, env });
     if (r.status !== 0) throw new Error(`dlp ${args.join(' ')} failed: ${r.stderr.trim().split('\n')[0]}`);
@@ -282,6 +288,7 @@ function scaleSimRatios(root: string, quick: boolean, notes: string[]): CommandT
       writeFileSync(topo, `Layer, M, N, K,\ngemm, ${m}, ${n}, ${k},\n`);
       const args = ['scalesim', '--config', join(dir, 'scale.cfg'), '--topology', topo, '-o', join(dir, 'out')];
       const cold = timeCli(root, args, quick ? 3 : 5, dir);
+      const newLayer = timeCli(root, args, quick ? 3 : 5, dir, undefined, join(dir, `cache-${m}x${n}x${k}`), 'code');
       const warm = timeCli(root, args, quick ? 3 : 5, dir, undefined, join(dir, `cache-${m}x${n}x${k}`));
       let reference: Reference | undefined;
       if (v2) {
@@ -298,7 +305,7 @@ function scaleSimRatios(root: string, quick: boolean, notes: string[]): CommandT
       }
       // Like with like: CPU seconds on both sides when the child's CPU time is measurable.
       if (reference && !cold.cpu) notes.push(`scalesim ${name}: /usr/bin/time missing, dlpkit side in wall seconds`);
-      for (const [t, cache] of [[cold, 'off'], [warm, 'warm']] as const) {
+      for (const [t, cache] of [[cold, 'off'], [newLayer, 'code'], [warm, 'warm']] as const) {
         const ours = t.cpu ?? t.wall;
         out.push({ name, args, wall: t.wall, cpu: t.cpu, reference, ratio: reference ? reference.seconds.median / ours.median : undefined, caches: cache });
       }
