@@ -12,6 +12,14 @@ import { hwArb, instrArb, scheduleDrawn } from './arbitrary-programs.js';
 const belowOf = (full: number, pick: number, frac: number): number =>
   [Math.floor(full * frac), full - 1, full, full + 1, 0][pick]!;
 
+/** A stopping replay's answer against the full one: the full cycles when they are below the
+ * bound, else those or Infinity. Returns whether it stopped. */
+function checkStop(got: number, full: number, below: number): boolean {
+  if (full < below) expect(got).toBe(full);
+  else expect(got === full || got === Infinity).toBe(true);
+  return got === Infinity;
+}
+
 describe('replays that stop at a bound', () => {
   it('opsCycles(ops, hw, below) is the full replay when less than below, else Infinity or that', () => {
     let stopped = 0;
@@ -21,10 +29,7 @@ describe('replays that stop at a bound', () => {
         const { hw, ops } = scheduleDrawn(body, h);
         const full = opsCycles(ops, hw);
         const below = belowOf(full, pick, frac);
-        const got = opsCycles(ops, hw, below);
-        if (full < below) expect(got).toBe(full);
-        else expect(got === full || got === Infinity).toBe(true);
-        if (got === Infinity) stopped++;
+        if (checkStop(opsCycles(ops, hw, below), full, below)) stopped++;
       }), { numRuns: 400, seed: 11 });
     // Not vacuous: many replays did stop short.
     expect(stopped).toBeGreaterThan(50);
@@ -47,10 +52,7 @@ describe('replays that stop at a bound', () => {
         });
         expect(ga).toBe(a);
         expect(asked).toBe(a);
-        const below = belowOf(full, pick, frac);
-        if (full < below) expect(gb).toBe(full);
-        else expect(gb === full || gb === Infinity).toBe(true);
-        if (gb === Infinity) stopped++;
+        if (checkStop(gb, full, belowOf(full, pick, frac))) stopped++;
       }), { numRuns: 400, seed: 12 });
     expect(stopped).toBeGreaterThan(50);
   });
