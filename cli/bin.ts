@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry point of the `dlp` binary. Three things happen before a command runs:
+// Entry point of the `dlp` binary. Before a command runs:
 //  - Under an address-space cap (`ulimit -v`, as autograders set) V8 cannot reserve the guard
 //    region of a WebAssembly.Memory; the runtime's kernels need one, so dlp then starts itself
 //    again with --disable-wasm-trap-handler (bounds checks in code instead of guard pages).
