@@ -53,7 +53,7 @@ async function loadMain(): Promise<typeof import('./main.js')> {
   if (typeof __DLP_CLI_BUNDLE_ID__ !== 'string') return import('./main.js');
   const { codeCacheKey, codeCacheRoot, loadBundle } = await import('./code-cache.js');
   const file = fileURLToPath(new URL('./cli.cjs', import.meta.url));
-  return loadBundle(file, __DLP_CLI_BUNDLE_ID__, codeCacheKey(process.argv.slice(2)), codeCacheRoot()).exports as typeof import('./main.js');
+  return loadBundle(file, __DLP_CLI_BUNDLE_ID__, codeCacheKey(process.argv.slice(2)), codeCacheRoot()) as typeof import('./main.js');
 }
 
 function onStdoutError(e: NodeJS.ErrnoException): void {

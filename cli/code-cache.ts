@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
-import { cacheFolder, defaultCacheRoot, writeAtomically, type CacheFolderKind } from '../compiler/cache-folder.js';
+import { cacheFolder, cacheRootFromEnv, writeAtomically, type CacheFolderKind } from '../compiler/cache-folder.js';
 
 const CODE: CacheFolderKind = { prefix: 'bundle', marker: '.dlpkit-code', entry: /^[a-z][a-z0-9.-]{0,40}\.v8$/ };
 const MAGIC = 'dlpkit-code/1\n';
@@ -28,9 +28,7 @@ const WRAP = ['(function (exports, require, module, __filename, __dirname, __dlp
 
 /** The code cache's root folder, or undefined when DLP_CODE_CACHE is `off`. */
 export function codeCacheRoot(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const setting = env.DLP_CODE_CACHE;
-  if (setting === 'off') return undefined;
-  return setting && setting !== '' ? setting : defaultCacheRoot(env, 'code');
+  return cacheRootFromEnv(env, 'DLP_CODE_CACHE', 'code');
 }
 
 /** The cache key of a command line: its command word, and `.help` for help and version runs
@@ -62,26 +60,20 @@ export function encodeCodeCache(data: Uint8Array): Buffer {
   return Buffer.concat([Buffer.from(MAGIC, 'latin1'), createHash('sha256').update(data).digest(), data]);
 }
 
-export interface LoadedBundle {
-  exports: unknown;
-  /** Whether V8 used cached data (false: compiled from source). */
-  cached: boolean;
-}
-
 /**
- * Runs the CommonJS bundle `file` (built as bundle `bundleId`) as `require` would, with V8's
+ * Runs the CommonJS bundle `file` (built as bundle `bundleId`) as `require` would (returning
+ * its exports), with V8's
  * code cache for `key` from `root` when there is one; when there is none (or V8 rejects it),
  * the cache is written at exit if the process exits with status 0. The bundle gets
  * `__dlpImport(specifier)` for the ES modules it leaves outside (specifiers relative to it):
  * Node 20 cannot run import() in a vm.Script compiled from cached data.
  */
-export function loadBundle(file: string, bundleId: string, key: string, root: string | undefined): LoadedBundle {
+export function loadBundle(file: string, bundleId: string, key: string, root: string | undefined): unknown {
   const folder = root === undefined ? undefined : cacheFolder(root, CODE, bundleId);
   const cacheFile = folder && join(folder.dir, `${key}.v8`);
   const cachedData = cacheFile === undefined ? undefined : readCodeCache(cacheFile);
   const script = new Script(WRAP[0] + readFileSync(file, 'utf8') + WRAP[1], { filename: file, cachedData });
-  const cached = cachedData !== undefined && !script.cachedDataRejected;
-  if (folder && !cached) {
+  if (folder && (cachedData === undefined || script.cachedDataRejected)) {
     process.once('exit', (code) => {
       if (code !== 0) return;
       try {
@@ -97,5 +89,5 @@ export function loadBundle(file: string, bundleId: string, key: string, root: st
   const module = { exports: {} as unknown };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file), importOutside);
-  return { exports: module.exports, cached };
+  return module.exports;
 }

@@ -8,9 +8,12 @@ import { mkdirSync, readdirSync, renameSync, rmdirSync, statSync, unlinkSync, wr
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-/** $XDG_CACHE_HOME/dlpkit/`name`, else ~/.cache/dlpkit/`name`. */
-export function defaultCacheRoot(env: NodeJS.ProcessEnv, name: string): string {
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'dlpkit', name);
+/** A cache's root folder from its environment variable: none when it is `off`, the folder it
+ * names, else $XDG_CACHE_HOME/dlpkit/`name` or ~/.cache/dlpkit/`name`. */
+export function cacheRootFromEnv(env: NodeJS.ProcessEnv, variable: string, name: string): string | undefined {
+  const setting = env[variable];
+  if (setting === 'off') return undefined;
+  return setting || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'dlpkit', name);
 }
 
 /** One build's subfolder of a cache root and the names dlpkit may keep in it. */
@@ -63,7 +66,10 @@ function removeOwnFolder(folder: string, kind: CacheFolderKind): void {
   }
 }
 
-/** Writes `dir`/`name` through a temp file renamed into place. */
+/** Writes `dir`/`name` through a temp file renamed into place. Not isa/files.ts's
+ * writeFileAtomic: that one follows a symlink to its target (right for an output path the
+ * user names); in a cache folder, whatever else sits at an entry's name is replaced, so a
+ * link there never leads a write outside the folder. */
 export function writeAtomically(dir: string, name: string, data: string | Uint8Array): void {
   const temp = join(dir, `.${name}.${process.pid}.${Math.floor(Math.random() * 2 ** 32).toString(16)}.tmp`);
   try {

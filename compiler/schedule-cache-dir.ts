@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheFolder, defaultCacheRoot, sweepTemps, writeAtomically, type CacheFolderKind } from './cache-folder.js';
+import { cacheFolder, cacheRootFromEnv, sweepTemps, writeAtomically, type CacheFolderKind } from './cache-folder.js';
 import type { ScheduleCache } from './schedule-cache.js';
 
 /** Most entries one engine's folder keeps (checked at a process's first write); past it the
@@ -77,8 +77,6 @@ export function bundledEngineId(): string | undefined {
 /** The cache a command uses: DLP_SCHEDULE_CACHE's folder, or the default one, for this
  * build's engine; none when it is `off`, or when no engine id is known. */
 export function scheduleCacheFromEnv(env: NodeJS.ProcessEnv = process.env, engine = bundledEngineId()): ScheduleCache | undefined {
-  const setting = env.DLP_SCHEDULE_CACHE;
-  if (setting === 'off' || engine === undefined) return undefined;
-  const root = setting && setting !== '' ? setting : defaultCacheRoot(env, 'schedules');
-  return scheduleCacheDir(root, engine);
+  const root = cacheRootFromEnv(env, 'DLP_SCHEDULE_CACHE', 'schedules');
+  return root === undefined || engine === undefined ? undefined : scheduleCacheDir(root, engine);
 }

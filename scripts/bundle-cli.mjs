@@ -67,9 +67,10 @@ await build({
   define: { __DLP_ENGINE_ID__: JSON.stringify(engineId()), 'import.meta.url': '__dlpImportMetaUrl' },
   logLevel: 'warning',
 });
+const cli = readFileSync(join(out, 'cli.cjs'));
 // Any import() left in code (not in a string) would fail under the code cache.
-if (/(^|[^\w$.'"`])import\("/m.test(readFileSync(join(out, 'cli.cjs'), 'utf8'))) throw new Error('bundle-cli: cli.cjs has an import(); leave the module out as main.js leaves the lab command');
-const bundleId = createHash('sha256').update(readFileSync(join(out, 'cli.cjs'))).digest('hex').slice(0, 16);
+if (/(^|[^\w$.'"`])import\("/m.test(cli.toString('utf8'))) throw new Error('bundle-cli: cli.cjs has an import(); leave the module out as main.js leaves the lab command');
+const bundleId = createHash('sha256').update(cli).digest('hex').slice(0, 16);
 
 /** The bin's `import('./main.js')` (the unbundled path, never taken once the bundle id is
  * defined) stays out of bin.js. */
