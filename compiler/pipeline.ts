@@ -104,8 +104,9 @@ export const hoistLoadsPass = pass('hoist-loads', (s: Coded): Coded => {
 //    naive one's SYNC after every instruction makes the analytic sum exact already. On a
 //    schedule-cache hit the replays are the ones an earlier compile of the same program made.
 export const estimatePass = pass('estimate', (s: Coded): Estimated => {
-  const analyticCycles = estimateSchedule(s.quant, s.schedule, s.hw).cycles;
-  if (s.opts.schedule === 'naive') return { ...s, estimate: { ...estimateSchedule(s.quant, s.schedule, s.hw), analyticCycles, skipZeroTiles: s.opts.skipZeroTiles } };
+  const analytic = estimateSchedule(s.quant, s.schedule, s.hw);
+  const analyticCycles = analytic.cycles;
+  if (s.opts.schedule === 'naive') return { ...s, estimate: { ...analytic, analyticCycles, skipZeroTiles: s.opts.skipZeroTiles } };
   const segmentCycles = s.recalled
     ? s.recalled.segmentCycles.map((c) => c ?? undefined)
     : s.schedule.segments.map((seg: SegmentPlan) => replaySegmentCycles(s.quant, seg, s.opts.batch, s.hw));

@@ -173,9 +173,6 @@ interface ReplayStream {
   /** Each op's footprint box (fillBox), filled as the op dispatches: a replay that stops
    * early never boxes the ops it did not reach. */
   boxes: Float64Array;
-  /** Per unit, the cycles its ops keep it busy in all (issue to finish: a DMA's latency and
-   * transfer at least); last, the DRAM channel's transfers in all. */
-  work: Float64Array;
 }
 
 /** Dispatches between two looks at the work left (replayBelow): a stop is seen at most this
@@ -194,11 +191,12 @@ const SUM_SLACK = 1 - 1e-9;
  * least the latest of those finishes. */
 function replayBelow(stream: ReplayStream, s: ReplayState, depths: readonly number[], stopAt: number): boolean {
   if (stopAt === Infinity) return replay(stream, s, depths, deadlockError, undefined, -1);
-  const { ops, unitAt, unitMembers, work } = stream;
+  const { ops, unitAt, unitMembers } = stream;
   const nu = WORK_UNITS.length;
   // Per unit, its work left and its first member not yet taken off it; the channel's likewise
   // by grants seen.
-  const left = work.slice(0, nu);
+  const work = workOf(ops);
+  const left = work.subarray(0, nu);
   const taken = unitAt.slice(0, nu);
   let channelLeft = work[nu]!;
   let seen = 0;
@@ -227,11 +225,12 @@ function replayBelow(stream: ReplayStream, s: ReplayState, depths: readonly numb
 function streamOf(ops: readonly TimedOp[]): ReplayStream {
   const { at: memberAt, members } = bucketed(ops, 'queue', WORK_QUEUES.length);
   const { at: unitAt, members: unitMembers } = bucketed(ops, 'unit', WORK_UNITS.length);
-  return { ops, memberAt, members, unitAt, unitMembers, boxes: new Float64Array(ops.length * BOX_WIDTH), work: workOf(ops) };
+  return { ops, memberAt, members, unitAt, unitMembers, boxes: new Float64Array(ops.length * BOX_WIDTH) };
 }
 
-/** ReplayStream.work of the ops. (Its own function: streamOf, loop-free, is not worth
- * optimising.) */
+/** Per unit, the cycles its ops keep it busy in all (issue to finish: a DMA's latency and
+ * transfer at least); last, the DRAM channel's transfers in all. Only a replay that may stop
+ * needs it (replayBelow). */
 function workOf(ops: readonly TimedOp[]): Float64Array {
   const work = new Float64Array(WORK_UNITS.length + 1);
   for (let i = 0; i < ops.length; i++) {

@@ -8,7 +8,7 @@ import type { Instr } from '../../isa/spec.js';
 import type { QuantModel } from './quantize.js';
 import type { Schedule, SegmentPlan } from './plan.js';
 import { emitSegmentForTiming, emitSegmentsForTiming } from './codegen.js';
-import { opsCycles, opsCyclesPair, type TimedOp } from '../../isa/schedule.js';
+import { opsCycles, opsCyclesPair } from '../../isa/schedule.js';
 import { fasterLoadOrder, loadOrders, type LoadOrders } from './hoist.js';
 import { memoPrediction, predictionKey } from './plan-memo.js';
 
@@ -53,11 +53,12 @@ function replaySegmentCyclesNow(q: QuantModel, seg: SegmentPlan, batch: number, 
   // Each prediction replays the loop-nest order and the hoisted one (the pipeline keeps the
   // faster, see hoist-loads); the block loop is timed once per variant. The second order's
   // replay only matters if it beats the first (or `below`), so it may stop short of that;
-  // the minimum is the same.
-  if (whole) {
-    const plain = opsCycles(stream(batch).plain, hw, below);
-    return Math.min(plain, opsCycles(stream(batch).hoisted, hw, Math.min(below, plain)));
-  }
+  // the minimum is the same. `time(order, target)` may stop once it is sure to reach target.
+  const faster = (time: (order: 'plain' | 'hoisted', target: number) => number): number => {
+    const plain = time('plain', below);
+    return Math.min(plain, time('hoisted', Math.min(below, plain)));
+  };
+  if (whole) return faster((order, target) => opsCycles(stream(batch)[order], hw, target));
   // A ragged last block is charged pro rata.
   const slope = (a: number, b: number) => (b === Infinity ? Infinity : b + ((b - a) / ((hi - lo) * seg.m)) * (batch - hi * seg.m));
   // With a known, the slope never falls as b grows (each floating-point step of it is
@@ -73,17 +74,12 @@ function replaySegmentCyclesNow(q: QuantModel, seg: SegmentPlan, batch: number, 
   };
   const long = stream(hi * seg.m);
   const short = seg.order === 'rows' ? rowsPrefix(q, seg, lo * seg.m, hi * seg.m, emit(hi * seg.m), long, hw) : undefined;
-  if (short) {
-    const plain = slope(...opsCyclesPair(short.plain, long.plain, hw, stopFor(below)));
-    return Math.min(plain, slope(...opsCyclesPair(short.hoisted, long.hoisted, hw, stopFor(Math.min(below, plain)))));
-  }
+  if (short) return faster((order, target) => slope(...opsCyclesPair(short[order], long[order], hw, stopFor(target))));
   const lows = stream(lo * seg.m);
-  const pairOf = (a: readonly TimedOp[], b: readonly TimedOp[], target: number): number => {
-    const ca = opsCycles(a, hw);
-    return slope(ca, opsCycles(b, hw, stopFor(target)(ca)));
-  };
-  const plain = pairOf(lows.plain, long.plain, below);
-  return Math.min(plain, pairOf(lows.hoisted, long.hoisted, Math.min(below, plain)));
+  return faster((order, target) => {
+    const a = opsCycles(lows[order], hw);
+    return slope(a, opsCycles(long[order], hw, stopFor(target)(a)));
+  });
 }
 
 /** The rows-order stream over `rows` rows as the first part of the one over `longRows`
