@@ -7,7 +7,7 @@
 // report is too. Node only: the simulator itself stays single-threaded and browser-safe and
 // takes this kernel as SimOptions.tiles.
 import { compileTileMatmulModule, createTileMatmul, wasmApi, type MultiplyRunner, type TileMatmul, type WasmMemory } from '../kernels/index.js';
-import { canSplit, lazyKernelThreads } from './tensor/kernel-threads.js';
+import { kernelThreadCount, lazyKernelThreads } from './tensor/kernel-threads.js';
 
 /** The shared memory's maximum, 512 MiB (reserved, not committed; small enough to reserve under
  * `ulimit -v 4000000`). A tile needing more scratch runs on the simulator's scalar loops. */
@@ -135,6 +135,6 @@ let shared: SimThreads | null | undefined;
  * single-threaded kernel) off the main thread, on one core, or with DLP_THREADS=1.
  */
 export function simulatorTiles(): TileMatmul | undefined {
-  if (shared === undefined) shared = process.env.DLP_THREADS !== '1' && canSplit() ? createSimThreads() ?? null : null;
+  if (shared === undefined) shared = kernelThreadCount() > 1 ? createSimThreads() ?? null : null;
   return shared?.tiles;
 }

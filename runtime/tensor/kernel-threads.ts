@@ -102,8 +102,9 @@ export interface KernelThreads {
 }
 
 /**
- * How many threads the training kernels use: 2 on the main thread of a multi-core machine (a
- * piscina worker's pool already uses the cores), 1 with DLP_THREADS=1. When the operands had
+ * How many threads the training products and the simulator's tiles (sim-threads.ts) use: 2
+ * on the main thread of a multi-core machine (a piscina worker's pool already uses the cores),
+ * 1 with DLP_THREADS=1. When the training operands had
  * to be copied into shared memory for every product (issue #5), the split lost on 2 vCPUs
  * (0.97 s/epoch against 0.92); with the parameters, gradients and batch resident in that
  * memory it wins (issue #23: 0.35-0.39 s/epoch against 0.48-0.55 for SGD at batch 100).
