@@ -1,6 +1,6 @@
 // Benchmark 5 — end to end: wall time of `dlp mnist` with its defaults (or `--quick` in a
 // quick bench), spawned as a user would run it, with its --json summary kept. Uses the built
-// CLI (dist/dlp/bin.js, the bundle) when it has the mnist command, else the TypeScript sources via tsx.
+// CLI (dist/dlp/bin.cjs, the bundle) when it has the mnist command, else the TypeScript sources via tsx.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,7 @@ export function findRepoRoot(): string {
 }
 
 function cliCommand(root: string): string[] {
-  if (existsSync(join(root, 'dist/cli/commands/mnist.js'))) return ['dist/dlp/bin.js'];
+  if (existsSync(join(root, 'dist/cli/commands/mnist.js'))) return ['dist/dlp/bin.cjs'];
   return ['--import', 'tsx', 'cli/bin.ts'];
 }
 

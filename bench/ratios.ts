@@ -252,7 +252,7 @@ function timeCli(root: string, args: string[], runs: number, cwd: string, nodeAr
     DLP_CODE_CACHE: cacheDir !== undefined && mode !== 'off' ? join(cacheDir, 'code') : 'off',
   };
   for (let i = 0; i <= runs; i++) {
-    const r = timedSpawn(process.execPath, nodeArgs ?? [join(root, 'dist/dlp/bin.js'), ...args], { cwd, env });
+    const r = timedSpawn(process.execPath, nodeArgs ?? [join(root, 'dist/dlp/bin.cjs'), ...args], { cwd, env });
     if (r.status !== 0) throw new Error(`dlp ${args.join(' ')} failed: ${r.stderr.trim().split('\n')[0]}`);
     if (i > 0) {
       wall.push(r.wall);

@@ -9,7 +9,7 @@
 //  - V8 optimises a function later than its default (TIER_UP_FLAG): most dlp runs last well
 //    under a second, and the default has V8's optimising compiler working on code that has
 //    little left to run.
-//  - The bundled bin (dist/dlp/bin.js) runs the CLI from one CommonJS file with V8's code
+//  - The bundled bin (dist/dlp/bin.cjs) runs the CLI from one CommonJS file with V8's code
 //    cache (code-cache.ts).
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -67,12 +67,18 @@ function onStdoutError(e: NodeJS.ErrnoException): void {
   process.exit(e.code === 'EPIPE' ? 0 : 1);
 }
 
-if (!wasmMemoryWorks() && !process.execArgv.includes(NO_TRAP) && process.allowedNodeEnvironmentFlags.has(NO_TRAP)) {
-  await reexecWithoutTrapHandler();
+/** Start-up as a function, not top-level awaits: the bundled bin is CommonJS
+ * (dist/dlp/bin.cjs), which Node runs without starting its ES module loader (~5 ms). */
+async function run(): Promise<void> {
+  if (!wasmMemoryWorks() && !process.execArgv.includes(NO_TRAP) && process.allowedNodeEnvironmentFlags.has(NO_TRAP)) {
+    await reexecWithoutTrapHandler();
+  }
+  const userFlags = `${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`;
+  if (!/--interrupt[-_]budget=/.test(userFlags)) setFlagsFromString(TIER_UP_FLAG);
+  process.stdout.on('error', onStdoutError);
+  process.stderr.on('error', () => process.exit(1));
+  const { main } = await loadMain();
+  process.exitCode = await main(process.argv.slice(2));
 }
-const userFlags = `${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`;
-if (!/--interrupt[-_]budget=/.test(userFlags)) setFlagsFromString(TIER_UP_FLAG);
-process.stdout.on('error', onStdoutError);
-process.stderr.on('error', () => process.exit(1));
-const { main } = await loadMain();
-process.exitCode = await main(process.argv.slice(2));
+
+void run();

@@ -25,10 +25,10 @@ export async function measurePoints(plan: SweepPlan): Promise<PointEstimate> {
   return { secondsPerPoint: worst, rssMiB: process.memoryUsage().rss / 2 ** 20 };
 }
 
-/** How this dlp is started again on a compute node: node + the built bin.js (the bundle's,
- * dist/dlp/, when this runs from it), else `npx dlp`. */
+/** How this dlp is started again on a compute node: node + the built bin (the bundle's,
+ * dist/dlp/bin.cjs, when this runs from it), else `npx dlp`. */
 export function dlpCommand(): string {
-  for (const rel of ['./bin.js', '../bin.js', '../../dist/cli/bin.js', '../../../dist/cli/bin.js']) {
+  for (const rel of ['./bin.cjs', '../bin.js', '../../dist/cli/bin.js', '../../../dist/cli/bin.js']) {
     const url = new URL(rel, import.meta.url);
     if (existsSync(url)) return `${shellQuote(process.execPath)} ${shellQuote(fileURLToPath(url))}`;
   }

@@ -112,36 +112,59 @@ function singleLayerPlans(q: QuantModel, l: number, batch: number, hw: HardwareC
     tile.xMode = X_MODES[(code >> 1) & 1]!;
     return scratch;
   };
+  const push = (code: number, m: number, n: number, k: number, bound: number): void => {
+    ms.push(m);
+    tn.push(n);
+    tk.push(k);
+    codes.push(code);
+    bounds.push(bound);
+  };
+  const codeOf = (order: 'rows' | 'cols', wMode: LayerTile['wMode'], xMode: 'block' | 'tile'): number =>
+    (W_MODES.indexOf(wMode) << 4) | (order === 'cols' ? 8 : 0) | (X_MODES.indexOf(xMode) << 1);
   // Resident bias/slopes when they fit; per-tile otherwise.
   const add = (order: 'rows' | 'cols', m: number, n: number, k: number, wMode: LayerTile['wMode'], xMode: 'block' | 'tile', bound: number): void => {
-    for (let a = 0; a < 2; a++) {
-      const code = (W_MODES.indexOf(wMode) << 4) | (order === 'cols' ? 8 : 0) | (X_MODES.indexOf(xMode) << 1) | a;
-      if (segmentFits(q, set(code, m, n, k), hw)) {
-        ms.push(m);
-        tn.push(n);
-        tk.push(k);
-        codes.push(code);
-        bounds.push(bound);
-        return;
-      }
+    const code = codeOf(order, wMode, xMode);
+    if (segmentFits(q, set(code, m, n, k), hw)) push(code, m, n, k, bound);
+    else if (segmentFits(q, set(code | 1, m, n, k), hw)) push(code | 1, m, n, k, bound);
+  };
+  // Every buffer of a plan grows with its tile depth k, so of ks (largest first) the depths
+  // that fit, with either bias/slope mode, are a suffix: two binary searches find where each
+  // mode's suffix starts, instead of trying every depth (the same plans, in the same order).
+  const lb = new Float64Array(ks.length);
+  const firstFit = (code: number, m: number, n: number): number => {
+    let lo = 0;
+    let hi = ks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (segmentFits(q, set(code, m, n, ks[mid]!), hw)) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  const addKs = (order: 'rows' | 'cols', m: number, n: number, wMode: LayerTile['wMode'], xMode: 'block' | 'tile'): void => {
+    const code = codeOf(order, wMode, xMode);
+    const resident = firstFit(code, m, n);
+    const from = resident === 0 ? 0 : Math.min(resident, firstFit(code | 1, m, n));
+    for (let c = from; c < ks.length; c++) {
+      if (lb[c]! < 0) lb[c] = cost.layerBound(l, m, ks[c]!, n);
+      push(c >= resident ? code : code | 1, m, n, ks[c]!, lb[c]!);
     }
   };
   const rs = rowSizes(batch);
-  const lb: number[] = [];
   // Indexed loops: this runs cold, where for-of pays for an iterator per loop.
   for (let a = 0; a < rs.length; a++) {
     const m = rs[a]!;
     for (let b = 0; b < ns.length; b++) {
       const n = ns[b]!;
-      for (let c = 0; c < ks.length; c++) lb[c] = cost.layerBound(l, m, ks[c]!, n);
+      lb.fill(-1);
       const whole = cost.layerBound(l, m, L.K, n);
       add('rows', m, n, L.K, 'resident', 'block', whole);
-      for (let c = 0; c < ks.length; c++) add('rows', m, n, ks[c]!, 'resident', 'tile', lb[c]!);
-      for (let c = 0; c < ks.length; c++) add('rows', m, n, ks[c]!, 'tile', 'block', lb[c]!);
-      for (let c = 0; c < ks.length; c++) add('rows', m, n, ks[c]!, 'tile', 'tile', lb[c]!);
+      addKs('rows', m, n, 'resident', 'tile');
+      addKs('rows', m, n, 'tile', 'block');
+      addKs('rows', m, n, 'tile', 'tile');
       if (!fullRows || n === L.N) {
         add('cols', m, n, L.K, 'panel', 'tile', whole);
-        for (let c = 0; c < ks.length; c++) add('cols', m, n, ks[c]!, 'tile', 'tile', lb[c]!);
+        addKs('cols', m, n, 'tile', 'tile');
       }
     }
   }

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { codeCacheKey, codeCacheRoot, encodeCodeCache, readCodeCache } from '../../cli/code-cache.js';
 import { useTempDir } from '../helpers/cli.js';
 
-const BIN = resolve('dist/dlp/bin.js');
+const BIN = resolve('dist/dlp/bin.cjs');
 
 describe('code cache entries', () => {
   const dir = useTempDir('dlp-codecache-unit-');

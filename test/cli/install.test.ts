@@ -1,6 +1,6 @@
 // The README's first command, `npm install && npx dlp mnist`, runs the built CLI: npm's
 // prepare script compiles dist/ and bundles it (scripts/bundle-cli.mjs), and npx execs the
-// package's bin, dist/dlp/bin.js, directly, so it must exist and be executable.
+// package's bin, dist/dlp/bin.cjs, directly, so it must exist and be executable.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ describe('the installed dlp command', () => {
   const bin = (JSON.parse(readFileSync('package.json', 'utf8')) as { bin: { dlp: string } }).bin.dlp;
 
   it('is the bundle, and executable', () => {
-    expect(bin).toBe('dist/dlp/bin.js');
+    expect(bin).toBe('dist/dlp/bin.cjs');
     expect(statSync(bin).mode & 0o111).toBe(0o111);
   });
 

@@ -10,7 +10,7 @@ import { readBundle } from '../../compiler/bundle-files.js';
 import { MANIFEST_FILE, readManifest, writeOutputFolder } from '../../cli/output/folder.js';
 import { runDlp, useTempDir } from '../helpers/cli.js';
 
-const BIN = resolve('dist/dlp/bin.js');
+const BIN = resolve('dist/dlp/bin.cjs');
 const dir = useTempDir('dlp-out-');
 const MODEL = join(dir, 'tiny.mlp');
 writeFileSync(MODEL, 'model tiny {\n  input 16\n  dense fc1: 8 relu\n  dense fc2: 4\n}\n');

@@ -1,4 +1,4 @@
-// The dlp process as a shell sees it, through the built CLI (dist/dlp/bin.js, the bundle npx
+// The dlp process as a shell sees it, through the built CLI (dist/dlp/bin.cjs, the bundle npx
 // runs): Ctrl-C ends a long command promptly with status 130 and writes nothing; a closed stdout ends quietly;
 // /dev/full is one error line; `dlp -V` and `--help` load no heavy module; and commands work
 // under `ulimit -v 4000000`, as autograders set it.
@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS, buildProgram } from '../../cli/main.js';
 import { runDlp, useTempDir } from '../helpers/cli.js';
 
-const BIN = resolve('dist/dlp/bin.js');
+const BIN = resolve('dist/dlp/bin.cjs');
 const dir = useTempDir('dlp-proc-');
 const TINY = join(dir, 'tiny.mlp');
 writeFileSync(TINY, 'model tiny {\n  input 16\n  dense fc1: 8 relu\n  dense fc2: 4\n}\n');

@@ -303,7 +303,7 @@ describe('dlp scalesim with the cache (the bundled CLI)', () => {
     writeFileSync(topo, 'Layer, M, N, K,\ng1, 40, 24, 72,\ng2, 16, 32, 8,\n');
     const cache = join(dir, 'cache');
     const run = (out: string, setting: string) => {
-      const r = spawnSync(process.execPath, [resolve('dist/dlp/bin.js'), 'scalesim', '--config', cfg, '--topology', topo, '-o', join(dir, out), '--json'],
+      const r = spawnSync(process.execPath, [resolve('dist/dlp/bin.cjs'), 'scalesim', '--config', cfg, '--topology', topo, '-o', join(dir, out), '--json'],
         { encoding: 'utf8', env: { ...process.env, DLP_SCHEDULE_CACHE: setting } });
       expect(r.status, r.stderr).toBe(0);
       return ['COMPUTE_REPORT.csv', 'BANDWIDTH_REPORT.csv', 'DETAILED_ACCESS_REPORT.csv'].map((f) => readFileSync(join(dir, out, f), 'utf8'));
