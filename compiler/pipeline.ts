@@ -36,6 +36,11 @@ export interface CompileOptions {
   /** Where tuned schedules found before are kept (schedule-cache.ts); the bundle is the same
    * with or without it, only the search is skipped on a hit. */
   scheduleCache?: ScheduleCache;
+  /** Weight and bias values written into the program's regions too, so the program alone is
+   * self-contained (default true; large models never are, see dram-layout.ts). A caller that
+   * only simulates the bundle (with its DRAM image) and never writes the program out can skip
+   * them: `dlp scalesim`'s layers. */
+  inlineData?: boolean;
 }
 
 type Options = Required<Pick<CompileOptions, 'dtype' | 'batch' | 'schedule' | 'skipZeroTiles'>> & CompileOptions;
@@ -84,7 +89,7 @@ export const replayAlternativesPass = pass('replay-alternatives', ({ alternative
 //     best dense schedule (skipping can cost extra bursts or finer tiles).
 export const keepSkippingPass = pass('keep-skipping-if-faster', (s: Scheduled): Scheduled => chooseSkipping(s));
 // 4. Codegen: DRAM layout + image, LOAD/MATMUL/ACT/STORE loop nests, layer tags.
-export const codegenPass = pass('codegen', (s: Scheduled): Coded => ({ ...s, generated: generateProgram(s.quant, s.schedule, s.hw) }));
+export const codegenPass = pass('codegen', (s: Scheduled): Coded => ({ ...s, generated: generateProgram(s.quant, s.schedule, s.hw, s.opts.inlineData ?? true) }));
 // 4b. Hoist loads: each LOAD moves up past the compute and stores it shares no bytes with,
 //     so in-order dispatch does not hold the DMA back behind a full compute queue; kept
 //     when the replay says it is no slower (on a schedule-cache hit, the order an earlier

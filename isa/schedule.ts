@@ -165,7 +165,7 @@ export function opsCyclesPair(a: readonly TimedOp[], b: readonly TimedOp[], hw: 
 /** A stream's ops with what the replay looks up by queue, unit and footprint. */
 interface ReplayStream {
   ops: readonly TimedOp[];
-  /** Each queue's (unit's) members in program order, as slices of one array (bucketed). */
+  /** Each queue's (unit's) members in program order, as slices of one array (streamOf). */
   memberAt: Int32Array;
   members: Int32Array;
   unitAt: Int32Array;
@@ -223,8 +223,30 @@ function replayBelow(stream: ReplayStream, s: ReplayState, depths: readonly numb
 }
 
 function streamOf(ops: readonly TimedOp[]): ReplayStream {
-  const { at: memberAt, members } = bucketed(ops, 'queue', WORK_QUEUES.length);
-  const { at: unitAt, members: unitMembers } = bucketed(ops, 'unit', WORK_UNITS.length);
+  const nq = WORK_QUEUES.length;
+  const nu = WORK_UNITS.length;
+  // The ops' indices grouped by queue and by unit, each group in program order, as slices of
+  // one array per grouping: queue g is members[memberAt[g] .. memberAt[g + 1]); ops with
+  // none (-1) are left out. Both in one pass, with plain field reads (a keyed read of
+  // op[key] is a slow generic lookup in this hot loop).
+  const memberAt = new Int32Array(nq + 1);
+  const unitAt = new Int32Array(nu + 1);
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    if (op.queue >= 0) memberAt[op.queue + 1]!++;
+    if (op.unit >= 0) unitAt[op.unit + 1]!++;
+  }
+  for (let g = 0; g < nq; g++) memberAt[g + 1]! += memberAt[g]!;
+  for (let g = 0; g < nu; g++) unitAt[g + 1]! += unitAt[g]!;
+  const members = new Int32Array(memberAt[nq]!);
+  const unitMembers = new Int32Array(unitAt[nu]!);
+  const qFill = memberAt.slice(0, nq);
+  const uFill = unitAt.slice(0, nu);
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    if (op.queue >= 0) members[qFill[op.queue]!++] = i;
+    if (op.unit >= 0) unitMembers[uFill[op.unit]!++] = i;
+  }
   return { ops, memberAt, members, unitAt, unitMembers, boxes: new Float64Array(ops.length * BOX_WIDTH) };
 }
 
@@ -484,18 +506,6 @@ function watchConflicts(
     }
   }
   return depCount;
-}
-
-/** The ops' indices grouped by their queue (or unit), each group in program order, as slices
- * of one array: group g is members[at[g] .. at[g + 1]). Ops with none (-1) are left out. */
-function bucketed(ops: readonly TimedOp[], key: 'queue' | 'unit', groups: number): { at: Int32Array; members: Int32Array } {
-  const at = new Int32Array(groups + 1);
-  for (let i = 0; i < ops.length; i++) if (ops[i]![key] >= 0) at[ops[i]![key] + 1]!++;
-  for (let g = 0; g < groups; g++) at[g + 1]! += at[g]!;
-  const members = new Int32Array(at[groups]!);
-  const fill = at.slice(0, groups);
-  for (let i = 0; i < ops.length; i++) if (ops[i]![key] >= 0) members[fill[ops[i]![key]]!++] = i;
-  return { at, members };
 }
 
 /** Numbers per op in ReplayStream.boxes: four per memory space. */

@@ -40,7 +40,8 @@ export function runScaleSimLayer(layer: TopologyLayer, index: number, hw: Hardwa
   const { model, weights, batch } = gemmModel(layer, index, seed);
   let report;
   try {
-    const bundle = compile(model, weights, hw, { dtype: 'int8', batch, scheduleCache });
+    // Simulated with its DRAM image, never written out: no values inlined into the program.
+    const bundle = compile(model, weights, hw, { dtype: 'int8', batch, scheduleCache, inlineData: false });
     report = simulate(bundle.program, hw, { dram: bundle.image, functional: false }).report;
   } catch (e) {
     if (e instanceof DlpError) throw new DlpError(`layer '${layer.name}' (M=${layer.m}, N=${layer.n}, K=${layer.k}): ${e.reason}`, { file: topoFile, line: layer.line });

@@ -19,9 +19,9 @@ export interface Generated {
   roles: RegionRoles;
 }
 
-/** Compiles a schedule into a program and its DRAM image. */
-export function generateProgram(q: QuantModel, sched: Schedule, hw: HardwareConfig): Generated {
-  const { regions, image, roles, dram } = layoutDram(q, sched, hw);
+/** Compiles a schedule into a program and its DRAM image (`inline`: layoutDram's). */
+export function generateProgram(q: QuantModel, sched: Schedule, hw: HardwareConfig, inline = true): Generated {
+  const { regions, image, roles, dram } = layoutDram(q, sched, hw, inline);
   const instrs: Instr[] = [];
   const layerNames: Record<number, string> = {};
   q.layers.forEach((L, l) => { layerNames[l + 1] = L.name; });

@@ -9,7 +9,8 @@ import type { QuantLayer, QuantModel } from './quantize.js';
 import { auxBytesPerCol, type Schedule, type SegmentPlan } from './plan.js';
 
 /** Weight regions carry their values inline (self-contained .dlps) up to this many elements;
- * beyond it they are declared `zero` and the bundle's DRAM image holds the data. */
+ * beyond it (or when the caller asks for no inline data) they are declared `zero` and the
+ * bundle's DRAM image holds the data. */
 const INLINE_LIMIT = 1 << 20;
 const DRAM_ALIGN = 64;
 
@@ -67,8 +68,9 @@ function regionNamesOf(q: QuantModel): { w: string[]; aux: string[]; out: string
 }
 
 /** Lays out DRAM for a whole schedule and fills the image: regions, their roles, and the
- * addresses the loop nests use. */
-export function layoutDram(q: QuantModel, sched: Schedule, hw: HardwareConfig): { regions: Region[]; image: Uint8Array; roles: RegionRoles; dram: DramAddrs } {
+ * addresses the loop nests use. `inline` false keeps every value out of the regions (only the
+ * image holds them), for a caller that never writes the program out. */
+export function layoutDram(q: QuantModel, sched: Schedule, hw: HardwareConfig, inline = true): { regions: Region[]; image: Uint8Array; roles: RegionRoles; dram: DramAddrs } {
   const B = sched.batch;
   const regions: Region[] = [];
   const blobs = new Map<string, Uint8Array>();
@@ -83,20 +85,20 @@ export function layoutDram(q: QuantModel, sched: Schedule, hw: HardwareConfig): 
     return r;
   };
   const paramCount = q.layers.reduce((a, L) => a + L.K * L.N + 2 * L.N, 0);
-  const inline = paramCount <= INLINE_LIMIT;
+  const inlineValues = inline && paramCount <= INLINE_LIMIT;
   const tileOf = new Map<number, number>();
   for (const seg of sched.segments) for (const t of seg.layers) tileOf.set(t.layer, t.n);
   const roles: RegionRoles = { input: 'input', output: 'output', weights: [], aux: [], intermediates: [] };
   const names = regionNamesOf(q);
   q.layers.forEach((L, l) => {
     const w = add(names.w[l]!, L.dtype, [L.K, L.N], L.dtype === 'fp32' ? undefined : L.wScale[0], typedBytes(L.w),
-      inline ? () => Array.from(L.w) : undefined);
+      inlineValues ? () => Array.from(L.w) : undefined);
     roles.weights.push(w.name);
     const aux = auxBytes(L, auxChunk(q, tileOf.get(l)!));
     const auxType: DType = L.bias instanceof Int32Array ? 'int32' : 'fp32';
     const view = new DataView(aux.buffer);
     const a = add(names.aux[l]!, auxType, [aux.length / 4], L.dtype === 'fp32' ? undefined : L.accScale[0], aux,
-      inline ? () => Array.from({ length: aux.length / 4 }, (_, i) => auxType === 'int32' ? view.getInt32(4 * i, true) : view.getFloat32(4 * i, true)) : undefined);
+      inlineValues ? () => Array.from({ length: aux.length / 4 }, (_, i) => auxType === 'int32' ? view.getInt32(4 * i, true) : view.getFloat32(4 * i, true)) : undefined);
     roles.aux.push(a.name);
   });
   add('input', q.inputType, [B, q.layers[0]!.K], q.inputType === 'fp32' ? undefined : q.inputScale);

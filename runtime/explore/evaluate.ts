@@ -65,7 +65,8 @@ export interface PointResult {
 export function evaluatePoint(t: PointTask): PointResult {
   const head = { index: t.index, params: t.params, hardware: t.hw.name, dtype: t.dtype, batch: t.batch, schedule: t.schedule };
   try {
-    const bundle = compile(t.model, randomWeights(t.model, t.seed), t.hw, { dtype: t.dtype, batch: t.batch, schedule: t.schedule });
+    // Simulated with its DRAM image, never written out: no values inlined into the program.
+    const bundle = compile(t.model, randomWeights(t.model, t.seed), t.hw, { dtype: t.dtype, batch: t.batch, schedule: t.schedule, inlineData: false });
     const r = simulate(bundle.program, t.hw, { dram: bundle.image, functional: false }).report;
     const metrics: PointMetrics = {
       cycles: r.cycles, seconds: r.seconds, macs: r.macs, instructions: r.instructions, mfuUtilization: r.mfuUtilization,

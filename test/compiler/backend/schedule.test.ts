@@ -10,7 +10,7 @@ import { quantizeModel } from '../../../compiler/passes/quantize.js';
 import { DTYPE_BYTES } from '../../../isa/spec.js';
 import type { Instr } from '../../../isa/spec.js';
 import { simulate } from '../../../simulator/index.js';
-import { makeModel, makeWeights } from './helpers.js';
+import { makeInputs, makeModel, makeWeights, runCompiled } from './helpers.js';
 
 /** Highest NRAM and WRAM byte any instruction touches (exclusive). */
 function onChipExtent(instrs: Instr[]): { nram: number; wram: number } {
@@ -117,5 +117,22 @@ describe('schedules', () => {
     const pct = (c: number) => `${c >= 1000 ? '+' : ''}${(((c - 1000) / 1000) * 100).toFixed(1)} %`;
     expect(lines.at(-2)).toBe(`total: predicted ${b.estimate.cycles} cycles (analytic model ${analytic}), simulated 1000 cycles `
       + `(estimate error ${pct(b.estimate.cycles)}; analytic model error ${pct(analytic)})`);
+  });
+});
+
+describe('inlineData: false', () => {
+  it('leaves the values out of the program only: same instructions, image, cycles and outputs', () => {
+    const hw = loadHardware('dlp-s');
+    const weights = makeWeights(odd, 5);
+    const x = makeInputs(6, 37, 9);
+    const full = runCompiled(odd, weights, hw, x, { batch: 6 });
+    const bare = runCompiled(odd, weights, hw, x, { batch: 6, inlineData: false });
+    expect(full.bundle.program.regions.some((r) => r.init.kind === 'data')).toBe(true);
+    expect(bare.bundle.program.regions.every((r) => r.init.kind === 'zero')).toBe(true);
+    expect(bare.bundle.program.regions.map((r) => ({ ...r, init: undefined }))).toEqual(full.bundle.program.regions.map((r) => ({ ...r, init: undefined })));
+    expect(bare.bundle.program.instrs).toEqual(full.bundle.program.instrs);
+    expect(bare.bundle.image).toEqual(full.bundle.image);
+    expect(bare.report.cycles).toBe(full.report.cycles);
+    expect(bare.out).toEqual(full.out);
   });
 });
