@@ -128,13 +128,27 @@ export function createSimThreads(opts: SimThreadsOptions = {}): SimThreads | und
   };
 }
 
-let shared: SimThreads | null | undefined;
+let shared: TileMatmul | null | undefined;
+
+/** The tile kernel simulatorTiles hands out, made on its first tile: the threaded one on the
+ * main thread of a multi-core machine (not with DLP_THREADS=1), else the simulator's own
+ * single-threaded one; null without WebAssembly SIMD (the simulator's scalar loops run). */
+function tilesNow(): TileMatmul | null {
+  if (shared === undefined) shared = (kernelThreadCount() > 1 ? createSimThreads()?.tiles : undefined) ?? createTileMatmul() ?? null;
+  return shared;
+}
 
 /**
- * The process-wide threaded kernel for SimOptions.tiles, or undefined (the simulator's own
- * single-threaded kernel) off the main thread, on one core, or with DLP_THREADS=1.
+ * The process-wide kernel for SimOptions.tiles. It is made when the simulator first hands it a
+ * tile (one of at least MIN_SIMD_MACS multiply-adds), so a run whose tiles are all smaller
+ * compiles no WebAssembly, allocates no shared memory and loads no worker_threads. Either
+ * kernel gives the same bits; false (the simulator's scalar loops) without one.
  */
-export function simulatorTiles(): TileMatmul | undefined {
-  if (shared === undefined) shared = kernelThreadCount() > 1 ? createSimThreads() ?? null : null;
-  return shared?.tiles;
+export function simulatorTiles(): TileMatmul {
+  return LAZY_TILES;
 }
+
+const LAZY_TILES: TileMatmul = {
+  int: (out, a, w, m, k, n, acc) => tilesNow()?.int(out, a, w, m, k, n, acc) ?? false,
+  f32: (out, a, w, m, k, n, acc) => tilesNow()?.f32(out, a, w, m, k, n, acc) ?? false,
+};

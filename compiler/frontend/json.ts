@@ -32,42 +32,49 @@ function strictObject<T extends z.core.$ZodLooseShape>(shape: T) {
   });
 }
 
-const alpha = z.number().check(z.minimum(-ALPHA_LIMIT), z.maximum(ALPHA_LIMIT));
-const simpleKinds = ['identity', 'relu', 'prelu', 'sigmoid', 'tanh'] as const;
+/** The model schema, built on first use (a pure cache): constructing zod schemas is a few
+ * milliseconds that a command reading a .mlp or .onnx file need not pay. */
+let schema: ReturnType<typeof buildModelSchema> | undefined;
+const modelSchema = () => (schema ??= buildModelSchema());
 
-const activationSchema = z.union(
-  [
-    z.pipe(z.enum(Object.keys(NAMED_ACTIVATIONS) as [string, ...string[]]), z.transform((name: string) => NAMED_ACTIVATIONS[name] as Activation)),
-    z.discriminatedUnion('kind', [
-      strictObject({ kind: z.literal('leaky'), alpha }),
-      strictObject({ kind: z.literal('elu'), alpha }),
-      strictObject({ kind: z.enum(simpleKinds) }),
-    ]),
-  ],
-  { error: ACTIVATION_HINT },
-);
+function buildModelSchema() {
+  const alpha = z.number().check(z.minimum(-ALPHA_LIMIT), z.maximum(ALPHA_LIMIT));
+  const simpleKinds = ['identity', 'relu', 'prelu', 'sigmoid', 'tanh'] as const;
 
-const layerSchema = strictObject({
-  name: z.optional(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, 'must be an identifier (letters, digits, _ and .)'))),
-  units: z.int().check(z.minimum(1), z.maximum(MAX_FEATURES)),
-  activation: z.optional(activationSchema),
-});
+  const activationSchema = z.union(
+    [
+      z.pipe(z.enum(Object.keys(NAMED_ACTIVATIONS) as [string, ...string[]]), z.transform((name: string) => NAMED_ACTIVATIONS[name] as Activation)),
+      z.discriminatedUnion('kind', [
+        strictObject({ kind: z.literal('leaky'), alpha }),
+        strictObject({ kind: z.literal('elu'), alpha }),
+        strictObject({ kind: z.enum(simpleKinds) }),
+      ]),
+    ],
+    { error: ACTIVATION_HINT },
+  );
 
-const modelSchema = strictObject({
-  name: z.string().check(z.minLength(1)),
-  input: z.int().check(z.minimum(1), z.maximum(MAX_FEATURES)),
-  layers: z.array(layerSchema).check(z.minLength(1), z.maxLength(MAX_LAYERS)),
-  softmax: z.optional(z.boolean()),
-}).check(z.superRefine((m, ctx) => {
-  const seen = new Map<string, number>();
-  m.layers.forEach((layer, i) => {
-    const name = layer.name ?? `fc${i + 1}`;
-    const first = seen.get(name);
-    if (first !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['layers', i, 'name'], message: `duplicate layer name ${name} (also layers[${first}])` });
-    } else seen.set(name, i);
+  const layerSchema = strictObject({
+    name: z.optional(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, 'must be an identifier (letters, digits, _ and .)'))),
+    units: z.int().check(z.minimum(1), z.maximum(MAX_FEATURES)),
+    activation: z.optional(activationSchema),
   });
-}));
+
+  return strictObject({
+    name: z.string().check(z.minLength(1)),
+    input: z.int().check(z.minimum(1), z.maximum(MAX_FEATURES)),
+    layers: z.array(layerSchema).check(z.minLength(1), z.maxLength(MAX_LAYERS)),
+    softmax: z.optional(z.boolean()),
+  }).check(z.superRefine((m, ctx) => {
+    const seen = new Map<string, number>();
+    m.layers.forEach((layer, i) => {
+      const name = layer.name ?? `fc${i + 1}`;
+      const first = seen.get(name);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['layers', i, 'name'], message: `duplicate layer name ${name} (also layers[${first}])` });
+      } else seen.set(name, i);
+    });
+  }));
+}
 
 /** Parses and validates a JSON model file. */
 export function parseModelJson(source: string, file?: string): ModelGraph {
@@ -78,7 +85,7 @@ export function parseModelJson(source: string, file?: string): ModelGraph {
   } catch (e) {
     throw jsonSyntaxError(text, (e as Error).message, file);
   }
-  const result = modelSchema.safeParse(raw);
+  const result = modelSchema().safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0] as z.core.$ZodIssue;
     throw new DlpError(`${formatPath(issue.path)}: ${describeIssue(issue, valueAt(raw, issue.path) === undefined)}`, { file });

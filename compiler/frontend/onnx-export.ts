@@ -4,7 +4,7 @@
 import { DlpError } from '../../isa/errors.js';
 import type { Activation, LayerWeights, ModelGraph, ModelWeights } from '../model.js';
 import { transpose } from '../weights/weights.js';
-import { AttrType, DataType, ModelProto } from './onnx-schema.js';
+import { AttrType, DataType, modelProto } from './onnx-schema.js';
 
 export const EXPORT_OPSET = 17;
 const IR_VERSION = 8;
@@ -76,14 +76,15 @@ export function exportOnnx(model: ModelGraph, weights: ModelWeights): Uint8Array
     input: [valueInfo('input', model.inputSize)],
     output: [valueInfo('output', inputs)],
   };
-  const message = ModelProto.fromObject({
+  const type = modelProto();
+  const message = type.fromObject({
     irVersion: IR_VERSION,
     producerName: 'dlpkit',
     producerVersion: '0.1.0',
     opsetImport: [{ domain: '', version: EXPORT_OPSET }],
     graph,
   });
-  const bytes = ModelProto.encode(message).finish();
+  const bytes = type.encode(message).finish();
   // protobufjs hands back a Buffer under Node; return a plain view of the same memory.
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -8,8 +8,10 @@ import { checkFinite } from './limits.js';
 import { checkedElementCount } from './onnx-tensor-size.js';
 import { ONNX_PROTO } from './onnx-proto.js';
 
-const root = protobuf.parse(ONNX_PROTO).root;
-export const ModelProto = root.lookupType('onnx.ModelProto');
+/** onnx.ModelProto, parsed from the schema text on first use (a pure cache): parsing it is a
+ * few milliseconds that commands reading no ONNX file need not pay. */
+let modelType: protobuf.Type | undefined;
+export const modelProto = (): protobuf.Type => (modelType ??= protobuf.parse(ONNX_PROTO).root.lookupType('onnx.ModelProto'));
 
 /** TensorProto.DataType values dlpkit reads. */
 export const DataType = { FLOAT: 1, INT32: 6, INT64: 7, BOOL: 9, FLOAT16: 10, DOUBLE: 11 } as const;
@@ -77,8 +79,8 @@ export interface OnnxModel {
 /** Decodes ONNX bytes; a malformed protobuf is a DlpError, not a library exception. */
 export function decodeModel(bytes: Uint8Array, file?: string): OnnxModel {
   try {
-    const message = ModelProto.decode(bytes);
-    return ModelProto.toObject(message, { longs: Number, arrays: true }) as OnnxModel;
+    const type = modelProto();
+    return type.toObject(type.decode(bytes), { longs: Number, arrays: true }) as OnnxModel;
   } catch (e) {
     throw new DlpError(`not a valid ONNX model (protobuf decoding failed: ${(e as Error).message})`, { file });
   }

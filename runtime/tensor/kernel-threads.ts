@@ -18,9 +18,14 @@
 // unref'd (it never keeps the process alive) and leaves its loop on SEQ = −1. The worker gets
 // the process's V8 flags (e.g. --disable-wasm-trap-handler under an address-space cap): a
 // worker inherits the parent's execArgv, and V8 flags are process-wide anyway.
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { isMainThread, Worker } from 'node:worker_threads';
 import type { WasmMemory } from '../../kernels/wasm-encoder.js';
+
+/** node:worker_threads, loaded when a worker is first wanted: a run whose products and tiles
+ * are all small never loads it (a few milliseconds of start-up). */
+const nodeRequire = createRequire(import.meta.url);
+const workerThreads = (): typeof import('node:worker_threads') => nodeRequire('node:worker_threads') as typeof import('node:worker_threads');
 
 // Control slots.
 const SEQ = 0, JOIN = 1, DONE = 2, READY = 3, NEXT = 4, CHUNKS = 5, ROWS = 6, FAILED = 7, WORKED = 8;
@@ -115,16 +120,16 @@ export function kernelThreadCount(): number {
 
 /** Whether a worker can add a core: the main thread (a pool's workers already use the cores) of a multi-core machine. */
 export function canSplit(): boolean {
-  return isMainThread && availableParallelism() >= 2;
+  return workerThreads().isMainThread && availableParallelism() >= 2;
 }
 
 /** Starts the worker over `memory` (shared) running `module`'s exports `names`; undefined if that fails. */
 export function startKernelThreads(module: object, memory: WasmMemory, names: readonly string[]): KernelThreads | undefined {
   const ctrl = new SharedArrayBuffer(SLOTS * 4);
   const c = new Int32Array(ctrl);
-  let worker: Worker;
+  let worker: import('node:worker_threads').Worker;
   try {
-    worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, ctrl, names } });
+    worker = new (workerThreads().Worker)(WORKER_SOURCE, { eval: true, workerData: { module, memory, ctrl, names } });
   } catch {
     return undefined;
   }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportOnnx, modelToJson } from '../../compiler/index.js';
 import { writeWeightsFile } from '../../compiler/node.js';
-import { ModelProto } from '../../compiler/frontend/onnx-schema.js';
+import { modelProto } from '../../compiler/frontend/onnx-schema.js';
 import type { ModelGraph, ModelWeights } from '../../compiler/model.js';
 import { encodeProgram, withParam, type Program } from '../../isa/index.js';
 import { loadHardware } from '../../isa/node.js';
@@ -39,9 +39,9 @@ const weights = (): ModelWeights => [
 
 /** The tiny model as ONNX with `edit` applied to the decoded protobuf message. */
 function onnxWith(name: string, edit: (m: { graph: { initializer: { name: string; dims: number[]; rawData: Uint8Array }[]; node: { opType: string; attribute: { name: string; f?: number }[] }[] } }) => void): string {
-  const msg = ModelProto.decode(exportOnnx(model, weights())) as unknown as Parameters<typeof edit>[0];
+  const msg = modelProto().decode(exportOnnx(model, weights())) as unknown as Parameters<typeof edit>[0];
   edit(msg);
-  return bytes(name, ModelProto.encode(ModelProto.fromObject(msg as object)).finish());
+  return bytes(name, modelProto().encode(modelProto().fromObject(msg as object)).finish());
 }
 
 /** A program of one region and HALT as a .dlpb, with `patch` applied to its bytes. */

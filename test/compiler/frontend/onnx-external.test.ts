@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModelFile } from '../../../compiler/load-model.js';
 import { importOnnx } from '../../../compiler/frontend/onnx.js';
-import { ModelProto } from '../../../compiler/frontend/onnx-schema.js';
+import { modelProto } from '../../../compiler/frontend/onnx-schema.js';
 import { readSafetensors } from '../../../compiler/weights/safetensors.js';
 import { transpose } from '../../../compiler/weights/weights.js';
 import { errorOf } from '../../helpers/errors.js';
@@ -19,7 +19,7 @@ type Init = { name: string; dims: number[]; dataLocation?: number; externalData:
 type Decoded = { graph: { initializer: Init[] } };
 
 function decoded(name: string): Decoded {
-  return ModelProto.toObject(ModelProto.decode(readFileSync(`${DIR}/${name}`)), { longs: Number, arrays: true, enums: Number }) as Decoded;
+  return modelProto().toObject(modelProto().decode(readFileSync(`${DIR}/${name}`)), { longs: Number, arrays: true, enums: Number }) as Decoded;
 }
 
 /** Writes a variant of mlp.onnx (with a copy of its side file) into its own folder. */
@@ -29,7 +29,7 @@ function variant(edit: (m: Decoded) => void, data = true): string {
   mkdirSync(dir);
   const m = decoded('mlp.onnx');
   edit(m);
-  writeFileSync(join(dir, 'mlp.onnx'), ModelProto.encode(ModelProto.fromObject(m)).finish());
+  writeFileSync(join(dir, 'mlp.onnx'), modelProto().encode(modelProto().fromObject(m)).finish());
   if (data) copyFileSync(`${DIR}/mlp.onnx.data`, join(dir, 'mlp.onnx.data'));
   return join(dir, 'mlp.onnx');
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseMlp } from '../../../compiler/frontend/mlp.js';
 import { exportOnnx, importOnnx } from '../../../compiler/frontend/onnx.js';
-import { ModelProto } from '../../../compiler/frontend/onnx-schema.js';
+import { modelProto } from '../../../compiler/frontend/onnx-schema.js';
 import { randomWeights } from '../../../compiler/weights/random.js';
 import { transpose } from '../../../compiler/weights/weights.js';
 import { buildFixtures, fixtureValues } from '../../fixtures/onnx/make-fixtures.js';
@@ -82,7 +82,7 @@ describe('exportOnnx', () => {
   it('writes [out, in] weights and PyTorch names', () => {
     const m = parseMlp('model p { input 3 dense fc1: 2 relu }');
     const w = [{ w: new Float32Array([1, 2, 3, 4, 5, 6]), b: new Float32Array([7, 8]) }];
-    const decoded = ModelProto.toObject(ModelProto.decode(exportOnnx(m, w)), { longs: Number, arrays: true }) as {
+    const decoded = modelProto().toObject(modelProto().decode(exportOnnx(m, w)), { longs: Number, arrays: true }) as {
       graph: { node: { opType: string; name: string; attribute: { name: string; i?: number }[] }[]; initializer: { name: string; dims: number[]; rawData: Uint8Array }[] };
       opsetImport: { version: number }[];
     };
@@ -107,8 +107,8 @@ function graphBytes(nodes: NodeSpec[], inits: ReturnType<typeof tensor>[], input
     name,
     type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
   });
-  return ModelProto.encode(
-    ModelProto.fromObject({
+  return modelProto().encode(
+    modelProto().fromObject({
       irVersion: 8,
       opsetImport: [{ domain: '', version: 17 }],
       graph: {
