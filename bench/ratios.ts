@@ -72,7 +72,7 @@ export interface TrainingRatio {
 
 type CacheMode = 'off' | 'code' | 'warm';
 
-/** `cpu`: user + system CPU seconds of the child (via /usr/bin/time), when that can be measured. */
+/** `cpu`: user + system CPU seconds of the child (bash `times`, else /usr/bin/time; timedSpawn), when that can be measured. */
 export interface CommandTiming {
   name: string; args: string[]; wall: Timing; cpu?: Timing; reference?: Reference; ratio?: number;
   /** The schedule cache (docs/compiler.md) and the code cache (docs/output.md): `off`, every
@@ -220,21 +220,31 @@ async function trainingRatio(quick: boolean, root: string, notes: string[]): Pro
   return out;
 }
 
+const BASH = '/bin/bash';
 const TIME = '/usr/bin/time';
 
-/** Runs a command; wall seconds, and the child's user + system CPU seconds when /usr/bin/time
- * is present (on a loaded machine CPU seconds move far less than wall time). */
+/** `m` minutes and `s` seconds as bash's `times` prints them ("0m0.291s"), in seconds. */
+function bashSeconds(text: string): number {
+  const m = /^(\d+)m([\d.]+)s$/.exec(text);
+  return m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
+}
+
+/** Runs a command; wall seconds, and the child's user + system CPU seconds (on a loaded
+ * machine CPU seconds move far less than wall time): from bash's `times` (the rusage of the
+ * shell's children, printed to the millisecond), else from /usr/bin/time (to 10 ms), else none. */
 function timedSpawn(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): { wall: number; cpu?: number; status: number | null; stderr: string } {
   const timeFile = join(opts.cwd, '.cpu-seconds');
-  const useTime = existsSync(TIME);
+  const how = existsSync(BASH) ? 'bash' : existsSync(TIME) ? 'time' : 'none';
+  const spawnOpts = { ...opts, encoding: 'utf8' as const, maxBuffer: 1 << 26 };
   const t0 = performance.now();
-  const r = useTime
-    ? spawnSync(TIME, ['-f', '%U %S', '-o', timeFile, cmd, ...args], { ...opts, encoding: 'utf8', maxBuffer: 1 << 26 })
-    : spawnSync(cmd, args, { ...opts, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = how === 'bash'
+    ? spawnSync(BASH, ['-c', '"$@"; s=$?; times > "$DLP_BENCH_TIMES"; exit $s', 'bash', cmd, ...args], { ...spawnOpts, env: { ...(opts.env ?? process.env), DLP_BENCH_TIMES: timeFile } })
+    : how === 'time' ? spawnSync(TIME, ['-f', '%U %S', '-o', timeFile, cmd, ...args], spawnOpts) : spawnSync(cmd, args, spawnOpts);
   const wall = (performance.now() - t0) / 1000;
   let cpu: number | undefined;
-  if (useTime && r.status === 0) {
-    const [u, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+  if (how !== 'none' && r.status === 0) {
+    // bash: the shell's own line, then its children's; /usr/bin/time: one line of seconds.
+    const [u, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(how === 'bash' ? bashSeconds : Number);
     if (Number.isFinite(u) && Number.isFinite(sys)) cpu = u! + sys!;
   }
   return { wall, cpu, status: r.status, stderr: r.stderr ?? '' };
@@ -304,7 +314,7 @@ function scaleSimRatios(root: string, quick: boolean, notes: string[]): CommandT
         reference = { seconds: summarise(recorded.cases[name]!.seconds), source: `SCALE-Sim v2 recorded ${recorded.date} on ${recorded.machine} (CPU seconds)` };
       }
       // Like with like: CPU seconds on both sides when the child's CPU time is measurable.
-      if (reference && !cold.cpu) notes.push(`scalesim ${name}: /usr/bin/time missing, dlpkit side in wall seconds`);
+      if (reference && !cold.cpu) notes.push(`scalesim ${name}: neither bash nor /usr/bin/time to measure CPU seconds, dlpkit side in wall seconds`);
       for (const [t, cache] of [[cold, 'off'], [newLayer, 'code'], [warm, 'warm']] as const) {
         const ours = t.cpu ?? t.wall;
         out.push({ name, args, wall: t.wall, cpu: t.cpu, reference, ratio: reference ? reference.seconds.median / ours.median : undefined, caches: cache });
