@@ -99,6 +99,8 @@ export class Body {
   /** f32 at address+offset (f32.load) promoted to f64 (f64.promote_f32). */
   loadF32AsF64(offset = 0): this { this.code.push(0x2a, 2, ...uleb(offset), 0xbb); return this; }
   lt(): this { this.code.push(0x49); return this; }
+  /** memory.copy (bulk memory): (dst, src, bytes) on the stack. */
+  memoryCopy(): this { this.code.push(0xfc, 0x0a, 0x00, 0x00); return this; }
   call(f: number): this { this.code.push(0x10, ...uleb(f)); return this; }
   /** block { loop { <body>; br 0 } }; `br_if 1` inside leaves. */
   loop(body: (b: this) => void): this {

@@ -2,6 +2,7 @@
 // (classification) or dense float targets (regression, multi-label), with helpers to take
 // subsets by index and to expand labels to one-hot rows.
 import { DlpError } from '../isa/errors.js';
+import { gatherRowsResident } from './tensor/matmul.js';
 
 export interface Dataset {
   /** n × features, row-major. */
@@ -57,16 +58,19 @@ export function oneHot(labels: ArrayLike<number>, classes: number, out = new Flo
  * Writes the batch of rows `order[start..start+batch)` into `xb` and the matching targets,
  * as rows of width `outputs`, into `tb` (one-hot for class ids; for a single-output model,
  * a class id is used as the 0/1 target itself), and the class of each row into `cb`.
+ * `residentX`, a copy of data.x in the SIMD kernels' memory (tensor/matmul.ts residentCopy),
+ * lets the kernels gather the rows (the same bytes, on both threads).
  */
 export function gatherBatch(
   data: Dataset, order: Uint32Array, start: number, batch: number, outputs: number,
-  xb: Float32Array, tb: Float32Array, cb: Int32Array,
+  xb: Float32Array, tb: Float32Array, cb: Int32Array, residentX?: Float32Array,
 ): void {
   const f = data.features;
   const y = data.y;
+  const copied = residentX !== undefined && gatherRowsResident(residentX, f, order.subarray(start, start + batch), xb);
   for (let r = 0; r < batch; r++) {
     const s = order[start + r]!;
-    xb.set(data.x.subarray(s * f, (s + 1) * f), r * f);
+    if (!copied) xb.set(data.x.subarray(s * f, (s + 1) * f), r * f);
     if (y instanceof Uint8Array) {
       const c = y[s]!;
       cb[r] = c;

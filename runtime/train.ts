@@ -9,7 +9,7 @@ import { addPenaltyGradients, createOptimizer, type OptimizerKind, type Optimize
 import { trainableParams } from './freeze.js';
 import { createRng } from './rng.js';
 import { holdoutSplit } from './splits.js';
-import { kernelFloats } from './tensor/matmul.js';
+import { kernelFloats, kernelsHold, residentRows } from './tensor/matmul.js';
 
 /** Learning rate as a function of training progress (epoch may be fractional). */
 export type LrSchedule =
@@ -112,6 +112,12 @@ export async function train(model: Model, data: Dataset, options: Partial<TrainO
   const cb = new Int32Array(bs);
   const order = Uint32Array.from({ length: trainSet.n }, (_, i) => i);
   const batches = Math.ceil(trainSet.n / bs);
+  // The kernels gather each batch from rows resident in their memory, on both threads; JS
+  // copies row by row into that (shared) memory slowly. Rows loaded there (loadMnist) are used
+  // as they are; others are copied once when several epochs pay for it (the copy is freed
+  // with it after training).
+  const rows = trainSet.x.subarray(0, trainSet.n * trainSet.features);
+  const residentX = kernelsHold(rows) || opts.epochs >= 2 ? residentRows(rows) : undefined;
 
   const history: EpochReport[] = [];
   const es = opts.earlyStopping;
@@ -132,7 +138,7 @@ export async function train(model: Model, data: Dataset, options: Partial<TrainO
       }
       const start = b * bs;
       const m = Math.min(bs, trainSet.n - start);
-      gatherBatch(trainSet, order, start, m, w, xb, tb, cb);
+      gatherBatch(trainSet, order, start, m, w, xb, tb, cb, residentX);
       const out = model.forward(opts.transformBatch ? opts.transformBatch(xb, m) : xb, m, true);
       const loss = model.lossFn.forward(out, tb, m, w);
       // Diverged (too large a learning rate): stop before NaN weights reach anyone.

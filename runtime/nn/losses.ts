@@ -49,21 +49,25 @@ class SoftmaxCrossEntropy extends BaseLoss implements Loss {
   readonly kind = 'softmax-ce';
   readonly head = 'softmax';
 
+  private exps = new Float64Array(0);
+
   forward(out: Float32Array, target: Float32Array, batch: number, width: number): number {
     const g = this.prepare(batch, width);
+    if (this.exps.length < width) this.exps = new Float64Array(width);
+    const e = this.exps;
     let loss = 0;
     for (let r = 0; r < batch; r++) {
       const row = r * width;
       let max = -Infinity;
       for (let j = 0; j < width; j++) max = Math.max(max, out[row + j]!);
+      // One exp per output: e_j = exp(o_j − max), kept in double for p_j = e_j / Σe.
       let sum = 0;
-      for (let j = 0; j < width; j++) sum += Math.exp(out[row + j]! - max);
+      for (let j = 0; j < width; j++) sum += (e[j] = Math.exp(out[row + j]! - max));
       const logSum = Math.log(sum) + max;
       for (let j = 0; j < width; j++) {
         const t = target[row + j]!;
-        const logP = out[row + j]! - logSum;
-        if (t !== 0) loss -= t * logP;
-        g[row + j] = (Math.exp(logP) - t) / batch;
+        if (t !== 0) loss -= t * (out[row + j]! - logSum);
+        g[row + j] = (e[j]! / sum - t) / batch;
       }
     }
     return loss / batch;

@@ -26,6 +26,27 @@ export function kernelFloats(n: number): Float32Array {
   return simdKernels()?.alloc(n) ?? new Float32Array(n);
 }
 
+/** Whether x is resident in the SIMD kernels' memory. */
+export function kernelsHold(x: Float32Array): boolean {
+  return simdKernels()?.holds(x) ?? false;
+}
+
+/** x itself when it is resident in the SIMD kernels' memory, else a resident copy of it;
+ * undefined where nothing is resident. */
+export function residentRows(x: Float32Array): Float32Array | undefined {
+  const simd = simdKernels();
+  if (!simd || x.length === 0) return undefined;
+  return simd.holds(x) ? x : simd.alloc(x.length, x);
+}
+
+/**
+ * Row i of `out` = row rows[i] of `x` (rows of `width` floats) for every i, by the SIMD kernels
+ * (both threads when big enough) when x and out are resident; false, nothing done, otherwise.
+ */
+export function gatherRowsResident(x: Float32Array, width: number, rows: ArrayLike<number>, out: Float32Array): boolean {
+  return simdKernels()?.gatherRows(x, width, rows, out) ?? false;
+}
+
 /** C[m×n] = A[m×k]·B[k×n] (or C += A·B when `accumulate`). Zero entries of A are skipped. */
 export function matmul(
   a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number, accumulate = false,

@@ -22,12 +22,14 @@ export interface SimdKernels {
   workerChunks(): number;
   stopThreads(): void;
   /**
-   * n zeroed floats resident in the kernels' memory (a view that never detaches: the memory is
-   * shared), so products and optimiser steps read and write them in place with no copy; or
-   * undefined when the memory is not shared. The region returns to a free list when the view
-   * is collected.
+   * n zeroed floats (or a copy of `init`'s first n) resident in the kernels' memory (a view
+   * that never detaches: the memory is shared), so products and optimiser steps read and write
+   * them in place with no copy; or undefined when the memory is not shared. The region returns
+   * to a free list when the view is collected.
    */
-  alloc(n: number): Float32Array | undefined;
+  alloc(n: number, init?: Float32Array): Float32Array | undefined;
+  /** Whether `x` is a view of the kernels' memory (resident). */
+  holds(x: Float32Array): boolean;
   /**
    * The float offset of `x` in the kernels' memory when it is a resident view whose region
    * starts at x and holds `padded` floats (so a 4-float kernel may overrun its length), else -1.
@@ -39,6 +41,11 @@ export interface SimdKernels {
   sumRows(x: Float32Array, m: number, n: number, out: Float32Array, acc: boolean): boolean;
   /** y[i] = s[i] > 0 ? g[i] : +0 in place; false (nothing done) unless all are resident. */
   maskPositive(s: Float32Array, g: Float32Array, y: Float32Array, n: number): boolean;
+  /**
+   * Row i of `out` = row rows[i] of `x` (rows of `width` floats), for every i of `rows`, split
+   * with the worker when big enough; false (nothing done) unless x and out are resident.
+   */
+  gatherRows(x: Float32Array, width: number, rows: ArrayLike<number>, out: Float32Array): boolean;
   /** The kernels' memory, for other modules that work on resident views. */
   readonly memory: WasmMemory;
 }
@@ -52,6 +59,8 @@ const MAX_PAGES = 65536;
 const SPLIT_MIN_MACS = 400_000;
 /** Row chunks per split product: enough for balance, few enough that claiming costs nothing. */
 const CHUNKS_PER_PRODUCT = 16;
+/** Gathers of fewer floats run on the caller (a batch of 100 MNIST rows is 78,400). */
+const SPLIT_MIN_FLOATS = 32_768;
 
 let cached: SimdKernels | null | undefined;
 
@@ -86,6 +95,7 @@ export function createSimdKernels(threaded: boolean, shared = true): SimdKernels
     return shared ? createSimdKernels(false, false) : undefined;
   }
   let heap = new Float32Array(memory.buffer);
+  let heapI32 = new Int32Array(memory.buffer);
   // Every buffer object the memory has handed out (a shared memory gives a new one per grow;
   // all of them map the same bytes from address 0), to recognise resident views.
   const buffers = new WeakSet<object>([memory.buffer]);
@@ -107,6 +117,7 @@ export function createSimdKernels(threaded: boolean, shared = true): SimdKernels
   const refresh = (): void => {
     if (heap.buffer !== memory.buffer || heap.length * 4 < memory.buffer.byteLength) {
       heap = new Float32Array(memory.buffer);
+      heapI32 = new Int32Array(memory.buffer);
       buffers.add(memory.buffer);
     }
   };
@@ -122,9 +133,10 @@ export function createSimdKernels(threaded: boolean, shared = true): SimdKernels
   const transpose = exports.transpose!;
   const mmBlocked = exports.mmBlocked as unknown as (...args: number[]) => void;
   type Four = (a: number, b: number, c: number, d: number) => void;
-  const ew = exports as unknown as { addBias: Four; sumRows: Four; maskPositive: Four };
-  // Started on the first product big enough to split (which itself still runs on one thread).
-  const pool = lazyKernelThreads(module, memory, ['mmBlocked'], threaded);
+  const ew = exports as unknown as { addBias: Four; sumRows: Four; maskPositive: Four; gatherRows: (...args: number[]) => void };
+  // Started on the first product big enough to split (which itself still runs on one thread);
+  // the worker runs these exports (RowJob.fn indexes them).
+  const pool = lazyKernelThreads(module, memory, ['mmBlocked', 'gatherRows'], threaded);
 
   /** Lays out regions of the given float sizes back to back (16-byte aligned); returns offsets. */
   // Scratch (operands that are not resident, the kernel's lists) is one region, replaced by a
@@ -235,11 +247,33 @@ export function createSimdKernels(threaded: boolean, shared = true): SimdKernels
       ew.maskPositive(sv.byteOffset, g.byteOffset, y.byteOffset, n);
       return true;
     },
-    alloc(n) {
+    gatherRows(x, width, rows, out) {
+      const m = rows.length;
+      if (!resident(x) || !resident(out) || out.length < m * width) return false;
+      // The row numbers go to scratch as int32, where the kernel (and the worker) read them.
+      const [ol] = place(m) as [number];
+      for (let i = 0; i < m; i++) heapI32[ol + i] = rows[i]!;
+      const args = [out.byteOffset, x.byteOffset, ol * 4, m, width * 4];
+      const split = m >= 2 && m * width >= SPLIT_MIN_FLOATS ? pool.take() : undefined;
+      const job = { fn: 1, args, steps: [width * 4, 0, 4, 0, 0], rowArg: 3, chunkRows: Math.ceil(m / CHUNKS_PER_PRODUCT) };
+      if (!split || !split.run(job, ew.gatherRows)) {
+        if (split) pool.fail(); // the worker failed: gather every row here (whole-row copies)
+        ew.gatherRows(...args);
+      }
+      return true;
+    },
+    holds: resident,
+    alloc(n, init) {
       if (!shared) return undefined;
       const size = align4(Math.max(1, n));
-      const off = freeBySize.get(size)?.pop() ?? reserve(size);
-      heap.fill(0, off, off + size);
+      const reused = freeBySize.get(size)?.pop();
+      // Memory past the top has never been written (a grown memory is zeroed): only a reused
+      // region needs clearing.
+      const off = reused ?? reserve(size);
+      if (init) {
+        heap.set(init.subarray(0, n), off);
+        if (reused !== undefined) heap.fill(0, off + n, off + size);
+      } else if (reused !== undefined) heap.fill(0, off, off + size);
       regions.set(off, size);
       const view = new Float32Array(memory.buffer, off * 4, n);
       buffers.add(memory.buffer);

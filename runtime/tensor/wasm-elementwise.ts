@@ -1,6 +1,6 @@
 // The element-wise steps around the products, as WebAssembly SIMD loops in the matmul
 // kernels' module (so they work on resident buffers in place): the bias add, the bias
-// gradient's column sums and ReLU forward and backward. Each is bit-identical to its loop in
+// gradient's column sums, ReLU forward and backward, and the gather of a training batch. Each is bit-identical to its loop in
 // matmul.ts / activations.ts: JavaScript adds two f32 values in double precision and rounds to
 // f32, which equals the f32 add (double has more than 2·24 + 2 bits); ReLU keeps x where
 // x > 0 and writes +0 elsewhere (NaN and −0 included), as `v > 0 ? v : 0` does.
@@ -78,6 +78,23 @@ function maskPositive(): FuncDef {
   return { name: 'maskPositive', params: [I32, I32, I32, I32], results: [], locals: [I32, I32, V128], body: b };
 }
 
+/**
+ * The training batch: row i of dst = row order[i] of src, for `rows` rows of rowBytes each —
+ * params (dst, src, order, rows, rowBytes); order holds int32 row numbers. Rows are whole
+ * copies (memory.copy), so any split of the rows between threads gives the same bytes.
+ */
+function gatherRows(): FuncDef {
+  const [dst, src, order, rows, rowBytes, end] = [0, 1, 2, 3, 4, 5];
+  const b = new Body();
+  b.get(rows).i32(2).shl().get(order).add().set(end);
+  b.loop((l) => {
+    l.get(order).get(end).geU().exitIf();
+    l.get(dst).get(order).loadI().get(rowBytes).mul().get(src).add().get(rowBytes).memoryCopy();
+    l.inc(order, 4).get(dst).get(rowBytes).add().set(dst);
+  });
+  return { name: 'gatherRows', params: [I32, I32, I32, I32, I32], results: [], locals: [I32], body: b };
+}
+
 export function elementwiseFunctions(): FuncDef[] {
-  return [addBias(), sumRows(), maskPositive()];
+  return [addBias(), sumRows(), maskPositive(), gatherRows()];
 }

@@ -2,7 +2,8 @@
 // optimiser updates against the JavaScript loops (Adam, momentum, Nesterov, SGD), and the
 // matmuls split with the worker thread against one thread.
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRng, type Param } from '../../runtime/index.js';
+import { createMlp, createRng, train, type Dataset, type Param } from '../../runtime/index.js';
+import { kernelFloats, kernelsHold } from '../../runtime/tensor/matmul.js';
 import { createOptimizerOn, type OptimizerOptions } from '../../runtime/optim.js';
 import { createSimdKernels, type SimdKernels } from '../../runtime/tensor/simd.js';
 import { canSplit, kernelThreadCount } from '../../runtime/tensor/kernel-threads.js';
@@ -110,5 +111,90 @@ describe('matmuls split with a worker thread', () => {
     }
     expect(threaded.workerChunks()).toBeGreaterThan(0);
     expect(single.workerChunks()).toBe(0);
+  });
+});
+
+describe('training batches gathered by the kernels', () => {
+  const single = createSimdKernels(false)!;
+  const threaded = createSimdKernels(true)!;
+  afterAll(() => threaded.stopThreads());
+  const width = 37;
+  const rowsOf = 500;
+  const fill = (x: Float32Array) => {
+    const rng = createRng(5);
+    for (let i = 0; i < x.length; i++) x[i] = rng.normal();
+    return x;
+  };
+  const order = (n: number, seed: number): Uint32Array => {
+    const rng = createRng(seed);
+    return Uint32Array.from({ length: n }, () => Math.floor(rng.next() * rowsOf));
+  };
+  const jsGather = (x: Float32Array, rows: ArrayLike<number>): Float32Array => {
+    const out = new Float32Array(rows.length * width);
+    for (let r = 0; r < rows.length; r++) out.set(x.subarray(rows[r]! * width, (rows[r]! + 1) * width), r * width);
+    return out;
+  };
+
+  it('copies the rows the order names, on one thread and split with the worker', async () => {
+    for (const kern of [single, threaded]) {
+      const x = fill(kern.alloc(rowsOf * width)!);
+      const out = kern.alloc(2000 * width)!;
+      for (const n of [1, 3, 100, 2000]) {
+        const rows = order(n, n);
+        expect(kern.gatherRows(x, width, rows, out)).toBe(true);
+        expect(out.subarray(0, n * width)).toEqual(jsGather(x, rows));
+      }
+    }
+    // Until the worker has gathered some rows itself (it joins a job when it wakes in time,
+    // so the gathers follow each other closely: a plain loop compares each).
+    const x = fill(threaded.alloc(rowsOf * width)!);
+    const out = threaded.alloc(2000 * width)!;
+    let wrong = 0;
+    for (let round = 0; round < 2000 && (round < 3 || threaded.workerChunks() === 0); round++) {
+      const rows = order(2000, round);
+      threaded.gatherRows(x, width, rows, out);
+      for (let r = 0; r < rows.length; r++) {
+        for (let j = 0; j < width; j++) if (!Object.is(out[r * width + j], x[rows[r]! * width + j])) wrong++;
+      }
+      if (threaded.threads() < 2) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(wrong).toBe(0);
+    expect(threaded.workerChunks()).toBeGreaterThan(0);
+  });
+
+  it('declines rows or outputs that are not resident, and a too short output', () => {
+    const x = fill(single.alloc(rowsOf * width)!);
+    const out = single.alloc(10 * width)!;
+    const rows = order(10, 1);
+    expect(single.gatherRows(fill(new Float32Array(rowsOf * width)), width, rows, out)).toBe(false);
+    expect(single.gatherRows(x, width, rows, new Float32Array(10 * width))).toBe(false);
+    expect(single.gatherRows(x, width, order(11, 1), out)).toBe(false);
+  });
+});
+
+describe('training on rows resident in the kernels\' memory', () => {
+  // Rows the kernels gather (resident: loaded there, or copied there for several epochs) train
+  // to the same bits as rows JavaScript copies.
+  const n = 700;
+  const features = 83;
+  const rng = createRng(17);
+  const x = Float32Array.from({ length: n * features }, () => (rng.next() < 0.6 ? 0 : rng.next()));
+  const y = Uint8Array.from({ length: n }, () => Math.floor(rng.next() * 4));
+  const trained = async (data: Dataset, epochs: number): Promise<number[]> => {
+    const model = createMlp({ inputSize: features, hidden: [40, 20], outputs: 4, seed: 3 });
+    await train(model, data, { epochs, batchSize: 64, lr: 0.05, optimizer: 'sgd', seed: 9 });
+    return bits(model.params());
+  };
+
+  it('gives the same weights as rows copied by JavaScript', async () => {
+    const plain: Dataset = { x, y, n, features };
+    const loaded: Dataset = { x: kernelFloats(x.length), y, n, features };
+    loaded.x.set(x);
+    expect(kernelsHold(loaded.x)).toBe(true);
+    expect(kernelsHold(x)).toBe(false);
+    // One epoch: the plain rows are copied row by row in JavaScript, the loaded ones gathered.
+    expect(await trained(loaded, 1)).toEqual(await trained(plain, 1));
+    // Several epochs: the plain rows are first copied into the kernels' memory.
+    expect(await trained(plain, 3)).toEqual(await trained(loaded, 3));
   });
 });

@@ -128,4 +128,32 @@ describe('loss gradients vs finite differences', () => {
     expect(two).toBeCloseTo(0.25, 10);
     expect(createLoss('softmax-ce').forward(Float32Array.of(0, 0), Float32Array.of(1, 0), 1, 2)).toBeCloseTo(Math.log(2), 6);
   });
+
+  it('softmax-ce: loss and gradient against the textbook formulas in double', () => {
+    // The loss takes one exp per logit (p = e / Σe); the gradient (p − t) / batch, stored in
+    // fp32, is within one fp32 rounding of the same value computed as exp(o − log Σe), plus
+    // the double rounding of p − t where they cancel (|p|, |t| ≤ 1).
+    const rng = createRng(41);
+    const batch = 50;
+    const width = 10;
+    const out = Float32Array.from({ length: batch * width }, (_, i) => (rng.next() * 2 - 1) * (i % 7 === 0 ? 60 : 8));
+    const target = new Float32Array(batch * width);
+    for (let r = 0; r < batch; r++) target[r * width + Math.floor(rng.next() * width)] = 1;
+    const loss = createLoss('softmax-ce');
+    const got = loss.forward(out, target, batch, width);
+    const g = loss.backward();
+    let want = 0;
+    for (let r = 0; r < batch; r++) {
+      const row = Array.from(out.subarray(r * width, (r + 1) * width));
+      const max = Math.max(...row);
+      const logSum = Math.log(row.reduce((s, o) => s + Math.exp(o - max), 0)) + max;
+      row.forEach((o, j) => {
+        const t = target[r * width + j]!;
+        want -= t * (o - logSum);
+        const ref = (Math.exp(o - logSum) - t) / batch;
+        expect(Math.abs(g[r * width + j]! - ref)).toBeLessThanOrEqual(Math.abs(ref) * 2 ** -23 + 2 ** -50 / batch);
+      });
+    }
+    expect(got).toBeCloseTo(want / batch, 12);
+  });
 });
