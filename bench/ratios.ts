@@ -184,7 +184,9 @@ async function timeTraining(data: ReturnType<typeof loadMnist>, epochs: number):
 }
 
 async function trainingRatio(quick: boolean, root: string, notes: string[]): Promise<TrainingRatio> {
-  const epochs = quick ? 1 : 3;
+  // Five epochs: the median is the third, past the first two that still warm up (the JIT,
+  // the kernels' tier-up, the first touches of the resident rows), on both sides alike.
+  const epochs = quick ? 1 : 5;
   const data = loadMnist();
   const run = await timeTraining(data, epochs);
   const threads = simdKernels()?.threads() ?? 1;
