@@ -2,7 +2,7 @@
 // (classification) or dense float targets (regression, multi-label), with helpers to take
 // subsets by index and to expand labels to one-hot rows.
 import { DlpError } from '../isa/errors.js';
-import { gatherRowsResident, kernelFloats, kernelsHold } from './tensor/matmul.js';
+import { gatherRowsResident } from './tensor/matmul.js';
 
 export interface Dataset {
   /** n × features, row-major. */
@@ -29,12 +29,11 @@ export function targetWidth(data: Dataset): number {
   return data.y instanceof Uint8Array ? 1 : data.n === 0 ? 0 : data.y.length / data.n;
 }
 
-/** The rows `idx` of a data set, copied, in the given order (into the SIMD kernels' memory
- * when the rows come from there, so a training split of resident rows stays resident). */
+/** The rows `idx` of a data set, copied, in the given order. */
 export function selectRows(data: Dataset, idx: ArrayLike<number>): Dataset {
   const f = data.features;
   const w = targetWidth(data);
-  const x = kernelsHold(data.x) ? kernelFloats(idx.length * f) : new Float32Array(idx.length * f);
+  const x = new Float32Array(idx.length * f);
   const y = data.y instanceof Uint8Array ? new Uint8Array(idx.length) : new Float32Array(idx.length * w);
   for (let r = 0; r < idx.length; r++) {
     const s = idx[r]!;

@@ -2,7 +2,7 @@
 // optimiser updates against the JavaScript loops (Adam, momentum, Nesterov, SGD), and the
 // matmuls split with the worker thread against one thread.
 import { afterAll, describe, expect, it } from 'vitest';
-import { createMlp, createRng, selectRows, train, type Dataset, type Param } from '../../runtime/index.js';
+import { createMlp, createRng, train, type Dataset, type Param } from '../../runtime/index.js';
 import { kernelFloats, kernelsHold } from '../../runtime/tensor/matmul.js';
 import { createOptimizerOn, type OptimizerOptions } from '../../runtime/optim.js';
 import { createSimdKernels, type SimdKernels } from '../../runtime/tensor/simd.js';
@@ -196,17 +196,5 @@ describe('training on rows resident in the kernels\' memory', () => {
     expect(await trained(loaded, 1)).toEqual(await trained(plain, 1));
     // Several epochs: the plain rows are first copied into the kernels' memory.
     expect(await trained(plain, 3)).toEqual(await trained(loaded, 3));
-  });
-
-  it('keeps a split of resident rows resident (and a split of plain rows plain)', () => {
-    const loaded: Dataset = { x: kernelFloats(x.length), y, n, features };
-    loaded.x.set(x);
-    const idx = [5, 0, 699, 5];
-    const fromLoaded = selectRows(loaded, idx);
-    const fromPlain = selectRows({ x, y, n, features }, idx);
-    expect(kernelsHold(fromLoaded.x)).toBe(true);
-    expect(kernelsHold(fromPlain.x)).toBe(false);
-    expect(fromLoaded.x).toEqual(fromPlain.x);
-    expect(fromLoaded.y).toEqual(fromPlain.y);
   });
 });
