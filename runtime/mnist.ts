@@ -8,7 +8,6 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DlpError } from '../isa/errors.js';
 import type { Dataset } from './data.js';
-import { kernelFloats } from './tensor/matmul.js';
 
 const IMAGES_MAGIC = 2051;
 const LABELS_MAGIC = 2049;
@@ -87,9 +86,7 @@ export function readIdxImages(path: string, limit?: number, scale = 1 / 255): { 
     fail(path, `file has ${buf.length} bytes but the header promises ${count} images of ${rows}×${cols} (${expected} bytes)${buf.length < expected ? ': truncated' : ''}`);
   }
   const n = Math.min(count, limit ?? count);
-  // Resident in the training kernels' memory where there is one: training gathers its
-  // batches there and evaluation multiplies the rows in place (tensor/matmul.ts).
-  const pixels = kernelFloats(n * rows * cols);
+  const pixels = new Float32Array(n * rows * cols);
   // Index a plain Uint8Array view: Buffer's own indexer is several times slower here.
   const bytes = new Uint8Array(buf.buffer, buf.byteOffset + 16, pixels.length);
   for (let i = 0; i < pixels.length; i++) pixels[i] = bytes[i]! * scale;

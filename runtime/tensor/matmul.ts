@@ -26,6 +26,11 @@ export function kernelFloats(n: number): Float32Array {
   return simdKernels()?.alloc(n) ?? new Float32Array(n);
 }
 
+/** Frees `x`, an array kernelFloats or residentRows made, at once (see SimdKernels.free). */
+export function freeKernelFloats(x: Float32Array): void {
+  simdKernels()?.free(x);
+}
+
 /** Whether x is resident in the SIMD kernels' memory. */
 export function kernelsHold(x: Float32Array): boolean {
   return simdKernels()?.holds(x) ?? false;

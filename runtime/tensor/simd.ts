@@ -31,6 +31,12 @@ export interface SimdKernels {
   /** Whether `x` is a view of the kernels' memory (resident). */
   holds(x: Float32Array): boolean;
   /**
+   * Returns the region of `x`, a view alloc() gave, to the free list now rather than when
+   * the view is collected (the collector does not see the kernels' memory fill up): for an
+   * owner that knows nothing else holds it. Other arrays are left alone.
+   */
+  free(x: Float32Array): void;
+  /**
    * The float offset of `x` in the kernels' memory when it is a resident view whose region
    * starts at x and holds `padded` floats (so a 4-float kernel may overrun its length), else -1.
    */
@@ -277,8 +283,18 @@ export function createSimdKernels(threaded: boolean, shared = true): SimdKernels
       regions.set(off, size);
       const view = new Float32Array(memory.buffer, off * 4, n);
       buffers.add(memory.buffer);
-      registry.register(view, off);
+      registry.register(view, off, view);
       return view;
+    },
+    free(x) {
+      const off = x.byteOffset >> 2;
+      const size = regions.get(off);
+      if (!resident(x) || size === undefined || size !== align4(Math.max(1, x.length))) return;
+      registry.unregister(x);
+      regions.delete(off);
+      let list = freeBySize.get(size);
+      if (!list) freeBySize.set(size, (list = []));
+      list.push(off);
     },
     regionOf(x, padded) {
       if (!resident(x)) return -1;
