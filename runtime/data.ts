@@ -58,7 +58,7 @@ export function oneHot(labels: ArrayLike<number>, classes: number, out = new Flo
  * Writes the batch of rows `order[start..start+batch)` into `xb` and the matching targets,
  * as rows of width `outputs`, into `tb` (one-hot for class ids; for a single-output model,
  * a class id is used as the 0/1 target itself), and the class of each row into `cb`.
- * `residentX`, a copy of data.x in the SIMD kernels' memory (tensor/matmul.ts residentCopy),
+ * `residentX`, data.x resident in the SIMD kernels' memory (tensor/matmul.ts residentRows),
  * lets the kernels gather the rows (the same bytes, on both threads).
  */
 export function gatherBatch(

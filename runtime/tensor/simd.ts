@@ -272,14 +272,9 @@ export function createSimdKernels(threaded: boolean, shared = true): SimdKernels
     alloc(n, init) {
       if (!shared) return undefined;
       const size = align4(Math.max(1, n));
-      const reused = freeBySize.get(size)?.pop();
-      // Memory past the top has never been written (a grown memory is zeroed): only a reused
-      // region needs clearing.
-      const off = reused ?? reserve(size);
-      if (init) {
-        heap.set(init.subarray(0, n), off);
-        if (reused !== undefined) heap.fill(0, off + n, off + size);
-      } else if (reused !== undefined) heap.fill(0, off, off + size);
+      const off = freeBySize.get(size)?.pop() ?? reserve(size);
+      if (init) heap.set(init.subarray(0, n), off);
+      heap.fill(0, init ? off + n : off, off + size);
       regions.set(off, size);
       const view = new Float32Array(memory.buffer, off * 4, n);
       buffers.add(memory.buffer);
