@@ -37,11 +37,18 @@ export function kernelsHold(x: Float32Array): boolean {
 }
 
 /** x itself when it is resident in the SIMD kernels' memory, else a resident copy of it;
- * undefined where nothing is resident. */
+ * undefined where nothing is resident, or where the memory cannot grow by x (its maximum, or
+ * an address-space cap): the copy is only an optimisation. */
 export function residentRows(x: Float32Array): Float32Array | undefined {
   const simd = simdKernels();
   if (!simd || x.length === 0) return undefined;
-  return simd.holds(x) ? x : simd.alloc(x.length, x);
+  if (simd.holds(x)) return x;
+  try {
+    return simd.alloc(x.length, x);
+  } catch (e) {
+    if (e instanceof RangeError) return undefined;
+    throw e;
+  }
 }
 
 /**

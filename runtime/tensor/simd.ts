@@ -84,17 +84,18 @@ export function stopKernelThreads(): void {
 /**
  * A fresh set of kernels with its own memory (and, when `threaded`, its own worker, started
  * on the first product big enough to split); undefined without WebAssembly SIMD.
- * simdKernels() is the process-wide instance; this is for tests that compare the two.
+ * simdKernels() is the process-wide instance; this is for tests that compare the two (and
+ * give a shared memory a small `maxPages` to see it run out).
  */
-export function createSimdKernels(threaded: boolean, shared = true): SimdKernels | undefined {
+export function createSimdKernels(threaded: boolean, shared = true, maxPages = MAX_PAGES): SimdKernels | undefined {
   const wasm = wasmApi();
   if (!wasm) return undefined;
   let memory: WasmMemory;
   let module: object;
   let exports: Record<string, Kernel7>;
   try {
-    memory = shared ? new wasm.Memory({ initial: 64, maximum: MAX_PAGES, shared: true }) : new wasm.Memory({ initial: 64 });
-    module = new wasm.Module(buildKernelModule(shared ? { shared: true, maxPages: MAX_PAGES } : { shared: false }));
+    memory = shared ? new wasm.Memory({ initial: 64, maximum: maxPages, shared: true }) : new wasm.Memory({ initial: 64 });
+    module = new wasm.Module(buildKernelModule(shared ? { shared: true, maxPages } : { shared: false }));
     const instance = new wasm.Instance(module, { env: { mem: memory } });
     exports = instance.exports as unknown as Record<string, Kernel7>;
   } catch {
@@ -130,8 +131,10 @@ export function createSimdKernels(threaded: boolean, shared = true): SimdKernels
   /** `floats` (a multiple of 4) fresh floats at the top of the memory, growing it as needed. */
   const reserve = (floats: number): number => {
     const off = top;
-    top += floats;
-    if (top * 4 > memory.buffer.byteLength) memory.grow(Math.ceil((top * 4 - memory.buffer.byteLength) / 65536));
+    const end = top + floats;
+    // Grown before the top moves: a grow past the maximum throws and leaves the heap as it was.
+    if (end * 4 > memory.buffer.byteLength) memory.grow(Math.ceil((end * 4 - memory.buffer.byteLength) / 65536));
+    top = end;
     refresh();
     return off;
   };

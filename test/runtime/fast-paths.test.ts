@@ -162,6 +162,18 @@ describe('training batches gathered by the kernels', () => {
     expect(threaded.workerChunks()).toBeGreaterThan(0);
   });
 
+  it('a copy past the memory\'s maximum throws and leaves the memory and the allocator as they were', () => {
+    const small = createSimdKernels(false, true, 128)!; // 8 MiB
+    const before = small.memory.buffer.byteLength;
+    expect(() => small.alloc(3_000_000, new Float32Array(3_000_000))).toThrow(RangeError);
+    expect(small.memory.buffer.byteLength).toBe(before);
+    // The next allocations land where they would have without the failed one.
+    const a = small.alloc(1000)!;
+    const b = small.alloc(1000)!;
+    expect(b.byteOffset - a.byteOffset).toBe(4000);
+    expect(a.byteOffset + 4000 + 4000).toBeLessThanOrEqual(before);
+  });
+
   it('declines rows or outputs that are not resident, and a too short output', () => {
     const x = fill(single.alloc(rowsOf * width)!);
     const out = single.alloc(10 * width)!;
