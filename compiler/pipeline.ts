@@ -135,7 +135,12 @@ export const PASSES = [
 /** Candidate schedules: the naive one, or the tuned search's alternatives (best first). */
 function tileAlternatives(q: QuantModel, opts: Options, hw: HardwareConfig): Schedule[] {
   if (opts.schedule === 'naive') return [planNaive(q, opts.batch, hw)];
-  return planTunedAlternatives(q, opts.batch, hw, (seg, below) => replaySegmentCycles(q, seg, opts.batch, hw, below));
+  return tunedAlternatives(q, opts.batch, hw);
+}
+
+/** The tuned search, its candidates re-ranked by instruction replay. */
+function tunedAlternatives(q: QuantModel, batch: number, hw: HardwareConfig): Schedule[] {
+  return planTunedAlternatives(q, batch, hw, (seg, below) => replaySegmentCycles(q, seg, batch, hw, below));
 }
 
 /** The first alternative, or the fastest by whole-program replay when there are several. */
@@ -148,7 +153,7 @@ function fasterByReplay(q: QuantModel, alts: Schedule[], hw: HardwareConfig): Sc
 
 /** The tuned schedule for `q`: the tile and replay-alternatives passes in one call. */
 function planTunedReplayed(q: QuantModel, batch: number, hw: HardwareConfig): Schedule {
-  return fasterByReplay(q, planTunedAlternatives(q, batch, hw, (seg, below) => replaySegmentCycles(q, seg, batch, hw, below)), hw);
+  return fasterByReplay(q, tunedAlternatives(q, batch, hw), hw);
 }
 
 /** Replays the skipping schedule against the best schedule without skipping and keeps the

@@ -9,7 +9,7 @@ import { addPenaltyGradients, createOptimizer, type OptimizerKind, type Optimize
 import { trainableParams } from './freeze.js';
 import { createRng } from './rng.js';
 import { holdoutSplit } from './splits.js';
-import { freeKernelFloats, kernelFloats, kernelsHold, residentRows } from './tensor/matmul.js';
+import { freeKernelFloats, kernelFloats, residentRows } from './tensor/matmul.js';
 
 /** Learning rate as a function of training progress (epoch may be fractional). */
 export type LrSchedule =
@@ -117,7 +117,7 @@ export async function train(model: Model, data: Dataset, options: Partial<TrainO
   // others are copied there once when several epochs pay for it (a tenth of a second for
   // MNIST), and the copy is freed when training ends.
   const rows = trainSet.x.subarray(0, trainSet.n * trainSet.features);
-  const residentX = kernelsHold(rows) ? rows : opts.epochs >= 2 ? residentRows(rows) : undefined;
+  const residentX = residentRows(rows, opts.epochs >= 2);
 
   const history: EpochReport[] = [];
   const es = opts.earlyStopping;

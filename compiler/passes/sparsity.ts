@@ -79,10 +79,13 @@ function runsOf(kept: KTile[]): { k0: number; rows: number }[] {
   return runs;
 }
 
+/** A k×n tiling's key in ZeroMap.memo. */
+const memoKey = (L: QuantLayer, k: number, n: number): number => k * (L.N + 1) + n;
+
 /** Whether tiling k×n skips any all-zero weight tile: tilePattern(L, k, n).skipped > 0, without
  * building the pattern (the schedule cache asks this of every tile size the search tries). */
 export function skipsAnyTile(L: QuantLayer, k: number, n: number): boolean {
-  const hit = L.zeros?.memo.get(k * (L.N + 1) + n);
+  const hit = L.zeros?.memo.get(memoKey(L, k, n));
   return (hit ? hit.skipped : countSkipped(L, k, n)) > 0;
 }
 
@@ -109,7 +112,7 @@ function countSkipped(L: QuantLayer, k: number, n: number): number {
  * materialised only when some tile is skipped (a dense pattern derives them on demand). */
 export function tilePattern(L: QuantLayer, k: number, n: number): TilePattern {
   const z = L.zeros;
-  const key = k * (L.N + 1) + n;
+  const key = memoKey(L, k, n);
   const hit = z?.memo.get(key);
   if (hit) return hit;
   const cols = Math.ceil(L.N / n);

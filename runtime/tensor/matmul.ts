@@ -36,13 +36,14 @@ export function kernelsHold(x: Float32Array): boolean {
   return simdKernels()?.holds(x) ?? false;
 }
 
-/** x itself when it is resident in the SIMD kernels' memory, else a resident copy of it;
- * undefined where nothing is resident, or where the memory cannot grow by x (its maximum, or
- * an address-space cap): the copy is only an optimisation. */
-export function residentRows(x: Float32Array): Float32Array | undefined {
+/** x itself when it is resident in the SIMD kernels' memory, else (when `copy`) a resident
+ * copy of it; undefined otherwise, where nothing is resident, or where the memory cannot grow
+ * by x (its maximum, or an address-space cap): the copy is only an optimisation. */
+export function residentRows(x: Float32Array, copy: boolean): Float32Array | undefined {
   const simd = simdKernels();
   if (!simd || x.length === 0) return undefined;
   if (simd.holds(x)) return x;
+  if (!copy) return undefined;
   try {
     return simd.alloc(x.length, x);
   } catch (e) {

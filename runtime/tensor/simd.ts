@@ -171,9 +171,10 @@ export function createSimdKernels(threaded: boolean, shared = true, maxPages = M
     return to;
   };
 
-  /** The worker, when this product should be split with it. */
-  const splitter = (m: number, k: number, n: number): KernelThreads | undefined => {
-    if (m < 2 || m * k * n < SPLIT_MIN_MACS) return undefined;
+  /** The worker, when a job of `rows` rows and `work` (multiply-adds, floats copied) is big
+   * enough (at least `min`) to split with it. */
+  const splitter = (rows: number, work: number, min: number): KernelThreads | undefined => {
+    if (rows < 2 || work < min) return undefined;
     return pool.take();
   };
 
@@ -193,7 +194,7 @@ export function createSimdKernels(threaded: boolean, shared = true, maxPages = M
     if (inPlace) oc = ca;
     else if (acc) heap.set(c.subarray(0, sc), oc);
     // A worker failing half way through would leave an in-place accumulation half done.
-    const split = inPlace && acc ? undefined : splitter(m, k, n);
+    const split = inPlace && acc ? undefined : splitter(m, m * k * n, SPLIT_MIN_MACS);
     const flag = acc ? 1 : 0;
     // Arguments (a, b, c, m, k, n, list, rs, es, acc): rows of A advance rs bytes, rows of C
     // n floats; the worker has its own 2k-float list after the caller's.
@@ -263,7 +264,7 @@ export function createSimdKernels(threaded: boolean, shared = true, maxPages = M
       const [ol] = place(m) as [number];
       for (let i = 0; i < m; i++) heapI32[ol + i] = rows[i]!;
       const args = [out.byteOffset, x.byteOffset, ol * 4, m, width * 4];
-      const split = m >= 2 && m * width >= SPLIT_MIN_FLOATS ? pool.take() : undefined;
+      const split = splitter(m, m * width, SPLIT_MIN_FLOATS);
       const job = { fn: 1, args, steps: [width * 4, 0, 4, 0, 0], rowArg: 3, chunkRows: Math.ceil(m / CHUNKS_PER_PRODUCT) };
       if (!split || !split.run(job, ew.gatherRows)) {
         if (split) pool.fail(); // the worker failed: gather every row here (whole-row copies)
