@@ -4,7 +4,7 @@
 import { DlpError } from '../../isa/errors.js';
 import type { LayerWeights } from '../model.js';
 import {
-  INT32_MAX, INT32_MIN, accumulatorRange, findOverflow, type AccRange, type ValueRange,
+  INT32_MAX, INT32_MIN, findOverflow, quantizedRange, type AccRange, type ValueRange,
 } from './headroom.js';
 import { QMAX, clamp, roundHalfAway, scaleFor } from './quant-math.js';
 
@@ -34,15 +34,9 @@ interface Trial {
 function tryQmax(lw: LayerWeights, K: number, N: number, c0: number, c1: number, m: number, q: number, inScale: number, inRange: ValueRange, w: Int16Array, fixedScale?: number): Trial {
   const n = c1 - c0;
   const scale = fixedScale ?? scaleFor(m, q);
-  const src = lw.w;
-  for (let i = 0; i < K; i++) {
-    const row = i * N + c0;
-    const at = i * n;
-    for (let j = 0; j < n; j++) w[at + j] = clamp(roundHalfAway(src[row + j]! / scale), -q, q);
-  }
   const bias = new Float64Array(n);
   for (let j = 0; j < n; j++) bias[j] = roundHalfAway(lw.b[c0 + j]! / (inScale * scale));
-  const acc = accumulatorRange(inRange, w, K, n, bias);
+  const acc = quantizedRange(inRange, lw.w, N, c0, K, n, scale, q, w, bias);
   let bad = findOverflow(acc);
   if (bad < 0) bad = bias.findIndex((b) => b < INT32_MIN || b > INT32_MAX);
   return { q, scale, w, bias, acc, bad };

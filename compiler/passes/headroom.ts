@@ -37,17 +37,39 @@ export function typeRange(dtype: 'int8' | 'int16', n: number): ValueRange {
  * the sum of the negative parts and the sum of the positive parts (the bias adds its own sign).
  */
 export function accumulatorRange(x: ValueRange, w: ArrayLike<number>, K: number, N: number, bias: ArrayLike<number>): AccRange {
-  const neg = new Float64Array(N);
-  const pos = new Float64Array(N);
-  const lo = new Float64Array(N);
-  const hi = new Float64Array(N);
+  // Integer weights quantise to themselves (scale 1, no saturation).
+  return quantizedRange(x, w, N, 0, K, N, 1, Infinity, new Int32Array(K * N), bias);
+}
+
+/**
+ * Quantises columns c0 .. c0 + n − 1 of `src` (K rows of `pitch` values) into `w` (K × n):
+ * w = clamp(roundHalfAway(src / scale), −q, q), as quant-math.ts rounds and saturates, and
+ * returns accumulatorRange of x times those integers plus `bias` (n values). One pass that
+ * bounds each weight as it is written: quantising runs once per compile, mostly before V8
+ * optimises it, where a second pass over the weights cost as much again (issue #23).
+ */
+export function quantizedRange(
+  x: ValueRange, src: ArrayLike<number>, pitch: number, c0: number, K: number, n: number, scale: number, q: number,
+  w: Int8Array | Int16Array | Int32Array, bias: ArrayLike<number>,
+): AccRange {
+  const neg = new Float64Array(n);
+  const pos = new Float64Array(n);
+  const lo = new Float64Array(n);
+  const hi = new Float64Array(n);
+  const xlo = x.lo;
+  const xhi = x.hi;
   for (let i = 0; i < K; i++) {
-    const xl = x.lo[i]!;
-    const xh = x.hi[i]!;
-    const row = i * N;
-    for (let j = 0; j < N; j++) {
-      const wv = w[row + j]!;
-      if (wv === 0) continue;
+    const xl = xlo[i]!;
+    const xh = xhi[i]!;
+    const row = i * pitch + c0;
+    const at = i * n;
+    for (let j = 0; j < n; j++) {
+      // roundHalfAway and clamp written out: calls are dear in code not yet optimised.
+      const v = src[row + j]! / scale;
+      const r = v < 0 ? -Math.floor(-v + 0.5) : Math.floor(v + 0.5);
+      // As the typed array stores it (a NaN, never let through by the frontends, as 0).
+      const wv = (w[at + j] = r < -q ? -q : r > q ? q : r);
+      if (wv === 0 || wv !== wv) continue;
       const a = xl * wv;
       const b = xh * wv;
       const tl = a < b ? a : b;
@@ -58,7 +80,7 @@ export function accumulatorRange(x: ValueRange, w: ArrayLike<number>, K: number,
       if (th > 0) pos[j] += th;
     }
   }
-  for (let j = 0; j < N; j++) {
+  for (let j = 0; j < n; j++) {
     const b = bias[j]!;
     lo[j] += b;
     hi[j] += b;

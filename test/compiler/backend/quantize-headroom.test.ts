@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../../compiler/pipeline.js';
 import { quantizeModel, type QuantLayer } from '../../../compiler/passes/quantize.js';
-import { INT32_MAX, accumulatorRange, outputRange, typeRange } from '../../../compiler/passes/headroom.js';
+import { INT32_MAX, accumulatorRange, outputRange, quantizedRange, typeRange } from '../../../compiler/passes/headroom.js';
+import { clamp, roundHalfAway } from '../../../compiler/passes/quant-math.js';
 import { readOutputs, writeInputs, type Bundle } from '../../../compiler/bundle.js';
 import type { ModelGraph, ModelWeights } from '../../../compiler/model.js';
 import { loadHardware } from '../../../isa/node.js';
@@ -175,6 +176,28 @@ describe('range analysis', () => {
     expect(Array.from(acc.pos)).toEqual([22, 17]);
     expect(Array.from(acc.lo)).toEqual([-8, -10]);
     expect(Array.from(acc.hi)).toEqual([22, 10]);
+  });
+
+  it('quantises as quant-math does while it bounds (one pass, the same integers and ranges)', () => {
+    const rng = createRng(7);
+    const K = 37, pitch = 11, c0 = 3, n = 6, q = 127, scale = 0.25;
+    // Values on the rounding ties (k + 0.5 steps of the scale), past ±q (saturation), signed zeros and plain draws.
+    const src = Float32Array.from({ length: K * pitch }, (_, i) => {
+      const pick = i % 5;
+      if (pick === 0) return (Math.floor(rng() * 80) - 40 + 0.5) * scale;
+      if (pick === 1) return (rng() < 0.5 ? -1 : 1) * (q + 1 + rng() * 50) * scale;
+      if (pick === 2) return i % 2 ? -0 : 0;
+      return (rng() * 2 - 1) * 40;
+    });
+    const x = { lo: Float64Array.from({ length: K }, () => -Math.floor(rng() * 200)), hi: Float64Array.from({ length: K }, () => Math.floor(rng() * 200)) };
+    const bias = Float64Array.from({ length: n }, () => Math.round((rng() * 2 - 1) * 1e5));
+    const w = new Int16Array(K * n);
+    const acc = quantizedRange(x, src, pitch, c0, K, n, scale, q, w, bias);
+    const expected = Int16Array.from({ length: K * n }, (_, e) => clamp(roundHalfAway(src[Math.floor(e / n) * pitch + c0 + (e % n)]! / scale), -q, q));
+    expect(Array.from(w)).toEqual(Array.from(expected));
+    expect(expected.some((v) => Math.abs(v) === q)).toBe(true);
+    const ref = accumulatorRange(x, expected, K, n, bias);
+    for (const k of ['neg', 'pos', 'lo', 'hi'] as const) expect(Array.from(acc[k])).toEqual(Array.from(ref[k]));
   });
 
   const base = { N: 1, alpha: 0, accScale: [2 ** -16], outType: 'int16' as const, slopes: undefined };
