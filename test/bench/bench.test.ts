@@ -78,3 +78,19 @@ describe('npm run bench -- --quick', () => {
     expect(formatBench(r)).toContain('4. Host training');
   });
 });
+
+describe('search floor (ratios)', () => {
+  it('times the tuned search of both scalesim GEMMs and prints what the goal leaves it', async () => {
+    const { searchFloor } = await import('../../bench/ratios.js');
+    const floor = searchFloor(true);
+    expect(floor.map((f) => f.name)).toEqual(['gemm 100x128x784 (8x8 os)', 'gemm 256x256x256 (8x8 os)']);
+    for (const f of floor) expect(f.seconds).toMatchObject({ ...timing, runs: 5 });
+    // SCALE-Sim 20 s ÷ 100 = 0.2 s, less 0.15 s for a warm run: 50 ms left for a search.
+    const t = (median: number) => ({ median, min: median, max: median, runs: 1 });
+    const warm = { name: 'gemm 256x256x256 (8x8 os)', args: [], wall: t(0.15), cpu: t(0.15), caches: 'warm' as const, reference: { seconds: t(20), source: 'test' } };
+    const text = formatBench({ date: 'test', machine: { cpu: 'test', cores: 2, node: 'v20', loadAverage: [0, 0, 0] }, errors: {}, sectionSeconds: {}, durationSeconds: 1, ratios: { scalesim: [warm], searchFloor: [{ name: warm.name, seconds: t(0.03) }], fixedCosts: [], notes: [],
+      simulator: { gemm: [1, 1, 1], hardware: 'dlp-s', dlpkit: t(1), dlpkitCpu: t(1), dlpkitMacsPerSecond: 1, mnist: { batch: 1, macs: 1, oneThread: { wall: t(1), cpu: t(1), macsPerSecond: 1 } } },
+      training: { epochs: 1, threads: 1, dlpkit: t(1), dlpkitCpu: t(1) } } } as unknown as BenchResults);
+    expect(text).toMatch(/tuned search alone, gemm 256x256x256 \(8x8 os\), V8's code optimised \(in process\) +30\.0+ ms.*100× leaves a search 50\.0+ ms CPU/);
+  });
+});
