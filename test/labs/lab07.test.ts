@@ -68,6 +68,7 @@ describe('lab 07: extend the ISA end to end', () => {
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
     const parts = readFileSync(PATCH, 'utf8').split(/(?=^diff --git )/m);
     const i = parts.findIndex((p) => p.startsWith(`diff --git a/${file} `));
+    expect(i, `the solution patch no longer changes ${file}`).toBeGreaterThanOrEqual(0);
     const changed = edit(parts[i]!);
     expect(changed, `the edit of ${file} no longer matches the solution patch`).not.toBe(parts[i]);
     parts[i] = changed;
@@ -86,10 +87,13 @@ describe('lab 07: extend the ISA end to end', () => {
   });
 
   it.runIf(process.env['DLP_DEEP'] === '1')('a headroom bound without gelu (falling into elu\'s) fails; a looser correct bound passes', async () => {
-    // the student never touched headroom.ts: its diff is left out of the patch
-    const dropped = await checkMutant('compiler/passes/headroom.ts', () => '');
+    // The student adds gelu to floatActivation but leaves floatActivationBounds (isa/act.ts,
+    // the bound compiler/passes/headroom.ts takes) without a case: gelu falls into elu's. The
+    // line is replaced, not removed, so the hunk's line counts still hold.
+    const geluBound = "+  if (func === 'gelu') return [-0.17, Math.max(vh * (1 + 2 ** -20), 0)];";
+    const dropped = await checkMutant('isa/act.ts', (h) => h.replace(geluBound, '+  // (no gelu case: it takes the elu bound below)'));
     expect(dropped.cases.filter((c) => !c.passed).map((c) => c.name)).toContain('step 5 · headroom covers gelu');
-    const looser = await checkMutant('compiler/passes/headroom.ts', (h) => h.replace("[yl, yh] = [-0.17,", "[yl, yh] = [-0.2,"));
+    const looser = await checkMutant('isa/act.ts', (h) => h.replace("return [-0.17,", "return [-0.2,"));
     expect(looser.cases.filter((c) => !c.passed)).toEqual([]);
   }, 400_000);
 });
