@@ -72,7 +72,9 @@ export function loadBundle(file: string, bundleId: string, key: string, root: st
   const folder = root === undefined ? undefined : cacheFolder(root, CODE, bundleId);
   const cacheFile = folder && join(folder.dir, `${key}.v8`);
   const cachedData = cacheFile === undefined ? undefined : readCodeCache(cacheFile);
-  const script = new Script(WRAP[0] + readFileSync(file, 'utf8') + WRAP[1], { filename: file, cachedData });
+  // latin1: the bundle is ASCII (scripts/bundle-cli.mjs), so this is its text without UTF-8
+  // decoding, kept by V8 at one byte per character.
+  const script = new Script(WRAP[0] + readFileSync(file, 'latin1') + WRAP[1], { filename: file, cachedData });
   if (folder && (cachedData === undefined || script.cachedDataRejected)) {
     process.once('exit', (code) => {
       if (code !== 0) return;

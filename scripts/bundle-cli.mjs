@@ -15,7 +15,7 @@
 //    dist/, and must share its classes (DlpError, ...) with the checker.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { chmodSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const out = 'dist/dlp';
@@ -81,8 +81,17 @@ await build({
   banner: { js: "var __dlpImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { __DLP_ENGINE_ID__: JSON.stringify(engineId()), 'import.meta.url': '__dlpImportMetaUrl' },
   logLevel: 'warning',
+  charset: 'ascii',
+  legalComments: 'none',
 });
-const cli = readFileSync(join(out, 'cli.cjs'));
+// One-byte source: with charset 'ascii' esbuild escapes every non-ASCII character of code
+// (strings, templates, regular expressions, names), so any left sit in the comments it keeps;
+// they become '?'. The bin reads the bundle as latin1 then, which V8 keeps as a one-byte
+// string, without decoding UTF-8 (code-cache.ts).
+const cliPath = join(out, 'cli.cjs');
+writeFileSync(cliPath, readFileSync(cliPath, 'utf8').replace(/[^\x00-\x7f]/g, '?'));
+const cli = readFileSync(cliPath);
+if (cli.some((b) => b > 0x7f)) throw new Error('bundle-cli: cli.cjs is not ASCII');
 // Any import() left in code (not in a string) would fail under the code cache.
 if (/(^|[^\w$.'"`])import\("/m.test(cli.toString('utf8'))) throw new Error('bundle-cli: cli.cjs has an import(); leave the module out as main.js leaves the lab command');
 const bundleId = createHash('sha256').update(cli).digest('hex').slice(0, 16);

@@ -101,6 +101,18 @@ describe('the dlp bin with the code cache', () => {
     expect(existsSync(join(dir, 'off'))).toBe(false);
   });
 
+  it('runs an ASCII bundle (read as latin1) whose text still prints its non-ASCII characters', () => {
+    // scripts/bundle-cli.mjs: esbuild escapes non-ASCII in code; the bin reads the file as latin1.
+    expect(readFileSync(resolve('dist/dlp/cli.cjs')).every((b) => b < 0x80)).toBe(true);
+    const root = join(dir, 'ascii');
+    for (let run = 0; run < 2; run++) { // writes the cache entry, then runs from it
+      const help = dlp(['train', '--help'], root);
+      expect(help.status, help.stderr).toBe(0);
+      expect(help.stdout).toContain('random shifts (±2 px) and rotations (±10°)');
+      expect(help.stdout).toContain('σ of --init normal');
+    }
+  });
+
   it('runs the lab command (imported from dist/cli) from a cached bundle', () => {
     const root = join(dir, 'c');
     const first = dlp(['lab', 'list'], root);
