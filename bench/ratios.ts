@@ -67,8 +67,12 @@ export interface TrainingRatio {
   numpyCpu?: Timing;
   /** The same loop with OPENBLAS_NUM_THREADS=1. */
   numpySingleThread?: { seconds: Timing; cpuSeconds: Timing };
-  /** dlpkit epoch ÷ numpy epoch, wall, both with their default threads (goal ≤ 1.5). */
+  /** dlpkit epoch ÷ numpy epoch, wall, both with their default threads (goal ≤ 1.5): the
+   * median round's (TRAINING_ROUNDS), whose figures `dlpkit`, `dlpkitCpu`, `numpy` and
+   * `numpyCpu` are. */
   ratio?: number;
+  /** Each round's ratio, in the order run. */
+  rounds?: number[];
   /** dlpkit one-thread CPU seconds per epoch ÷ numpy single-threaded CPU seconds per epoch. */
   cpuRatioSingleThread?: number;
 }
@@ -196,18 +200,17 @@ async function timeTraining(data: ReturnType<typeof loadMnist>, epochs: number):
   return { seconds: summarise(r.history.map((h) => h.seconds)), cpuSeconds: summarise(cpu) };
 }
 
+/** Rounds of the wall comparison (quick: one). The machine's speed drifts in phases of
+ * seconds (an epoch of the two-thread training measured 0.30 s and 0.52 s within a minute,
+ * numpy likewise moves), which one dlpkit run followed by one numpy run can straddle: each
+ * round times both sides back to back, and the ratio is the median round's. */
+const TRAINING_ROUNDS = 3;
+
 async function trainingRatio(quick: boolean, root: string, notes: string[]): Promise<TrainingRatio> {
   // Five epochs: the median is the third, past the first two that still warm up (the JIT,
   // the kernels' tier-up, the first touches of the resident rows), on both sides alike.
   const epochs = quick ? 1 : 5;
   const data = loadMnist();
-  const run = await timeTraining(data, epochs);
-  const threads = simdKernels()?.threads() ?? 1;
-  const out: TrainingRatio = { epochs, threads, dlpkit: run.seconds, dlpkitCpu: run.cpuSeconds };
-  if (threads > 1) {
-    stopKernelThreads();
-    out.oneThread = await timeTraining(data, epochs);
-  }
   const dir = mkdtempSync(join(tmpdir(), 'dlp-bench-'));
   try {
     const t = data.train;
@@ -215,24 +218,42 @@ async function trainingRatio(quick: boolean, root: string, notes: string[]): Pro
     // Class ids as a float32 column; the script reads them back as integers.
     writeFileSync(join(dir, 'y.npy'), writeNpy({ rows: t.n, cols: 1, data: Float32Array.from(t.y as Uint8Array) }));
     const args = [join(root, 'bench/reference/numpy_mlp.py'), join(dir, 'x.npy'), join(dir, 'y.npy'), String(epochs)];
-    const py = runPython(args);
-    if (typeof py === 'string') notes.push(`training vs numpy skipped: ${py}`);
+    const rounds: { ours: { seconds: Timing; cpuSeconds: Timing }; numpy?: { seconds: number[]; cpuSeconds?: number[] } }[] = [];
+    let skipped: string | undefined;
+    for (let r = 0; r < (quick ? 1 : TRAINING_ROUNDS); r++) {
+      const ours = await timeTraining(data, epochs);
+      const py = skipped ?? runPython(args);
+      if (typeof py === 'string') skipped = py;
+      rounds.push({ ours, numpy: typeof py === 'string' ? undefined : py });
+    }
+    const ratioOf = (x: (typeof rounds)[number]) => (x.numpy ? x.ours.seconds.median / summarise(x.numpy.seconds).median : NaN);
+    const median = [...rounds].sort((a, b) => ratioOf(a) - ratioOf(b))[rounds.length >> 1]!;
+    const threads = simdKernels()?.threads() ?? 1;
+    const out: TrainingRatio = { epochs, threads, dlpkit: median.ours.seconds, dlpkitCpu: median.ours.cpuSeconds };
+    if (skipped !== undefined) notes.push(`training vs numpy skipped: ${skipped}`);
     else {
-      out.numpy = { seconds: summarise(py.seconds), source: 'bench/reference/numpy_mlp.py, measured in this run' };
-      if (py.cpuSeconds) out.numpyCpu = summarise(py.cpuSeconds);
-      out.ratio = out.dlpkit.median / out.numpy.seconds.median;
+      out.numpy = { seconds: summarise(median.numpy!.seconds), source: 'bench/reference/numpy_mlp.py, measured in this run' };
+      if (median.numpy!.cpuSeconds) out.numpyCpu = summarise(median.numpy!.cpuSeconds);
+      out.ratio = ratioOf(median);
+      out.rounds = rounds.map(ratioOf);
+    }
+    if (threads > 1) {
+      stopKernelThreads();
+      out.oneThread = await timeTraining(data, epochs);
+    }
+    if (skipped === undefined) {
       // One BLAS thread: the like-for-like comparison (and numpy's threads spin under load).
       const one = runPython(args, { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' });
       if (typeof one === 'string') notes.push(`training vs single-threaded numpy skipped: ${one}`);
       else if (one.cpuSeconds) {
         out.numpySingleThread = { seconds: summarise(one.seconds), cpuSeconds: summarise(one.cpuSeconds) };
-        out.cpuRatioSingleThread = (out.oneThread ?? run).cpuSeconds.median / out.numpySingleThread.cpuSeconds.median;
+        out.cpuRatioSingleThread = (out.oneThread ?? median.ours).cpuSeconds.median / out.numpySingleThread.cpuSeconds.median;
       }
     }
+    return out;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return out;
 }
 
 const BASH = '/bin/bash';

@@ -80,7 +80,7 @@ describe('npm run bench -- --quick', () => {
 });
 
 describe('search floor (ratios)', () => {
-  it('times the tuned search of both scalesim GEMMs and prints what the goal leaves it', async () => {
+  it('times the tuned search of both scalesim GEMMs and prints what the goal leaves it, and the training rounds', async () => {
     const { searchFloor } = await import('../../bench/ratios.js');
     const floor = searchFloor(true);
     expect(floor.map((f) => f.name)).toEqual(['gemm 100x128x784 (8x8 os)', 'gemm 256x256x256 (8x8 os)']);
@@ -90,7 +90,8 @@ describe('search floor (ratios)', () => {
     const warm = { name: 'gemm 256x256x256 (8x8 os)', args: [], wall: t(0.15), cpu: t(0.15), caches: 'warm' as const, reference: { seconds: t(20), source: 'test' } };
     const text = formatBench({ date: 'test', machine: { cpu: 'test', cores: 2, node: 'v20', loadAverage: [0, 0, 0] }, errors: {}, sectionSeconds: {}, durationSeconds: 1, ratios: { scalesim: [warm], searchFloor: [{ name: warm.name, seconds: t(0.03) }], fixedCosts: [], notes: [],
       simulator: { gemm: [1, 1, 1], hardware: 'dlp-s', dlpkit: t(1), dlpkitCpu: t(1), dlpkitMacsPerSecond: 1, mnist: { batch: 1, macs: 1, oneThread: { wall: t(1), cpu: t(1), macsPerSecond: 1 } } },
-      training: { epochs: 1, threads: 1, dlpkit: t(1), dlpkitCpu: t(1) } } } as unknown as BenchResults);
+      training: { epochs: 5, threads: 2, dlpkit: t(0.31), dlpkitCpu: t(0.6), numpy: { seconds: t(0.3), source: 'test' }, ratio: 0.31 / 0.3, rounds: [0.98, 0.31 / 0.3, 1.7] } } } as unknown as BenchResults);
+    expect(text).toMatch(/host training epoch .* 1\.03 \(goal ≤ 1\.5, dlpkit ÷ numpy\); rounds 0\.98 \/ 1\.03 \/ 1\.70/);
     expect(text).toMatch(/tuned search alone, gemm 256x256x256 \(8x8 os\), V8's code optimised \(in process\) +30\.0+ ms.*100× leaves a search 50\.0+ ms CPU/);
   });
 });
