@@ -6,9 +6,10 @@
 // Claiming (rather than halving) keeps a busy or slow-to-wake worker from delaying the caller:
 // the caller takes whatever chunks are left.
 //
-// A job is a kernel export, its int32 arguments, the bytes each argument advances per row
-// (pointers into row-major operands; 0 for the rest) and which argument is the row count:
-// a chunk of rows [r0, r1) calls the kernel with argument j + r0·step j and r1 − r0 rows.
+// A job is a kernel export, its arguments (int32 pointers and counts, f64 scalars: held as
+// doubles, which carry both exactly), the bytes each argument advances per row (pointers into
+// row-major operands; 0 for the rest) and which argument is the row count: a chunk of rows
+// [r0, r1) calls the kernel with argument j + r0·step j and r1 − r0 rows.
 //
 // Handshake on an Int32Array over a SharedArrayBuffer. The caller writes the job, opens job s
 // (JOIN = s) and bumps SEQ to s. The worker, spinning briefly and then parked in Atomics.wait
@@ -29,10 +30,11 @@ const workerThreads = (): typeof import('node:worker_threads') => nodeRequire('n
 
 // Control slots.
 const SEQ = 0, JOIN = 1, DONE = 2, READY = 3, NEXT = 4, CHUNKS = 5, ROWS = 6, FAILED = 7, WORKED = 8;
-const FN = 9, NARGS = 10, ROW_ARG = 11, ARGS = 12;
+const FN = 9, NARGS = 10, ROW_ARG = 11;
+const SLOTS = 12;
+/** The job's arguments, then their steps, in a Float64Array beside the control slots. */
 const MAX_ARGS = 12;
-const STEPS = ARGS + MAX_ARGS;
-const SLOTS = STEPS + MAX_ARGS;
+const ARGS = 0, STEPS = MAX_ARGS;
 /** Spin iterations (each one Atomics.load, ≈ 10–20 ns) before parking in Atomics.wait. */
 const SPIN = 20000;
 
@@ -40,8 +42,9 @@ const SPIN = 20000;
 // worker_threads with import(), which works whether the inherited execArgv makes eval code
 // CommonJS or an ES module (--input-type=module).
 const WORKER_SOURCE = `import('node:worker_threads').then(({ workerData }) => {
-const { module, memory, ctrl, names } = workerData;
+const { module, memory, ctrl, values, names } = workerData;
 const c = new Int32Array(ctrl);
+const v = new Float64Array(values);
 const exports = new WebAssembly.Instance(module, { env: { mem: memory } }).exports;
 const fns = names.map((name) => exports[name]);
 Atomics.store(c, ${READY}, 1);
@@ -55,8 +58,8 @@ for (;;) {
   if (Atomics.compareExchange(c, ${JOIN}, s, -s) !== s) continue;
   try {
     const fn = fns[c[${FN}]], nargs = c[${NARGS}], rowArg = c[${ROW_ARG}];
-    const base = Array.from(c.subarray(${ARGS}, ${ARGS} + nargs));
-    const steps = Array.from(c.subarray(${STEPS}, ${STEPS} + nargs));
+    const base = Array.from(v.subarray(${ARGS}, ${ARGS} + nargs));
+    const steps = Array.from(v.subarray(${STEPS}, ${STEPS} + nargs));
     const rows = c[${ROWS}], chunks = c[${CHUNKS}], m = base[rowArg];
     const args = base.slice();
     for (let i = Atomics.add(c, ${NEXT}, 1); i < chunks; i = Atomics.add(c, ${NEXT}, 1)) {
@@ -127,9 +130,12 @@ export function canSplit(): boolean {
 export function startKernelThreads(module: object, memory: WasmMemory, names: readonly string[]): KernelThreads | undefined {
   const ctrl = new SharedArrayBuffer(SLOTS * 4);
   const c = new Int32Array(ctrl);
+  // Written before the job opens (the Atomics.store of SEQ), read after the worker sees it.
+  const values = new SharedArrayBuffer(2 * MAX_ARGS * 8);
+  const v = new Float64Array(values);
   let worker: import('node:worker_threads').Worker;
   try {
-    worker = new (workerThreads().Worker)(WORKER_SOURCE, { eval: true, workerData: { module, memory, ctrl, names } });
+    worker = new (workerThreads().Worker)(WORKER_SOURCE, { eval: true, workerData: { module, memory, ctrl, values, names } });
   } catch {
     return undefined;
   }
@@ -156,8 +162,8 @@ export function startKernelThreads(module: object, memory: WasmMemory, names: re
       const chunks = Math.ceil(m / rows);
       seq = seq >= 0x3fffffff ? 1 : seq + 1;
       c[FN] = job.fn; c[NARGS] = nargs; c[ROW_ARG] = job.rowArg; c[ROWS] = rows; c[CHUNKS] = chunks;
-      c.set(job.workerArgs ?? job.args, ARGS);
-      c.set(job.steps, STEPS);
+      v.set(job.workerArgs ?? job.args, ARGS);
+      v.set(job.steps, STEPS);
       Atomics.store(c, NEXT, 0);
       Atomics.store(c, JOIN, seq);
       Atomics.store(c, SEQ, seq);

@@ -9,6 +9,7 @@
 import { kernelThreadCount, lazyKernelThreads, type KernelThreads } from './kernel-threads.js';
 import { wasmApi, type WasmMemory } from '../../kernels/wasm-encoder.js';
 import { buildKernelModule } from './wasm-module.js';
+import { UPDATE_COUNT_ARG, type UpdateExports } from './wasm-update-kernels.js';
 
 type Kernel7 = (a: number, b: number, c: number, d0: number, d1: number, d2: number, d3: number) => void;
 
@@ -54,6 +55,13 @@ export interface SimdKernels {
   gatherRows(x: Float32Array, width: number, rows: ArrayLike<number>, out: Float32Array): boolean;
   /** The kernels' memory, for other modules that work on resident views. */
   readonly memory: WasmMemory;
+  /**
+   * The optimiser update kernels (wasm-update-kernels.ts) on this memory, for resident
+   * parameters: big updates are split with the worker by rows of 4 floats (every float is
+   * updated on its own, so any split gives the same bits). An update runs in place, so a
+   * worker failing part way through is an error (the values are then in an unknown state).
+   */
+  readonly updates: UpdateExports;
 }
 
 /** The shared memory's maximum (4 GiB, as an unshared one); only reserved, not committed. */
@@ -67,6 +75,9 @@ const SPLIT_MIN_MACS = 400_000;
 const CHUNKS_PER_PRODUCT = 16;
 /** Gathers of fewer floats run on the caller (a batch of 100 MNIST rows is 78,400). */
 const SPLIT_MIN_FLOATS = 32_768;
+/** Optimiser updates of fewer floats run on the caller (MNIST's first weight matrix is
+ * 100,352; the others are 8,192 and 640). */
+const SPLIT_MIN_UPDATE = 32_768;
 
 let cached: SimdKernels | null | undefined;
 
@@ -145,7 +156,7 @@ export function createSimdKernels(threaded: boolean, shared = true, maxPages = M
   const ew = exports as unknown as { addBias: Four; sumRows: Four; maskPositive: Four; gatherRows: (...args: number[]) => void };
   // Started on the first product big enough to split (which itself still runs on one thread);
   // the worker runs these exports (RowJob.fn indexes them).
-  const pool = lazyKernelThreads(module, memory, ['mmBlocked', 'gatherRows'], threaded);
+  const pool = lazyKernelThreads(module, memory, ['mmBlocked', 'gatherRows', ...UPDATE_NAMES], threaded);
 
   /** Lays out regions of the given float sizes back to back (16-byte aligned); returns offsets. */
   // Scratch (operands that are not resident, the kernel's lists) is one region, replaced by a
@@ -214,7 +225,26 @@ export function createSimdKernels(threaded: boolean, shared = true, maxPages = M
     return true;
   };
 
+  /** Runs update kernel `name` (RowJob.fn 2 + its index in UPDATE_NAMES), split when big. */
+  const update = (name: (typeof UPDATE_NAMES)[number]) => (...args: number[]): void => {
+    const own = exports[name] as unknown as (...a: number[]) => void;
+    const at = UPDATE_COUNT_ARG[name];
+    const n = args[at]!;
+    const split = splitter(n, n, SPLIT_MIN_UPDATE);
+    const job = {
+      fn: 2 + UPDATE_NAMES.indexOf(name), args, rowArg: at,
+      steps: args.map((_, j) => (j < at ? 4 : 0)), chunkRows: align4(Math.ceil(n / CHUNKS_PER_PRODUCT)),
+    };
+    if (!split) own(...args);
+    else if (!split.run(job, own)) {
+      pool.fail();
+      throw new Error(`the kernels' worker failed during an optimiser step (${name}): the parameters are in an unknown state`);
+    }
+  };
+  const updates: UpdateExports = { sgd: update('sgd'), momentum: update('momentum'), nesterov: update('nesterov'), adam: update('adam') };
+
   return {
+    updates,
     threads: pool.threads,
     workerChunks: pool.workerChunks,
     stopThreads: pool.stop,
@@ -302,6 +332,8 @@ export function createSimdKernels(threaded: boolean, shared = true, maxPages = M
     },
   };
 }
+
+const UPDATE_NAMES = ['sgd', 'momentum', 'nesterov', 'adam'] as const;
 
 function align4(floats: number): number {
   return (floats + 3) & ~3;

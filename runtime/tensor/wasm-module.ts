@@ -4,9 +4,11 @@
 // entries of the left operand are still skipped).
 // Exports: axpy, dot, mm (C += A·B), mmTA (C += Aᵀ·B), mmTB (C = A·Bᵀ), mmBlocked (C (+)= A·B
 // with A through strides, register-blocked over a gathered list of non-zeros; the one simd.ts
-// uses), transpose and the element-wise steps of wasm-elementwise.ts; memory "env"."mem" (shared when a worker thread splits products).
+// uses), transpose, the element-wise steps of wasm-elementwise.ts and the optimiser updates of
+// wasm-update-kernels.ts; memory "env"."mem" (shared when a worker thread splits products).
 
 import { elementwiseFunctions } from './wasm-elementwise.js';
+import { updateFunctions } from './wasm-update-kernels.js';
 import { assembleModule, Body, F32, I32, V128, type FuncDef, type MemoryImport } from '../../kernels/wasm-encoder.js';
 
 const SIX_I32 = [I32, I32, I32, I32, I32, I32];
@@ -262,5 +264,5 @@ function transpose(): FuncDef {
 
 /** The module's bytes; with `memory.shared` it imports a shared memory (for the worker thread). */
 export function buildKernelModule(memory: MemoryImport = { shared: false }): Uint8Array {
-  return assembleModule([axpy(), dot(), mm(), mmTA(), mmTB(), mmBlocked(), transpose(), ...elementwiseFunctions()], memory);
+  return assembleModule([axpy(), dot(), mm(), mmTA(), mmTB(), mmBlocked(), transpose(), ...elementwiseFunctions(), ...updateFunctions()], memory);
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../runtime/index.js';
 import { addBias, kernelFloats, matmul, matmulTransA, matmulTransB, sumRows } from '../../runtime/tensor/matmul.js';
 import { simdKernels } from '../../runtime/tensor/simd.js';
+import { canSplit } from '../../runtime/tensor/kernel-threads.js';
 import { ReLU } from '../../runtime/nn/activations.js';
 import { createOptimizerOn } from '../../runtime/optim.js';
 
@@ -91,6 +92,31 @@ describe.skipIf(!resident)('resident buffers', () => {
       const r = new ReLU(n);
       expect(bits(r.forward(copyTo(x), m))).toEqual(bits(f0));
       expect(bits(r.backward(copyTo(g)))).toEqual(bits(b0));
+    });
+  }
+
+  // 100,003 floats: past the size that splits an update with the worker (simd.ts), and not a
+  // multiple of 4 (the last row of 4 is padding).
+  for (const kind of [{ kind: 'sgd' }, { kind: 'momentum' }, { kind: 'momentum', nesterov: true }, { kind: 'adam' }] as const) {
+    it(`${JSON.stringify(kind)} on big resident parameters, split with the worker, equals the JavaScript steps bit for bit`, async () => {
+      const n = 100_003;
+      const w = values(n, 21);
+      const p0 = { name: 'weight', value: w.slice(), grad: new Float32Array(n), shape: [n], regularize: true };
+      const p1 = { name: 'weight', value: copyTo(w), grad: kernelFloats(n), shape: [n], regularize: true };
+      const js = createOptimizerOn(kind, 'js');
+      const wasm = createOptimizerOn(kind, 'auto');
+      const before = simd!.workerChunks();
+      // The first big job starts the worker (and runs here); steps continue until it has taken part.
+      for (let step = 0; step < 4 || (canSplit() && simd!.workerChunks() === before && step < 400); step++) {
+        const g = values(n, 30 + step);
+        p0.grad.set(g);
+        p1.grad.set(g);
+        js.step([p0], 0.01);
+        wasm.step([p1], 0.01);
+        if (step % 50 === 49) await new Promise((r) => setTimeout(r, 5));
+      }
+      expect(bits(p1.value)).toEqual(bits(p0.value));
+      if (canSplit()) expect(simd!.workerChunks()).toBeGreaterThan(before);
     });
   }
 
