@@ -73,8 +73,11 @@ export interface TrainingRatio {
   ratio?: number;
   /** Each round's ratio, in the order run. */
   rounds?: number[];
-  /** dlpkit one-thread CPU seconds per epoch ÷ numpy single-threaded CPU seconds per epoch. */
+  /** dlpkit one-thread CPU seconds per epoch ÷ numpy single-threaded CPU seconds per epoch:
+   * the median round's, whose figures `oneThread` and `numpySingleThread` are. */
   cpuRatioSingleThread?: number;
+  /** Each one-thread round's ratio, in the order run. */
+  cpuRounds?: number[];
 }
 
 type CacheMode = 'off' | 'code' | 'warm';
@@ -206,6 +209,23 @@ async function timeTraining(data: ReturnType<typeof loadMnist>, epochs: number):
  * round times both sides back to back, and the ratio is the median round's. */
 const TRAINING_ROUNDS = 3;
 
+interface PythonRun { seconds: number[]; cpuSeconds?: number[] }
+
+/** `count` rounds of dlpkit's run then numpy's, back to back; the median round by `ratio`
+ * (its runs and ratio) and every round's ratio, or why numpy could not run. */
+export async function trainingRounds<T>(count: number, ours: () => Promise<T>, theirs: () => PythonRun | string, ratio: (o: T, p: PythonRun) => number):
+  Promise<{ ours: T; theirs?: PythonRun; ratio: number; rounds: number[]; skipped?: string }> {
+  const runs: { ours: T; theirs: PythonRun; ratio: number }[] = [];
+  for (let r = 0; r < count; r++) {
+    const o = await ours();
+    const p = theirs();
+    if (typeof p === 'string') return { ours: o, ratio: NaN, rounds: [], skipped: p };
+    runs.push({ ours: o, theirs: p, ratio: ratio(o, p) });
+  }
+  const median = [...runs].sort((a, b) => a.ratio - b.ratio)[runs.length >> 1]!;
+  return { ...median, rounds: runs.map((x) => x.ratio) };
+}
+
 async function trainingRatio(quick: boolean, root: string, notes: string[]): Promise<TrainingRatio> {
   // Five epochs: the median is the third, past the first two that still warm up (the JIT,
   // the kernels' tier-up, the first touches of the resident rows), on both sides alike.
@@ -218,37 +238,30 @@ async function trainingRatio(quick: boolean, root: string, notes: string[]): Pro
     // Class ids as a float32 column; the script reads them back as integers.
     writeFileSync(join(dir, 'y.npy'), writeNpy({ rows: t.n, cols: 1, data: Float32Array.from(t.y as Uint8Array) }));
     const args = [join(root, 'bench/reference/numpy_mlp.py'), join(dir, 'x.npy'), join(dir, 'y.npy'), String(epochs)];
-    const rounds: { ours: { seconds: Timing; cpuSeconds: Timing }; numpy?: { seconds: number[]; cpuSeconds?: number[] } }[] = [];
-    let skipped: string | undefined;
-    for (let r = 0; r < (quick ? 1 : TRAINING_ROUNDS); r++) {
-      const ours = await timeTraining(data, epochs);
-      const py = skipped ?? runPython(args);
-      if (typeof py === 'string') skipped = py;
-      rounds.push({ ours, numpy: typeof py === 'string' ? undefined : py });
-    }
-    const ratioOf = (x: (typeof rounds)[number]) => (x.numpy ? x.ours.seconds.median / summarise(x.numpy.seconds).median : NaN);
-    const median = [...rounds].sort((a, b) => ratioOf(a) - ratioOf(b))[rounds.length >> 1]!;
+    const count = quick ? 1 : TRAINING_ROUNDS;
+    // Default threads on both sides, wall seconds per epoch.
+    const wall = await trainingRounds(count, () => timeTraining(data, epochs), () => runPython(args), (o, p) => o.seconds.median / summarise(p.seconds).median);
     const threads = simdKernels()?.threads() ?? 1;
-    const out: TrainingRatio = { epochs, threads, dlpkit: median.ours.seconds, dlpkitCpu: median.ours.cpuSeconds };
-    if (skipped !== undefined) notes.push(`training vs numpy skipped: ${skipped}`);
-    else {
-      out.numpy = { seconds: summarise(median.numpy!.seconds), source: 'bench/reference/numpy_mlp.py, measured in this run' };
-      if (median.numpy!.cpuSeconds) out.numpyCpu = summarise(median.numpy!.cpuSeconds);
-      out.ratio = ratioOf(median);
-      out.rounds = rounds.map(ratioOf);
+    const out: TrainingRatio = { epochs, threads, dlpkit: wall.ours.seconds, dlpkitCpu: wall.ours.cpuSeconds };
+    if (wall.skipped !== undefined) {
+      notes.push(`training vs numpy skipped: ${wall.skipped}`);
+      return out;
     }
-    if (threads > 1) {
-      stopKernelThreads();
-      out.oneThread = await timeTraining(data, epochs);
-    }
-    if (skipped === undefined) {
-      // One BLAS thread: the like-for-like comparison (and numpy's threads spin under load).
-      const one = runPython(args, { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' });
-      if (typeof one === 'string') notes.push(`training vs single-threaded numpy skipped: ${one}`);
-      else if (one.cpuSeconds) {
-        out.numpySingleThread = { seconds: summarise(one.seconds), cpuSeconds: summarise(one.cpuSeconds) };
-        out.cpuRatioSingleThread = (out.oneThread ?? median.ours).cpuSeconds.median / out.numpySingleThread.cpuSeconds.median;
-      }
+    out.numpy = { seconds: summarise(wall.theirs!.seconds), source: 'bench/reference/numpy_mlp.py, measured in this run' };
+    if (wall.theirs!.cpuSeconds) out.numpyCpu = summarise(wall.theirs!.cpuSeconds);
+    out.ratio = wall.ratio;
+    out.rounds = wall.rounds;
+    // One thread on both sides (the worker stopped; one BLAS thread, whose threads otherwise
+    // spin under load), CPU seconds per epoch: the like-for-like comparison.
+    if (threads > 1) stopKernelThreads();
+    const one = await trainingRounds(count, () => timeTraining(data, epochs), () => runPython(args, { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' }),
+      (o, p) => (p.cpuSeconds ? o.cpuSeconds.median / summarise(p.cpuSeconds).median : NaN));
+    if (threads > 1) out.oneThread = one.ours;
+    if (one.skipped !== undefined) notes.push(`training vs single-threaded numpy skipped: ${one.skipped}`);
+    else if (one.theirs!.cpuSeconds) {
+      out.numpySingleThread = { seconds: summarise(one.theirs!.seconds), cpuSeconds: summarise(one.theirs!.cpuSeconds) };
+      out.cpuRatioSingleThread = one.ratio;
+      out.cpuRounds = one.rounds;
     }
     return out;
   } finally {

@@ -182,7 +182,8 @@ export function formatBench(r: BenchResults): string {
       [`host training epoch (SGD, batch 100, ${q.training.threads} thread${q.training.threads > 1 ? 's' : ''}) vs numpy`, formatRange(q.training.dlpkit), q.training.numpy ? formatRange(q.training.numpy.seconds) : 'n/a',
         `${ratio(q.training.ratio, '≤ 1.5, dlpkit ÷ numpy')}${q.training.rounds && q.training.rounds.length > 1 ? `; rounds ${q.training.rounds.map((x) => formatFixed(x)).join(' / ')}` : ''}`],
       [`  same on one thread, CPU seconds vs numpy with one BLAS thread`, formatRange(q.training.oneThread?.cpuSeconds ?? q.training.dlpkitCpu),
-        q.training.numpySingleThread ? formatRange(q.training.numpySingleThread.cpuSeconds) : 'n/a', ratio(q.training.cpuRatioSingleThread, '≤ 1.5')],
+        q.training.numpySingleThread ? formatRange(q.training.numpySingleThread.cpuSeconds) : 'n/a',
+        `${ratio(q.training.cpuRatioSingleThread, '≤ 1.5')}${q.training.cpuRounds && q.training.cpuRounds.length > 1 ? `; rounds ${q.training.cpuRounds.map((x) => formatFixed(x)).join(' / ')}` : ''}`],
       ...q.scalesim.map((c) => [`dlp scalesim ${c.name}, ${c.caches === 'off' ? 'cold (caches off)' : c.caches === 'code' ? 'new layer (code cache warm, schedule cache off)' : 'caches warm'}${c.cpu ? ' (CPU s)' : ''}`, formatRange(c.cpu ?? c.wall), c.reference ? formatRange(c.reference.seconds) : 'n/a',
         ratio(c.ratio, c.name.includes('256') ? '≥ 100, SCALE-Sim ÷ dlpkit' : '≥ 20, SCALE-Sim ÷ dlpkit')]),
       ...(q.searchFloor ?? []).map((f) => {

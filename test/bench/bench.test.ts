@@ -90,8 +90,24 @@ describe('search floor (ratios)', () => {
     const warm = { name: 'gemm 256x256x256 (8x8 os)', args: [], wall: t(0.15), cpu: t(0.15), caches: 'warm' as const, reference: { seconds: t(20), source: 'test' } };
     const text = formatBench({ date: 'test', machine: { cpu: 'test', cores: 2, node: 'v20', loadAverage: [0, 0, 0] }, errors: {}, sectionSeconds: {}, durationSeconds: 1, ratios: { scalesim: [warm], searchFloor: [{ name: warm.name, seconds: t(0.03) }], fixedCosts: [], notes: [],
       simulator: { gemm: [1, 1, 1], hardware: 'dlp-s', dlpkit: t(1), dlpkitCpu: t(1), dlpkitMacsPerSecond: 1, mnist: { batch: 1, macs: 1, oneThread: { wall: t(1), cpu: t(1), macsPerSecond: 1 } } },
-      training: { epochs: 5, threads: 2, dlpkit: t(0.31), dlpkitCpu: t(0.6), numpy: { seconds: t(0.3), source: 'test' }, ratio: 0.31 / 0.3, rounds: [0.98, 0.31 / 0.3, 1.7] } } } as unknown as BenchResults);
+      training: { epochs: 5, threads: 2, dlpkit: t(0.31), dlpkitCpu: t(0.6), numpy: { seconds: t(0.3), source: 'test' }, ratio: 0.31 / 0.3, rounds: [0.98, 0.31 / 0.3, 1.7], oneThread: { seconds: t(0.45), cpuSeconds: t(0.45) }, numpySingleThread: { seconds: t(0.37), cpuSeconds: t(0.375) }, cpuRatioSingleThread: 1.2, cpuRounds: [1.2, 1.9, 1.1] } } } as unknown as BenchResults);
     expect(text).toMatch(/host training epoch .* 1\.03 \(goal ≤ 1\.5, dlpkit ÷ numpy\); rounds 0\.98 \/ 1\.03 \/ 1\.70/);
+    expect(text).toMatch(/same on one thread, CPU seconds vs numpy with one BLAS thread .* 1\.20 \(goal ≤ 1\.5\); rounds 1\.20 \/ 1\.90 \/ 1\.10/);
     expect(text).toMatch(/tuned search alone, gemm 256x256x256 \(8x8 os\), V8's code optimised \(in process\) +30\.0+ ms.*100× leaves a search 50\.0+ ms CPU/);
+  });
+});
+
+describe('training rounds (ratios)', () => {
+  it('keeps the median round by ratio with its own runs, lists every round, and stops when numpy cannot run', async () => {
+    const { trainingRounds } = await import('../../bench/ratios.js');
+    const ours = [0.3, 0.5, 0.31];
+    const theirs = [0.3, 0.3, 0.62];
+    let i = 0;
+    let j = 0;
+    const r = await trainingRounds(3, async () => ours[i++]!, () => ({ seconds: [theirs[j++]!] }), (o, p) => o / p.seconds[0]!);
+    // Ratios 1.0, 1.67, 0.5: the median is the first round's, with its own two runs.
+    expect(r).toMatchObject({ ours: 0.3, theirs: { seconds: [0.3] }, ratio: 1, rounds: [1, 0.5 / 0.3, 0.5] });
+    const skipped = await trainingRounds(3, async () => 1, () => 'python3 not runnable', () => 1);
+    expect(skipped).toMatchObject({ skipped: 'python3 not runnable', rounds: [] });
   });
 });
