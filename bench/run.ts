@@ -193,7 +193,7 @@ export function formatBench(r: BenchResults): string {
         const ref = q.scalesim.find((c) => c.name === f.name && c.caches === 'warm');
         const left = ref?.reference && ref.cpu ? ref.reference.seconds.median / goal - ref.cpu.median : undefined;
         return [`  tuned search alone, ${f.name}, V8's code optimised (in process)`, formatRange(f.seconds), '',
-          left === undefined ? '' : `${goal}× leaves a search ${formatSeconds(left)} CPU`];
+          left === undefined ? '' : left > 0 ? `${goal}× leaves a search ${formatSeconds(left)} CPU` : `${goal}× leaves no search time: the warm run is ${formatSeconds(-left)} over`];
       }),
       ...q.fixedCosts.map((c) => [c.args[0] === '-e' ? c.name : `${c.name}, caches ${c.caches}`, `${formatRange(c.wall)}${c.cpu ? `, CPU ${formatRange(c.cpu)}` : ''}`, '',
         c.name.startsWith('dlp run') ? 'goal ≤ 0.5 s wall' : budget256 !== undefined && c.name.startsWith('dlp scalesim') ? `floor; 100× on 256³ needs ≤ ${formatFixed(budget256)} CPU s` : '']),

@@ -94,6 +94,9 @@ describe('search floor (ratios)', () => {
     expect(text).toMatch(/host training epoch .* 1\.03 \(goal ≤ 1\.5, dlpkit ÷ numpy\); rounds 0\.98 \/ 1\.03 \/ 1\.70/);
     expect(text).toMatch(/same on one thread, CPU seconds vs numpy with one BLAS thread .* 1\.20 \(goal ≤ 1\.5\); rounds 1\.20 \/ 1\.90 \/ 1\.10/);
     expect(text).toMatch(/tuned search alone, gemm 256x256x256 \(8x8 os\), V8's code optimised \(in process\) +30\.0+ ms.*100× leaves a search 50\.0+ ms CPU/);
+    const over = formatBench({ date: 'test', machine: { cpu: 'test', cores: 2, node: 'v20', loadAverage: [0, 0, 0] }, errors: {}, sectionSeconds: {}, durationSeconds: 1,
+      ratios: { scalesim: [{ ...warm, cpu: t(0.21) }], searchFloor: [{ name: warm.name, seconds: t(0.03) }], fixedCosts: [], notes: [], simulator: { gemm: [1, 1, 1], hardware: 'dlp-s', dlpkit: t(1), dlpkitCpu: t(1), dlpkitMacsPerSecond: 1, mnist: { batch: 1, macs: 1, oneThread: { wall: t(1), cpu: t(1), macsPerSecond: 1 } } }, training: { epochs: 1, threads: 1, dlpkit: t(1), dlpkitCpu: t(1) } } } as unknown as BenchResults);
+    expect(over).toMatch(/100× leaves no search time: the warm run is 10\.0+ ms over/);
   });
 });
 
