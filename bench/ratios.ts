@@ -21,7 +21,7 @@ import { createSimThreads } from '../runtime/sim-threads.js';
 import { canSplit } from '../runtime/tensor/kernel-threads.js';
 import type { Bundle } from '../compiler/bundle.js';
 import { findRepoRoot } from './end-to-end.js';
-import { summarise, timeRuns, type Timing } from './stats.js';
+import { median, summarise, timeRuns, type Timing } from './stats.js';
 import { checkShapesPass, findZeroTilesPass, normalizeOptions, quantizePass, tilePass } from '../compiler/pipeline.js';
 import { gemmModel, parseScaleSimConfig, scaleSimHardware } from '../compiler/scalesim/index.js';
 import { loadHardware } from '../isa/hardware-file.js';
@@ -91,6 +91,8 @@ export interface CommandTiming {
    * installation that has run the command before); `warm`, the warm-up run filled fresh
    * folders for both and the timed runs use them (what every later run of the layer pays). */
   caches: CacheMode;
+  /** With SCALE-Sim run live: each round's ratio (pairedRatio); `ratio` is their median. */
+  rounds?: number[];
 }
 
 /** The tuned search of one `dlp scalesim` GEMM alone, with V8's code optimised (searchFloor). */
@@ -303,6 +305,12 @@ function timedSpawn(cmd: string, args: string[], opts: { cwd: string; env?: Node
  * `runs` times after one warm-up; the schedule and code caches off unless `cacheDir` names a
  * folder for them (the bench never touches the user's caches) and `mode` says which to use. */
 function timeCli(root: string, args: string[], runs: number, cwd: string, nodeArgs?: string[], cacheDir?: string, mode: CacheMode = 'warm'): { wall: Timing; cpu?: Timing } {
+  const r = cliRuns(root, args, runs, cwd, nodeArgs, cacheDir, mode);
+  return { wall: summarise(r.wall), cpu: r.cpu && summarise(r.cpu) };
+}
+
+/** timeCli's runs, each one's seconds (`cpu` only when every run's could be measured). */
+function cliRuns(root: string, args: string[], runs: number, cwd: string, nodeArgs?: string[], cacheDir?: string, mode: CacheMode = 'warm'): { wall: number[]; cpu?: number[] } {
   const wall: number[] = [];
   const cpu: number[] = [];
   const env = {
@@ -318,7 +326,7 @@ function timeCli(root: string, args: string[], runs: number, cwd: string, nodeAr
       if (r.cpu !== undefined) cpu.push(r.cpu);
     }
   }
-  return { wall: summarise(wall), cpu: cpu.length === runs ? summarise(cpu) : undefined };
+  return { wall, cpu: cpu.length === runs ? cpu : undefined };
 }
 
 /** SCALE-Sim v2's recorded times: user + system CPU seconds of its process (see `note`). */
@@ -331,6 +339,21 @@ function scaleSimConfig(): string {
   return ['[general]', 'run_name = bench', '', '[architecture_presets]', 'ArrayHeight: 8', 'ArrayWidth: 8', 'IfmapSramSzkB: 64',
     'FilterSramSzkB: 64', 'OfmapSramSzkB: 64', 'IfmapOffset: 0', 'FilterOffset: 10000000', 'OfmapOffset: 20000000', 'Dataflow : os',
     'Bandwidth : 10', 'MemoryBanks: 1', '', '[run_presets]', 'InterfaceBandwidth: CALC', ''].join('\n');
+}
+
+/** Rounds of the live SCALE-Sim comparison. SCALE-Sim takes 10-20 s a run, dlpkit well under
+ * one, and the machine's speed drifts in phases of seconds: all of dlpkit's runs first and then
+ * SCALE-Sim's would compare two different phases. So each round times dlpkit (every cache
+ * mode) and then SCALE-Sim once, back to back, and the ratio is the median of the rounds'. */
+const SCALESIM_ROUNDS = 3;
+
+/** Each round's ratio, the reference run of the round over the median of our runs in it
+ * (`theirs[r] / median(ours[r])`), and their median: a paired comparison, so a drift of the
+ * machine's speed between rounds moves both sides of a round alike. */
+export function pairedRatio(ours: readonly (readonly number[])[], theirs: readonly number[]): { ratio: number; rounds: number[] } {
+  if (ours.length !== theirs.length || ours.length === 0) throw new Error(`paired ratio: ${ours.length} rounds of ours against ${theirs.length} of theirs`);
+  const rounds = theirs.map((t, r) => t / median(ours[r]!));
+  return { ratio: median(rounds), rounds };
 }
 
 function scaleSimRatios(root: string, quick: boolean, notes: string[]): CommandTiming[] {
@@ -346,28 +369,44 @@ function scaleSimRatios(root: string, quick: boolean, notes: string[]): CommandT
       const topo = join(dir, `${m}x${n}x${k}.csv`);
       writeFileSync(topo, `Layer, M, N, K,\ngemm, ${m}, ${n}, ${k},\n`);
       const args = ['scalesim', '--config', join(dir, 'scale.cfg'), '--topology', topo, '-o', join(dir, 'out')];
-      const cold = timeCli(root, args, quick ? 3 : 5, dir);
-      const newLayer = timeCli(root, args, quick ? 3 : 5, dir, undefined, join(dir, `cache-${m}x${n}x${k}`), 'code');
-      const warm = timeCli(root, args, quick ? 3 : 5, dir, undefined, join(dir, `cache-${m}x${n}x${k}`));
+      const cacheDir = join(dir, `cache-${m}x${n}x${k}`);
+      const modes = [['off', undefined], ['code', cacheDir], ['warm', cacheDir]] as const;
+      // Without a live SCALE-Sim one round of five runs; with it, rounds of three.
+      const rounds = v2 && !quick ? SCALESIM_ROUNDS : 1;
+      const runs = v2 && !quick ? 3 : quick ? 3 : 5;
+      const ours = modes.map(() => ({ wall: [] as number[][], cpu: [] as (number[] | undefined)[] }));
+      const theirs: { wall: number; cpu?: number }[] = [];
+      for (let r = 0; r < rounds; r++) {
+        modes.forEach(([mode, cache], i) => {
+          const t = cliRuns(root, args, runs, dir, undefined, cache, mode);
+          ours[i]!.wall.push(t.wall);
+          ours[i]!.cpu.push(t.cpu);
+        });
+        if (v2) {
+          const s = timedSpawn(process.env.DLP_SCALESIM_PYTHON ?? NUMPY, [join(v2, 'scalesim/scale.py'), '-c', join(dir, 'scale.cfg'), '-t', topo, '-p', join(dir, 'ss'), '-i', 'gemm'],
+            { cwd: dir, env: { ...process.env, PYTHONPATH: v2 } });
+          if (s.status !== 0) throw new Error(`SCALE-Sim failed: ${s.stderr.trim().split('\n').pop()}`);
+          theirs.push({ wall: s.wall, cpu: s.cpu });
+        }
+      }
+      // Like with like: CPU seconds on both sides when every run's could be measured.
+      const cpu = ours.every((o) => o.cpu.every((c) => c !== undefined)) && theirs.every((t) => t.cpu !== undefined);
+      const side = (o: (typeof ours)[number]): number[][] => (cpu ? (o.cpu as number[][]) : o.wall);
       let reference: Reference | undefined;
       if (v2) {
-        const s: number[] = [];
-        for (let i = 0; i < (quick ? 1 : 3); i++) {
-          const r = timedSpawn(process.env.DLP_SCALESIM_PYTHON ?? NUMPY, [join(v2, 'scalesim/scale.py'), '-c', join(dir, 'scale.cfg'), '-t', topo, '-p', join(dir, 'ss'), '-i', 'gemm'],
-            { cwd: dir, env: { ...process.env, PYTHONPATH: v2 } });
-          if (r.status !== 0) throw new Error(`SCALE-Sim failed: ${r.stderr.trim().split('\n').pop()}`);
-          s.push(cold.cpu && r.cpu !== undefined ? r.cpu : r.wall);
-        }
-        reference = { seconds: summarise(s), source: `SCALE-Sim v2 at ${v2}, measured in this run (${cold.cpu ? 'CPU' : 'wall'} seconds)` };
+        reference = { seconds: summarise(theirs.map((t) => (cpu ? t.cpu! : t.wall))), source: `SCALE-Sim v2 at ${v2}, measured in this run (${cpu ? 'CPU' : 'wall'} seconds)` };
       } else if (recorded?.cases[name]) {
         reference = { seconds: summarise(recorded.cases[name]!.seconds), source: `SCALE-Sim v2 recorded ${recorded.date} on ${recorded.machine} (CPU seconds)` };
       }
-      // Like with like: CPU seconds on both sides when the child's CPU time is measurable.
-      if (reference && !cold.cpu) notes.push(`scalesim ${name}: neither bash nor /usr/bin/time to measure CPU seconds, dlpkit side in wall seconds`);
-      for (const [t, cache] of [[cold, 'off'], [newLayer, 'code'], [warm, 'warm']] as const) {
-        const ours = t.cpu ?? t.wall;
-        out.push({ name, args, wall: t.wall, cpu: t.cpu, reference, ratio: reference ? reference.seconds.median / ours.median : undefined, caches: cache });
-      }
+      if (reference && !cpu) notes.push(`scalesim ${name}: neither bash nor /usr/bin/time to measure CPU seconds, dlpkit side in wall seconds`);
+      modes.forEach(([mode], i) => {
+        const o = ours[i]!;
+        const all = (xs: number[][]): number[] => xs.flat();
+        const row: CommandTiming = { name, args, wall: summarise(all(o.wall)), cpu: o.cpu.every((c) => c !== undefined) ? summarise(all(o.cpu as number[][])) : undefined, reference, caches: mode };
+        if (v2) Object.assign(row, pairedRatio(side(o), theirs.map((t) => (cpu ? t.cpu! : t.wall))));
+        else if (reference) row.ratio = reference.seconds.median / summarise(all(side(o))).median;
+        out.push(row);
+      });
     }
     if (!v2 && !recorded) notes.push('scalesim: no SCALE-Sim times (set DLP_SCALESIM_V2 to a scale-sim-v2 checkout)');
   } finally {

@@ -168,6 +168,8 @@ export function formatBench(r: BenchResults): string {
   if (r.ratios) {
     const q = r.ratios;
     const ratio = (v: number | undefined, goal: string): string => (v === undefined ? 'n/a' : `${formatFixed(v)} (goal ${goal})`);
+    // A paired comparison's rounds (the ratio is their median).
+    const rounds = (xs: number[] | undefined): string => (xs && xs.length > 1 ? `; rounds ${xs.map((x) => formatFixed(x)).join(' / ')}` : '');
     const sim = q.simulator;
     // SCALE-Sim's 256³ CPU seconds ÷ 100: what a whole `dlp scalesim` run may cost for the goal.
     const ref256 = q.scalesim.find((c) => c.name.includes('256'))?.reference;
@@ -180,12 +182,12 @@ export function formatBench(r: BenchResults): string {
       [`simulate MNIST MLP batch ${sim.mnist.batch}, one thread${sim.mnist.twoThreads ? ' / two' : ''}`,
         [sim.mnist.oneThread, sim.mnist.twoThreads].filter((x) => x !== undefined).map((x) => `${formatRange(x.wall)} (${formatCount(x.macsPerSecond)} MAC/s)`).join(' / '), '', ''],
       [`host training epoch (SGD, batch 100, ${q.training.threads} thread${q.training.threads > 1 ? 's' : ''}) vs numpy`, formatRange(q.training.dlpkit), q.training.numpy ? formatRange(q.training.numpy.seconds) : 'n/a',
-        `${ratio(q.training.ratio, '≤ 1.5, dlpkit ÷ numpy')}${q.training.rounds && q.training.rounds.length > 1 ? `; rounds ${q.training.rounds.map((x) => formatFixed(x)).join(' / ')}` : ''}`],
+        `${ratio(q.training.ratio, '≤ 1.5, dlpkit ÷ numpy')}${rounds(q.training.rounds)}`],
       [`  same on one thread, CPU seconds vs numpy with one BLAS thread`, formatRange(q.training.oneThread?.cpuSeconds ?? q.training.dlpkitCpu),
         q.training.numpySingleThread ? formatRange(q.training.numpySingleThread.cpuSeconds) : 'n/a',
-        `${ratio(q.training.cpuRatioSingleThread, '≤ 1.5')}${q.training.cpuRounds && q.training.cpuRounds.length > 1 ? `; rounds ${q.training.cpuRounds.map((x) => formatFixed(x)).join(' / ')}` : ''}`],
+        `${ratio(q.training.cpuRatioSingleThread, '≤ 1.5')}${rounds(q.training.cpuRounds)}`],
       ...q.scalesim.map((c) => [`dlp scalesim ${c.name}, ${c.caches === 'off' ? 'cold (caches off)' : c.caches === 'code' ? 'new layer (code cache warm, schedule cache off)' : 'caches warm'}${c.cpu ? ' (CPU s)' : ''}`, formatRange(c.cpu ?? c.wall), c.reference ? formatRange(c.reference.seconds) : 'n/a',
-        ratio(c.ratio, c.name.includes('256') ? '≥ 100, SCALE-Sim ÷ dlpkit' : '≥ 20, SCALE-Sim ÷ dlpkit')]),
+        `${ratio(c.ratio, c.name.includes('256') ? '≥ 100, SCALE-Sim ÷ dlpkit' : '≥ 20, SCALE-Sim ÷ dlpkit')}${rounds(c.rounds)}`]),
       ...(q.searchFloor ?? []).map((f) => {
         // What the goal leaves a search: SCALE-Sim's CPU seconds ÷ the goal, less a run of
         // the same GEMM with its schedule recalled (everything but the search).

@@ -114,3 +114,23 @@ describe('training rounds (ratios)', () => {
     expect(skipped).toMatchObject({ skipped: 'python3 not runnable', rounds: [] });
   });
 });
+
+describe('paired SCALE-Sim rounds (ratios)', () => {
+  it('pairs each reference run with our runs of its own round, not the medians of all runs', async () => {
+    const { pairedRatio } = await import('../../bench/ratios.js');
+    // The machine slows down fourfold after the first round, on both sides alike. Paired, the
+    // rounds say 10, 10, 10; the medians of all runs (40 ÷ 2) would say 20.
+    const ours = [[0.9, 1, 1.1], [3.9, 4, 4.1], [3.8, 4, 4.2]];
+    const theirs = [10, 40, 40];
+    expect(pairedRatio(ours, theirs)).toEqual({ ratio: 10, rounds: [10, 10, 10] });
+    // The median round: a round on a quiet phase of one side alone stays out.
+    expect(pairedRatio([[1], [1], [1]], [10, 30, 12])).toEqual({ ratio: 12, rounds: [10, 30, 12] });
+    expect(() => pairedRatio([[1], [1]], [10])).toThrow(/2 rounds of ours against 1/);
+    expect(() => pairedRatio([], [])).toThrow(/0 rounds/);
+    const t = (median: number) => ({ median, min: median, max: median, runs: 1 });
+    const row = { name: 'gemm 256x256x256 (8x8 os)', args: [], wall: t(0.2), cpu: t(0.2), caches: 'code' as const, reference: { seconds: t(20), source: 'test' }, ratio: 95, rounds: [90, 95, 110] };
+    const text = formatBench({ date: 'test', machine: { cpu: 'test', cores: 2, node: 'v20', loadAverage: [0, 0, 0] }, errors: {}, sectionSeconds: {}, durationSeconds: 1,
+      ratios: { scalesim: [row], searchFloor: [], fixedCosts: [], notes: [], simulator: { gemm: [1, 1, 1], hardware: 'dlp-s', dlpkit: t(1), dlpkitCpu: t(1), dlpkitMacsPerSecond: 1, mnist: { batch: 1, macs: 1, oneThread: { wall: t(1), cpu: t(1), macsPerSecond: 1 } } }, training: { epochs: 1, threads: 1, dlpkit: t(1), dlpkitCpu: t(1) } } } as unknown as BenchResults);
+    expect(text).toMatch(/dlp scalesim gemm 256x256x256 \(8x8 os\), new layer .* 95\.00 \(goal ≥ 100, SCALE-Sim ÷ dlpkit\); rounds 90\.00 \/ 95\.00 \/ 110\.00/);
+  });
+});
