@@ -187,8 +187,9 @@ const SUM_SLACK = 1 - 1e-9;
  * exactly where it was). After cycle t, each unit's ops not issued yet run one after another,
  * the first once its last issued op has finished and none before t, each keeping the unit
  * busy its cycles (a DMA its latency and transfer at least); the channel's transfers not
- * granted likewise follow its current one. The end, when everything has completed, is at
- * least the latest of those finishes. */
+ * granted likewise follow its current one. After a unit's last op, the ops that wait for it
+ * still run one after another (tailsOf). The end, when everything has completed, is at least
+ * the latest of those finishes. */
 function replayBelow(stream: ReplayStream, s: ReplayState, depths: readonly number[], stopAt: number): boolean {
   if (stopAt === Infinity) return replay(stream, s, depths, deadlockError, undefined, -1);
   const { ops, unitAt, unitMembers } = stream;
@@ -198,6 +199,7 @@ function replayBelow(stream: ReplayStream, s: ReplayState, depths: readonly numb
   const work = workOf(ops);
   const left = work.subarray(0, nu);
   const taken = unitAt.slice(0, nu);
+  const tail = tailsOf(ops, unitAt, unitMembers);
   let channelLeft = work[nu]!;
   let seen = 0;
   for (;;) {
@@ -216,7 +218,12 @@ function replayBelow(stream: ReplayStream, s: ReplayState, depths: readonly numb
         left[u] -= ops[unitMembers[r]!]!.cycles + ops[unitMembers[r]!]!.transfer;
       }
       const free = last < 0 ? t : s.finish[last]! < Infinity ? s.finish[last]! : s.request[last]! + ops[last]!.transfer;
-      end = Math.max(end, Math.max(t, free) + left[u]! * SUM_SLACK);
+      // The unit's last op ends its work, and the ops that wait for it follow (tailsOf). Once
+      // every member has issued, `free` is (at least) when that last one finishes, whatever t
+      // is: some of the ops after it may have run already, so t does not bound their start.
+      const issued = taken[u] === unitAt[u + 1];
+      if (!issued) end = Math.max(end, Math.max(t, free) + (left[u]! + tail[u]!) * SUM_SLACK);
+      else if (last >= 0) end = Math.max(end, free + tail[u]! * SUM_SLACK);
     }
     if (end >= stopAt) return false;
   }
@@ -262,6 +269,49 @@ function workOf(ops: readonly TimedOp[]): Float64Array {
     work[WORK_UNITS.length] += op.transfer;
   }
   return work;
+}
+
+/** Ops after a unit's last op that tailsOf looks at: the chain that follows a unit's last op
+ * (its ACT and STORE after the last MATMUL) lies just after it; ops further on are left out,
+ * which can only shorten the chain found. */
+const TAIL_WINDOW = 8;
+
+/** Per unit, cycles that must pass after its last op (in program order) finishes before the
+ * stream can end: the longest chain of later ops, each waiting for the one before it (it
+ * conflicts with it, RAW/WAR/WAW, or runs on the same unit; a SYNC or HALT waits for, and holds
+ * back, everything), each taking at least its cycles (a DMA its latency and transfer). A lower
+ * bound (ops past TAIL_WINDOW are not looked at) the stopping replay adds to the unit's work. */
+function tailsOf(ops: readonly TimedOp[], unitAt: Int32Array, unitMembers: Int32Array): Float64Array {
+  const nu = unitAt.length - 1;
+  const tails = new Float64Array(nu);
+  const chain = new Float64Array(TAIL_WINDOW + 1);
+  for (let u = 0; u < nu; u++) {
+    if (unitAt[u + 1] === unitAt[u]) continue;
+    const first = unitMembers[unitAt[u + 1]! - 1]!;
+    const end = Math.min(ops.length, first + TAIL_WINDOW + 1);
+    // chain[k - first]: the longest chain after op k (k > first), then after `first` itself.
+    for (let k = end - 1; k >= first; k--) {
+      let best = 0;
+      for (let j = k + 1; j < end; j++) {
+        if (waitsFor(ops[k]!, ops[j]!)) best = Math.max(best, ops[j]!.cycles + ops[j]!.transfer + chain[j - first]!);
+      }
+      chain[k - first] = best;
+    }
+    tails[u] = chain[0]!;
+  }
+  return tails;
+}
+
+/** tailsOf of a stream's ops, per WORK_UNITS entry. */
+export function unitTails(ops: readonly TimedOp[]): number[] {
+  const { unitAt, unitMembers } = streamOf(ops);
+  return Array.from(tailsOf(ops, unitAt, unitMembers));
+}
+
+/** Whether `later` can issue only after `earlier` (before it in program order) has finished. */
+function waitsFor(earlier: TimedOp, later: TimedOp): boolean {
+  if (earlier.queue < 0 || later.queue < 0) return true;
+  return earlier.unit === later.unit || footprintsConflict(earlier.footprint, later.footprint);
 }
 
 /** A replay's whole state after some visited cycle: per-op arrays (by position), per-queue

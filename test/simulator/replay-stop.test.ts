@@ -5,7 +5,9 @@
 // when they are not.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { opsCycles, opsCyclesPair } from '../../isa/schedule.js';
+import { opsCycles, opsCyclesPair, prepareOps, unitTails } from '../../isa/schedule.js';
+import { actCycles, dmaCycles, matmulCycles } from '../../isa/timing.js';
+import { act, halt, hardware, load, matmul, store } from './build.js';
 import { hwArb, instrArb, scheduleDrawn } from './arbitrary-programs.js';
 
 /** A `below` drawn around the full cycles (fraction of them, and the cycles themselves ± 1). */
@@ -55,5 +57,26 @@ describe('replays that stop at a bound', () => {
         if (checkStop(gb, full, belowOf(full, pick, frac))) stopped++;
       }), { numRuns: 400, seed: 12 });
     expect(stopped).toBeGreaterThan(50);
+  });
+});
+
+describe('the chain after a unit\'s last op (unitTails)', () => {
+  // dlp-s: an int8 1×64·64×64 product, a 64-wide relu, a 64-byte store (latency + transfer).
+  const hw = hardware();
+  const row = load({ dst: 0, space: 'nram', src: 4096, rows: 1, cols: 64, dtype: 'int8' });
+  const mm = matmul({ out: 256, in: 0, w: 0, m: 1, k: 64, n: 64, dtype: 'int8', layer: 1 });
+  const relu = act({ dst: 1024, src: 256, rows: 1, cols: 64, func: 'relu', inType: 'int32', outType: 'int8' });
+  const out = store({ dst: 16384, src: 1024, rows: 1, cols: 64, dtype: 'int8' });
+  const [mmC, reluC, outC] = [matmulCycles(hw, 1, 64, 64, 'int8'), actCycles(hw, 1, 64, 'relu'), dmaCycles(hw, 1, 64, 64)];
+
+  it('is, per unit (dma-in, mfu, vfu, dma-out), the longest chain of ops that wait for its last op', () => {
+    // The input row's LOAD → MATMUL (reads the row) → ACT (reads the product) → STORE (reads the ACT's output).
+    expect(unitTails(prepareOps([row, mm, relu, out, halt()], hw))).toEqual([mmC + reluC + outC, reluC + outC, outC, 0]);
+  });
+
+  it('leaves out ops that touch nothing the last op touches', () => {
+    // dma-in's last op is now a LOAD of other bytes: the STORE does not wait for it, the HALT adds nothing.
+    const other = load({ dst: 2048, space: 'nram', src: 8192, rows: 1, cols: 16, dtype: 'int8' });
+    expect(unitTails(prepareOps([row, mm, relu, other, out, halt()], hw))).toEqual([0, reluC + outC, outC, 0]);
   });
 });
