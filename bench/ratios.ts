@@ -373,7 +373,7 @@ function scaleSimRatios(root: string, quick: boolean, notes: string[]): CommandT
       const modes = [['off', undefined], ['code', cacheDir], ['warm', cacheDir]] as const;
       // Without a live SCALE-Sim one round of five runs; with it, rounds of three.
       const rounds = v2 && !quick ? SCALESIM_ROUNDS : 1;
-      const runs = v2 && !quick ? 3 : quick ? 3 : 5;
+      const runs = v2 || quick ? 3 : 5;
       const ours = modes.map(() => ({ wall: [] as number[][], cpu: [] as (number[] | undefined)[] }));
       const theirs: { wall: number; cpu?: number }[] = [];
       for (let r = 0; r < rounds; r++) {
@@ -390,21 +390,23 @@ function scaleSimRatios(root: string, quick: boolean, notes: string[]): CommandT
         }
       }
       // Like with like: CPU seconds on both sides when every run's could be measured.
-      const cpu = ours.every((o) => o.cpu.every((c) => c !== undefined)) && theirs.every((t) => t.cpu !== undefined);
-      const side = (o: (typeof ours)[number]): number[][] => (cpu ? (o.cpu as number[][]) : o.wall);
+      const cpuRounds = (o: (typeof ours)[number]): number[][] | undefined => (o.cpu.every((c) => c !== undefined) ? (o.cpu as number[][]) : undefined);
+      const cpu = ours.every((o) => cpuRounds(o) !== undefined) && theirs.every((t) => t.cpu !== undefined);
+      const theirSeconds = theirs.map((t) => (cpu ? t.cpu! : t.wall));
       let reference: Reference | undefined;
       if (v2) {
-        reference = { seconds: summarise(theirs.map((t) => (cpu ? t.cpu! : t.wall))), source: `SCALE-Sim v2 at ${v2}, measured in this run (${cpu ? 'CPU' : 'wall'} seconds)` };
+        reference = { seconds: summarise(theirSeconds), source: `SCALE-Sim v2 at ${v2}, measured in this run (${cpu ? 'CPU' : 'wall'} seconds)` };
       } else if (recorded?.cases[name]) {
         reference = { seconds: summarise(recorded.cases[name]!.seconds), source: `SCALE-Sim v2 recorded ${recorded.date} on ${recorded.machine} (CPU seconds)` };
       }
       if (reference && !cpu) notes.push(`scalesim ${name}: neither bash nor /usr/bin/time to measure CPU seconds, dlpkit side in wall seconds`);
       modes.forEach(([mode], i) => {
         const o = ours[i]!;
-        const all = (xs: number[][]): number[] => xs.flat();
-        const row: CommandTiming = { name, args, wall: summarise(all(o.wall)), cpu: o.cpu.every((c) => c !== undefined) ? summarise(all(o.cpu as number[][])) : undefined, reference, caches: mode };
-        if (v2) Object.assign(row, pairedRatio(side(o), theirs.map((t) => (cpu ? t.cpu! : t.wall))));
-        else if (reference) row.ratio = reference.seconds.median / summarise(all(side(o))).median;
+        const oCpu = cpuRounds(o);
+        const side = cpu ? oCpu! : o.wall;
+        const row: CommandTiming = { name, args, wall: summarise(o.wall.flat()), cpu: oCpu && summarise(oCpu.flat()), reference, caches: mode };
+        if (v2) Object.assign(row, pairedRatio(side, theirSeconds));
+        else if (reference) row.ratio = reference.seconds.median / summarise(side.flat()).median;
         out.push(row);
       });
     }
