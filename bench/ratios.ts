@@ -371,7 +371,7 @@ function scaleSimRatios(root: string, quick: boolean, notes: string[]): CommandT
       const args = ['scalesim', '--config', join(dir, 'scale.cfg'), '--topology', topo, '-o', join(dir, 'out')];
       const cacheDir = join(dir, `cache-${m}x${n}x${k}`);
       const modes = [['off', undefined], ['code', cacheDir], ['warm', cacheDir]] as const;
-      // Without a live SCALE-Sim one round of five runs; with it, rounds of three.
+      // Without a live SCALE-Sim one round of five runs (quick: three); with it, rounds of three.
       const rounds = v2 && !quick ? SCALESIM_ROUNDS : 1;
       const runs = v2 || quick ? 3 : 5;
       const ours = modes.map(() => ({ wall: [] as number[][], cpu: [] as (number[] | undefined)[] }));
@@ -406,7 +406,7 @@ function scaleSimRatios(root: string, quick: boolean, notes: string[]): CommandT
         const side = cpu ? oCpu! : o.wall;
         const row: CommandTiming = { name, args, wall: summarise(o.wall.flat()), cpu: oCpu && summarise(oCpu.flat()), reference, caches: mode };
         if (v2) Object.assign(row, pairedRatio(side, theirSeconds));
-        else if (reference) row.ratio = reference.seconds.median / summarise(side.flat()).median;
+        else if (reference) row.ratio = reference.seconds.median / median(side.flat());
         out.push(row);
       });
     }
