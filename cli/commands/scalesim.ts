@@ -41,7 +41,9 @@ export function runScaleSimLayer(layer: TopologyLayer, index: number, hw: Hardwa
   let report;
   try {
     // Simulated with its DRAM image, never written out: no values inlined into the program.
-    const bundle = compile(model, weights, hw, { dtype: 'int8', batch, scheduleCache, inlineData: false });
+    // Dense, as SCALE-Sim's GEMMs are: random weights have no all-zero tile to skip, so the
+    // zero-tile map and the search's skipping variants would only cost time (issue #23).
+    const bundle = compile(model, weights, hw, { dtype: 'int8', batch, scheduleCache, inlineData: false, skipZeroTiles: false });
     report = simulate(bundle.program, hw, { dram: bundle.image, functional: false }).report;
   } catch (e) {
     if (e instanceof DlpError) throw new DlpError(`layer '${layer.name}' (M=${layer.m}, N=${layer.n}, K=${layer.k}): ${e.reason}`, { file: topoFile, line: layer.line });
