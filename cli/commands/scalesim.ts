@@ -41,8 +41,9 @@ export function runScaleSimLayer(layer: TopologyLayer, index: number, hw: Hardwa
   let report;
   try {
     // Simulated with its DRAM image, never written out: no values inlined into the program.
-    // Dense, as SCALE-Sim's GEMMs are: random weights have no all-zero tile to skip, so the
-    // zero-tile map and the search's skipping variants would only cost time (issue #23).
+    // Dense, as SCALE-Sim's GEMMs are: random weights practically never have an all-zero tile
+    // to skip, so the zero-tile map and the search's skipping variants would only cost time
+    // (issue #23; test/scalesim/dense-layers).
     const bundle = compile(model, weights, hw, { dtype: 'int8', batch, scheduleCache, inlineData: false, skipZeroTiles: false });
     report = simulate(bundle.program, hw, { dram: bundle.image, functional: false }).report;
   } catch (e) {
@@ -90,7 +91,7 @@ export function register(program: Command): void {
     .option('--force', 'write into a non-empty folder dlpkit did not write (only dlpkit\'s own files are replaced)')
     .option('--json', 'print the per-layer figures as JSON')
     .option('--base <preset|file.json>', 'hardware preset for what SCALE-Sim does not describe (clock, DRAM latency, VFU, energy)', 'systolic-32-ws')
-    .option('--seed <n>', 'seed of the random weights', '1')
+    .option('--seed <n>', 'seed of the random weights (no figure depends on their values)', '1')
     .action((opts: Options) => {
       const seed = parseSeed('seed', opts.seed, 1);
       const cfg = parseScaleSimConfig(readText(opts.config, 'SCALE-Sim config'), opts.config);

@@ -1,5 +1,6 @@
 // `dlp scalesim` compiles its GEMMs dense (skipZeroTiles: false), as SCALE-Sim models them. Its
-// weights are seeded random floats, which leave no all-zero weight tile, so the dense compile
+// weights are seeded random floats, which practically never leave an all-zero weight tile (every
+// weight of the tile would have to round to 0), so the dense compile
 // must give exactly the program, and the figures, that the default (skipping) compile gives.
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/index.js';
