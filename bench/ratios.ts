@@ -433,8 +433,8 @@ export function searchFloor(quick: boolean): SearchFloor[] {
   return Object.entries(SCALESIM_CASES).map(([name, [m, n, k]]) => {
     const seconds: number[] = [];
     for (let r = -runs; r < runs; r++) {
-      const { model, weights, batch } = gemmModel({ name: 'gemm', m, n, k, line: 2 }, index++, 1);
-      const opts = normalizeOptions({ dtype: 'int8', batch, inlineData: false });
+      const { model, weights, options } = gemmModel({ name: 'gemm', m, n, k, line: 2 }, index++, 1);
+      const opts = normalizeOptions(options);
       const state = findZeroTilesPass.run(quantizePass.run(checkShapesPass.run({ model, weights, hw, opts })));
       const t0 = performance.now();
       tilePass.run(state);

@@ -37,14 +37,10 @@ function readText(path: string, what: string): string {
  * SCALE-Sim's figures for it (`figures`: CALC or USER mode, from scaleSimLayerFigures). */
 export function runScaleSimLayer(layer: TopologyLayer, index: number, hw: HardwareConfig, seed: number, topoFile: string, figures: ScaleSimLayerFigures, scheduleCache?: ScheduleCache): ComputeReportRow {
   if (hw.mfu.kind !== 'systolic') throw new DlpError(`hardware '${hw.name}' has no systolic MFU`);
-  const { model, weights, batch } = gemmModel(layer, index, seed);
+  const { model, weights, options } = gemmModel(layer, index, seed);
   let report;
   try {
-    // Simulated with its DRAM image, never written out: no values inlined into the program.
-    // Dense, as SCALE-Sim's GEMMs are: random weights practically never have an all-zero tile
-    // to skip, so the zero-tile map and the search's skipping variants would only cost time
-    // (issue #23; test/scalesim/dense-layers).
-    const bundle = compile(model, weights, hw, { dtype: 'int8', batch, scheduleCache, inlineData: false, skipZeroTiles: false });
+    const bundle = compile(model, weights, hw, { ...options, scheduleCache });
     report = simulate(bundle.program, hw, { dram: bundle.image, functional: false }).report;
   } catch (e) {
     if (e instanceof DlpError) throw new DlpError(`layer '${layer.name}' (M=${layer.m}, N=${layer.n}, K=${layer.k}): ${e.reason}`, { file: topoFile, line: layer.line });

@@ -4,6 +4,7 @@
 import { DlpError } from '../../isa/errors.js';
 import { parseHardware, type HardwareConfig } from '../../isa/hardware.js';
 import type { ModelGraph, ModelWeights } from '../model.js';
+import type { CompileOptions } from '../pipeline.js';
 import { randomWeights } from '../weights/random.js';
 import type { ScaleSimConfig } from './config.js';
 import type { TopologyLayer } from './topology.js';
@@ -45,8 +46,12 @@ export function scaleSimHardware(cfg: ScaleSimConfig, base: HardwareConfig, file
 }
 
 /** A GEMM as a one-layer model: inputs are the m×k ifmap rows (batch m), the dense layer's
- * k×n weights are the filter, the identity activation leaves the product as the output. */
-export function gemmModel(layer: TopologyLayer, index: number, seed: number): { model: ModelGraph; weights: ModelWeights; batch: number } {
+ * k×n weights are the filter, the identity activation leaves the product as the output; with
+ * the options it compiles with. The bundle is only simulated with its DRAM image, never written
+ * out, so no values are inlined into the program. It is dense, as SCALE-Sim's GEMMs are: random
+ * weights practically never have an all-zero tile to skip, so the zero-tile map and the
+ * search's skipping variants would only cost time (issue #23; test/scalesim/dense-layers). */
+export function gemmModel(layer: TopologyLayer, index: number, seed: number): { model: ModelGraph; weights: ModelWeights; options: CompileOptions } {
   // SCALE-Sim names may hold any characters; dlpkit layer names end up in region names.
   const model: ModelGraph = {
     name: `scalesim-layer${index}`,
@@ -54,5 +59,6 @@ export function gemmModel(layer: TopologyLayer, index: number, seed: number): { 
     softmax: false,
     layers: [{ kind: 'dense', name: `layer${index}`, units: layer.n, activation: { kind: 'identity' } }],
   };
-  return { model, weights: randomWeights(model, seed + index), batch: layer.m };
+  const options: CompileOptions = { dtype: 'int8', batch: layer.m, inlineData: false, skipZeroTiles: false };
+  return { model, weights: randomWeights(model, seed + index), options };
 }

@@ -1,7 +1,7 @@
-// `dlp scalesim` compiles its GEMMs dense (skipZeroTiles: false), as SCALE-Sim models them. Its
-// weights are seeded random floats, which practically never leave an all-zero weight tile (every
-// weight of the tile would have to round to 0), so the dense compile
-// must give exactly the program, and the figures, that the default (skipping) compile gives.
+// `dlp scalesim` compiles its GEMMs dense (gemmModel's options: skipZeroTiles false), as SCALE-Sim
+// models them. Its weights are seeded random floats, which practically never leave an all-zero
+// weight tile (every weight of the tile would have to round to 0), so the dense compile must give
+// exactly the program, and the figures, that a compile skipping zero tiles gives.
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/index.js';
 import { gemmModel, parseScaleSimConfig, scaleSimHardware, scaleSimLayerFigures, type TopologyLayer } from '../../compiler/scalesim/index.js';
@@ -24,9 +24,10 @@ describe('dlp scalesim layers are compiled dense', () => {
   it.each(layers.map((l, i) => [l.name, l, i] as const))('%s: the same cycles and DRAM bytes as the default compile, which skips zero tiles', (_, layer, index) => {
     const seed = 1;
     const row = runScaleSimLayer(layer, index, hw, seed, 'dense.csv', scaleSimLayerFigures(cfg, layer));
-    const { model, weights, batch } = gemmModel(layer, index, seed);
-    const skipping = compile(model, weights, hw, { dtype: 'int8', batch, inlineData: false });
-    const dense = compile(model, weights, hw, { dtype: 'int8', batch, inlineData: false, skipZeroTiles: false });
+    const { model, weights, options } = gemmModel(layer, index, seed);
+    expect(options.skipZeroTiles).toBe(false);
+    const dense = compile(model, weights, hw, options);
+    const skipping = compile(model, weights, hw, { ...options, skipZeroTiles: true });
     // No zero tile to skip: both compiles emit the same instructions.
     expect(dense.program.instrs).toEqual(skipping.program.instrs);
     const report = simulate(skipping.program, hw, { dram: skipping.image, functional: false }).report;
