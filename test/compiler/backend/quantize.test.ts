@@ -1,6 +1,7 @@
 // The quantisation scheme: multiplier/shift exactness, rounding, scales and errors.
 import { describe, expect, it } from 'vitest';
 import { deriveRequant, quantizeInput, quantizeModel, roundHalfAway } from '../../../compiler/passes/quantize.js';
+import { MIN_SCALE, checkScale, scaleFor } from '../../../compiler/passes/quant-math.js';
 import { refRequant } from '../../reference/mlp-reference.js';
 import { makeModel, makeWeights } from './helpers.js';
 
@@ -74,7 +75,42 @@ describe('quantizeModel', () => {
     const q = quantizeModel(model, w, { dtype: 'int8', scales: { input: 0.25, layers: [0.5] } });
     expect(q.inputScale).toBe(0.25);
     expect(q.layers[0]!.outScale).toBe(0.5);
-    expect(() => quantizeModel(model, w, { dtype: 'int8', scales: { input: -1 } })).toThrow('input: scale must be a positive number, got -1');
+    expect(() => quantizeModel(model, w, { dtype: 'int8', scales: { input: -1 } })).toThrow('input: scale must be a positive fp32 number from 2^-126 to 3.4e38, got -1');
+  });
+
+  it('refuses given scales that are not normal, finite fp32 numbers', () => {
+    // 1e-50 rounds to 0 in fp32, 1e-40 to a subnormal, 1e39 to Infinity: none is a usable scale.
+    for (const s of [0, 1e-50, 1e-40, 1e39, NaN]) {
+      expect(() => quantizeModel(model, w, { dtype: 'int8', scales: { layers: [s] } }))
+        .toThrow(`layer 'fc1': scale must be a positive fp32 number from 2^-126 to 3.4e38, got ${s}`);
+    }
+    expect(checkScale(2 ** -126, 'x')).toBe(2 ** -126);
+    expect(checkScale(3.4e38, 'x')).toBe(Math.fround(3.4e38));
+  });
+
+  // Ranges so small that range/qmax is below fp32's least normal number used to give a scale
+  // of 0 (or a subnormal): an ELU with a subnormal alpha whose outputs are all negative, or
+  // weights of 1e-44, and then "cannot requantise by Infinity" (the property tests' find).
+  it('floors derived scales at 2^-126', () => {
+    expect(MIN_SCALE).toBe(Math.fround(MIN_SCALE));
+    expect(scaleFor(1e-44, 127)).toBe(2 ** -126);
+    expect(scaleFor(2 ** -110, 127)).toBe(Math.fround(2 ** -110 / 127)); // normal: unchanged
+    expect(scaleFor(0, 127)).toBe(Math.fround(1 / 127));
+    const tiny = makeWeights(model, 2);
+    tiny[0]!.w.fill(1e-44);
+    tiny[0]!.b.fill(0);
+    const q = quantizeModel(model, tiny, { dtype: 'int8' });
+    expect(q.layers[0]!.wScale).toEqual([2 ** -126]);
+    expect(Array.from(q.layers[0]!.w).every((v) => v === 0)).toBe(true);
+    // The fp32 calibration forward gives fc1 outputs of at most 4·1e-44: floored as well.
+    expect(q.layers[0]!.outScale).toBe(2 ** -126);
+    const elu = makeModel(1, [[1, { kind: 'elu', alpha: 1.401298464324817e-45 }], [1, { kind: 'identity' }]], false);
+    const ew = makeWeights(elu, 3);
+    ew[0]!.w[0] = 0;
+    ew[0]!.b[0] = -1; // every calibration output is alpha·(e^-1 − 1) ≈ −8.9e-46
+    const qe = quantizeModel(elu, ew, { dtype: 'int8' });
+    expect(qe.layers[0]!.outScale).toBe(2 ** -126);
+    expect(qe.layers[0]!.requant[0]!.mult).toBe(32767); // r = 1/(2^-126·65536) saturates
   });
 
   it('rejects calibration of the wrong width', () => {
