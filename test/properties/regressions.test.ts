@@ -24,6 +24,9 @@ const tinyHw = (over: Partial<HwSpec>): HwSpec => ({
   ...over,
 });
 
+/** A 1×1 output-stationary systolic array (the property tests' smallest machine). */
+const oneByOne = (over: Partial<HwSpec>): HwSpec => tinyHw({ mfu: { kind: 'systolic', rows: 1, cols: 1, dataflow: 'os' }, ...over });
+
 const REGRESSIONS: Regression[] = [
   {
     property: 'roundtrip',
@@ -267,97 +270,44 @@ const REGRESSIONS: Regression[] = [
       rows: 1,
     },
   },
-  {
-    property: 'equivalence',
-    note: 'FIXED (derived scales are floored at 2^-126, fp32\'s least normal number; docs/quantization.md, "Scales"): ' +
-      'an ELU with a subnormal alpha and only negative calibration outputs has a range near 1e-45, so its output ' +
-      'scale range/127 rounded to 0 in fp32 and compile failed with "cannot requantise by Infinity" (npm run test:deep, equivalence)',
-    case: {
-      inputSize: 1,
+  ...[
+    {
+      property: 'equivalence' as const,
       layers: [
         { units: 1, activation: { kind: 'elu', alpha: 1.401298464324817e-45 }, weights: { seed: 890995529, dist: 'uniform', scale: 1, biasScale: 1 } },
         { units: 1, activation: { kind: 'sigmoid' }, weights: { seed: 0, dist: 'signs', scale: 1, biasScale: 0 } },
       ],
-      softmax: false,
-      dtype: 'int8',
-      batch: 1,
-      perChannel: false,
-      schedule: 'tuned',
-      calibration: 'inputs',
-      inputs: { seed: 1182415764, dist: 'signs', scale: 1 },
-      hw: {
-        base: 'dlp-s',
-        mfu: { kind: 'systolic', rows: 1, cols: 1, dataflow: 'os' },
-        nramBytes: 4096,
-        wramBytes: 4096,
-        dram: { bytesPerCycle: 1, latencyCycles: 0, burstBytes: 1 },
-        queues: { load: 1, compute: 1, store: 1 },
-      },
-      rows: 1,
+      rest: { calibration: 'inputs', inputs: { seed: 1182415764, dist: 'signs', scale: 1 }, hw: oneByOne({}) },
     },
-  },
-  {
-    property: 'roundtrip',
-    note: 'FIXED (derived scales are floored at 2^-126, fp32\'s least normal number; docs/quantization.md, "Scales"): ' +
-      'an ELU with a subnormal alpha and only negative calibration outputs has a range near 1e-45, so its output ' +
-      'scale range/127 rounded to 0 in fp32 and compile failed with "cannot requantise by Infinity" (npm run test:deep, roundtrip)',
-    case: {
-      inputSize: 1,
+    {
+      property: 'roundtrip' as const,
       layers: [
         { units: 1, activation: { kind: 'sigmoid' }, weights: { seed: 0, dist: 'uniform', scale: 1, biasScale: 1 } },
         { units: 1, activation: { kind: 'leaky', alpha: 0.01 }, weights: { seed: 489823513, dist: 'signs', scale: 1, biasScale: 0 } },
         { units: 1, activation: { kind: 'elu', alpha: 2.2701035122062037e-43 }, weights: { seed: 1590977928, dist: 'uniform', scale: 1, biasScale: 0 } },
         { units: 1, activation: { kind: 'leaky', alpha: 0.01 }, weights: { seed: 0, dist: 'uniform', scale: 1, biasScale: 0 } },
       ],
-      softmax: false,
-      dtype: 'int8',
-      batch: 1,
-      perChannel: false,
-      schedule: 'tuned',
-      calibration: 'inputs',
-      scales: { layers: [] },
-      inputs: { seed: 0, dist: 'signs', scale: 1 },
-      hw: {
-        base: 'dlp-s',
-        mfu: { kind: 'systolic', rows: 1, cols: 1, dataflow: 'os' },
-        nramBytes: 4096,
-        wramBytes: 256,
-        dram: { bytesPerCycle: 0.25, latencyCycles: 0, burstBytes: 1 },
-        queues: { load: 1, compute: 1, store: 1 },
+      rest: {
+        calibration: 'inputs', scales: { layers: [] }, inputs: { seed: 0, dist: 'signs', scale: 1 },
+        hw: oneByOne({ wramBytes: 256, dram: { bytesPerCycle: 0.25, latencyCycles: 0, burstBytes: 1 } }),
       },
-      rows: 1,
     },
-  },
-  {
-    property: 'determinism',
-    note: 'FIXED (derived scales are floored at 2^-126, fp32\'s least normal number; docs/quantization.md, "Scales"): ' +
-      'an ELU with a subnormal alpha and only negative calibration outputs has a range near 1e-45, so its output ' +
-      'scale range/127 rounded to 0 in fp32 and compile failed with "cannot requantise by Infinity" (npm run test:deep, determinism)',
-    case: {
-      inputSize: 1,
+    {
+      property: 'determinism' as const,
       layers: [
         { units: 4, activation: { kind: 'relu' }, weights: { seed: 0, dist: 'zeros', scale: 1, biasScale: 0 } },
         { units: 3, activation: { kind: 'elu', alpha: 1.401298464324817e-45 }, weights: { seed: 6, dist: 'signs', scale: 1, biasScale: 1 } },
         { units: 1, activation: { kind: 'tanh' }, weights: { seed: 0, dist: 'signs', scale: 1, biasScale: 1 } },
       ],
-      softmax: false,
-      dtype: 'int8',
-      batch: 1,
-      perChannel: false,
-      schedule: 'tuned',
-      calibration: 'default',
-      inputs: { seed: 0, dist: 'uniform', scale: 1 },
-      hw: {
-        base: 'dlp-s',
-        mfu: { kind: 'systolic', rows: 1, cols: 1, dataflow: 'os' },
-        nramBytes: 4096,
-        wramBytes: 4096,
-        dram: { bytesPerCycle: 1, latencyCycles: 0, burstBytes: 1 },
-        queues: { load: 1, compute: 1, store: 1 },
-      },
-      rows: 1,
+      rest: { calibration: 'default', inputs: { seed: 0, dist: 'uniform', scale: 1 }, hw: oneByOne({}) },
     },
-  },
+  ].map(({ property, layers, rest }): Regression => ({
+    property,
+    note: 'FIXED (derived scales are floored at 2^-126, fp32\'s least normal number; docs/quantization.md, "Scales"): ' +
+      'an ELU with a subnormal alpha and only negative calibration outputs has a range near 1e-45, so its output scale ' +
+      `range/127 rounded to 0 in fp32 and compile failed with "cannot requantise by Infinity" (npm run test:deep, ${property})`,
+    case: { inputSize: 1, layers: layers as PropCase['layers'], softmax: false, dtype: 'int8', batch: 1, perChannel: false, schedule: 'tuned', rows: 1, ...rest } as PropCase,
+  })),
 ];
 
 describe('property regressions', () => {
