@@ -75,7 +75,7 @@ export function quantizeModel(model: ModelGraph, weights: ModelWeights, opts: Qu
   const acts = forwardFp32(model, weights, calib, rows, calibrated.lastIndexOf(true) + 1);
   const fixedIn = opts.scales?.input;
   const inputScale = fixedIn !== undefined ? checkScale(fixedIn, 'input')
-    : given ? scaleFor(rangeOf(calib, method, pct), qmax) : Math.fround(1 / qmax);
+    : given ? scaleFor(finiteRange(rangeOf(calib, method, pct), 'calibration rows'), qmax) : Math.fround(1 / qmax);
 
   let inScale = inputScale;
   let K = model.inputSize;
@@ -87,6 +87,11 @@ export function quantizeModel(model: ModelGraph, weights: ModelWeights, opts: Qu
     const func = layer.activation.kind;
     const { w, bias, wScale, wQmax, acc } = fitWeights(layer.name, lw, K, N, inScale, inRange, perChannel, dtype);
     const accScale = wScale.map((s) => Math.fround(inScale * s));
+    const over = accScale.findIndex((s) => !Number.isFinite(s));
+    if (over >= 0) {
+      throw new DlpError(`layer '${layer.name}': its accumulator scale, input scale ${inScale} × weight scale ${wScale[over]}, ` +
+        'overflows fp32: the weights are too large for the values they multiply');
+    }
     const isLast = l === last;
     let outScale = 1;
     let path: ActPath = 'float';
@@ -96,7 +101,7 @@ export function quantizeModel(model: ModelGraph, weights: ModelWeights, opts: Qu
       const fixed = opts.scales?.layers?.[l];
       if (fixed !== undefined) outScale = checkScale(fixed, `layer '${layer.name}'`);
       else if (bound !== undefined) outScale = Math.fround(bound / qmax);
-      else outScale = scaleFor(rangeOf(acts[l]!, method, pct), qmax);
+      else outScale = scaleFor(finiteRange(rangeOf(acts[l]!, method, pct), `layer '${layer.name}': its fp32 outputs on the calibration rows`), qmax);
       path = INT_PATH_FUNCS.has(func) ? 'int' : 'float';
       requant = path === 'int'
         ? wScale.map((s) => deriveRequant((inScale * s) / outScale))
@@ -113,6 +118,13 @@ export function quantizeModel(model: ModelGraph, weights: ModelWeights, opts: Qu
     return q;
   });
   return { dtype, inputScale, inputType: dtype, layers, softmax: model.softmax, perChannel };
+}
+
+/** A calibration range, refused when the fp32 values it comes from overflowed (Infinity, or
+ * NaN from ∞ − ∞): no scale represents them. */
+function finiteRange(range: number, what: string): number {
+  if (!Number.isFinite(range)) throw new DlpError(`${what} are not finite (range ${range}): the weights or inputs are too large for fp32`);
+  return range;
 }
 
 function quantizeFp32(model: ModelGraph, weights: ModelWeights): QuantModel {

@@ -160,3 +160,19 @@ export function arbCase(cons: CaseConstraints = {}): fc.Arbitrary<PropCase> {
       return out;
     });
 }
+
+/** Magnitudes from fp32's least subnormal to near its largest, with 1 among them. */
+const EXTREME_MAGNITUDES = [1.401298464324817e-45, 1e-40, 1e-30, 1e-20, 1e-5, 1, 1e5, 1e20, 1e30, 3e38];
+
+/** int8/int16 cases whose weights, biases and inputs are drawn at magnitudes across fp32's range
+ * (bias sometimes 0), the rest as arbCase draws it: where scales underflow, overflow or no
+ * int32 bias exists. */
+export function arbExtremeCase(): fc.Arbitrary<PropCase> {
+  const magnitude = fc.constantFrom(...EXTREME_MAGNITUDES);
+  const perLayer = fc.array(fc.record({ scale: magnitude, biasScale: fc.oneof(fc.constant(0), magnitude) }), { minLength: 5, maxLength: 5 });
+  return fc.tuple(arbCase({ dtypes: ['int8', 'int16'], budget: MAC_BUDGET / 2 }), perLayer, magnitude).map(([c, mags, input]): PropCase => ({
+    ...c,
+    layers: c.layers.map((L, l) => ({ ...L, weights: { ...L.weights, ...mags[l]! } })),
+    inputs: { ...c.inputs, scale: input },
+  }));
+}

@@ -113,6 +113,22 @@ describe('quantizeModel', () => {
     expect(qe.layers[0]!.requant[0]!.mult).toBe(32767); // r = 1/(2^-126·65536) saturates
   });
 
+  // Values past fp32's range have no scale: the layer is refused by name instead of reaching
+  // deriveRequant (a 0 or infinite ratio) or the ACT encoder (an infinite scale field).
+  it('refuses layers whose calibration outputs or accumulator scale overflow fp32', () => {
+    const big = makeWeights(model, 4);
+    big[0]!.w.fill(3e38);
+    // fc1's fp32 outputs on the default calibration rows sum terms of up to 3e38: Infinity.
+    expect(() => quantizeModel(model, big, { dtype: 'int8' }))
+      .toThrow("layer 'fc1': its fp32 outputs on the calibration rows are not finite (range Infinity): the weights or inputs are too large for fp32");
+    // With fc1's output scale given, calibration is skipped: s_in·s_w = (1/127)·(3e38/127) is
+    // finite, but an input scale of 1e30 makes it 1e30·2.4e36, past fp32's 3.4e38.
+    expect(() => quantizeModel(model, big, { dtype: 'int8', scales: { input: 1e30, layers: [1] } }))
+      .toThrow(`layer 'fc1': its accumulator scale, input scale ${Math.fround(1e30)} × weight scale ${Math.fround(3e38 / 127)}, overflows fp32`);
+    expect(() => quantizeModel(model, makeWeights(model, 4), { dtype: 'int8', calibration: Float32Array.of(1, 2, Infinity, 4) }))
+      .toThrow('calibration rows are not finite (range Infinity)');
+  });
+
   it('rejects calibration of the wrong width', () => {
     expect(() => quantizeModel(model, w, { dtype: 'int8', calibration: new Float32Array(5) }))
       .toThrow('calibration has 5 values, not a multiple of the input size 4');
