@@ -40,7 +40,11 @@ export function isIntPath(func: ActFunc, inType: DType, outType: DType): boolean
   return inType !== 'fp32' && outType !== 'fp32' && INT_PATH_FUNCS.has(func);
 }
 
-/** The integer path's 16.16 fixed-point slope A = round(alpha·65536) (|alpha| <= 64). */
+/** Largest |alpha| of leaky and elu, and |slope| of PReLU: A = round(alpha·65536) is then at
+ * most 2^22, so x·A stays within 2^53 for any int32 x and the integer path is exact. */
+export const SLOPE_LIMIT = 64;
+
+/** The integer path's 16.16 fixed-point slope A = round(alpha·65536) (|alpha| <= SLOPE_LIMIT). */
 export function fixedSlope(alpha: number): number {
   return Math.round(alpha * 65536);
 }

@@ -3,6 +3,7 @@
 // complaints the same way ("LOAD rows=0 is out of range 1..65535").
 import { DlpError, type ErrorLoc } from './errors.js';
 import { formatChoices, formatF32, formatHex, formatNumber, IDENT_RE } from './format.js';
+import { SLOPE_LIMIT } from './act.js';
 import type { Program, Region, RegionInit } from './program.js';
 import {
   DTYPE_BYTES, DTYPES, ISA, SPACES, fieldRange,
@@ -43,9 +44,9 @@ export const INSTR_RULES: readonly { op: Mnemonic; field: string; doc: string; c
     check: (i) => (i.func === 'softmax' && i.outType !== 'fp32' ? `ACT func=softmax needs outType=fp32, not ${i.outType}` : undefined),
   },
   {
-    op: 'ACT', field: 'alpha', doc: 'func=leaky needs |alpha| <= 64 (A = round(alpha·65536) fits the integer path).',
-    check: (i) => (i.func === 'leaky' && Math.abs(i.alpha as number) > 64
-      ? `ACT alpha=${formatF32(i.alpha as number)} is out of range -64..64 for func=leaky` : undefined),
+    op: 'ACT', field: 'alpha', doc: `func=leaky needs |alpha| <= ${SLOPE_LIMIT} (A = round(alpha·65536) fits the integer path).`,
+    check: (i) => (i.func === 'leaky' && Math.abs(i.alpha as number) > SLOPE_LIMIT
+      ? `ACT alpha=${formatF32(i.alpha as number)} is out of range -${SLOPE_LIMIT}..${SLOPE_LIMIT} for func=leaky` : undefined),
   },
 ];
 

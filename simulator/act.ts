@@ -9,7 +9,7 @@
 import { DlpError } from '../isa/errors.js';
 import type { ActInstr, DType } from '../isa/spec.js';
 import { DTYPE_BYTES } from '../isa/spec.js';
-import { fixedSlope, floatActivation, intActivation, isIntPath, requantize, toFixed16 } from '../isa/act.js';
+import { SLOPE_LIMIT, fixedSlope, floatActivation, intActivation, isIntPath, requantize, toFixed16 } from '../isa/act.js';
 import type { SpaceImage } from './memory.js';
 
 const fround = Math.fround;
@@ -62,8 +62,8 @@ export function executeAct(nram: SpaceImage, i: ActInstr): void {
   for (let c = 0; c < cols; c++) {
     const a = func === 'prelu' ? nram.f32[slope0 + c]! : alpha;
     if (intPath && (func === 'leaky' || func === 'prelu')) {
-      if (!(Math.abs(a) <= 64)) {
-        throw new DlpError(`${func} slope ${a} at column ${c} is out of range (|alpha| <= 64 on the integer path)`);
+      if (!(Math.abs(a) <= SLOPE_LIMIT)) {
+        throw new DlpError(`${func} slope ${a} at column ${c} is out of range (|alpha| <= ${SLOPE_LIMIT} on the integer path)`);
       }
       slopes[c] = fixedSlope(a);
     } else {

@@ -5,7 +5,7 @@ import * as z from 'zod/mini';
 import { DlpError } from '../../isa/errors.js';
 import { stripBom } from '../../isa/format.js';
 import type { Activation, ActivationKind, DenseLayer, ModelGraph } from '../model.js';
-import { ALPHA_LIMIT } from './mlp.js';
+import { SLOPE_LIMIT } from '../../isa/act.js';
 import { MAX_FEATURES, MAX_LAYERS, modelLimitProblem } from './limits.js';
 
 /** Activations written as a bare string; leaky/elu take their PyTorch default alpha. */
@@ -38,7 +38,7 @@ let schema: ReturnType<typeof buildModelSchema> | undefined;
 const modelSchema = () => (schema ??= buildModelSchema());
 
 function buildModelSchema() {
-  const alpha = z.number().check(z.minimum(-ALPHA_LIMIT), z.maximum(ALPHA_LIMIT));
+  const alpha = z.number().check(z.minimum(-SLOPE_LIMIT), z.maximum(SLOPE_LIMIT));
   const simpleKinds = ['identity', 'relu', 'prelu', 'sigmoid', 'tanh'] as const;
 
   const activationSchema = z.union(

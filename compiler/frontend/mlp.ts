@@ -10,9 +10,7 @@ import { stripBom } from '../../isa/format.js';
 import type { SourceLoc } from '../../isa/program.js';
 import type { Activation, DenseLayer, ModelGraph } from '../model.js';
 import { MAX_FEATURES, modelLimitProblem } from './limits.js';
-
-/** Range accepted for leaky-ReLU and ELU alphas: the ACT unit's slope register range. */
-export const ALPHA_LIMIT = 64;
+import { SLOPE_LIMIT } from '../../isa/act.js';
 
 /** Built on first use from its precompiled recipe (scripts/grammar-recipes.ts; parsing the
  * grammar text would cost ~0.3 s of CPU at every start). A pure cache. */
@@ -170,8 +168,8 @@ function toActivation(spec: ActivationSpec, fail: (message: string) => never): A
 /** Rejects alphas outside what the hardware can hold; shared with the JSON front end. */
 export function checkAlpha(act: Activation, layer: string, fail: (message: string) => never): void {
   if (act.kind !== 'leaky' && act.kind !== 'elu') return;
-  if (!Number.isFinite(act.alpha) || Math.abs(act.alpha) > ALPHA_LIMIT) {
-    fail(`layer ${layer}: ${act.kind} alpha ${act.alpha} is outside [-${ALPHA_LIMIT}, ${ALPHA_LIMIT}]`);
+  if (!Number.isFinite(act.alpha) || Math.abs(act.alpha) > SLOPE_LIMIT) {
+    fail(`layer ${layer}: ${act.kind} alpha ${act.alpha} is outside [-${SLOPE_LIMIT}, ${SLOPE_LIMIT}]`);
   }
 }
 

@@ -5,6 +5,7 @@
 import { DlpError, type ErrorLoc } from '../../isa/errors.js';
 import type { DenseLayer, LayerWeights, ModelGraph, ModelWeights } from '../model.js';
 import { modelLimitProblem } from '../frontend/limits.js';
+import { SLOPE_LIMIT } from '../../isa/act.js';
 
 /** Returns a copy of `model` with `inputs` set on every layer; throws on any inconsistency. */
 export function checkShapes(model: ModelGraph, weights?: ModelWeights): ModelGraph {
@@ -29,8 +30,11 @@ export function checkShapes(model: ModelGraph, weights?: ModelWeights): ModelGra
     names.add(layer.name);
     if (!isPositiveInt(layer.units)) fail(`layer ${layer.name}: units ${layer.units} must be a positive integer`, layer);
     const act = layer.activation;
-    if ((act.kind === 'leaky' || act.kind === 'elu') && !Number.isFinite(act.alpha)) {
-      fail(`layer ${layer.name}: ${act.kind} alpha must be a finite number`, layer);
+    // The ACT unit's slope range (isa/act.ts), for models built in code or read from ONNX
+    // as well as for the .mlp and JSON front ends, which check it as they parse.
+    if ((act.kind === 'leaky' || act.kind === 'elu') && !(Math.abs(act.alpha) <= SLOPE_LIMIT)) {
+      fail(Number.isFinite(act.alpha) ? `layer ${layer.name}: ${act.kind} alpha ${act.alpha} is outside [-${SLOPE_LIMIT}, ${SLOPE_LIMIT}]`
+        : `layer ${layer.name}: ${act.kind} alpha must be a finite number`, layer);
     }
     if (weights !== undefined) checkLayerWeights(layer, inputs, weights[i] as LayerWeights, (m) => fail(m, layer));
     const checked: DenseLayer = { ...layer, inputs };
@@ -53,6 +57,11 @@ function checkLayerWeights(layer: DenseLayer, inputs: number, lw: LayerWeights, 
     if (!lw.slopes) fail(`layer ${layer.name}: prelu needs slopes [${out}], none given`);
     else if (lw.slopes.length !== out) {
       fail(`layer ${layer.name}: prelu slope shape [${lw.slopes.length}] does not match ${out} units ([${out}])`);
+    }
+    // Like leaky's alpha: beyond it the integer path's x·round(slope·65536) leaves 2^53.
+    for (let c = 0; c < out; c++) {
+      const a = lw.slopes![c]!;
+      if (!(Math.abs(a) <= SLOPE_LIMIT)) fail(`layer ${layer.name}: prelu slope[${c}] = ${a} is outside [-${SLOPE_LIMIT}, ${SLOPE_LIMIT}]`);
     }
   } else if (lw.slopes) {
     fail(`layer ${layer.name}: slopes given for a ${layer.activation.kind} layer (only prelu has slopes)`);

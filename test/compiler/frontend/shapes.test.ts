@@ -40,6 +40,13 @@ describe('checkShapes', () => {
     ['duplicate names', () => [{ ...model, layers: [model.layers[0]!, model.layers[0]!] }], 's.mlp:3:3: duplicate layer name fc1'],
     ['a NaN alpha', () => [{ ...model, layers: [{ ...model.layers[0]!, activation: { kind: 'leaky', alpha: NaN } }] }],
       's.mlp:3:3: layer fc1: leaky alpha must be a finite number'],
+    // Models built in code or read from ONNX skip the .mlp/JSON parsers' alpha check.
+    ['an elu alpha past 64', () => [{ ...model, layers: [{ ...model.layers[0]!, activation: { kind: 'elu', alpha: 64.5 } }] }],
+      's.mlp:3:3: layer fc1: elu alpha 64.5 is outside [-64, 64]'],
+    ['a PReLU slope past 64', () => { const x = w(); x[1]!.slopes![7] = -100; return [model, x]; },
+      's.mlp:4:3: layer fc2: prelu slope[7] = -100 is outside [-64, 64]'],
+    ['a NaN PReLU slope', () => { const x = w(); x[1]!.slopes![0] = NaN; return [model, x]; },
+      's.mlp:4:3: layer fc2: prelu slope[0] = NaN is outside [-64, 64]'],
   ];
   it.each(cases)('rejects %s', (_label, make, message) => {
     const [m, weights] = make();
