@@ -98,9 +98,10 @@ For every row r < rows and column c < cols (src at \`src + (r·srcPitch + c)·si
    integer, fp32 add with fp32 rounding otherwise).
 2. Integer path (inType integer, outType int8/int16/int32, func ∈ identity/relu/leaky/prelu):
    relu: x = max(x, 0); leaky/prelu with x < 0: x = roundShift(x·A, 16) with
-   A = round(alpha·65536) (prelu: alpha = fp32 slope at aux + 4·cols·bias + 4·c); |alpha| ≤ ${SLOPE_LIMIT}
-   keeps |x·A| within 2^53, so a larger PReLU slope is an execution error (a larger leaky alpha a
-   validation error); then q = sat_out(roundShift(x·mult, shift)) (int32 out: wrap to int32).
+   A = round(alpha·65536) (prelu: alpha = fp32 slope at aux + 4·cols·bias + 4·c; |alpha| ≤ ${SLOPE_LIMIT}
+   keeps |x·A| within 2^53, so a larger PReLU slope is an execution error and a larger leaky
+   alpha a validation error); then
+   q = sat_out(roundShift(x·mult, shift)) (int32 out: wrap to int32).
 3. Float path (everything else): v = inType integer ? fround(x·scale) : x; y = fround(f(v)) with
    f = identity, relu, leaky (v<0: alpha·v), prelu, elu (v<0: alpha·(exp(v)−1)),
    sigmoid 1/(1+exp(−v)), tanh; outType fp32 → y; outType integer →
