@@ -75,7 +75,7 @@ export function quantizeModel(model: ModelGraph, weights: ModelWeights, opts: Qu
   const acts = forwardFp32(model, weights, calib, rows, calibrated.lastIndexOf(true) + 1);
   const fixedIn = opts.scales?.input;
   const inputScale = fixedIn !== undefined ? checkScale(fixedIn, 'input')
-    : given ? scaleFor(finiteRange(rangeOf(calib, method, pct), 'calibration rows'), qmax) : Math.fround(1 / qmax);
+    : given ? scaleFor(finiteRange(rangeOf(calib, method, pct), 'calibration rows', 'every value must be a finite number'), qmax) : Math.fround(1 / qmax);
 
   let inScale = inputScale;
   let K = model.inputSize;
@@ -101,7 +101,7 @@ export function quantizeModel(model: ModelGraph, weights: ModelWeights, opts: Qu
       const fixed = opts.scales?.layers?.[l];
       if (fixed !== undefined) outScale = checkScale(fixed, `layer '${layer.name}'`);
       else if (bound !== undefined) outScale = Math.fround(bound / qmax);
-      else outScale = scaleFor(finiteRange(rangeOf(acts[l]!, method, pct), `layer '${layer.name}': its fp32 outputs on the calibration rows`), qmax);
+      else outScale = scaleFor(finiteRange(rangeOf(acts[l]!, method, pct), `layer '${layer.name}': its fp32 outputs on the calibration rows`, OVERFLOWED), qmax);
       path = INT_PATH_FUNCS.has(func) ? 'int' : 'float';
       requant = path === 'int'
         ? wScale.map((s) => deriveRequant((inScale * s) / outScale))
@@ -120,10 +120,12 @@ export function quantizeModel(model: ModelGraph, weights: ModelWeights, opts: Qu
   return { dtype, inputScale, inputType: dtype, layers, softmax: model.softmax, perChannel };
 }
 
-/** A calibration range, refused when the fp32 values it comes from overflowed (Infinity, or
- * NaN from ∞ − ∞): no scale represents them. */
-function finiteRange(range: number, what: string): number {
-  if (!Number.isFinite(range)) throw new DlpError(`${what} are not finite (range ${range}): the weights or inputs are too large for fp32`);
+const OVERFLOWED = 'the weights or inputs are too large for fp32';
+
+/** A calibration range, refused when the values it comes from are not finite (a layer's fp32
+ * outputs overflow to Infinity, or to NaN from ∞ − ∞): no scale represents them. */
+function finiteRange(range: number, what: string, why: string): number {
+  if (!Number.isFinite(range)) throw new DlpError(`${what} are not finite (range ${range}): ${why}`);
   return range;
 }
 

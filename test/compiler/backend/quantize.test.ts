@@ -126,7 +126,7 @@ describe('quantizeModel', () => {
     expect(() => quantizeModel(model, big, { dtype: 'int8', scales: { input: 1e30, layers: [1] } }))
       .toThrow(`layer 'fc1': its accumulator scale, input scale ${Math.fround(1e30)} × weight scale ${Math.fround(3e38 / 127)}, overflows fp32`);
     expect(() => quantizeModel(model, makeWeights(model, 4), { dtype: 'int8', calibration: Float32Array.of(1, 2, Infinity, 4) }))
-      .toThrow('calibration rows are not finite (range Infinity)');
+      .toThrow('calibration rows are not finite (range Infinity): every value must be a finite number');
   });
 
   it('rejects calibration of the wrong width', () => {
