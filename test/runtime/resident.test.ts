@@ -106,18 +106,27 @@ describe.skipIf(!resident)('resident buffers', () => {
       const js = createOptimizerOn(kind, 'js');
       const wasm = createOptimizerOn(kind, 'auto');
       const before = simd!.workerChunks();
-      // The first big job starts the worker (and runs here); steps continue until it has taken part.
-      for (let step = 0; step < 4 || (canSplit() && simd!.workerChunks() === before && step < 400); step++) {
-        const g = values(n, 30 + step);
+      // The first big job starts the worker (and runs here); steps continue until it has taken
+      // part. A step is short: a parked worker joins only if it wakes before the caller has done
+      // every chunk, which on a loaded machine may take many steps, so the bound is time (a
+      // count of 400 steps ran out once in a full `npm test`), and the worker is up first.
+      const step = (k: number): void => {
+        const g = values(n, 30 + k);
         p0.grad.set(g);
         p1.grad.set(g);
         js.step([p0], 0.01);
         wasm.step([p1], 0.01);
-        if (step % 50 === 49) await new Promise((r) => setTimeout(r, 5));
+      };
+      step(0);
+      for (let i = 0; i < 1000 && canSplit() && simd!.threads() < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      const deadline = Date.now() + 60_000;
+      for (let k = 1; k < 4 || (canSplit() && simd!.workerChunks() === before && Date.now() < deadline); k++) {
+        step(k);
+        if (k % 10 === 9) await new Promise((r) => setTimeout(r, 1));
       }
       expect(bits(p1.value)).toEqual(bits(p0.value));
       if (canSplit()) expect(simd!.workerChunks()).toBeGreaterThan(before);
-    });
+    }, 120_000);
   }
 
   for (const kind of [{ kind: 'sgd' }, { kind: 'momentum' }, { kind: 'momentum', nesterov: true }, { kind: 'adam' }] as const) {
