@@ -4,7 +4,8 @@
 // 784→…→10, SCALE-Sim's ResNet/MobileNet layers are far below). Documented in docs/models.md,
 // "Limits". Also the finite-value check for parameters: a NaN or ∞ weight is refused by name.
 import { DlpError, type ErrorLoc } from '../../isa/errors.js';
-import type { ModelGraph } from '../model.js';
+import { SLOPE_LIMIT } from '../../isa/act.js';
+import type { Activation, ModelGraph } from '../model.js';
 
 /** Most features of one layer (input width or units): the ISA's 16-bit rows/cols/k/n fields
  * hold at most 65535, and a whole row of features is moved by one LOAD. */
@@ -21,6 +22,16 @@ export const MAX_GEMM_ROWS = 2 ** 24;
 /** Most GEMM layers one SCALE-Sim topology may expand to (depth-wise layers expand to one per
  * channel). */
 export const MAX_TOPOLOGY_LAYERS = 4096;
+
+/** What is wrong with a leaky or elu alpha, or undefined: it must be finite and within the
+ * ACT unit's slope range (isa/act.ts). The .mlp parser asks as it reads a layer, checkShapes
+ * for every model (ONNX, built in code). */
+export function alphaProblem(act: Activation, layer: string): string | undefined {
+  if (act.kind !== 'leaky' && act.kind !== 'elu') return undefined;
+  if (!Number.isFinite(act.alpha)) return `layer ${layer}: ${act.kind} alpha must be a finite number`;
+  if (Math.abs(act.alpha) > SLOPE_LIMIT) return `layer ${layer}: ${act.kind} alpha ${act.alpha} is outside [-${SLOPE_LIMIT}, ${SLOPE_LIMIT}]`;
+  return undefined;
+}
 
 /** The first limit `model` breaks, as a message and the layer it concerns (-1: the input). */
 export function modelLimitProblem(model: Pick<ModelGraph, 'name' | 'inputSize' | 'layers'>): { message: string; layer: number } | undefined {

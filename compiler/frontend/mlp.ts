@@ -9,8 +9,7 @@ import { DlpError, caretExcerpt } from '../../isa/errors.js';
 import { stripBom } from '../../isa/format.js';
 import type { SourceLoc } from '../../isa/program.js';
 import type { Activation, DenseLayer, ModelGraph } from '../model.js';
-import { MAX_FEATURES, modelLimitProblem } from './limits.js';
-import { SLOPE_LIMIT } from '../../isa/act.js';
+import { MAX_FEATURES, alphaProblem, modelLimitProblem } from './limits.js';
 
 /** Built on first use from its precompiled recipe (scripts/grammar-recipes.ts; parsing the
  * grammar text would cost ~0.3 s of CPU at every start). A pure cache. */
@@ -121,7 +120,8 @@ function buildModel(parsed: ParsedModel, source: string, file: string | undefine
       if (decl.units < 1) fail(`layer ${name}: units must be at least 1`, decl.loc);
       const previous = names.get(name);
       if (previous) fail(`duplicate layer name ${name} (first declared at line ${previous.line})`, decl.loc);
-      checkAlpha(decl.activation, name, (m) => fail(m, decl.loc));
+      const badAlpha = alphaProblem(decl.activation, name);
+      if (badAlpha) fail(badAlpha, decl.loc);
       names.set(name, decl.loc);
       layers.push({ kind: 'dense', name, units: decl.units, activation: decl.activation, loc: decl.loc });
     } else {
@@ -163,14 +163,6 @@ function toActivation(spec: ActivationSpec, fail: (message: string) => never): A
   const known = entry as (typeof ACTIVATION_WORDS)[string];
   if (spec.arg !== undefined && known.alpha === undefined) fail(`activation ${spec.word} takes no argument`);
   return known.make(spec.arg);
-}
-
-/** Rejects alphas outside what the hardware can hold; shared with the JSON front end. */
-export function checkAlpha(act: Activation, layer: string, fail: (message: string) => never): void {
-  if (act.kind !== 'leaky' && act.kind !== 'elu') return;
-  if (!Number.isFinite(act.alpha) || Math.abs(act.alpha) > SLOPE_LIMIT) {
-    fail(`layer ${layer}: ${act.kind} alpha ${act.alpha} is outside [-${SLOPE_LIMIT}, ${SLOPE_LIMIT}]`);
-  }
 }
 
 /** 1-based line and column of a character offset. */

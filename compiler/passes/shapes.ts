@@ -4,7 +4,7 @@
 // Each mismatch is a DlpError naming the layer and both shapes.
 import { DlpError, type ErrorLoc } from '../../isa/errors.js';
 import type { DenseLayer, LayerWeights, ModelGraph, ModelWeights } from '../model.js';
-import { modelLimitProblem } from '../frontend/limits.js';
+import { alphaProblem, modelLimitProblem } from '../frontend/limits.js';
 import { SLOPE_LIMIT } from '../../isa/act.js';
 
 /** Returns a copy of `model` with `inputs` set on every layer; throws on any inconsistency. */
@@ -29,13 +29,8 @@ export function checkShapes(model: ModelGraph, weights?: ModelWeights): ModelGra
     if (names.has(layer.name)) fail(`duplicate layer name ${layer.name}`, layer);
     names.add(layer.name);
     if (!isPositiveInt(layer.units)) fail(`layer ${layer.name}: units ${layer.units} must be a positive integer`, layer);
-    const act = layer.activation;
-    // The ACT unit's slope range (isa/act.ts), for models built in code or read from ONNX
-    // as well as for the .mlp and JSON front ends, which check it as they parse.
-    if ((act.kind === 'leaky' || act.kind === 'elu') && !(Math.abs(act.alpha) <= SLOPE_LIMIT)) {
-      fail(Number.isFinite(act.alpha) ? `layer ${layer.name}: ${act.kind} alpha ${act.alpha} is outside [-${SLOPE_LIMIT}, ${SLOPE_LIMIT}]`
-        : `layer ${layer.name}: ${act.kind} alpha must be a finite number`, layer);
-    }
+    const badAlpha = alphaProblem(layer.activation, layer.name);
+    if (badAlpha) fail(badAlpha, layer);
     if (weights !== undefined) checkLayerWeights(layer, inputs, weights[i] as LayerWeights, (m) => fail(m, layer));
     const checked: DenseLayer = { ...layer, inputs };
     inputs = layer.units;
