@@ -433,9 +433,9 @@ export function searchFloor(quick: boolean): SearchFloor[] {
   return Object.entries(SCALESIM_CASES).map(([name, [m, n, k]]) => {
     const seconds: number[] = [];
     for (let r = -runs; r < runs; r++) {
-      const { model, weights, options } = gemmModel({ name: 'gemm', m, n, k, line: 2 }, index++, 1);
-      const opts = normalizeOptions(options);
-      const state = findZeroTilesPass.run(quantizePass.run(checkShapesPass.run({ model, weights, hw, opts })));
+      const { model, options } = gemmModel({ name: 'gemm', m, n, k, line: 2 }, index++);
+      const opts = normalizeOptions(options, false);
+      const state = findZeroTilesPass.run(quantizePass.run(checkShapesPass.run({ model, hw, opts })));
       const t0 = performance.now();
       tilePass.run(state);
       if (r >= 0) seconds.push((performance.now() - t0) / 1000);

@@ -47,7 +47,8 @@ type Options = Required<Pick<CompileOptions, 'dtype' | 'batch' | 'schedule' | 's
 
 // The state after each pass: each type says what its pass adds, so no pass reads a field an
 // earlier pass has not written.
-export interface Input { model: ModelGraph; weights: ModelWeights; hw: HardwareConfig; opts: Options }
+/** `weights` absent: every value is zero and none is read (compile's doc). */
+export interface Input { model: ModelGraph; weights?: ModelWeights; hw: HardwareConfig; opts: Options }
 export interface Quantized extends Input { quant: QuantModel }
 export interface Tiled extends Quantized { /** Candidate schedules, best first by the search. */ alternatives: Schedule[] }
 export interface Scheduled extends Quantized {
@@ -177,8 +178,9 @@ function chooseSkipping(s: Scheduled): Scheduled {
   return { ...s, quant: denseQuant, schedule: dense };
 }
 
-/** Normalises options with their defaults; rejects bad values with a sentence. */
-export function normalizeOptions(opts: CompileOptions = {}): Options {
+/** Normalises options with their defaults; rejects bad values with a sentence. A compile
+ * without weights (`weighted` false) skips no zero tile unless told to, and cannot be told to. */
+export function normalizeOptions(opts: CompileOptions = {}, weighted = true): Options {
   const dtype = opts.dtype ?? 'int8';
   if (!['int8', 'int16', 'fp32'].includes(dtype)) throw new DlpError(`unknown dtype '${dtype}' (expected int8, int16 or fp32)`);
   const batch = opts.batch ?? 1;
@@ -186,14 +188,21 @@ export function normalizeOptions(opts: CompileOptions = {}): Options {
   const schedule = opts.schedule ?? 'tuned';
   if (schedule !== 'tuned' && schedule !== 'naive') throw new DlpError(`unknown schedule '${String(schedule)}' (expected tuned or naive)`);
   if (dtype === 'fp32' && opts.perChannel) throw new DlpError('perChannel applies to int8/int16 only, not fp32');
-  const skipZeroTiles = opts.skipZeroTiles ?? true;
+  const skipZeroTiles = opts.skipZeroTiles ?? weighted;
   if (typeof skipZeroTiles !== 'boolean') throw new DlpError(`skipZeroTiles must be true or false, got '${String(skipZeroTiles)}'`);
+  // Every tile of a model without weights is zero: skipping them would time an empty program.
+  if (skipZeroTiles && !weighted) throw new DlpError('skipZeroTiles needs the weights: a model compiled without weights has nothing but zero tiles');
   return { ...opts, dtype, batch, schedule, skipZeroTiles };
 }
 
-/** Compiles a model for a hardware configuration into a bundle. */
-export function compile(model: ModelGraph, weights: ModelWeights, hw: HardwareConfig, opts?: CompileOptions): Bundle {
-  const input: Input = { model, weights, hw, opts: normalizeOptions(opts) };
+/** Compiles a model for a hardware configuration into a bundle. Without weights (undefined),
+ * every weight, bias and slope is zero and no value is read or drawn (quantizeModel): the
+ * program, its DRAM layout, its schedule and so its timing are those the same model compiles to
+ * with any weights when no zero tile is skipped (no pass but quantisation and find-zero-tiles
+ * reads a value, and those change only ACT constants), for callers that simulate timing only
+ * (`dlp scalesim`). Such a compile skips no zero tile. */
+export function compile(model: ModelGraph, weights: ModelWeights | undefined, hw: HardwareConfig, opts?: CompileOptions): Bundle {
+  const input: Input = { model, weights, hw, opts: normalizeOptions(opts, weights !== undefined) };
   const quantized = findZeroTilesPass.run(quantizePass.run(checkShapesPass.run(input)));
   const cached = cacheEntry(quantized);
   const hit = cached?.entry;

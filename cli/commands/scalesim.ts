@@ -33,14 +33,15 @@ function readText(path: string, what: string): string {
   }
 }
 
-/** Compiles and simulates one GEMM (timing only: the values do not change the cycles), beside
- * SCALE-Sim's figures for it (`figures`: CALC or USER mode, from scaleSimLayerFigures). */
-export function runScaleSimLayer(layer: TopologyLayer, index: number, hw: HardwareConfig, seed: number, topoFile: string, figures: ScaleSimLayerFigures, scheduleCache?: ScheduleCache): ComputeReportRow {
+/** Compiles (without weights) and simulates one GEMM (timing only: no value changes a
+ * figure), beside SCALE-Sim's figures for it (`figures`: CALC or USER mode, from
+ * scaleSimLayerFigures). */
+export function runScaleSimLayer(layer: TopologyLayer, index: number, hw: HardwareConfig, topoFile: string, figures: ScaleSimLayerFigures, scheduleCache?: ScheduleCache): ComputeReportRow {
   if (hw.mfu.kind !== 'systolic') throw new DlpError(`hardware '${hw.name}' has no systolic MFU`);
-  const { model, weights, options } = gemmModel(layer, index, seed);
+  const { model, options } = gemmModel(layer, index);
   let report;
   try {
-    const bundle = compile(model, weights, hw, { ...options, scheduleCache });
+    const bundle = compile(model, undefined, hw, { ...options, scheduleCache });
     report = simulate(bundle.program, hw, { dram: bundle.image, functional: false }).report;
   } catch (e) {
     if (e instanceof DlpError) throw new DlpError(`layer '${layer.name}' (M=${layer.m}, N=${layer.n}, K=${layer.k}): ${e.reason}`, { file: topoFile, line: layer.line });
@@ -87,9 +88,9 @@ export function register(program: Command): void {
     .option('--force', 'write into a non-empty folder dlpkit did not write (only dlpkit\'s own files are replaced)')
     .option('--json', 'print the per-layer figures as JSON')
     .option('--base <preset|file.json>', 'hardware preset for what SCALE-Sim does not describe (clock, DRAM latency, VFU, energy)', 'systolic-32-ws')
-    .option('--seed <n>', 'seed of the random weights (no figure depends on their values)', '1')
+    .option('--seed <n>', 'accepted for the scripts that pass it; changes nothing (the GEMMs compile without weights, which no figure reads)', '1')
     .action((opts: Options) => {
-      const seed = parseSeed('seed', opts.seed, 1);
+      parseSeed('seed', opts.seed, 1);
       const cfg = parseScaleSimConfig(readText(opts.config, 'SCALE-Sim config'), opts.config);
       const topo = parseTopology(readText(opts.topology, 'SCALE-Sim topology'), opts.topology);
       const hw = scaleSimHardware(cfg, loadHardware(opts.base), opts.config);
@@ -99,7 +100,7 @@ export function register(program: Command): void {
       // SCALE-Sim's figures first: a refused option fails before any simulation runs.
       const figures = topo.layers.map((layer) => scaleSimLayerFigures(cfg, layer));
       const scheduleCache = scheduleCacheFromEnv();
-      const rows = topo.layers.map((layer, i) => runScaleSimLayer(layer, i, hw, seed, opts.topology, figures[i]!, scheduleCache));
+      const rows = topo.layers.map((layer, i) => runScaleSimLayer(layer, i, hw, opts.topology, figures[i]!, scheduleCache));
       const csvPath = join(outDir, 'COMPUTE_REPORT.csv');
       const bwPath = join(outDir, 'BANDWIDTH_REPORT.csv');
       const detailPath = join(outDir, 'DETAILED_ACCESS_REPORT.csv');

@@ -146,3 +146,19 @@ export function fitWeights(name: string, lw: LayerWeights, K: number, N: number,
   }
   return { w, bias, wScale, wQmax, acc };
 }
+
+/** What fitWeights gives for weights and bias that are all zero, without reading any: zero
+ * integers, per group the scale of a zero range (scaleFor: 1/qmax) and the type's qmax, and
+ * accumulators that never leave 0. A compile without weights (pipeline.ts) takes it. */
+export function zeroWeights(K: number, N: number, perChannel: boolean, dtype: 'int8' | 'int16'): FittedWeights {
+  const qmax = QMAX[dtype];
+  const groups = perChannel ? N : 1;
+  const zeros = (): Float64Array => new Float64Array(N);
+  return {
+    w: dtype === 'int8' ? new Int8Array(K * N) : new Int16Array(K * N),
+    bias: new Int32Array(N),
+    wScale: new Array<number>(groups).fill(scaleFor(0, qmax)),
+    wQmax: new Array<number>(groups).fill(qmax),
+    acc: { neg: zeros(), pos: zeros(), lo: zeros(), hi: zeros() },
+  };
+}

@@ -12,7 +12,7 @@ import { accumulatorBound, outputRange, typeRange } from './headroom.js';
 
 import type { ActPath, ComputeDType, QuantLayer, QuantModel, Requant } from './quant-model.js';
 import { alphaOf, defaultCalibration, forwardFp32, rangeOf } from './calibrate.js';
-import { fitWeights } from './fit-weights.js';
+import { fitWeights, zeroWeights } from './fit-weights.js';
 import { QMAX, checkScale, clamp, roundHalfAway, scaleFor } from './quant-math.js';
 
 export { QMAX, roundHalfAway } from './quant-math.js';
@@ -51,11 +51,14 @@ export function deriveRequant(r: number): Requant {
   return { mult, shift };
 }
 
-/** Quantises every layer of a model. */
-export function quantizeModel(model: ModelGraph, weights: ModelWeights, opts: QuantOptions): QuantModel {
+/** Quantises every layer of a model. Without `weights` every weight, bias and slope is zero
+ * and nothing reads a value: each weight scale is that of a zero range, and each hidden output
+ * scale one its calibration outputs would give if all were zero (unless given or bounded by
+ * the activation), so no calibration runs (docs/quantization.md, "Without weights"). */
+export function quantizeModel(model: ModelGraph, weights: ModelWeights | undefined, opts: QuantOptions): QuantModel {
   const { dtype } = opts;
   const perChannel = dtype !== 'fp32' && opts.perChannel === true;
-  if (weights.length !== model.layers.length) {
+  if (weights !== undefined && weights.length !== model.layers.length) {
     throw new DlpError(`model '${model.name}' has ${model.layers.length} layers but ${weights.length} weight sets were given`);
   }
   if (dtype === 'fp32') return quantizeFp32(model, weights);
@@ -66,16 +69,18 @@ export function quantizeModel(model: ModelGraph, weights: ModelWeights, opts: Qu
   if (given && given.length % model.inputSize !== 0) {
     throw new DlpError(`calibration has ${given.length} values, not a multiple of the input size ${model.inputSize}`);
   }
-  const calib = given && given.length > 0 ? given : defaultCalibration(model.inputSize);
-  const rows = calib.length / model.inputSize;
   const last = model.layers.length - 1;
   // Only a hidden layer whose output scale is neither given nor bounded by its activation
-  // reads its calibration outputs: the forward stops after the last such layer.
-  const calibrated = model.layers.map((layer, l) => l < last && opts.scales?.layers?.[l] === undefined && boundedMagnitude(layer.activation.kind) === undefined);
-  const acts = forwardFp32(model, weights, calib, rows, calibrated.lastIndexOf(true) + 1);
+  // reads its calibration outputs: the forward stops after the last such layer, and without
+  // one (or without weights) no calibration row is drawn.
+  const calibrated = model.layers.map((layer, l) => weights !== undefined && l < last && opts.scales?.layers?.[l] === undefined && boundedMagnitude(layer.activation.kind) === undefined);
+  const forwardLayers = calibrated.lastIndexOf(true) + 1;
+  let drawn: Float32Array | undefined;
+  const calibRows = (): Float32Array => (given && given.length > 0 ? given : (drawn ??= defaultCalibration(model.inputSize)));
+  const acts = weights !== undefined && forwardLayers > 0 ? forwardFp32(model, weights, calibRows(), calibRows().length / model.inputSize, forwardLayers) : [];
   const fixedIn = opts.scales?.input;
   const inputScale = fixedIn !== undefined ? checkScale(fixedIn, 'input')
-    : given ? scaleFor(finiteRange(rangeOf(calib, method, pct), 'calibration rows', 'every value must be a finite number'), qmax) : Math.fround(1 / qmax);
+    : given ? scaleFor(finiteRange(rangeOf(calibRows(), method, pct), 'calibration rows', 'every value must be a finite number'), qmax) : Math.fround(1 / qmax);
 
   let inScale = inputScale;
   let K = model.inputSize;
@@ -83,9 +88,9 @@ export function quantizeModel(model: ModelGraph, weights: ModelWeights, opts: Qu
   let inRange = typeRange(dtype, K);
   const layers = model.layers.map((layer, l): QuantLayer => {
     const N = layer.units;
-    const lw = weights[l]!;
+    const lw = weights?.[l];
     const func = layer.activation.kind;
-    const { w, bias, wScale, wQmax, acc } = fitWeights(layer.name, lw, K, N, inScale, inRange, perChannel, dtype);
+    const { w, bias, wScale, wQmax, acc } = lw ? fitWeights(layer.name, lw, K, N, inScale, inRange, perChannel, dtype) : zeroWeights(K, N, perChannel, dtype);
     const accScale = wScale.map((s) => Math.fround(inScale * s));
     const over = accScale.findIndex((s) => !Number.isFinite(s));
     if (over >= 0) {
@@ -101,6 +106,7 @@ export function quantizeModel(model: ModelGraph, weights: ModelWeights, opts: Qu
       const fixed = opts.scales?.layers?.[l];
       if (fixed !== undefined) outScale = checkScale(fixed, `layer '${layer.name}'`);
       else if (bound !== undefined) outScale = Math.fround(bound / qmax);
+      else if (weights === undefined) outScale = scaleFor(0, qmax);
       else outScale = scaleFor(finiteRange(rangeOf(acts[l]!, method, pct), `layer '${layer.name}': its fp32 outputs on the calibration rows`, OVERFLOWED), qmax);
       path = INT_PATH_FUNCS.has(func) ? 'int' : 'float';
       requant = path === 'int'
@@ -109,7 +115,7 @@ export function quantizeModel(model: ModelGraph, weights: ModelWeights, opts: Qu
     }
     const q: QuantLayer = {
       name: layer.name, K, N, func, alpha: alphaOf(layer.activation), dtype, w, bias,
-      slopes: func === 'prelu' ? lw.slopes ?? new Float32Array(N) : undefined,
+      slopes: func === 'prelu' ? lw?.slopes ?? new Float32Array(N) : undefined,
       inScale, wScale, wQmax, accBound: accumulatorBound(acc), accScale, outScale, outType: isLast ? 'fp32' : dtype, path, requant,
     };
     if (!isLast) inRange = outputRange(q, acc);
@@ -129,15 +135,15 @@ function finiteRange(range: number, what: string, why: string): number {
   return range;
 }
 
-function quantizeFp32(model: ModelGraph, weights: ModelWeights): QuantModel {
+function quantizeFp32(model: ModelGraph, weights: ModelWeights | undefined): QuantModel {
   let K = model.inputSize;
   const layers = model.layers.map((layer, l): QuantLayer => {
     const N = layer.units;
-    const lw = weights[l]!;
+    const lw = weights?.[l];
     const q: QuantLayer = {
       name: layer.name, K, N, func: layer.activation.kind, alpha: alphaOf(layer.activation), dtype: 'fp32',
-      w: Float32Array.from(lw.w), bias: Float32Array.from(lw.b),
-      slopes: layer.activation.kind === 'prelu' ? lw.slopes ?? new Float32Array(N) : undefined,
+      w: lw ? Float32Array.from(lw.w) : new Float32Array(K * N), bias: lw ? Float32Array.from(lw.b) : new Float32Array(N),
+      slopes: layer.activation.kind === 'prelu' ? lw?.slopes ?? new Float32Array(N) : undefined,
       inScale: 1, wScale: [1], wQmax: [], accBound: 0, accScale: [1], outScale: 1, outType: 'fp32', path: 'fp32',
       requant: [{ mult: 1, shift: 0 }],
     };

@@ -1,11 +1,10 @@
 // From SCALE-Sim's world to dlpkit's: a config becomes a HardwareConfig with a systolic MFU,
-// and each GEMM of a topology becomes a one-layer identity dense model (batch M, K → N) with
-// seeded random weights, which the ordinary compiler tiles and the simulator times.
+// and each GEMM of a topology becomes a one-layer identity dense model (batch M, K → N), which
+// the ordinary compiler tiles (without weights: no figure reads a value) and the simulator times.
 import { DlpError } from '../../isa/errors.js';
 import { parseHardware, type HardwareConfig } from '../../isa/hardware.js';
-import type { ModelGraph, ModelWeights } from '../model.js';
+import type { ModelGraph } from '../model.js';
 import type { CompileOptions } from '../pipeline.js';
-import { randomWeights } from '../weights/random.js';
 import type { ScaleSimConfig } from './config.js';
 import type { TopologyLayer } from './topology.js';
 
@@ -47,11 +46,12 @@ export function scaleSimHardware(cfg: ScaleSimConfig, base: HardwareConfig, file
 
 /** A GEMM as a one-layer model: inputs are the m×k ifmap rows (batch m), the dense layer's
  * k×n weights are the filter, the identity activation leaves the product as the output; with
- * the options it compiles with. The bundle is only simulated with its DRAM image, never written
- * out, so no values are inlined into the program. It is dense, as SCALE-Sim's GEMMs are: random
- * weights practically never have an all-zero tile to skip, so the zero-tile map and the
- * search's skipping variants would only cost time (issue #23; test/scalesim/dense-layers). */
-export function gemmModel(layer: TopologyLayer, index: number, seed: number): { model: ModelGraph; weights: ModelWeights; options: CompileOptions } {
+ * the options it compiles with. It compiles without weights (pipeline.ts `compile`): a
+ * timing-only simulation reads no value, and the program, layout and schedule are those of any
+ * weights compiled dense, as SCALE-Sim models every GEMM, so drawing and quantising K·N random
+ * weights would only cost time (issue #23; test/scalesim/dense-layers). The bundle is only
+ * simulated with its DRAM image, never written out, so no values are inlined into the program. */
+export function gemmModel(layer: TopologyLayer, index: number): { model: ModelGraph; options: CompileOptions } {
   // SCALE-Sim names may hold any characters; dlpkit layer names end up in region names.
   const model: ModelGraph = {
     name: `scalesim-layer${index}`,
@@ -59,6 +59,5 @@ export function gemmModel(layer: TopologyLayer, index: number, seed: number): { 
     softmax: false,
     layers: [{ kind: 'dense', name: `layer${index}`, units: layer.n, activation: { kind: 'identity' } }],
   };
-  const options: CompileOptions = { dtype: 'int8', batch: layer.m, inlineData: false, skipZeroTiles: false };
-  return { model, weights: randomWeights(model, seed + index), options };
+  return { model, options: { dtype: 'int8', batch: layer.m, inlineData: false, skipZeroTiles: false } };
 }

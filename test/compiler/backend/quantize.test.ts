@@ -4,6 +4,10 @@ import { deriveRequant, quantizeInput, quantizeModel, roundHalfAway } from '../.
 import { MIN_SCALE, checkScale, scaleFor } from '../../../compiler/passes/quant-math.js';
 import { refRequant } from '../../reference/mlp-reference.js';
 import { makeModel, makeWeights } from './helpers.js';
+import type { Activation, ModelGraph, ModelWeights } from '../../../compiler/model.js';
+import type { QuantOptions } from '../../../compiler/passes/quantize.js';
+import { fitWeights, zeroWeights } from '../../../compiler/passes/fit-weights.js';
+import { typeRange } from '../../../compiler/passes/headroom.js';
 
 describe('deriveRequant', () => {
   const table: [number, number, number][] = [
@@ -132,5 +136,41 @@ describe('quantizeModel', () => {
   it('rejects calibration of the wrong width', () => {
     expect(() => quantizeModel(model, w, { dtype: 'int8', calibration: new Float32Array(5) }))
       .toThrow('calibration has 5 values, not a multiple of the input size 4');
+  });
+});
+
+/** The model's weights, every value zero (PReLU slopes too). */
+function zeroWeightsOf(m: ModelGraph): ModelWeights {
+  return makeWeights(m, 1).map((lw) => ({ w: new Float32Array(lw.w.length), b: new Float32Array(lw.b.length), slopes: lw.slopes && new Float32Array(lw.slopes.length) }));
+}
+
+describe('quantizeModel without weights', () => {
+  // Hidden activations that are 0 at 0 (their all-zero calibration outputs have range 0) or
+  // bounded (their scale comes from the bound): the weightless model is exactly the
+  // quantisation of the all-zero weights, found without reading a value or calibrating.
+  const acts: Activation[] = [{ kind: 'relu' }, { kind: 'leaky', alpha: 0.1 }, { kind: 'elu', alpha: 1 }, { kind: 'prelu' }, { kind: 'sigmoid' }, { kind: 'tanh' }, { kind: 'identity' }];
+  const zeroModel = makeModel(6, [...acts.map((a): [number, Activation] => [5, a]), [3, { kind: 'identity' }]], true);
+  const cases: QuantOptions[] = [
+    { dtype: 'int8' }, { dtype: 'int16' }, { dtype: 'int8', perChannel: true }, { dtype: 'int16', perChannel: true }, { dtype: 'fp32' },
+    { dtype: 'int8', scales: { input: 0.5, layers: [0.25, undefined, 2] } },
+    { dtype: 'int8', calibration: Float32Array.from({ length: 12 }, (_, i) => i / 7 - 0.5) },
+  ];
+  it.each(cases.map((o) => [JSON.stringify(o), o] as const))('%s: the quantisation of all-zero weights', (_, opts) => {
+    expect(quantizeModel(zeroModel, undefined, opts)).toEqual(quantizeModel(zeroModel, zeroWeightsOf(zeroModel), opts));
+  });
+
+  it('stores zeros at the scales of zero ranges', () => {
+    // Bounded activations (sigmoid, tanh: bound 1) and zero ranges both give 1/127 here.
+    const q = quantizeModel(zeroModel, undefined, { dtype: 'int8' });
+    expect(q.layers.slice(0, -1).map((L) => L.outScale)).toEqual(acts.map(() => Math.fround(1 / 127)));
+    expect(q.layers.map((L) => L.wScale[0])).toEqual(q.layers.map(() => scaleFor(0, 127)));
+    expect(q.layers.every((L) => L.w.every((v) => v === 0) && L.bias.every((v) => v === 0) && L.accBound === 0)).toBe(true);
+  });
+
+  it('zeroWeights is what fitWeights gives for all-zero weights', () => {
+    for (const [dtype, perChannel] of [['int8', false], ['int8', true], ['int16', false], ['int16', true]] as const) {
+      const lw = { w: new Float32Array(7 * 5), b: new Float32Array(5) };
+      expect(zeroWeights(7, 5, perChannel, dtype)).toEqual(fitWeights('fc', lw, 7, 5, 0.01, typeRange(dtype, 7), perChannel, dtype));
+    }
   });
 });
