@@ -7,21 +7,14 @@
 import { describe, expect, it } from 'vitest';
 import { compile, randomWeights } from '../../compiler/index.js';
 import { gemmModel, parseScaleSimConfig, scaleSimHardware, scaleSimLayerFigures, type TopologyLayer } from '../../compiler/scalesim/index.js';
-import type { Instr } from '../../isa/spec.js';
 import { loadHardware } from '../../isa/node.js';
 import { simulate } from '../../simulator/index.js';
 import { runScaleSimLayer } from '../../cli/commands/scalesim.js';
+import { instrShape } from '../compiler/backend/helpers.js';
 
 const CONFIG = ['[general]', 'run_name = dense', '[architecture_presets]', 'ArrayHeight: 8', 'ArrayWidth: 8', 'IfmapSramSzkB: 64',
   'FilterSramSzkB: 64', 'OfmapSramSzkB: 64', 'IfmapOffset: 0', 'FilterOffset: 10000000', 'OfmapOffset: 20000000', 'Dataflow : os',
   'Bandwidth : 10', 'MemoryBanks: 1', '[run_presets]', 'InterfaceBandwidth: CALC', ''].join('\n');
-
-/** An instruction without the fields that carry quantisation constants. */
-function shapeOf(i: Instr): Record<string, unknown> {
-  if (i.op !== 'ACT') return { ...i };
-  const { mult: _m, shift: _s, scale: _c, ...rest } = i;
-  return rest;
-}
 
 describe('dlp scalesim layers are compiled without weights, dense', () => {
   const cfg = parseScaleSimConfig(CONFIG, 'dense.cfg');
@@ -38,7 +31,7 @@ describe('dlp scalesim layers are compiled without weights, dense', () => {
     expect(options.skipZeroTiles).toBe(false);
     const weightless = compile(model, undefined, hw, options);
     const weighted = compile(model, randomWeights(model, 1 + index), hw, { ...options, skipZeroTiles: true });
-    expect(weightless.program.instrs.map(shapeOf)).toEqual(weighted.program.instrs.map(shapeOf));
+    expect(weightless.program.instrs.map(instrShape)).toEqual(weighted.program.instrs.map(instrShape));
     // The constants do differ: the weightless scales are those of zero ranges.
     expect(weightless.program.instrs.filter((i) => i.op === 'ACT')).not.toEqual(weighted.program.instrs.filter((i) => i.op === 'ACT'));
     const report = simulate(weighted.program, hw, { dram: weighted.image, functional: false }).report;

@@ -5,6 +5,7 @@ import { randomWeights } from '../../../compiler/weights/random.js';
 import { compile, type CompileOptions } from '../../../compiler/pipeline.js';
 import { readOutputs, writeInputs, type Bundle } from '../../../compiler/bundle.js';
 import type { HardwareConfig } from '../../../isa/hardware.js';
+import type { Instr } from '../../../isa/spec.js';
 import { createRng } from '../../../isa/rng.js';
 import { simulate } from '../../../simulator/index.js';
 import { fp32Forward, quantForward, type RefLayer } from '../../reference/mlp-reference.js';
@@ -57,4 +58,12 @@ export function referenceFor(bundle: Bundle, model: ModelGraph, weights: ModelWe
   const q = bundle.layout.quant;
   const scales = { input: q.inputScale, layers: q.layers.map((L) => ({ wScale: L.wScale, outScale: L.outScale, wQmax: L.wQmax })) };
   return quantForward(layers, scales, bundle.dtype, x, rows, model.softmax);
+}
+
+/** An instruction without the ACT fields that carry quantisation constants (mult, shift,
+ * scale): what a compile without weights shares with one with weights. */
+export function instrShape(i: Instr): Record<string, unknown> {
+  if (i.op !== 'ACT') return { ...i };
+  const { mult: _m, shift: _s, scale: _c, ...rest } = i;
+  return rest;
 }

@@ -4,16 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../../compiler/pipeline.js';
 import type { Activation } from '../../../compiler/model.js';
-import type { Instr } from '../../../isa/spec.js';
 import { loadHardware } from '../../../isa/node.js';
 import { simulate } from '../../../simulator/index.js';
-import { makeModel, makeWeights } from './helpers.js';
-
-function shapeOf(i: Instr): Record<string, unknown> {
-  if (i.op !== 'ACT') return { ...i };
-  const { mult: _m, shift: _s, scale: _c, ...rest } = i;
-  return rest;
-}
+import { instrShape, makeModel, makeWeights } from './helpers.js';
 
 describe('compile without weights', () => {
   const hw = loadHardware('dlp-s');
@@ -27,7 +20,7 @@ describe('compile without weights', () => {
     const options = { dtype, batch, skipZeroTiles: false };
     const weightless = compile(model, undefined, hw, options);
     const weighted = compile(model, makeWeights(model, 3), hw, options);
-    expect(weightless.program.instrs.map(shapeOf)).toEqual(weighted.program.instrs.map(shapeOf));
+    expect(weightless.program.instrs.map(instrShape)).toEqual(weighted.program.instrs.map(instrShape));
     expect(weightless.image.length).toBe(weighted.image.length);
     const cycles = (b: typeof weighted) => simulate(b.program, hw, { dram: b.image, functional: false }).report.cycles;
     expect(cycles(weightless)).toBe(cycles(weighted));
@@ -36,7 +29,7 @@ describe('compile without weights', () => {
   it('skips no zero tile by default, and refuses to be told to', () => {
     const model = makeModel(70, [[40, { kind: 'relu' }], [10, { kind: 'identity' }]], false);
     const dense = compile(model, makeWeights(model, 3), hw, { skipZeroTiles: false });
-    expect(compile(model, undefined, hw).program.instrs.map(shapeOf)).toEqual(dense.program.instrs.map(shapeOf));
+    expect(compile(model, undefined, hw).program.instrs.map(instrShape)).toEqual(dense.program.instrs.map(instrShape));
     expect(() => compile(model, undefined, hw, { skipZeroTiles: true })).toThrow('skipZeroTiles needs the weights: a model compiled without weights has nothing but zero tiles');
   });
 });
