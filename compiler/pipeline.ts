@@ -198,9 +198,9 @@ export function normalizeOptions(opts: CompileOptions = {}, weighted = true): Op
 /** Compiles a model for a hardware configuration into a bundle. Without weights (undefined),
  * every weight, bias and slope is zero and no value is read or drawn (quantizeModel): the
  * program, its DRAM layout, its schedule and so its timing are those the same model compiles to
- * with any weights when no zero tile is skipped (no pass but quantisation and find-zero-tiles
- * reads a value, and those change only ACT constants), for callers that simulate timing only
- * (`dlp scalesim`). Such a compile skips no zero tile. */
+ * with any weights when no zero tile is skipped, for callers that simulate timing only
+ * (`dlp scalesim`). Only two passes read values: quantisation, which sets the stored integers
+ * and ACT's constants, and find-zero-tiles, which such a compile runs without skipping. */
 export function compile(model: ModelGraph, weights: ModelWeights | undefined, hw: HardwareConfig, opts?: CompileOptions): Bundle {
   const input: Input = { model, weights, hw, opts: normalizeOptions(opts, weights !== undefined) };
   const quantized = findZeroTilesPass.run(quantizePass.run(checkShapesPass.run(input)));
