@@ -248,7 +248,7 @@ export function register(program: Command): void {
     .option('--dtype <type>', 'operand type: int8, int16 or fp32', 'int8')
     .option('--batch <B>', 'rows per program run', '256')
     .option('--schedule <kind>', 'tuned or naive', 'tuned')
-    .option('--seed <N>', 'seed of the random weights (timing does not depend on them)', '1')
+    .option('--seed <N>', 'accepted for the scripts that pass it; changes no figure (points compile without weights, which timing does not read)', '1')
     .option('--workers <N>', `worker threads (default: all ${defaultWorkerCount()} cores)`)
     .option('-o, --out <dir>', 'output folder for explore.csv, explore.svg and explore.json (replaced only if dlpkit wrote it)', './dlp-explore')
     .option('--force', 'write into a non-empty folder dlpkit did not write (only dlpkit\'s own files are replaced)')

@@ -1,5 +1,6 @@
-// One design point: compile the model for the point's hardware with seeded random weights
-// (cycles and traffic do not depend on the values) and run the simulator in timing-only mode.
+// One design point: compile the model for the point's hardware without weights, dense (no
+// figure of a timing-only simulation reads a value: docs/quantization.md, "Without weights")
+// and run the simulator in timing-only mode.
 // Pure and self-contained so a worker thread can run it from a structured-cloned task; a
 // point that cannot be compiled or simulated comes back as an error row, not a crash.
 import { DlpError } from '../../isa/errors.js';
@@ -7,7 +8,6 @@ import { peakMacsPerCycle, type HardwareConfig } from '../../isa/hardware.js';
 import type { ModelGraph } from '../../compiler/model.js';
 import type { ComputeDType } from '../../compiler/passes/quantize.js';
 import { compile } from '../../compiler/pipeline.js';
-import { randomWeights } from '../../compiler/weights/random.js';
 import { simulate } from '../../simulator/simulate.js';
 import type { SweepValue } from './sweep.js';
 
@@ -19,7 +19,8 @@ export interface PointTask {
   dtype: ComputeDType;
   batch: number;
   schedule: 'tuned' | 'naive';
-  /** Seed of the random weights. */
+  /** The sweep's `--seed`: part of the plan format and of each point's id, read by nothing
+   * else since points compile without weights. */
   seed: number;
 }
 
@@ -66,7 +67,7 @@ export function evaluatePoint(t: PointTask): PointResult {
   const head = { index: t.index, params: t.params, hardware: t.hw.name, dtype: t.dtype, batch: t.batch, schedule: t.schedule };
   try {
     // Simulated with its DRAM image, never written out: no values inlined into the program.
-    const bundle = compile(t.model, randomWeights(t.model, t.seed), t.hw, { dtype: t.dtype, batch: t.batch, schedule: t.schedule, inlineData: false });
+    const bundle = compile(t.model, undefined, t.hw, { dtype: t.dtype, batch: t.batch, schedule: t.schedule, inlineData: false, skipZeroTiles: false });
     const r = simulate(bundle.program, t.hw, { dram: bundle.image, functional: false }).report;
     const metrics: PointMetrics = {
       cycles: r.cycles, seconds: r.seconds, macs: r.macs, instructions: r.instructions, mfuUtilization: r.mfuUtilization,
