@@ -13,7 +13,7 @@ export interface ExploreOptions extends PoolOptions {
   dtype?: ComputeDType;
   batch?: number;
   schedule?: 'tuned' | 'naive';
-  /** Seed of the random weights (timing does not depend on the values). */
+  /** Recorded in the plan and point ids; no figure reads it (points compile without weights). */
   seed?: number;
 }
 
