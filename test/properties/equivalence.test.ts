@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { arbCase, arbExtremeCase } from './arbitraries.js';
-import { checkAccesses, checkEquivalence, checkMagnitudes, checkRoundTrip, checkSparse, checkWeightless, isNamedScaleRefusal, timingDifference } from './checks.js';
+import { checkAccesses, checkEquivalence, checkMagnitudes, checkRoundTrip, checkSparse, checkWeightless, isNamedScaleRefusal } from './checks.js';
+import { timingDifference } from '../compiler/backend/helpers.js';
 import { materialise, type PropCase } from './case.js';
 import { compile } from '../../compiler/index.js';
 import { DlpError } from '../../isa/errors.js';

@@ -67,3 +67,23 @@ export function instrShape(i: Instr): Record<string, unknown> {
   const { mult: _m, shift: _s, scale: _c, ...rest } = i;
   return rest;
 }
+
+/** What differs between two compiles' programs beyond ACT's quantisation constants and the
+ * image's values: the first instruction whose other fields differ, the region layout, or the
+ * timing-only simulation's figures; undefined when nothing does. */
+export function timingDifference(a: Bundle, b: Bundle, hw: HardwareConfig): string | undefined {
+  const [ia, ib] = [a.program.instrs, b.program.instrs];
+  if (ia.length !== ib.length) return `${ia.length} instructions against ${ib.length}`;
+  for (let i = 0; i < ia.length; i++) {
+    const [x, y] = [JSON.stringify(instrShape(ia[i]!)), JSON.stringify(instrShape(ib[i]!))];
+    if (x !== y) return `instruction ${i}: ${x} against ${y}`;
+  }
+  const layout = (r: Bundle) => JSON.stringify(r.program.regions.map(({ name, addr, shape, dtype }) => ({ name, addr, shape, dtype })));
+  if (layout(a) !== layout(b)) return 'the DRAM regions differ';
+  const figures = (r: Bundle) => {
+    const rep = simulate(r.program, hw, { dram: r.image, functional: false }).report;
+    return JSON.stringify([rep.cycles, rep.dramReadBytes, rep.dramWriteBytes, rep.energy.totalJoules, rep.cycleBreakdown]);
+  };
+  const [fa, fb] = [figures(a), figures(b)];
+  return fa === fb ? undefined : `figures ${fa} against ${fb}`;
+}
