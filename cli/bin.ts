@@ -6,7 +6,7 @@
 //  - A closed stdout (`dlp disasm x | head -1`) ends the command quietly with exit status 0;
 //    another write error on stdout (/dev/full) is one error line and exit status 1.
 //  - Ctrl-C is not caught: the process ends at once with exit status 130 (docs/output.md).
-//  - V8 optimises a function later than its default (TIER_UP_FLAG): most dlp runs last well
+//  - V8 optimises a function much later than its default (TIER_UP_FLAG): most dlp runs last well
 //    under a second, and the default has V8's optimising compiler working on code that has
 //    little left to run.
 //  - The bundled bin (dist/dlp/bin.cjs) runs the CLI from one CommonJS file with V8's code
@@ -15,14 +15,19 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 
 /**
- * Four times V8's default interrupt budget (67,584 bytes of bytecode run before a function is
- * considered for optimisation). Measured on the 2-core reference machine, CPU seconds of the
- * whole process, medians of 5-6 alternating runs (issue #23): `dlp scalesim` 256³ with the
- * schedule recalled 0.19 s against 0.23-0.26, searching 0.31 against 0.39, and `dlp run` of a
- * 1024-wide 5-layer model at batch 256 (a second of work) 1.21 against 1.35. Eight and sixteen
- * times gave the same. A budget the user sets (NODE_OPTIONS, node flags) is left alone.
+ * 32 times V8's default interrupt budget (67,584 bytes of bytecode run before a function is
+ * considered for optimisation). A short run's code mostly runs in V8's interpreter and
+ * baseline tier, and optimising it costs more CPU than it saves; the replay engine's hot
+ * state is held for those tiers (isa/schedule.ts, `tagged`). Measured on the 2-core reference
+ * machine, CPU of the whole process, medians of 10-20 alternating runs (issue #23): `dlp
+ * scalesim` of a new 256³ GEMM 0.42 s against 0.45 with 16 times and 0.49-0.52 with 4 times,
+ * 100×128×784 0.48 against 0.55 (4 times). A second of work (`dlp run` of a 1024-wide 5-layer
+ * model at batch 256, or the naive schedule at batch 16) takes the same CPU but up to 0.1 s
+ * more wall time, since less of it is optimised on the second core. An earlier engine
+ * (Float64Array state) was best at 4 times: 0.19 s for a recalled 256³ schedule against
+ * 0.23-0.26 by default. A budget the user sets (NODE_OPTIONS, node flags) is left alone.
  */
-const TIER_UP_FLAG = '--interrupt-budget=270336';
+const TIER_UP_FLAG = '--interrupt-budget=2162688';
 
 const NO_TRAP = '--disable-wasm-trap-handler';
 

@@ -132,7 +132,11 @@ export function scheduleOps(ops: readonly TimedOp[], depths: readonly number[], 
   replay(streamOf(ops), s, depths, onDeadlock, fixedOrder, -1);
   const { dispatch, issue, request, grant, finish, stallSum, granted } = s;
   const stalls: Stalls = { hazard: stallSum[HAZARD]!, queueFull: stallSum[QUEUE_FULL]!, dram: stallSum[DRAM]!, sync: stallSum[SYNC]! };
-  return { cycles: s.time[T]!, dispatch, issue, request, grant, finish, stalls, unitBusy: busyOf(ops, issue, finish), channelOrder: granted };
+  return {
+    cycles: s.time[T]!, stalls, unitBusy: busyOf(ops, issue, finish), channelOrder: granted,
+    dispatch: Float64Array.from(dispatch), issue: Float64Array.from(issue), request: Float64Array.from(request),
+    grant: Float64Array.from(grant), finish: Float64Array.from(finish),
+  };
 }
 
 /** Cycles of two streams that begin with the same ops (the same TimedOp objects), e.g. one
@@ -172,7 +176,7 @@ interface ReplayStream {
   unitMembers: Int32Array;
   /** Each op's footprint box (fillBox), filled as the op dispatches: a replay that stops
    * early never boxes the ops it did not reach. */
-  boxes: Float64Array;
+  boxes: number[];
 }
 
 /** Dispatches between two looks at the work left (replayBelow): a stop is seen at most this
@@ -196,11 +200,10 @@ function replayBelow(stream: ReplayStream, s: ReplayState, depths: readonly numb
   const nu = WORK_UNITS.length;
   // Per unit, its work left and its first member not yet taken off it; the channel's likewise
   // by grants seen.
-  const work = workOf(ops);
-  const left = work.subarray(0, nu);
+  const left = workOf(ops);
   const taken = unitAt.slice(0, nu);
   const tail = tailsOf(ops, unitAt, unitMembers);
-  let channelLeft = work[nu]!;
+  let channelLeft = left[nu]!;
   let seen = 0;
   for (;;) {
     const pauseAt = s.count[NEXT]! + LOOK_EVERY;
@@ -254,14 +257,14 @@ function streamOf(ops: readonly TimedOp[]): ReplayStream {
     if (op.queue >= 0) members[qFill[op.queue]!++] = i;
     if (op.unit >= 0) unitMembers[uFill[op.unit]!++] = i;
   }
-  return { ops, memberAt, members, unitAt, unitMembers, boxes: new Float64Array(ops.length * BOX_WIDTH) };
+  return { ops, memberAt, members, unitAt, unitMembers, boxes: tagged(ops.length * BOX_WIDTH, 0) };
 }
 
 /** Per unit, the cycles its ops keep it busy in all (issue to finish: a DMA's latency and
  * transfer at least); last, the DRAM channel's transfers in all. Only a replay that may stop
  * needs it (replayBelow). */
-function workOf(ops: readonly TimedOp[]): Float64Array {
-  const work = new Float64Array(WORK_UNITS.length + 1);
+function workOf(ops: readonly TimedOp[]): number[] {
+  const work = tagged(WORK_UNITS.length + 1, 0);
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     if (op.unit < 0) continue;
@@ -281,10 +284,10 @@ const TAIL_WINDOW = 8;
  * conflicts with it, RAW/WAR/WAW, or runs on the same unit; a SYNC or HALT waits for, and holds
  * back, everything), each taking at least its cycles (a DMA its latency and transfer). A lower
  * bound (ops past TAIL_WINDOW are not looked at) the stopping replay adds to the unit's work. */
-function tailsOf(ops: readonly TimedOp[], unitAt: Int32Array, unitMembers: Int32Array): Float64Array {
+function tailsOf(ops: readonly TimedOp[], unitAt: Int32Array, unitMembers: Int32Array): number[] {
   const nu = unitAt.length - 1;
-  const tails = new Float64Array(nu);
-  const chain = new Float64Array(TAIL_WINDOW + 1);
+  const tails = tagged(nu, 0);
+  const chain = tagged(TAIL_WINDOW + 1, 0);
   for (let u = 0; u < nu; u++) {
     if (unitAt[u + 1] === unitAt[u]) continue;
     const first = unitMembers[unitAt[u + 1]! - 1]!;
@@ -317,18 +320,18 @@ function waitsFor(earlier: TimedOp, later: TimedOp): boolean {
 /** A replay's whole state after some visited cycle: per-op arrays (by position), per-queue
  * and per-unit counts (not positions, so a fork may continue on another stream). */
 interface ReplayState {
-  dispatch: Float64Array;
-  issue: Float64Array;
-  request: Float64Array;
-  grant: Float64Array;
-  finish: Float64Array;
-  /** Stalls.hazard, queueFull, dram and sync (numbers in typed arrays keep one representation;
-   * an object's field turning from small integer to double would deoptimise the loop). */
-  stallSum: Float64Array;
+  dispatch: number[];
+  issue: number[];
+  request: number[];
+  grant: number[];
+  finish: number[];
+  /** Stalls.hazard, queueFull, dram and sync (numbers in arrays keep one representation; an
+   * object's field turning from small integer to double would deoptimise the loop). */
+  stallSum: number[];
   /** Per queue: next member to issue, members dispatched so far, last issue cycle. */
   head: Int32Array;
   tail: Int32Array;
-  lastIssue: Float64Array;
+  lastIssue: number[];
   /** Per unit: its last issued op, and its dispatched members done / so far. Each unit sits in
    * one queue, which issues in order, and starts an op only once its previous op has finished
    * (the unit check in (3)): so a unit's ops finish in program order and at most one of them
@@ -349,22 +352,46 @@ interface ReplayState {
    * paused replay resumes by finding its next cycle). */
   count: Int32Array;
   /** At T (the current cycle), LAST_DISPATCH and CHAN_FREE (when the DRAM channel is free). */
-  time: Float64Array;
+  time: number[];
 }
 const DEP_COUNT = 0, NEXT = 1, RAN = 2;
 const T = 0, LAST_DISPATCH = 1, CHAN_FREE = 2;
 const HAZARD = 0, QUEUE_FULL = 1, DRAM = 2, SYNC = 3;
 
+/** `n` copies of `v` in a plain array that holds each number as a tagged value. The replay's
+ * state lives in such arrays, not in Float64Arrays: a compile's search replays a few dozen
+ * short streams and is over before V8 optimises the replay, and in V8's interpreter and
+ * baseline code every read of a Float64Array element allocates a heap number (cycle times are
+ * whole numbers, which a tagged array holds as small integers and reads without allocating).
+ * The array is first filled with null so that V8 keeps its elements tagged for good: a number
+ * past the small-integer range (or Infinity) stored later would otherwise turn an array of
+ * small integers into unboxed doubles, read with allocations again. */
+function tagged(n: number, v: number): number[] {
+  return new Array<number>(n).fill(null as unknown as number).fill(v);
+}
+
+function copyInto(to: number[], from: readonly number[], n: number): void {
+  for (let i = 0; i < n; i++) to[i] = from[i]!;
+}
+/** The `time` entries T, LAST_DISPATCH and CHAN_FREE. */
+function timesOf(t: number, lastDispatch: number, chanFree: number): number[] {
+  const time = tagged(3, 0);
+  time[T] = t;
+  time[LAST_DISPATCH] = lastDispatch;
+  time[CHAN_FREE] = chanFree;
+  return time;
+}
+
 function freshReplay(n: number): ReplayState {
   return {
-    dispatch: new Float64Array(n).fill(-1), issue: new Float64Array(n).fill(-1), request: new Float64Array(n).fill(-1),
-    grant: new Float64Array(n).fill(-1), finish: new Float64Array(n).fill(Infinity),
-    stallSum: new Float64Array(4),
+    dispatch: tagged(n, -1), issue: tagged(n, -1), request: tagged(n, -1),
+    grant: tagged(n, -1), finish: tagged(n, Infinity),
+    stallSum: tagged(4, 0),
     head: new Int32Array(WORK_QUEUES.length), tail: new Int32Array(WORK_QUEUES.length),
-    lastIssue: new Float64Array(WORK_QUEUES.length).fill(-Infinity),
+    lastIssue: tagged(WORK_QUEUES.length, -Infinity),
     unitLast: new Int32Array(WORK_UNITS.length).fill(-1), unitDone: new Int32Array(WORK_UNITS.length), unitTail: new Int32Array(WORK_UNITS.length),
     deps: new Int32Array(Math.max(16, n)), depAt: new Int32Array(n), depEnd: new Int32Array(n),
-    pending: [], granted: [], count: new Int32Array(3), time: Float64Array.of(0, -1, 0),
+    pending: [], granted: [], count: new Int32Array(3), time: timesOf(0, -1, 0),
   };
 }
 
@@ -373,18 +400,18 @@ function freshReplay(n: number): ReplayState {
 function forkReplay(s: ReplayState, from: ReplayStream, to: ReplayStream): ReplayState {
   const f = freshReplay(to.ops.length);
   const next = s.count[NEXT]!;
-  to.boxes.set(from.boxes.subarray(0, next * BOX_WIDTH));
-  for (const key of ['dispatch', 'issue', 'request', 'grant', 'finish'] as const) f[key].set(s[key].subarray(0, next));
+  copyInto(to.boxes, from.boxes, next * BOX_WIDTH);
+  for (const key of ['dispatch', 'issue', 'request', 'grant', 'finish'] as const) copyInto(f[key], s[key], next);
   f.depAt.set(s.depAt.subarray(0, next));
   f.depEnd.set(s.depEnd.subarray(0, next));
   f.deps = s.deps.slice();
-  f.stallSum.set(s.stallSum);
-  f.head.set(s.head); f.tail.set(s.tail); f.lastIssue.set(s.lastIssue);
+  copyInto(f.stallSum, s.stallSum, 4);
+  f.head.set(s.head); f.tail.set(s.tail); copyInto(f.lastIssue, s.lastIssue, s.lastIssue.length);
   f.unitLast.set(s.unitLast); f.unitDone.set(s.unitDone); f.unitTail.set(s.unitTail);
   f.pending = s.pending.slice();
   f.granted = s.granted.slice();
   f.count.set(s.count);
-  f.time.set(s.time);
+  copyInto(f.time, s.time, 3);
   return f;
 }
 
@@ -516,7 +543,7 @@ function replay(
 
 /** Moves each unit's run of incomplete work (unitMembers[unitAt[u] + unitDone[u] ..
  * + unitTail[u])) past what has finished by t; whether any is left. */
-function dropDone(t: number, finish: Float64Array, unitMembers: Int32Array, unitAt: Int32Array, unitDone: Int32Array, unitTail: Int32Array): boolean {
+function dropDone(t: number, finish: number[], unitMembers: Int32Array, unitAt: Int32Array, unitDone: Int32Array, unitTail: Int32Array): boolean {
   let busy = false;
   for (let u = 0; u < unitDone.length; u++) {
     let d = unitDone[u]!;
@@ -534,7 +561,7 @@ function dropDone(t: number, finish: Float64Array, unitMembers: Int32Array, unit
  * latest conflicting one needs watching. A function of its own: V8 optimises it separately
  * and early, and the scheduler's loop stays small enough to optimise cheaply in a short process. */
 function watchConflicts(
-  ops: readonly TimedOp[], next: number, boxes: Float64Array, unitAt: Int32Array, unitMembers: Int32Array,
+  ops: readonly TimedOp[], next: number, boxes: number[], unitAt: Int32Array, unitMembers: Int32Array,
   unitDone: Int32Array, unitTail: Int32Array, deps: Int32Array, depCount: number,
 ): number {
   const op = ops[next]!;
@@ -561,30 +588,34 @@ function watchConflicts(
 /** Numbers per op in ReplayStream.boxes: four per memory space. */
 const BOX_WIDTH = 4 * SPACES.length;
 /** A box that meets nothing, in every space. */
-const EMPTY_BOX = new Float64Array(BOX_WIDTH).map((_, k) => (k % 2 === 0 ? Infinity : -Infinity));
+const EMPTY_BOX = tagged(BOX_WIDTH, Infinity);
+for (let k = 1; k < BOX_WIDTH; k += 2) EMPTY_BOX[k] = -Infinity;
 
 /** Op i's row of `box`: per memory space, the byte ranges [lo, hi) covered by its writes and
  * by all its accesses. Two ops share no byte unless, in some space, the earlier one's writes
  * meet the later one's accesses or its accesses meet the later one's writes (the box test in
  * watchConflicts), so the exact span test runs only for pairs that pass it. */
-function fillBox(footprint: Footprint, box: Float64Array, i: number): void {
+function fillBox(footprint: Footprint, box: number[], i: number): void {
   const at = i * BOX_WIDTH;
-  box.set(EMPTY_BOX, at);
+  for (let k = 0; k < BOX_WIDTH; k++) box[at + k] = EMPTY_BOX[k]!;
   const { reads, writes } = footprint;
   for (let k = 0; k < writes.length; k++) {
     const w = writes[k]!;
     const b = at + 4 * SPACE_INDEX[w.space];
+    const start = w.start;
     const end = spanEnd(w);
-    box[b] = Math.min(box[b]!, w.start);
-    box[b + 1] = Math.max(box[b + 1]!, end);
-    box[b + 2] = Math.min(box[b + 2]!, w.start);
-    box[b + 3] = Math.max(box[b + 3]!, end);
+    if (start < box[b]!) box[b] = start;
+    if (end > box[b + 1]!) box[b + 1] = end;
+    if (start < box[b + 2]!) box[b + 2] = start;
+    if (end > box[b + 3]!) box[b + 3] = end;
   }
   for (let k = 0; k < reads.length; k++) {
     const r = reads[k]!;
     const b = at + 4 * SPACE_INDEX[r.space];
-    box[b + 2] = Math.min(box[b + 2]!, r.start);
-    box[b + 3] = Math.max(box[b + 3]!, spanEnd(r));
+    const start = r.start;
+    const end = spanEnd(r);
+    if (start < box[b + 2]!) box[b + 2] = start;
+    if (end > box[b + 3]!) box[b + 3] = end;
   }
 }
 
@@ -598,7 +629,7 @@ function fixedGrant(pending: readonly number[], request: ArrayLike<number>, t: n
  * issued on each unit can still be running (a unit starts an op once the previous finished). */
 function nextEventTime(
   t: number, dispatchAt: number, unitLast: Int32Array, pending: readonly number[],
-  finish: Float64Array, request: Float64Array, chanFree: number,
+  finish: number[], request: number[], chanFree: number,
 ): number {
   let best = dispatchAt > t ? dispatchAt : Infinity;
   for (let u = 0; u < unitLast.length; u++) {
@@ -633,7 +664,7 @@ function deadlockError(i: number, reason: string): Error {
   return new DlpError(`instruction ${i}: ${reason}`);
 }
 
-function busyOf(ops: readonly TimedOp[], issue: Float64Array, finish: Float64Array): number[] {
+function busyOf(ops: readonly TimedOp[], issue: number[], finish: number[]): number[] {
   const busy = new Array<number>(WORK_UNITS.length).fill(0);
   ops.forEach((op, i) => { if (op.unit >= 0) busy[op.unit]! += finish[i]! - issue[i]!; });
   return busy;

@@ -79,14 +79,21 @@ export function systolicFolds(
     n = x;
   }
   const { rows: R, cols: C, dataflow } = mfu;
-  // (Sr, Sc, T) as scalars: this runs for every candidate tile the compiler costs.
-  const sr = dataflow === 'os' ? m : k;
-  const sc = dataflow === 'is' ? m : n;
-  const t = dataflow === 'os' ? k : dataflow === 'ws' ? m : n;
+  const sr = spatialRows(dataflow, m, k);
+  const sc = spatialCols(dataflow, m, n);
+  const t = temporalLength(dataflow, m, k, n);
   const folds = cdiv(sr, R) * cdiv(sc, C);
-  const perFold = dataflow === 'os' ? R + C + t - 2 : 2 * R + C + t - 2;
+  const perFold = foldCycles(R, C, dataflow, t);
   return { sr, sc, t, folds, perFold, mappingEfficiency: (sr * sc) / (folds * R * C), scaleSimCycles: folds * perFold - 1 };
 }
+
+// SystolicFolds' Sr, Sc, T and perFold, one function each, so that matmulCycles (which runs
+// for every tile a search costs, mostly before V8 optimises it) builds no SystolicFolds.
+type Dataflow = 'os' | 'ws' | 'is';
+const spatialRows = (df: Dataflow, m: number, k: number): number => (df === 'os' ? m : k);
+const spatialCols = (df: Dataflow, m: number, n: number): number => (df === 'is' ? m : n);
+const temporalLength = (df: Dataflow, m: number, k: number, n: number): number => (df === 'os' ? k : df === 'ws' ? m : n);
+const foldCycles = (R: number, C: number, df: Dataflow, t: number): number => (df === 'os' ? R + C + t - 2 : 2 * R + C + t - 2);
 
 /** Pipeline fill of the adder-tree MFU: one multiplier stage, ⌈log2 N⌉ adder-tree levels
  * inside each PE and ⌈log2 M⌉ H-tree levels distributing operands to the M PEs. */
@@ -110,8 +117,11 @@ export function matmulCycles(hw: HardwareConfig, m: number, k: number, n: number
     const colsOut = swap ? m : n;
     return rowsIn * cdiv(k, mfu.lanes) * cdiv(colsOut, mfu.pes) * rate + adderTreeFillCycles(mfu.pes, mfu.lanes);
   }
-  const f = systolicFolds(mfu, m, k, n, swap);
-  return f.folds * f.perFold * rate;
+  // systolicFolds(mfu, m, k, n, swap).folds · perFold · rate, without its object.
+  const a = swap ? n : m;
+  const b = swap ? m : n;
+  const { rows: R, cols: C, dataflow: df } = mfu;
+  return cdiv(spatialRows(df, a, k), R) * cdiv(spatialCols(df, a, b), C) * foldCycles(R, C, df, temporalLength(df, a, k, b)) * rate;
 }
 
 /** The cheaper mapping of an m×k·k×n tile (direct or swapped; ties keep the direct one). A

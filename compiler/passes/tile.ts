@@ -277,13 +277,15 @@ function best(cands: CandidateList, cost: PlanCoster, rescore?: SegmentScorer): 
  * since theirs are at least their keys; so only candidates that come near the front of the
  * order are priced in full, and the scan over them usually stops early. */
 class AnalyticOrder {
-  private readonly key: Float64Array;
+  private readonly key: number[];
   private readonly exact: Uint8Array;
   private readonly heap: Int32Array;
   size: number;
   constructor(private readonly cands: CandidateList, private readonly cost: PlanCoster) {
     const n = cands.length;
-    this.key = new Float64Array(n);
+    // A plain array, not a Float64Array: the heap runs cold, where each read of a typed
+    // array's double allocates (isa/schedule.ts, `tagged`).
+    this.key = new Array<number>(n).fill(null as unknown as number);
     this.exact = new Uint8Array(n);
     this.heap = new Int32Array(n);
     for (let i = 0; i < n; i++) {

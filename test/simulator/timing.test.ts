@@ -1,6 +1,7 @@
 // Hand-computed cycle counts: the isa/timing.ts formulas on dlp-s and small systolic arrays,
 // and single instructions run through the whole simulator.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { actCycles, bestMatmulMapping, dmaCycles, matmulCycles, systolicFolds } from '../../isa/timing.js';
 import { simulate } from '../../simulator/index.js';
 import { ISA } from '../../isa/spec.js';
@@ -72,6 +73,20 @@ describe('systolic MFU (SCALE-Sim v2 stall-free)', () => {
     expect(matmulCycles(hw, 64, 37, 10, 'int8', true)).toBe(10 * 2 * 2 + 11);
     expect(bestMatmulMapping(hw, 64, 37, 10, 'int8')).toEqual({ swap: true, cycles: 51 });
     expect(bestMatmulMapping(hw, 10, 37, 10, 'int8').swap).toBe(false);
+  });
+
+  it('matmulCycles on a systolic array is systolicFolds\' folds · perFold · rate, swapped or not', () => {
+    // matmulCycles computes the same formulas without building a SystolicFolds.
+    const dim = fc.integer({ min: 1, max: 300 });
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 }), fc.constantFrom('os', 'ws', 'is' as const),
+      dim, dim, dim, fc.boolean(), fc.constantFrom(1, 2, 4, 0.5),
+      (rows, cols, dataflow, m, k, n, swap, rate) => {
+        const sys = hardware((h) => { h.mfu = { kind: 'systolic', rows, cols, dataflow }; h.mfuRate.int8 = rate; });
+        const f = systolicFolds({ rows, cols, dataflow }, m, k, n, swap);
+        expect(matmulCycles(sys, m, k, n, 'int8', swap)).toBe(f.folds * f.perFold * rate);
+      },
+    ), { numRuns: 500 });
   });
 
   it.each([
