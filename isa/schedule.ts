@@ -15,6 +15,7 @@ import type { HardwareConfig } from './hardware.js';
 import { DlpError } from './errors.js';
 import { actCycles, channelGrant, dmaTransferCycles, matmulCycles, type MatmulDType } from './timing.js';
 import { type Footprint, footprintOf, footprintsConflict, spanEnd } from './footprint.js';
+import { taggedArray } from './tagged.js';
 
 /** The queues and units that hold work (control instructions never enter a queue). */
 export const WORK_QUEUES = QUEUES.filter((q) => q !== 'control');
@@ -257,14 +258,14 @@ function streamOf(ops: readonly TimedOp[]): ReplayStream {
     if (op.queue >= 0) members[qFill[op.queue]!++] = i;
     if (op.unit >= 0) unitMembers[uFill[op.unit]!++] = i;
   }
-  return { ops, memberAt, members, unitAt, unitMembers, boxes: tagged(ops.length * BOX_WIDTH, 0) };
+  return { ops, memberAt, members, unitAt, unitMembers, boxes: taggedArray(ops.length * BOX_WIDTH, 0) };
 }
 
 /** Per unit, the cycles its ops keep it busy in all (issue to finish: a DMA's latency and
  * transfer at least); last, the DRAM channel's transfers in all. Only a replay that may stop
  * needs it (replayBelow). */
 function workOf(ops: readonly TimedOp[]): number[] {
-  const work = tagged(WORK_UNITS.length + 1, 0);
+  const work = taggedArray(WORK_UNITS.length + 1, 0);
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     if (op.unit < 0) continue;
@@ -286,8 +287,8 @@ const TAIL_WINDOW = 8;
  * bound (ops past TAIL_WINDOW are not looked at) the stopping replay adds to the unit's work. */
 function tailsOf(ops: readonly TimedOp[], unitAt: Int32Array, unitMembers: Int32Array): number[] {
   const nu = unitAt.length - 1;
-  const tails = tagged(nu, 0);
-  const chain = tagged(TAIL_WINDOW + 1, 0);
+  const tails = taggedArray(nu, 0);
+  const chain = taggedArray(TAIL_WINDOW + 1, 0);
   for (let u = 0; u < nu; u++) {
     if (unitAt[u + 1] === unitAt[u]) continue;
     const first = unitMembers[unitAt[u + 1]! - 1]!;
@@ -318,7 +319,9 @@ function waitsFor(earlier: TimedOp, later: TimedOp): boolean {
 }
 
 /** A replay's whole state after some visited cycle: per-op arrays (by position), per-queue
- * and per-unit counts (not positions, so a fork may continue on another stream). */
+ * and per-unit counts (not positions, so a fork may continue on another stream). Times are
+ * in tagged arrays (isa/tagged.ts), read without allocating before V8 optimises the replay;
+ * scheduleOps hands them out as Float64Arrays. */
 interface ReplayState {
   dispatch: number[];
   issue: number[];
@@ -358,24 +361,12 @@ const DEP_COUNT = 0, NEXT = 1, RAN = 2;
 const T = 0, LAST_DISPATCH = 1, CHAN_FREE = 2;
 const HAZARD = 0, QUEUE_FULL = 1, DRAM = 2, SYNC = 3;
 
-/** `n` copies of `v` in a plain array that holds each number as a tagged value. The replay's
- * state lives in such arrays, not in Float64Arrays: a compile's search replays a few dozen
- * short streams and is over before V8 optimises the replay, and in V8's interpreter and
- * baseline code every read of a Float64Array element allocates a heap number (cycle times are
- * whole numbers, which a tagged array holds as small integers and reads without allocating).
- * The array is first filled with null so that V8 keeps its elements tagged for good: a number
- * past the small-integer range (or Infinity) stored later would otherwise turn an array of
- * small integers into unboxed doubles, read with allocations again. */
-function tagged(n: number, v: number): number[] {
-  return new Array<number>(n).fill(null as unknown as number).fill(v);
-}
-
 function copyInto(to: number[], from: readonly number[], n: number): void {
   for (let i = 0; i < n; i++) to[i] = from[i]!;
 }
 /** The `time` entries T, LAST_DISPATCH and CHAN_FREE. */
 function timesOf(t: number, lastDispatch: number, chanFree: number): number[] {
-  const time = tagged(3, 0);
+  const time = taggedArray(3, 0);
   time[T] = t;
   time[LAST_DISPATCH] = lastDispatch;
   time[CHAN_FREE] = chanFree;
@@ -384,11 +375,11 @@ function timesOf(t: number, lastDispatch: number, chanFree: number): number[] {
 
 function freshReplay(n: number): ReplayState {
   return {
-    dispatch: tagged(n, -1), issue: tagged(n, -1), request: tagged(n, -1),
-    grant: tagged(n, -1), finish: tagged(n, Infinity),
-    stallSum: tagged(4, 0),
+    dispatch: taggedArray(n, -1), issue: taggedArray(n, -1), request: taggedArray(n, -1),
+    grant: taggedArray(n, -1), finish: taggedArray(n, Infinity),
+    stallSum: taggedArray(4, 0),
     head: new Int32Array(WORK_QUEUES.length), tail: new Int32Array(WORK_QUEUES.length),
-    lastIssue: tagged(WORK_QUEUES.length, -Infinity),
+    lastIssue: taggedArray(WORK_QUEUES.length, -Infinity),
     unitLast: new Int32Array(WORK_UNITS.length).fill(-1), unitDone: new Int32Array(WORK_UNITS.length), unitTail: new Int32Array(WORK_UNITS.length),
     deps: new Int32Array(Math.max(16, n)), depAt: new Int32Array(n), depEnd: new Int32Array(n),
     pending: [], granted: [], count: new Int32Array(3), time: timesOf(0, -1, 0),
@@ -588,7 +579,7 @@ function watchConflicts(
 /** Numbers per op in ReplayStream.boxes: four per memory space. */
 const BOX_WIDTH = 4 * SPACES.length;
 /** A box that meets nothing, in every space. */
-const EMPTY_BOX = tagged(BOX_WIDTH, Infinity);
+const EMPTY_BOX = taggedArray(BOX_WIDTH, Infinity);
 for (let k = 1; k < BOX_WIDTH; k += 2) EMPTY_BOX[k] = -Infinity;
 
 /** Op i's row of `box`: per memory space, the byte ranges [lo, hi) covered by its writes and

@@ -5,6 +5,7 @@
 // segmentation.
 import type { HardwareConfig } from '../../isa/hardware.js';
 import { DlpError } from '../../isa/errors.js';
+import { taggedArray } from '../../isa/tagged.js';
 import type { QuantLayer, QuantModel } from './quant-model.js';
 import { planCoster, type PlanCoster } from './cost.js';
 import { allocateSegment, segmentFits, type LayerTile, type Schedule, type SegmentPlan } from './plan.js';
@@ -130,7 +131,7 @@ function singleLayerPlans(q: QuantModel, l: number, batch: number, hw: HardwareC
   // Every buffer of a plan grows with its tile depth k, so of ks (largest first) the depths
   // that fit, with either bias/slope mode, are a suffix: two binary searches find where each
   // mode's suffix starts, instead of trying every depth (the same plans, in the same order).
-  const lb = new Float64Array(ks.length);
+  const lb = taggedArray(ks.length, -1);
   const firstFit = (code: number, m: number, n: number): number => {
     let lo = 0;
     let hi = ks.length;
@@ -277,15 +278,14 @@ function best(cands: CandidateList, cost: PlanCoster, rescore?: SegmentScorer): 
  * since theirs are at least their keys; so only candidates that come near the front of the
  * order are priced in full, and the scan over them usually stops early. */
 class AnalyticOrder {
+  /** Tagged (isa/tagged.ts): the heap runs before V8 optimises it. */
   private readonly key: number[];
   private readonly exact: Uint8Array;
   private readonly heap: Int32Array;
   size: number;
   constructor(private readonly cands: CandidateList, private readonly cost: PlanCoster) {
     const n = cands.length;
-    // A plain array, not a Float64Array: the heap runs cold, where each read of a typed
-    // array's double allocates (isa/schedule.ts, `tagged`).
-    this.key = new Array<number>(n).fill(null as unknown as number);
+    this.key = taggedArray(n, 0);
     this.exact = new Uint8Array(n);
     this.heap = new Int32Array(n);
     for (let i = 0; i < n; i++) {
