@@ -309,7 +309,7 @@ function tailsOf(ops: readonly TimedOp[], unitAt: Int32Array, unitMembers: Int32
 /** tailsOf of a stream's ops, per WORK_UNITS entry. */
 export function unitTails(ops: readonly TimedOp[]): number[] {
   const { unitAt, unitMembers } = streamOf(ops);
-  return Array.from(tailsOf(ops, unitAt, unitMembers));
+  return tailsOf(ops, unitAt, unitMembers);
 }
 
 /** Whether `later` can issue only after `earlier` (before it in program order) has finished. */
