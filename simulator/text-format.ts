@@ -31,9 +31,17 @@ export function formatPercent(x: number, digits = 1): string {
   return `${(x * 100).toFixed(digits)} %`;
 }
 
-/** A rounded integer with thousands separators (1,234,567). */
+/** A rounded integer with thousands separators (1,234,567), as toLocaleString('en-US') writes
+ * it. Grouped here: the first toLocaleString of a process starts ICU's number formatting, about
+ * 20 ms of CPU (a fifth of a short `dlp run`'s own work, issue #23). Beyond 1e21 (digits in
+ * exponent form), NaN, ±Infinity and −0 it is left to toLocaleString. */
 export function formatInt(x: number): string {
-  return Math.round(x).toLocaleString('en-US');
+  const n = Math.round(x);
+  if (!(Math.abs(n) < 1e21) || Object.is(n, -0)) return n.toLocaleString('en-US');
+  const digits = String(Math.abs(n));
+  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let at = out.length; at < digits.length; at += 3) out += `,${digits.slice(at, at + 3)}`;
+  return n < 0 ? `-${out}` : out;
 }
 
 /** Width of every column: its longest cell. */
