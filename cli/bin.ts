@@ -9,10 +9,11 @@
 //  - V8 optimises a function much later than its default (TIER_UP_FLAG): most dlp runs last well
 //    under a second, and the default has V8's optimising compiler working on code that has
 //    little left to run.
-//  - The bundled bin (dist/dlp/bin.cjs) runs the CLI from one CommonJS file with V8's code
-//    cache (code-cache.ts).
+//  - The bundled bin (dist/dlp/bin.cjs) runs the CLI from the CommonJS bundle of the command
+//    being run, with V8's code cache (code-cache.ts).
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
+import { commandOf } from './command-word.js';
 
 /**
  * 32 times V8's default interrupt budget (67,584 bytes of bytecode run before a function is
@@ -50,15 +51,20 @@ async function reexecWithoutTrapHandler(): Promise<never> {
   process.exit(r.status ?? 1);
 }
 
-/** The bundle build's id (scripts/bundle-cli.mjs): the bundled bin runs the CLI from the
- * CommonJS bundle beside it with V8's code cache (code-cache.ts); unbundled, it imports main.js. */
-declare const __DLP_CLI_BUNDLE_ID__: string | undefined;
+/** The bundle build (scripts/bundle-cli.mjs): its id, and each command's bundle file beside the
+ * bin ('' for commands without one); the bundled bin runs the command's bundle with V8's code
+ * cache (code-cache.ts). Unbundled, it imports main.js. */
+declare const __DLP_CLI_BUNDLES__: { build: string; files: Record<string, string> } | undefined;
 
 async function loadMain(): Promise<typeof import('./main.js')> {
-  if (typeof __DLP_CLI_BUNDLE_ID__ !== 'string') return import('./main.js');
+  if (typeof __DLP_CLI_BUNDLES__ !== 'object') return import('./main.js');
   const { codeCacheKey, codeCacheRoot, loadBundle } = await import('./code-cache.js');
-  const file = fileURLToPath(new URL('./cli.cjs', import.meta.url));
-  return loadBundle(file, __DLP_CLI_BUNDLE_ID__, codeCacheKey(process.argv.slice(2)), codeCacheRoot()) as typeof import('./main.js');
+  const argv = process.argv.slice(2);
+  const command = commandOf(argv);
+  const { build, files } = __DLP_CLI_BUNDLES__;
+  const name = command !== undefined && Object.hasOwn(files, command) ? files[command]! : files['']!;
+  const file = fileURLToPath(new URL(`./${name}`, import.meta.url));
+  return loadBundle(file, build, codeCacheKey(argv), codeCacheRoot()) as typeof import('./main.js');
 }
 
 function onStdoutError(e: NodeJS.ErrnoException): void {

@@ -1,9 +1,9 @@
-// V8's code cache for the bundled CLI (dist/dlp/cli.cjs). Most dlp runs last well under a
+// V8's code cache for the bundled CLI (dist/dlp/cli*.cjs). Most dlp runs last well under a
 // second, and parsing and compiling the bundle's functions to bytecode is a large share of that:
 // `dlp scalesim` on a 256³ GEMM with its schedule recalled took 0.20 s of CPU loading the
 // bundle from source and 0.17 s with the cache (10 alternating runs, issue #23). Node 20 has no
-// compile cache for ES modules (module.enableCompileCache is Node 22), so the bundle is one
-// CommonJS file run through vm.Script, which takes and produces V8's cached data.
+// compile cache for ES modules (module.enableCompileCache is Node 22), so each command's bundle
+// is one CommonJS file run through vm.Script, which takes and produces V8's cached data.
 //
 // The cache is per command (its key), made after a run that exited 0, so it holds the bytecode
 // of what that command ran. It lives in DLP_CODE_CACHE (`off` turns it off), else
@@ -19,6 +19,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 import { cacheFolder, cacheRootFromEnv, writeAtomically, type CacheFolderKind } from '../compiler/cache-folder.js';
+import { commandOf } from './command-word.js';
 
 const CODE: CacheFolderKind = { prefix: 'bundle', marker: '.dlpkit-code', entry: /^[a-z][a-z0-9.-]{0,40}\.v8$/ };
 const MAGIC = 'dlpkit-code/1\n';
@@ -31,12 +32,13 @@ export function codeCacheRoot(env: NodeJS.ProcessEnv = process.env): string | un
   return cacheRootFromEnv(env, 'DLP_CODE_CACHE', 'code');
 }
 
-/** The cache key of a command line: its command word, and `.help` for help and version runs
- * (which run little of the command, so their cache would serve its real runs badly). */
+/** The cache key of a command line: its command (commandOf: `help run` is run's), and `.help`
+ * for help and version runs (which run little of the command, so their cache would serve its
+ * real runs badly). The command picks the bundle (bin.ts), so a key is only ever used by one. */
 export function codeCacheKey(argv: readonly string[]): string {
-  const word = argv.find((a) => !a.startsWith('-'));
+  const word = commandOf(argv);
   const command = word !== undefined && /^[a-z]{1,20}$/.test(word) ? word : 'dlp';
-  const help = command === 'help' || argv.some((a) => a === '-h' || a === '--help' || a === '-V' || a === '--version');
+  const help = argv.find((a) => !a.startsWith('-')) === 'help' || argv.some((a) => a === '-h' || a === '--help' || a === '-V' || a === '--version');
   return help ? `${command}.help` : command;
 }
 
@@ -61,15 +63,15 @@ export function encodeCodeCache(data: Uint8Array): Buffer {
 }
 
 /**
- * Runs the CommonJS bundle `file` (built as bundle `bundleId`) as `require` would (returning
+ * Runs the CommonJS bundle `file` (of the bundle build `buildId`) as `require` would (returning
  * its exports), with V8's
  * code cache for `key` from `root` when there is one; when there is none (or V8 rejects it),
  * the cache is written at exit if the process exits with status 0. The bundle gets
  * `__dlpImport(specifier)` for the ES modules it leaves outside (specifiers relative to it):
  * Node 20 cannot run import() in a vm.Script compiled from cached data.
  */
-export function loadBundle(file: string, bundleId: string, key: string, root: string | undefined): unknown {
-  const folder = root === undefined ? undefined : cacheFolder(root, CODE, bundleId);
+export function loadBundle(file: string, buildId: string, key: string, root: string | undefined): unknown {
+  const folder = root === undefined ? undefined : cacheFolder(root, CODE, buildId);
   const cacheFile = folder && join(folder.dir, `${key}.v8`);
   const cachedData = cacheFile === undefined ? undefined : readCodeCache(cacheFile);
   // latin1: the bundle is ASCII (scripts/bundle-cli.mjs), so this is its text without UTF-8

@@ -5,7 +5,10 @@
 // equal to what the modules register. User errors print one line and exit 1, never a stack trace.
 import { Command, CommanderError } from 'commander';
 import { DlpError } from '../isa/errors.js';
+import { commandOf } from './command-word.js';
 import { dlpkitVersion } from './version.js';
+
+export { commandOf };
 
 interface CommandEntry {
   name: string;
@@ -31,11 +34,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'lab', usage: '[options] [command]', description: 'architecture lab exercises with automatic checkers', load: () => import('./commands/lab.js') },
 ];
 
-/** The subcommand `argv` runs (`dlp help X` means X), or undefined for `dlp`, `dlp -V`, `dlp --help`. */
-export function commandOf(argv: readonly string[]): string | undefined {
-  const words = argv.filter((a) => !a.startsWith('-'));
-  return words[0] === 'help' ? words[1] : words[0];
-}
 
 /**
  * The program with the real module of `only` registered (every module when `only` is

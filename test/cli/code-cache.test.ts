@@ -1,5 +1,5 @@
-// The bundled CLI's code cache (cli/code-cache.ts): the bin runs dist/dlp/cli.cjs with V8's
-// cached bytecode per command. A run with the cache gives the output a run without it gives;
+// The bundled CLI's code cache (cli/code-cache.ts): the bin runs the command's bundle
+// (dist/dlp/cli-<command>.cjs, scripts/bundle-cli.mjs) with V8's cached bytecode per command. A run with the cache gives the output a run without it gives;
 // an entry is written only after a run that exits 0, used as it is later (not rewritten), and
 // a damaged one is refused before V8 sees it and rewritten; `off` writes nothing; the lab
 // command, which the bundle imports from dist/cli, works from a cached bundle; other builds'
@@ -9,9 +9,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { codeCacheKey, codeCacheRoot, encodeCodeCache, readCodeCache } from '../../cli/code-cache.js';
+import { COMMANDS } from '../../cli/main.js';
 import { useTempDir } from '../helpers/cli.js';
 
 const BIN = resolve('dist/dlp/bin.cjs');
+const bundleFiles = () => readdirSync(resolve('dist/dlp')).filter((n) => /^cli(-[a-z]+)?\.cjs$/.test(n));
 
 describe('code cache entries', () => {
   const dir = useTempDir('dlp-codecache-unit-');
@@ -20,7 +22,9 @@ describe('code cache entries', () => {
     expect(codeCacheKey(['scalesim', '--config', 'a.cfg'])).toBe('scalesim');
     expect(codeCacheKey(['--json', 'run', 'm.mlp'])).toBe('run');
     expect(codeCacheKey(['run', '--help'])).toBe('run.help');
-    expect(codeCacheKey(['help', 'run'])).toBe('help.help');
+    expect(codeCacheKey(['help', 'run'])).toBe('run.help'); // run's bundle: a key names one bundle
+    expect(codeCacheKey(['help'])).toBe('dlp.help');
+    expect(codeCacheKey(['run', 'help'])).toBe('run'); // a model file named help
     expect(codeCacheKey(['-V'])).toBe('dlp.help');
     expect(codeCacheKey([])).toBe('dlp');
     expect(codeCacheKey(['../../etc/passwd'])).toBe('dlp'); // never a path
@@ -50,6 +54,43 @@ describe('code cache entries', () => {
     expect(codeCacheRoot({ DLP_CODE_CACHE: 'off' })).toBeUndefined();
     expect(codeCacheRoot({ DLP_CODE_CACHE: '/x/y' })).toBe('/x/y');
     expect(codeCacheRoot({ XDG_CACHE_HOME: '/c' })).toBe(join('/c', 'dlpkit', 'code'));
+  });
+});
+
+describe('one bundle per command', () => {
+  /** The dist modules a bundle holds (esbuild marks each with a `// dist/...` line). */
+  const modules = (name: string) => [...readFileSync(resolve('dist/dlp', name), 'latin1').matchAll(/^\/\/ (dist\/\S+\.js)$/gm)].map((m) => m[1]!);
+  const commandModule = (c: string) => `dist/cli/commands/${c}.js`;
+  const names = COMMANDS.map((c) => c.name).filter((c) => c !== 'lab');
+
+  it("holds its command's module and imports every other command's from dist/cli at run time", () => {
+    expect(bundleFiles().sort()).toEqual(['cli.cjs', ...names.map((c) => `cli-${c}.cjs`)].sort());
+    const outside = (name: string) => new Set([...readFileSync(resolve('dist/dlp', name), 'latin1').matchAll(/__dlpImport\(["']\.\.\/cli\/commands\/([a-z]+)\.js["']\)/g)].map((m) => m[1]!));
+    for (const c of names) {
+      expect(modules(`cli-${c}.cjs`), c).toContain(commandModule(c));
+      expect([...outside(`cli-${c}.cjs`)].sort(), c).toEqual(COMMANDS.map((o) => o.name).filter((o) => o !== c).sort());
+    }
+    expect([...outside('cli.cjs')].sort()).toEqual(COMMANDS.map((o) => o.name).sort());
+    const base = modules('cli.cjs');
+    expect(base.some((m) => /^dist\/(cli\/commands|compiler|simulator|runtime)\//.test(m))).toBe(false);
+  });
+
+  it('leaves out what its command does not run: scalesim has no runtime, asm no compiler', () => {
+    expect(modules('cli-scalesim.cjs').some((m) => m.startsWith('dist/runtime/'))).toBe(false);
+    expect(modules('cli-asm.cjs').some((m) => m.startsWith('dist/compiler/') || m.startsWith('dist/runtime/'))).toBe(false);
+  });
+
+  it('runs each command from its bundle, and help for a command from that command\'s', () => {
+    const dlp = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, DLP_CODE_CACHE: 'off' } });
+    for (const c of ['asm', 'scalesim']) {
+      const r = dlp(['help', c]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`Usage: dlp ${c} `);
+      expect(r.stdout).toContain('Options:');
+    }
+    const top = dlp(['--help']);
+    expect(top.status).toBe(0);
+    for (const c of COMMANDS) expect(top.stdout).toContain(c.name);
   });
 });
 
@@ -101,9 +142,9 @@ describe('the dlp bin with the code cache', () => {
     expect(existsSync(join(dir, 'off'))).toBe(false);
   });
 
-  it('runs an ASCII bundle (read as latin1) whose text still prints its non-ASCII characters', () => {
+  it('runs ASCII bundles (read as latin1) whose text still prints its non-ASCII characters', () => {
     // scripts/bundle-cli.mjs: esbuild escapes non-ASCII in code; the bin reads the file as latin1.
-    expect(readFileSync(resolve('dist/dlp/cli.cjs')).every((b) => b < 0x80)).toBe(true);
+    for (const name of bundleFiles()) expect(readFileSync(resolve('dist/dlp', name)).every((b) => b < 0x80), name).toBe(true);
     const root = join(dir, 'ascii');
     for (let run = 0; run < 2; run++) { // writes the cache entry, then runs from it
       const help = dlp(['train', '--help'], root);
