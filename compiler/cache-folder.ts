@@ -66,6 +66,23 @@ function removeOwnFolder(folder: string, kind: CacheFolderKind): void {
   }
 }
 
+/** 32 hex digits (four 32-bit lanes of an FNV-1a pass with a final mix, each from its own
+ * seed) naming a cache entry by its key. Not a cryptographic hash, and none is needed: each
+ * entry stores its whole key and a reader compares it, so a collision is only a miss; and
+ * node:crypto would cost every run that loads it about 5 ms of CPU (issue #23). */
+export function entryName(key: string): string {
+  let out = '';
+  for (const seed of ENTRY_SEEDS) {
+    let h = seed;
+    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    out += ((h ^ (h >>> 16)) >>> 0).toString(16).padStart(8, '0');
+  }
+  return out;
+}
+const ENTRY_SEEDS = [0x811c9dc5, 0x9e3779b9, 0x7f4a7c15, 0x2545f491];
+
 /** Writes `dir`/`name` through a temp file renamed into place. Not isa/files.ts's
  * writeFileAtomic: that one follows a symlink to its target (right for an output path the
  * user names); in a cache folder, whatever else sits at an entry's name is replaced, so a

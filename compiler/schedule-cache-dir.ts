@@ -7,10 +7,9 @@
 // but entries) are removed when a new one starts.
 // Every write is a temp file renamed into place; any file-system error turns the cache off for
 // the process rather than failing a compile.
-import { createHash } from 'node:crypto';
 import { readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheFolder, cacheRootFromEnv, sweepTemps, writeAtomically, type CacheFolderKind } from './cache-folder.js';
+import { cacheFolder, cacheRootFromEnv, entryName, sweepTemps, writeAtomically, type CacheFolderKind } from './cache-folder.js';
 import type { ScheduleCache } from './schedule-cache.js';
 
 /** Most entries one engine's folder keeps (checked at a process's first write); past it the
@@ -25,7 +24,7 @@ export function scheduleCacheDir(root: string, engine: string): ScheduleCache & 
   let usable = true;
   let claimed = false;
   let pruned = false;
-  const file = (key: string) => `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.json`;
+  const file = (key: string) => `${entryName(key)}.json`;
   return {
     dir,
     get(key) {

@@ -8,7 +8,6 @@
 //    with one line naming --force; --force writes into such a folder file by file, replacing
 //    only files its manifest lists and refusing to overwrite any other file.
 // Two writers racing for one path both finish; the later rename wins with a whole result.
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, posix, sep } from 'node:path';
 import { DlpError } from '../../isa/errors.js';
@@ -123,8 +122,11 @@ export function checkOutputFolder(path: string, o: OutputFolderOptions): void {
   if (inspect(abs).state === 'missing') checkParent(abs, o.flag);
 }
 
+/** Eight hex digits against another writer's temp name. Math.random is enough: a temp folder
+ * is made by mkdir and an old one renamed aside, neither of which takes over a folder with
+ * anything in it (and loading node:crypto would cost every run about 5 ms of CPU, issue #23). */
 function randomSuffix(): string {
-  return randomBytes(4).toString('hex');
+  return Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0');
 }
 
 function isRace(e: unknown): boolean {

@@ -47,6 +47,13 @@ describe('code cache entries', () => {
     expect(readCodeCache(file)).toBeUndefined();
     writeFileSync(file, Buffer.concat([Buffer.from('other-format/1\n'), good.subarray(14)]));
     expect(readCodeCache(file)).toBeUndefined();
+    const longer = Buffer.concat([good, Buffer.from([0])]); // a byte appended: the length word disagrees
+    writeFileSync(file, longer);
+    expect(readCodeCache(file)).toBeUndefined();
+    const swapped = Buffer.from(good); // two data bytes swapped: same length, another CRC
+    [swapped[100], swapped[101]] = [swapped[101]!, swapped[100]!];
+    writeFileSync(file, swapped);
+    expect(readCodeCache(file)).toBeUndefined();
     expect(readCodeCache(join(dir, 'missing.v8'))).toBeUndefined();
   });
 
