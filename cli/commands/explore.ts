@@ -20,6 +20,7 @@ import {
   shardFromEnv, SWEEP_ALIASES, type Exploration, type MergedSweep, type PointResult, type SweepPlan,
 } from '../../runtime/explore/index.js';
 import { dlpCommand, formatSbatch, measurePoints } from './explore-slurm.js';
+import { setEngineFlag } from '../engine-flags.js';
 import { addExamples, parseChoice, parseDtype, parsePositiveInt, parseSeed } from '../options.js';
 import { checkOutputFolder, writeOutputFolder, type OutputFolderOptions } from '../output/folder.js';
 
@@ -151,6 +152,10 @@ export function formatMergedSummary(m: MergedSweep, written: string[]): string {
 }
 
 async function runExplore(files: string[], o: ExploreCliOptions): Promise<void> {
+  // V8's own growth of the young generation (its default factor, 2), which the bin turns off
+  // for short runs (cli/bin.ts): the pool's workers compile point after point and keep more
+  // alive between collections. V8's flags are the process's, so the workers share it.
+  setEngineFlag('--semi-space-growth-factor=2');
   const modes = [o.plan !== undefined, o.run !== undefined, o.merge !== undefined].filter(Boolean).length;
   if (modes > 1) throw new DlpError('--plan, --run and --merge are separate steps; give one of them');
   if (o.run !== undefined) return runShardCommand(o.run, o);
