@@ -97,6 +97,9 @@ describe('search floor (ratios)', () => {
     const over = formatBench({ date: 'test', machine: { cpu: 'test', cores: 2, node: 'v20', loadAverage: [0, 0, 0] }, errors: {}, sectionSeconds: {}, durationSeconds: 1,
       ratios: { scalesim: [{ ...warm, cpu: t(0.21) }], searchFloor: [{ name: warm.name, seconds: t(0.03) }], fixedCosts: [], notes: [], simulator: { gemm: [1, 1, 1], hardware: 'dlp-s', dlpkit: t(1), dlpkitCpu: t(1), dlpkitMacsPerSecond: 1, mnist: { batch: 1, macs: 1, oneThread: { wall: t(1), cpu: t(1), macsPerSecond: 1 } } }, training: { epochs: 1, threads: 1, dlpkit: t(1), dlpkitCpu: t(1) } } } as unknown as BenchResults);
     expect(over).toMatch(/100× leaves no search time: the warm run is 10\.0+ ms over/);
+    const live = formatBench({ date: 'test', machine: { cpu: 'test', cores: 2, node: 'v20', loadAverage: [0, 0, 0] }, errors: {}, sectionSeconds: {}, durationSeconds: 1,
+      ratios: { scalesim: [{ ...warm, ratio: 133.3, rounds: [133.3, 140, 120], recordedRatio: 100 }], searchFloor: [], fixedCosts: [], notes: [], simulator: { gemm: [1, 1, 1], hardware: 'dlp-s', dlpkit: t(1), dlpkitCpu: t(1), dlpkitMacsPerSecond: 1, mnist: { batch: 1, macs: 1, oneThread: { wall: t(1), cpu: t(1), macsPerSecond: 1 } } }, training: { epochs: 1, threads: 1, dlpkit: t(1), dlpkitCpu: t(1) } } } as unknown as BenchResults);
+    expect(live).toMatch(/133\.30 \(goal ≥ 100, SCALE-Sim ÷ dlpkit\); rounds 133\.30 \/ 140\.00 \/ 120\.00; 100\.00 against the recorded quiet-machine time/);
   });
 });
 
@@ -132,5 +135,20 @@ describe('paired SCALE-Sim rounds (ratios)', () => {
     const text = formatBench({ date: 'test', machine: { cpu: 'test', cores: 2, node: 'v20', loadAverage: [0, 0, 0] }, errors: {}, sectionSeconds: {}, durationSeconds: 1,
       ratios: { scalesim: [row], searchFloor: [], fixedCosts: [], notes: [], simulator: { gemm: [1, 1, 1], hardware: 'dlp-s', dlpkit: t(1), dlpkitCpu: t(1), dlpkitMacsPerSecond: 1, mnist: { batch: 1, macs: 1, oneThread: { wall: t(1), cpu: t(1), macsPerSecond: 1 } } }, training: { epochs: 1, threads: 1, dlpkit: t(1), dlpkitCpu: t(1) } } } as unknown as BenchResults);
     expect(text).toMatch(/dlp scalesim gemm 256x256x256 \(8x8 os\), new layer .* 95\.00 \(goal ≥ 100, SCALE-Sim ÷ dlpkit\); rounds 90\.00 \/ 95\.00 \/ 110\.00/);
+  });
+});
+
+describe('quiet-machine check of the live SCALE-Sim time (ratios)', () => {
+  it('says nothing within QUIET_RANGE of the record and names the direction outside it', async () => {
+    const { quietCheck, QUIET_RANGE } = await import('../../bench/ratios.js');
+    const record = { seconds: [19.74, 17.91, 20.14] }; // median 19.74
+    expect(quietCheck('g', 19.74, record, 'd')).toBeUndefined();
+    expect(quietCheck('g', 19.74 * QUIET_RANGE[0], record, 'd')).toBeUndefined();
+    expect(quietCheck('g', 19.74 * QUIET_RANGE[1], record, 'd')).toBeUndefined();
+    const slow = quietCheck('g', 32.83, record, '2026-12-07')!;
+    expect(slow).toContain('32.8 s here against 19.7 s recorded on a quiet machine (2026-12-07), 1.66x');
+    expect(slow).toContain('overstate');
+    expect(quietCheck('g', 12, record, 'd')).toContain('understate');
+    expect(quietCheck('g', 19.74 * QUIET_RANGE[1] * 1.01, record, 'd')).toBeDefined();
   });
 });
