@@ -8,9 +8,9 @@ export function setEngineFlag(flag: string): void {
   if (!userGaveFlag(flag, process.env.NODE_OPTIONS, process.execArgv)) setFlagsFromString(flag);
 }
 
-/** Whether NODE_OPTIONS or node's own arguments set the V8 flag of `flag` (`--name=value`);
- * V8 reads `-` and `_` in a name alike. */
+/** Whether NODE_OPTIONS or node's own arguments set the V8 flag of `flag` (`--name=value`),
+ * as `--name=v` or `--name v`; V8 reads `-` and `_` in a name alike. */
 export function userGaveFlag(flag: string, nodeOptions: string | undefined, execArgv: readonly string[]): boolean {
   const name = flag.slice(2, flag.indexOf('=')).replace(/[-_]/g, '[-_]');
-  return new RegExp(`(^|\\s)--${name}=`).test(`${nodeOptions ?? ''} ${execArgv.join(' ')}`);
+  return new RegExp(`(^|\\s)--${name}(=|\\s)`).test(`${nodeOptions ?? ''} ${execArgv.join(' ')} `);
 }

@@ -9,10 +9,12 @@ describe('userGaveFlag', () => {
     expect(userGaveFlag(flag, '--max-old-space-size=100 --semi_space_growth_factor=4', [])).toBe(true);
     expect(userGaveFlag(flag, undefined, ['--semi-space-growth-factor=3'])).toBe(true);
     expect(userGaveFlag('--interrupt-budget=2162688', '', ['--stack-size=900', '--interrupt_budget=1000'])).toBe(true);
+    expect(userGaveFlag(flag, '--semi-space-growth-factor 4', [])).toBe(true); // the value after a space
+    expect(userGaveFlag(flag, undefined, ['--semi-space-growth-factor', '3'])).toBe(true);
   });
   it('does not take another flag, a prefix of the name or a value for the flag', () => {
     expect(userGaveFlag(flag, undefined, [])).toBe(false);
-    expect(userGaveFlag(flag, '--max-semi-space-size=4 --semi-space-growth-factor', ['--no-semi-space-growth-factor'])).toBe(false);
+    expect(userGaveFlag(flag, '--max-semi-space-size=4', ['--no-semi-space-growth-factor'])).toBe(false);
     expect(userGaveFlag(flag, '--xsemi-space-growth-factor=2', [])).toBe(false);
     expect(userGaveFlag('--interrupt-budget=2162688', '--interrupt-budget-for-feedback-allocation=100', [])).toBe(false);
   });
