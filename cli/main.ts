@@ -8,8 +8,6 @@ import { DlpError } from '../isa/errors.js';
 import { commandOf } from './command-word.js';
 import { dlpkitVersion } from './version.js';
 
-export { commandOf };
-
 interface CommandEntry {
   name: string;
   /** What `dlp --help` lists after the name: '[options] <model>'. */
@@ -33,7 +31,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'scalesim', usage: '[options]', description: 'run a SCALE-Sim v2/v3 config and topology on dlpkit and write COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv, DETAILED_ACCESS_REPORT.csv', load: () => import('./commands/scalesim.js') },
   { name: 'lab', usage: '[options] [command]', description: 'architecture lab exercises with automatic checkers', load: () => import('./commands/lab.js') },
 ];
-
 
 /**
  * The program with the real module of `only` registered (every module when `only` is
