@@ -369,9 +369,10 @@ export const QUIET_RANGE = [0.8, 1.25] as const;
 
 /** A note when SCALE-Sim's live median strays from its recorded one beyond QUIET_RANGE. */
 export function quietCheck(name: string, live: number, recorded: { seconds: number[] }, date: string): string | undefined {
-  const at = live / median(recorded.seconds);
+  const quiet = median(recorded.seconds);
+  const at = live / quiet;
   if (at >= QUIET_RANGE[0] && at <= QUIET_RANGE[1]) return undefined;
-  return `scalesim ${name}: SCALE-Sim took ${live.toFixed(1)} s here against ${median(recorded.seconds).toFixed(1)} s recorded on a quiet machine (${date}), ` +
+  return `scalesim ${name}: SCALE-Sim took ${live.toFixed(1)} s here against ${quiet.toFixed(1)} s recorded on a quiet machine (${date}), ` +
     `${at.toFixed(2)}x: this machine was not quiet, and the live ratios ${at > 1 ? 'overstate' : 'understate'} dlpkit's; recordedRatio divides the recorded time by dlpkit's here`;
 }
 
@@ -430,8 +431,8 @@ function scaleSimRatios(root: string, quick: boolean, notes: string[]): CommandT
         const side = cpu ? oCpu! : o.wall;
         const row: CommandTiming = { name, args, wall: summarise(o.wall.flat()), cpu: oCpu && summarise(oCpu.flat()), reference, caches: mode };
         if (v2) Object.assign(row, pairedRatio(side, theirSeconds));
-        if (record) row.recordedRatio = median(record.seconds) / median(side.flat());
         else if (reference) row.ratio = reference.seconds.median / median(side.flat());
+        if (record) row.recordedRatio = median(record.seconds) / median(side.flat());
         out.push(row);
       });
     }
