@@ -115,8 +115,8 @@ export function checkInstr(instr: Instr): InstrIssue | undefined {
   const op = i.op as Mnemonic;
   if (typeof op !== 'string' || !Object.hasOwn(ISA, op)) return { reason: `unknown instruction '${String(op)}'` };
   const { fields, names, rules } = OP_CHECKS.get(op)!;
-  // Indexed loops: this runs for every instruction of every simulated program, mostly cold,
-  // where for-of allocates an iterator and a result object per step.
+  // No for-of (and no Object.keys array): this runs for every instruction of every simulated
+  // program, mostly cold, where for-of allocates an iterator and a result object per step.
   for (const key in i) {
     if (key !== 'op' && Object.hasOwn(i, key) && !names.has(key)) return { field: key, reason: `${op} has no field '${key}'` };
   }
