@@ -19,15 +19,16 @@ import { commandOf } from './command-word.js';
 /**
  * 32 times V8's default interrupt budget (67,584 bytes of bytecode run before a function is
  * considered for optimisation). A short run's code mostly runs in V8's interpreter and
- * baseline tier, and optimising it costs more CPU than it saves; the replay engine's hot
- * state is held for those tiers (isa/tagged.ts). Measured on the 2-core reference machine,
+ * baseline tier, and optimising it costs more CPU than it saves. Measured on the 2-core reference machine,
  * CPU of the whole process, medians of 10-20 alternating runs (issue #23): `dlp scalesim` of
  * a new 256³ GEMM 0.42 s against 0.45-0.47 with 16 times and 0.46 with 4 times (0.49-0.52 at
  * 4 times before the engine's state was tagged). A second of work (`dlp run` of a 1024-wide
  * 5-layer model at batch 256, or the naive schedule at batch 16) takes the same CPU but up to
  * 0.1 s more wall time, since less of it is optimised on the second core. An earlier engine
  * (Float64Array state) was best at 4 times: 0.19 s for a recalled 256³ schedule against
- * 0.23-0.26 by default. A budget the user sets (NODE_OPTIONS, node flags) is left alone.
+ * 0.23-0.26 by default. With the replay engine in WebAssembly (isa/engine.ts), a new 256³
+ * GEMM: 0.293 s at 32 times, 0.297 at 16, 0.292 at 64, 0.308 at 8, 0.351 at 4 and 0.435 at the
+ * default (12 alternating runs). A budget the user sets (NODE_OPTIONS, node flags) is left alone.
  */
 const TIER_UP_FLAG = '--interrupt-budget=2162688';
 

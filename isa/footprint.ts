@@ -1,8 +1,9 @@
 // The memory footprint of each instruction as 2-D strided byte spans, and an exact overlap
-// test between spans. The scoreboard (RAW/WAR/WAW), the operand-overlap rules and the bounds
+// test between spans (the timing engine's, isa/engine.ts). The scoreboard (RAW/WAR/WAW), the operand-overlap rules and the bounds
 // checks all read footprints from here, so they agree on what an instruction touches; the
 // compiler's load hoisting and replay (through schedule.ts) read the same footprints.
 import { DTYPE_BYTES, type Instr, type Space } from './spec.js';
+import { timingEngine } from './engine.js';
 
 /** `rows` runs of `rowBytes` bytes, run r starting at `start + r·pitch` in `space`. */
 export interface Span {
@@ -32,24 +33,10 @@ export function spanEnd(s: Span): number {
   return s.start + (s.rows - 1) * s.pitch + s.rowBytes;
 }
 
-/** Does the run [x, x+len) meet any run of `b`? O(1): solves for the candidate run indices. */
-function runMeets(x: number, len: number, b: Span): boolean {
-  if (b.rows === 1) return x < b.start + b.rowBytes && b.start < x + len;
-  const qLo = Math.max(0, Math.floor((x - b.rowBytes - b.start) / b.pitch) + 1);
-  const qHi = Math.min(b.rows - 1, Math.ceil((x + len - b.start) / b.pitch) - 1);
-  return qLo <= qHi;
-}
-
-/** Exact test whether two spans share a byte: O(min(rows)) after a bounding-box test. */
+/** Exact test whether two spans share a byte (the timing engine's test, isa/engine/replay.ts:
+ * O(min(rows)) after a bounding-box test). */
 export function spansOverlap(a: Span, b: Span): boolean {
-  if (a.space !== b.space) return false;
-  if (spanEnd(a) <= b.start || spanEnd(b) <= a.start) return false;
-  const few = a.rows <= b.rows ? a : b;
-  const many = few === a ? b : a;
-  for (let r = 0; r < few.rows; r++) {
-    if (runMeets(few.start + r * few.pitch, few.rowBytes, many)) return true;
-  }
-  return false;
+  return a.space === b.space && timingEngine().spansMeet(a.start, a.rows, a.rowBytes, a.pitch, b.start, b.rows, b.rowBytes, b.pitch) !== 0;
 }
 
 /** Same bytes in the same order (the one kind of aliasing ACT allows). */

@@ -34,19 +34,6 @@ export function dmaCycles(hw: HardwareConfig, rows: number, rowBytes: number, st
   return hw.dram.latencyCycles + dmaTransferCycles(hw, rows, rowBytes, stride);
 }
 
-/** The shared DRAM channel's grant rule (the simulator's and the compiler's replay): among
- * pending transfers (instruction indices) whose request time has come, request[j] <= t, the
- * earliest request, ties to program order. Returns the position in `pending`, or −1. */
-export function channelGrant(pending: readonly number[], request: ArrayLike<number>, t: number): number {
-  let best = -1;
-  for (let k = 0; k < pending.length; k++) {
-    const j = pending[k]!;
-    if (request[j]! > t) continue;
-    if (best < 0 || request[j]! < request[pending[best]!]! || (request[j] === request[pending[best]!] && j < pending[best]!)) best = k;
-  }
-  return best;
-}
-
 // ---- MFU ------------------------------------------------------------------------------------
 
 export type MatmulDType = 'int8' | 'int16' | 'fp32';
