@@ -101,7 +101,7 @@ export const hoistLoadsPass = pass('hoist-loads', (s: Coded): Coded => {
   if (s.opts.schedule === 'naive') return s;
   const r = s.recalled;
   const { instrs, cycles, order } = r
-    ? { instrs: r.loadOrder === 'hoisted' ? hoistLoads(program.instrs) : program.instrs, cycles: r.programCycles, order: r.loadOrder }
+    ? { instrs: r.loadOrder === 'hoisted' ? hoistLoads(program.instrs, s.hw) : program.instrs, cycles: r.programCycles, order: r.loadOrder }
     : fasterLoadOrder(program.instrs, s.hw);
   return { ...s, generated: { ...s.generated, program: { ...program, instrs } }, loads: { order, cycles } };
 });

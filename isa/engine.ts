@@ -16,6 +16,7 @@ export interface Engine {
   keep(): void;
   release(): void;
   alloc(bytes: number): number;
+  conflict(a: number, b: number): number;
   spansMeet(aStart: number, aRows: number, aRowBytes: number, aPitch: number, bStart: number, bRows: number, bRowBytes: number, bPitch: number): number;
   stream(ids: number, n: number): number;
   state(n: number, fixed: number): number;
@@ -124,31 +125,36 @@ export function recordGeneration(): number {
   return region.generation;
 }
 
-/** The bytes an op reads and writes, as the engine takes them (footprint.ts's Footprint). */
-interface Spans {
-  reads: readonly { space: Space; start: number; rows: number; rowBytes: number; pitch: number }[];
-  writes: Spans['reads'];
-}
-
-/** Writes an op's record (REC numbers from index `at` of `recs`). */
-export function writeRecord(recs: Float64Array, at: number, kind: number, queue: number, unit: number, cycles: number, transfer: number, footprint: Spans): void {
-  recs[at] = kind;
-  recs[at + 1] = queue;
-  recs[at + 2] = unit;
-  recs[at + 3] = cycles;
-  recs[at + 4] = transfer;
-  const { reads, writes } = footprint;
-  if (reads.length + writes.length > MAX_SPANS) throw new Error(`an instruction with ${reads.length + writes.length} spans (the timing engine takes ${MAX_SPANS})`);
-  let k = at + SPAN_AT;
-  for (let j = 0; j < writes.length + reads.length; j++, k += SPAN_W) {
-    const w = j < writes.length;
-    const span = w ? writes[j]! : reads[j - writes.length]!;
-    recs[k] = w ? 1 : 0;
-    recs[k + 1] = SPACE_INDEX[span.space];
-    recs[k + 2] = span.start;
-    recs[k + 3] = span.rows;
-    recs[k + 4] = span.rowBytes;
-    recs[k + 5] = span.pitch;
+/** Writes op records: `begin` an op's record at f64 index `at` of `recs`, then its spans come
+ * as footprint.ts's visitSpans gives them (RecordWriter is a SpanSink), then `end` marks the
+ * unused span slots. */
+export class RecordWriter {
+  private k = 0;
+  private end_ = 0;
+  constructor(public recs: Float64Array) {}
+  begin(at: number, kind: number, queue: number, unit: number, cycles: number, transfer: number): void {
+    const recs = this.recs;
+    recs[at] = kind;
+    recs[at + 1] = queue;
+    recs[at + 2] = unit;
+    recs[at + 3] = cycles;
+    recs[at + 4] = transfer;
+    this.k = at + SPAN_AT;
+    this.end_ = at + REC;
   }
-  for (; k < at + REC; k += SPAN_W) recs[k] = -1;
+  span(space: Space, start: number, rows: number, rowBytes: number, pitch: number, _operand: string, written: boolean): void {
+    const k = this.k;
+    if (k >= this.end_) throw new Error(`an instruction with more than ${MAX_SPANS} spans (the timing engine takes ${MAX_SPANS})`);
+    const recs = this.recs;
+    recs[k] = written ? 1 : 0;
+    recs[k + 1] = SPACE_INDEX[space];
+    recs[k + 2] = start;
+    recs[k + 3] = rows;
+    recs[k + 4] = rowBytes;
+    recs[k + 5] = pitch;
+    this.k = k + SPAN_W;
+  }
+  end(): void {
+    for (let k = this.k; k < this.end_; k += SPAN_W) this.recs[k] = -1;
+  }
 }

@@ -1,7 +1,7 @@
 // The memory footprint of each instruction as 2-D strided byte spans, and an exact overlap
 // test between spans (the timing engine's, isa/engine.ts). The scoreboard (RAW/WAR/WAW), the operand-overlap rules and the bounds
 // checks all read footprints from here, so they agree on what an instruction touches; the
-// compiler's load hoisting and replay (through schedule.ts) read the same footprints.
+// compiler's load hoisting and replay (through schedule.ts) read the same spans (visitSpans).
 import { DTYPE_BYTES, type Instr, type Space } from './spec.js';
 import { timingEngine } from './engine.js';
 
@@ -22,10 +22,32 @@ export interface Footprint {
   writes: Span[];
 }
 
+/** Receives an instruction's byte spans (visitSpans): rows already folded as makeSpan folds
+ * them. An object with a method, so a caller keeps no closure per instruction. */
+export interface SpanSink {
+  span(space: Space, start: number, rows: number, rowBytes: number, pitch: number, operand: string, written: boolean): void;
+}
+
+/** Gives `sink` one span, folding back-to-back rows into one contiguous run. */
+function put(sink: SpanSink, space: Space, start: number, rows: number, rowBytes: number, pitch: number, operand: string, written: boolean): void {
+  if (rows > 1 && pitch === rowBytes) sink.span(space, start, 1, rows * rowBytes, rows * rowBytes, operand, written);
+  else sink.span(space, start, rows, rowBytes, rows === 1 ? rowBytes : pitch, operand, written);
+}
+
+/** Collects spans as Span objects. */
+class Collect implements SpanSink {
+  reads: Span[] = [];
+  writes: Span[] = [];
+  span(space: Space, start: number, rows: number, rowBytes: number, pitch: number, operand: string, written: boolean): void {
+    (written ? this.writes : this.reads).push({ space, start, rows, rowBytes, pitch, operand });
+  }
+}
+
 /** Builds a span, folding back-to-back rows into one contiguous run. */
 export function makeSpan(space: Space, start: number, rows: number, rowBytes: number, pitch: number, operand: string): Span {
-  if (rows > 1 && pitch === rowBytes) return { space, start, rows: 1, rowBytes: rows * rowBytes, pitch: rows * rowBytes, operand };
-  return { space, start, rows, rowBytes, pitch: rows === 1 ? rowBytes : pitch, operand };
+  const c = new Collect();
+  put(c, space, start, rows, rowBytes, pitch, operand, false);
+  return c.reads[0]!;
 }
 
 /** One past the last byte a span touches. */
@@ -51,54 +73,46 @@ export function actAuxBytes(i: Extract<Instr, { op: 'ACT' }>): number {
 
 /** The bytes an instruction reads and writes. */
 export function footprintOf(instr: Instr): Footprint {
+  const c = new Collect();
+  visitSpans(instr, c);
+  return c;
+}
+
+/** Each span an instruction writes, then each it reads (in operand order): the one definition
+ * of what an instruction touches, for footprints and the timing engine's op records. */
+export function visitSpans(instr: Instr, sink: SpanSink): void {
   switch (instr.op) {
     case 'LOAD': {
       const size = DTYPE_BYTES[instr.dtype];
-      return {
-        reads: [makeSpan('dram', instr.src, instr.rows, instr.cols * size, instr.stride, 'src')],
-        writes: [makeSpan(instr.space, instr.dst, instr.rows, instr.cols * size, instr.pitch * size, 'dst')],
-      };
+      put(sink, instr.space, instr.dst, instr.rows, instr.cols * size, instr.pitch * size, 'dst', true);
+      put(sink, 'dram', instr.src, instr.rows, instr.cols * size, instr.stride, 'src', false);
+      return;
     }
     case 'STORE': {
       const size = DTYPE_BYTES[instr.dtype];
-      return {
-        reads: [makeSpan('nram', instr.src, instr.rows, instr.cols * size, instr.pitch * size, 'src')],
-        writes: [makeSpan('dram', instr.dst, instr.rows, instr.cols * size, instr.stride, 'dst')],
-      };
+      put(sink, 'dram', instr.dst, instr.rows, instr.cols * size, instr.stride, 'dst', true);
+      put(sink, 'nram', instr.src, instr.rows, instr.cols * size, instr.pitch * size, 'src', false);
+      return;
     }
     case 'MATMUL': {
       const size = DTYPE_BYTES[instr.dtype];
-      const out = makeSpan('nram', instr.out, instr.m, instr.n * 4, instr.outPitch * 4, 'out');
-      const reads = [
-        makeSpan('nram', instr.in, instr.m, instr.k * size, instr.inPitch * size, 'in'),
-        makeSpan('wram', instr.w, instr.k, instr.n * size, instr.wPitch * size, 'w'),
-      ];
-      if (instr.acc) reads.push(out);
-      return { reads, writes: [out] };
+      put(sink, 'nram', instr.out, instr.m, instr.n * 4, instr.outPitch * 4, 'out', true);
+      put(sink, 'nram', instr.in, instr.m, instr.k * size, instr.inPitch * size, 'in', false);
+      put(sink, 'wram', instr.w, instr.k, instr.n * size, instr.wPitch * size, 'w', false);
+      if (instr.acc) put(sink, 'nram', instr.out, instr.m, instr.n * 4, instr.outPitch * 4, 'out', false);
+      return;
     }
     case 'ACT': {
       const si = DTYPE_BYTES[instr.inType];
       const so = DTYPE_BYTES[instr.outType];
-      const reads = [makeSpan('nram', instr.src, instr.rows, instr.cols * si, instr.srcPitch * si, 'src')];
+      put(sink, 'nram', instr.dst, instr.rows, instr.cols * so, instr.dstPitch * so, 'dst', true);
+      put(sink, 'nram', instr.src, instr.rows, instr.cols * si, instr.srcPitch * si, 'src', false);
       const aux = actAuxBytes(instr);
-      if (aux > 0) reads.push(makeSpan('nram', instr.aux, 1, aux, aux, 'aux'));
-      return { reads, writes: [makeSpan('nram', instr.dst, instr.rows, instr.cols * so, instr.dstPitch * so, 'dst')] };
+      if (aux > 0) put(sink, 'nram', instr.aux, 1, aux, aux, 'aux', false);
+      return;
     }
     case 'SYNC':
     case 'HALT':
-      return { reads: [], writes: [] };
+      return;
   }
-}
-
-/** Does `later` conflict with `earlier` (RAW, WAR or WAW)? */
-export function footprintsConflict(earlier: Footprint, later: Footprint): boolean {
-  // Indexed loops: the scheduler calls this for every in-flight pair, and for-of allocates
-  // an iterator per loop until V8 optimises the caller.
-  const ew = earlier.writes, er = earlier.reads, lw = later.writes, lr = later.reads;
-  for (let i = 0; i < ew.length; i++) {
-    for (let j = 0; j < lr.length; j++) if (spansOverlap(ew[i]!, lr[j]!)) return true;
-    for (let j = 0; j < lw.length; j++) if (spansOverlap(ew[i]!, lw[j]!)) return true;
-  }
-  for (let i = 0; i < er.length; i++) for (let j = 0; j < lw.length; j++) if (spansOverlap(er[i]!, lw[j]!)) return true;
-  return false;
 }

@@ -13,7 +13,7 @@ export {
 } from './validate.js';
 export { materializeDram, regionValues, writeElements, dramBytesNeeded } from './image.js';
 export { createRng, drawInt } from './rng.js';
-export { footprintOf, footprintsConflict, spansOverlap, type Footprint, type Span } from './footprint.js';
-export { prepareOps, scheduleOps, scheduleCycles, queueDepths, WORK_QUEUES, WORK_UNITS, type Schedule, type Stalls, type TimedOp } from './schedule.js';
+export { footprintOf, spansOverlap, visitSpans, type Footprint, type Span, type SpanSink } from './footprint.js';
+export { opsConflict, prepareOps, scheduleOps, scheduleCycles, queueDepths, WORK_QUEUES, WORK_UNITS, type Schedule, type Stalls, type TimedOp } from './schedule.js';
 export { generateIsaDoc } from './docs.js';
 export { formatF32 } from './format.js';

@@ -16,10 +16,10 @@ import { DTYPE_BYTES, ISA, type Instr } from './spec.js';
 import type { HardwareConfig } from './hardware.js';
 import { DlpError } from './errors.js';
 import { actCycles, dmaTransferCycles, matmulCycles, type MatmulDType } from './timing.js';
-import { type Footprint, footprintOf } from './footprint.js';
+import { visitSpans } from './footprint.js';
 import {
   DEADLOCK, DISPATCH, DONE, FINISH, GRANT, GRANTED, ISSUE, KINDS, REC, REQUEST, STALLS, WORK_QUEUES, WORK_UNITS,
-  onEngine, recordGeneration, recordRoom, timingEngine, writeRecord, type Engine,
+  onEngine, recordGeneration, recordRoom, RecordWriter, timingEngine, type Engine,
 } from './engine.js';
 
 export { WORK_QUEUES, WORK_UNITS } from './engine.js';
@@ -34,7 +34,8 @@ export interface TimedOp {
   cycles: number;
   /** Cycles the DMA occupies the shared DRAM channel (0 for non-DMA). */
   transfer: number;
-  footprint: Footprint;
+  /** The instruction (its spans are in the record; footprint.ts's visitSpans). */
+  instr: Instr;
   /** The op as the engine reads it: a record at this f64 index of the engine's memory, valid
    * while the record region is in this generation (isa/engine.ts, recordRoom). */
   rec: number;
@@ -93,19 +94,19 @@ function checkChannelOrder(ops: readonly TimedOp[], order: readonly number[]): v
   if (seen.size !== dmas) throw new DlpError(`channel order lists ${seen.size} of the program's ${dmas} DMA instructions`);
 }
 
-/** Derives each instruction's queue, unit and costs from the ISA table and isa/timing.ts;
- * footprints are computed when the caller has none at hand. */
-export function prepareOps(instrs: readonly Instr[], hw: HardwareConfig, footprints?: readonly Footprint[]): TimedOp[] {
-  return onEngine(instrs.length, () => prepareOpsNow(instrs, hw, footprints));
+/** Derives each instruction's queue, unit and costs from the ISA table and isa/timing.ts, and
+ * writes its record (costs and spans) into the engine's memory. */
+export function prepareOps(instrs: readonly Instr[], hw: HardwareConfig): TimedOp[] {
+  return onEngine(instrs.length, () => prepareOpsNow(instrs, hw));
 }
 
-function prepareOpsNow(instrs: readonly Instr[], hw: HardwareConfig, footprints?: readonly Footprint[]): TimedOp[] {
+function prepareOpsNow(instrs: readonly Instr[], hw: HardwareConfig): TimedOp[] {
   const room = recordRoom(instrs.length);
+  const writer = new RecordWriter(room.memory);
   const ops = new Array<TimedOp>(instrs.length);
   for (let i = 0; i < instrs.length; i++) {
     const instr = instrs[i]!;
     const { queue, unit } = OP_SLOTS[instr.op];
-    const footprint = footprints ? footprints[i]! : footprintOf(instr);
     let kind: TimedOp['kind'] = 'unit';
     let cycles = 0;
     let transfer = 0;
@@ -130,10 +131,29 @@ function prepareOpsNow(instrs: readonly Instr[], hw: HardwareConfig, footprints?
         break;
     }
     const rec = room.at + i * REC;
-    writeRecord(room.memory, rec, KINDS[kind], queue, unit, cycles, transfer, footprint);
-    ops[i] = { kind, queue, unit, cycles, transfer, footprint, rec, generation: room.generation };
+    writeRecord(writer, rec, kind, queue, unit, cycles, transfer, instr);
+    ops[i] = { kind, queue, unit, cycles, transfer, instr, rec, generation: room.generation };
   }
   return ops;
+}
+
+function writeRecord(writer: RecordWriter, at: number, kind: TimedOp['kind'], queue: number, unit: number, cycles: number, transfer: number, instr: Instr): void {
+  writer.begin(at, KINDS[kind], queue, unit, cycles, transfer);
+  visitSpans(instr, writer);
+  writer.end();
+}
+
+/** Whether `later` conflicts with `earlier` (RAW, WAR or WAW: a span one writes meets a span
+ * of the other), by the engine's test on their records. */
+export function opsConflict(earlier: TimedOp, later: TimedOp): boolean {
+  const e = timingEngine();
+  const generation = recordGeneration();
+  if (earlier.generation === generation && later.generation === generation) return e.conflict(earlier.rec, later.rec) !== 0;
+  return onEngine(2, () => {
+    const call = new EngineCall();
+    const [a, b] = call.records([earlier, later]);
+    return e.conflict(a!, b!) !== 0;
+  });
 }
 
 /** Raised when no instruction can ever make progress; `index` is the one stuck at dispatch. */
@@ -151,27 +171,43 @@ class EngineCall {
   constructor() {
     this.e.reset();
   }
-  /** The engine's stream of `ops`. */
-  stream(ops: readonly TimedOp[]): number {
+  /** Each op's record index, writing again those of an earlier record generation. */
+  records(ops: readonly TimedOp[]): Int32Array {
     const n = ops.length;
     const generation = recordGeneration();
     let stale = 0;
     for (let i = 0; i < n; i++) if (ops[i]!.generation !== generation) stale++;
+    const ids = new Int32Array(n);
     const again = stale > 0 ? this.e.alloc(8 * REC * stale) / 8 : 0;
-    const ids = this.e.alloc(4 * n);
-    const view = new Int32Array(this.e.memory.buffer, ids, n);
-    const recs = stale > 0 ? new Float64Array(this.e.memory.buffer) : undefined;
+    const writer = stale > 0 ? new RecordWriter(new Float64Array(this.e.memory.buffer)) : undefined;
     for (let i = 0, k = again; i < n; i++) {
       const op = ops[i]!;
       if (op.generation === generation) {
-        view[i] = op.rec;
+        ids[i] = op.rec;
       } else {
-        writeRecord(recs!, k, KINDS[op.kind], op.queue, op.unit, op.cycles, op.transfer, op.footprint);
-        view[i] = k;
+        writeRecord(writer!, k, op.kind, op.queue, op.unit, op.cycles, op.transfer, op.instr);
+        ids[i] = k;
         k += REC;
       }
     }
-    return this.e.stream(ids, n);
+    return ids;
+  }
+  /** The engine's stream of `ops`. */
+  stream(ops: readonly TimedOp[]): number {
+    const n = ops.length;
+    const generation = recordGeneration();
+    let current = true;
+    for (let i = 0; i < n && current; i++) current = ops[i]!.generation === generation;
+    if (!current) {
+      const ids = this.records(ops);
+      const p = this.e.alloc(4 * n);
+      new Int32Array(this.e.memory.buffer, p, n).set(ids);
+      return this.e.stream(p, n);
+    }
+    const p = this.e.alloc(4 * n);
+    const view = new Int32Array(this.e.memory.buffer, p, n);
+    for (let i = 0; i < n; i++) view[i] = ops[i]!.rec;
+    return this.e.stream(p, n);
   }
   f64s(values: readonly number[]): number {
     const p = this.e.alloc(8 * values.length);
@@ -282,10 +318,9 @@ function unitTailsNow(ops: readonly TimedOp[]): number[] {
 }
 
 /** Cycles of an instruction stream on `hw`: when its HALT (or its end) dispatches. The
- * compiler's replay of candidate schedules; the simulator's report has the same number.
- * `footprints` (footprintOf of each instruction) saves computing them again. */
-export function scheduleCycles(instrs: readonly Instr[], hw: HardwareConfig, footprints?: readonly Footprint[]): number {
-  return opsCycles(prepareOps(instrs, hw, footprints), hw);
+ * compiler's replay of candidate schedules; the simulator's report has the same number. */
+export function scheduleCycles(instrs: readonly Instr[], hw: HardwareConfig): number {
+  return opsCycles(prepareOps(instrs, hw), hw);
 }
 
 /** scheduleCycles of ops already prepared (prepareOps), e.g. one stream's ops in two orders.

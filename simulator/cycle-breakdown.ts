@@ -18,8 +18,7 @@
 // the charged intervals tile [0, cycles) exactly. Pure data: the report, the CLI and the browser
 // playground all read the same object. A stream without HALT (the compiler replays) is walked
 // from its last finish.
-import { footprintsConflict } from '../isa/footprint.js';
-import { WORK_UNITS, type Schedule, type TimedOp } from '../isa/schedule.js';
+import { opsConflict, WORK_UNITS, type Schedule, type TimedOp } from '../isa/schedule.js';
 
 const VFU = WORK_UNITS.indexOf('vfu');
 
@@ -154,7 +153,7 @@ export function cycleAccount(
         if (op.queue < 0) return { i, ev: 'dispatch' };
         // A producer (RAW/WAR/WAW) that was in flight at dispatch and finished now.
         const producer = (finishing.get(t) ?? []).find((j) => j < i && finish[j]! > dispatch[i]!
-          && footprintsConflict(ops[j]!.footprint, op.footprint));
+          && opsConflict(ops[j]!, op));
         if (producer !== undefined) return { i: producer, ev: 'finish' };
         const pu = prevU[i]!;
         if (pu >= 0 && finish[pu]! === t) return { i: pu, ev: 'finish' };

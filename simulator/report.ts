@@ -7,7 +7,7 @@ import type { Program } from '../isa/program.js';
 import { actOpsPerElement, dmaBurstBytes, systolicFolds, type MatmulDType } from '../isa/timing.js';
 import { DTYPE_BYTES } from '../isa/spec.js';
 import { energyScope } from '../isa/energy.js';
-import type { Span } from '../isa/footprint.js';
+import type { Footprint, Span } from '../isa/footprint.js';
 import { WORK_QUEUES, type Schedule, type Stalls, type TimedOp } from '../isa/schedule.js';
 import { cycleAccount, emptyBreakdown, type CycleBreakdown } from './cycle-breakdown.js';
 
@@ -93,9 +93,9 @@ function spanBytes(s: Span): number {
   return s.rows * s.rowBytes;
 }
 
-function countInstr(program: Program, hw: HardwareConfig, ops: readonly TimedOp[], i: number): InstrCounts {
+function countInstr(program: Program, hw: HardwareConfig, footprints: readonly Footprint[], i: number): InstrCounts {
   const instr = program.instrs[i]!;
-  const fp = ops[i]!.footprint;
+  const fp = footprints[i]!;
   const c: InstrCounts = { macs: 0, macPj: 0, dramRead: 0, dramWrite: 0, burst: 0, nram: 0, wram: 0, vfuOps: 0, pj: 0 };
   for (const spans of [fp.reads, fp.writes]) {
     for (const s of spans) {
@@ -151,10 +151,10 @@ export function unionBytes(spans: readonly Span[]): number {
 
 const ratio = (a: number, b: number): number => (b > 0 ? a / b : 0);
 
-export function buildReport(program: Program, hw: HardwareConfig, ops: readonly TimedOp[], sched: Schedule): SimReport {
+export function buildReport(program: Program, hw: HardwareConfig, ops: readonly TimedOp[], sched: Schedule, footprints: readonly Footprint[]): SimReport {
   const { cycles } = sched;
   const seconds = cycles / hw.clockHz;
-  const counts = program.instrs.map((_, i) => countInstr(program, hw, ops, i));
+  const counts = program.instrs.map((_, i) => countInstr(program, hw, footprints, i));
   const sum = (f: (c: InstrCounts) => number): number => counts.reduce((a, c) => a + f(c), 0);
   const macs = sum((c) => c.macs);
 
@@ -174,9 +174,9 @@ export function buildReport(program: Program, hw: HardwareConfig, ops: readonly 
   });
   const dramRead = sum((c) => c.dramRead), dramWrite = sum((c) => c.dramWrite), burst = sum((c) => c.burst);
   const dramReads: Span[] = [], dramWrites: Span[] = [];
-  for (const op of ops) {
-    for (const s of op.footprint.reads) if (s.space === 'dram') dramReads.push(s);
-    for (const s of op.footprint.writes) if (s.space === 'dram') dramWrites.push(s);
+  for (const fp of footprints) {
+    for (const s of fp.reads) if (s.space === 'dram') dramReads.push(s);
+    for (const s of fp.writes) if (s.space === 'dram') dramWrites.push(s);
   }
   const compulsory = unionBytes(dramReads) + unionBytes(dramWrites);
   const memCycles = compulsory / hw.dram.bytesPerCycle;

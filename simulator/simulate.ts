@@ -82,9 +82,9 @@ export function simulate(program: Program, hw: HardwareConfig, opts: SimOptions 
   // An image built here is adopted as the simulated DRAM; a caller's image is copied.
   const mem = opts.dram ? createMemories(hw, opts.dram, dramEnd) : createMemories(hw, materializeDram(program), dramEnd, true);
   runFunctional(program, mem, footprints, opts.functional !== false, opts.tiles);
-  const ops = prepareOps(program.instrs, hw, footprints);
+  const ops = prepareOps(program.instrs, hw);
   const order = opts.channelOrder ? { channelOrder: opts.channelOrder } : {};
   const schedule = scheduleOps(ops, queueDepths(hw), (i, reason) => instrError(program, i, reason), order);
-  const report = buildReport(program, hw, ops, schedule);
+  const report = buildReport(program, hw, ops, schedule, footprints);
   return { dram: mem.dram.bytes, report, trace: opts.trace ? buildTrace(program, hw, ops, schedule) : undefined, channelOrder: schedule.channelOrder };
 }

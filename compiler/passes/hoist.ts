@@ -8,21 +8,20 @@
 // only instructions with disjoint footprints trade places, and LOADs keep their own order.
 import type { Instr } from '../../isa/spec.js';
 import type { HardwareConfig } from '../../isa/hardware.js';
-import { footprintOf, footprintsConflict, type Footprint } from '../../isa/footprint.js';
-import { opsCycles, prepareOps, type TimedOp } from '../../isa/schedule.js';
+import { opsConflict, opsCycles, prepareOps, type TimedOp } from '../../isa/schedule.js';
 
 /** Most instructions one LOAD moves past: a step's compute and stores, not a whole loop. */
 const WINDOW = 24;
 
 /** The stream with every LOAD hoisted as far as its footprint allows (within WINDOW, never
- * past another LOAD, a SYNC or the start); `footprint` may look up footprints already known. */
-export function hoistLoads(instrs: readonly Instr[], footprint: (ins: Instr) => Footprint = footprintOf): Instr[] {
-  return hoistOrder(instrs, instrs.map(footprint)).map((i) => instrs[i]!);
+ * past another LOAD, a SYNC or the start); `ops`, prepared on `hw`, may be given. */
+export function hoistLoads(instrs: readonly Instr[], hw: HardwareConfig, ops = prepareOps(instrs, hw)): Instr[] {
+  return hoistOrder(instrs, ops).map((i) => instrs[i]!);
 }
 
-/** hoistLoads as positions into `instrs` (whose footprints are `footprints`), so a caller
- * holding per-instruction data (footprints, timed ops) can reorder it alongside. */
-export function hoistOrder(instrs: readonly Instr[], footprints: readonly Footprint[]): number[] {
+/** hoistLoads as positions into `instrs` (prepared as `ops`: the engine's conflict test reads
+ * their records), so a caller holding per-instruction data (timed ops) can reorder it alongside. */
+export function hoistOrder(instrs: readonly Instr[], ops: readonly TimedOp[]): number[] {
   const out: number[] = [];
   // How many trailing entries of `out` are non-LOAD instructions a LOAD may still pass
   // (at most WINDOW).
@@ -39,9 +38,9 @@ export function hoistOrder(instrs: readonly Instr[], footprints: readonly Footpr
       tail = 0;
       continue;
     }
-    const r = footprints[i]!;
+    const r = ops[i]!;
     let at = tail;
-    while (at > 0 && !footprintsConflict(r, footprints[out[out.length - tail + at - 1]!]!)) at--;
+    while (at > 0 && !opsConflict(ops[out[out.length - tail + at - 1]!]!, r)) at--;
     const pos = out.length - (tail - at);
     out.splice(pos, 0, i);
     // Instructions after the hoisted LOAD can no longer be passed by later LOADs.
@@ -65,14 +64,11 @@ export function fasterLoadOrder(instrs: Instr[], hw: HardwareConfig): { instrs: 
 }
 
 /** What replaying a stream in both load orders needs, each computed once: its instructions'
- * footprints and timed ops in emitted order (`plain`), and the hoisted order as positions
- * (`order`) and as timed ops (`hoisted`). A caller that has any of them already (e.g. shared
- * with a longer stream) passes them. */
-export interface LoadOrders { footprints: Footprint[]; plain: TimedOp[]; order: number[]; hoisted: TimedOp[] }
+ * timed ops in emitted order (`plain`), and the hoisted order as positions (`order`) and as
+ * timed ops (`hoisted`). A caller that has either already (e.g. shared with a longer stream)
+ * passes it. */
+export interface LoadOrders { plain: TimedOp[]; order: number[]; hoisted: TimedOp[] }
 
-export function loadOrders(
-  instrs: readonly Instr[], hw: HardwareConfig, footprints = instrs.map(footprintOf), plain = prepareOps(instrs, hw, footprints),
-  order = hoistOrder(instrs, footprints),
-): LoadOrders {
-  return { footprints, plain, order, hoisted: order.map((i) => plain[i]!) };
+export function loadOrders(instrs: readonly Instr[], hw: HardwareConfig, plain = prepareOps(instrs, hw), order = hoistOrder(instrs, plain)): LoadOrders {
+  return { plain, order, hoisted: order.map((i) => plain[i]!) };
 }

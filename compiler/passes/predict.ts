@@ -100,7 +100,7 @@ function rowsPrefix(q: QuantModel, seg: SegmentPlan, rows: number, longRows: num
   const order: number[] = [];
   for (let i = 0; i < long.order.length; i++) if (long.order[i]! < p) order.push(long.order[i]!);
   order.push(p);
-  return loadOrders(instrs, hw, [...long.footprints.slice(0, p), halt.footprints[0]!], [...long.plain.slice(0, p), halt.plain[0]!], order);
+  return loadOrders(instrs, hw, [...long.plain.slice(0, p), halt.plain[0]!], order);
 }
 
 /** Same opcode and field values (instructions are flat records of numbers and strings). */

@@ -143,6 +143,12 @@ function recordsConflict(a: usize, b: usize): bool {
   return false;
 }
 
+/** Whether the ops whose records start at f64 index `a` and `b` conflict (the scoreboard's
+ * RAW/WAR/WAW test, for load hoisting and the simulator's cycle account). */
+export function conflict(a: i32, b: i32): bool {
+  return recordsConflict(<usize>a << 3, <usize>b << 3);
+}
+
 // ---- Streams -------------------------------------------------------------------------------
 
 @unmanaged class Stream {

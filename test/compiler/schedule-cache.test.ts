@@ -111,7 +111,7 @@ describe('compile with a schedule cache', () => {
     cache.map.set(key, JSON.stringify({ ...JSON.parse(text), replays: { ...entry.replays, loadOrder: 'hoisted', programCycles: 12345 } }));
     const warm = compile(deep, deepWeights, hw, { ...opts, scheduleCache: cache });
     expect(warm.estimate.cycles).toBe(12345);
-    expect(warm.program.instrs).toEqual(hoistLoads(cold.program.instrs));
+    expect(warm.program.instrs).toEqual(hoistLoads(cold.program.instrs, hw));
   });
 
   it('keys on everything the search reads: another batch, machine or quantisation is another entry', () => {

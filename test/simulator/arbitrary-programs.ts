@@ -2,7 +2,6 @@
 // event model against the tick model (equivalence.test.ts) and the cycle account
 // (cycle-breakdown.test.ts).
 import fc from 'fast-check';
-import { footprintOf } from '../../isa/footprint.js';
 import type { HardwareConfig } from '../../isa/hardware.js';
 import { prepareOps, scheduleOps, type Schedule, type TimedOp } from '../../isa/schedule.js';
 import type { Instr } from '../../isa/spec.js';
@@ -43,7 +42,7 @@ export function scheduleDrawn(body: readonly Instr[], h: DrawnMachine): {
     x.vfu.lanes = h.lanes;
   });
   const instrs = [...body, halt()];
-  const ops = prepareOps(instrs, hw, instrs.map(footprintOf));
+  const ops = prepareOps(instrs, hw);
   const depths = [...h.depths];
   return { hw, instrs, ops, depths, sched: scheduleOps(ops, depths, () => new Error('deadlock')) };
 }

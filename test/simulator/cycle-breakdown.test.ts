@@ -9,7 +9,6 @@ import { describe, expect, it } from 'vitest';
 import { assemble } from '../../isa/assemble.js';
 import { presetNames } from '../../isa/hardware.js';
 import { loadHardware } from '../../isa/node.js';
-import { footprintOf } from '../../isa/footprint.js';
 import { cycleAccount, emptyBreakdown } from '../../simulator/cycle-breakdown.js';
 import { breakdownCycles, CYCLE_CAUSES, simulate, type CycleBreakdown, type SimReport } from '../../simulator/index.js';
 import { prepareOps, scheduleOps } from '../../isa/schedule.js';
@@ -69,8 +68,7 @@ describe('hand-timed cases', () => {
       matmul({ out: 1024, in: 0, w: 0, m: 1, k: 32, n: 32, dtype: 'int8' }),
       halt(),
     ]);
-    const footprints = p.instrs.map(footprintOf);
-    const ops = prepareOps(p.instrs, hw, footprints);
+    const ops = prepareOps(p.instrs, hw);
     const sched = scheduleOps(ops, [8, 8, 8], () => new Error('deadlock'));
     // LOAD issued 0, request 100, granted 100, done 102; MATMUL issues 102, done 114; HALT 114.
     expect(sched.cycles).toBe(114);

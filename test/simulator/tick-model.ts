@@ -1,7 +1,7 @@
 // The tick-by-tick reference model: the timing rules of docs/simulator.md applied one cycle at
 // a time, as naively as possible (hazards by enumerating bytes, queue occupancy by scanning the
 // whole program every cycle). It exists only to prove the event-driven model exact.
-import type { Span } from '../../isa/footprint.js';
+import { footprintOf, type Span } from '../../isa/footprint.js';
 import type { Stalls, TimedOp } from '../../isa/schedule.js';
 
 export interface TickSchedule {
@@ -27,8 +27,8 @@ const meet = (a: Set<string>, b: Set<string>): boolean => [...a].some((x) => b.h
 
 export function tickSchedule(ops: TimedOp[], depths: number[], maxCycles = 1_000_000): TickSchedule {
   const n = ops.length;
-  const reads = ops.map((op) => bytesOf(op.footprint.reads));
-  const writes = ops.map((op) => bytesOf(op.footprint.writes));
+  const reads = ops.map((op) => bytesOf(footprintOf(op.instr).reads));
+  const writes = ops.map((op) => bytesOf(footprintOf(op.instr).writes));
   const conflict = (j: number, i: number): boolean =>
     meet(writes[j]!, reads[i]!) || meet(writes[j]!, writes[i]!) || meet(reads[j]!, writes[i]!);
   const d = new Array<number>(n).fill(-1), s = new Array<number>(n).fill(-1);

@@ -33,12 +33,12 @@ describe('hoistLoads', () => {
     ['never past another LOAD (loads keep their order)', [stepA[0]!, stepA[1]!, load({ dst: 64, space: 'wram', src: 128, rows: 1, cols: 8, dtype: 'int8' }), stepA[2]!, loadB, halt()],
       'LOAD@0 MATMUL LOAD@64 LOAD@256 ACT HALT'],
   ] as const)('moves a LOAD %s', (_, instrs, want) => {
-    expect(ops(hoistLoads(instrs as unknown as Instr[]))).toBe(want);
+    expect(ops(hoistLoads(instrs as unknown as Instr[], loadHardware('dlp-s')))).toBe(want);
   });
 
   it('keeps every instruction exactly once', () => {
     const instrs = [...stepA, loadB, ...stepA, loadB, halt()];
-    const out = hoistLoads(instrs);
+    const out = hoistLoads(instrs, loadHardware('dlp-s'));
     expect(out).toHaveLength(instrs.length);
     expect(new Set(out).size).toBe(new Set(instrs).size);
   });
@@ -63,7 +63,7 @@ describe('hoisted programs', () => {
     expect(scheduleCycles([loadA, mm(1024), mm(2048), loadB, halt()], hw)).toBe(24);
     // Hoisted: LOAD B dispatches at 1 but the DMA-in unit is busy until LOAD A is done at 11:
     // issued 11, granted 21, done 22; compute is unchanged (done 19). HALT: 22.
-    const hoisted = hoistLoads([loadA, mm(1024), mm(2048), loadB, halt()]);
+    const hoisted = hoistLoads([loadA, mm(1024), mm(2048), loadB, halt()], hw);
     expect(ops(hoisted)).toBe('LOAD@0 LOAD@256 MATMUL MATMUL HALT');
     expect(scheduleCycles(hoisted, hw)).toBe(22);
   });
@@ -80,7 +80,7 @@ describe('hoisted programs', () => {
     // under test produces; the hand-timed case above pins the mechanism.
     expect(report.cycles).toBe(scheduleCycles(bundle.program.instrs, hw));
     const plain = emitSegmentsForTiming(quantShapeOf(bundle), bundle.plans.segments, 16, hw);
-    expect(report.cycles).toBe(scheduleCycles(hoistLoads(plain), hw));
+    expect(report.cycles).toBe(scheduleCycles(hoistLoads(plain, hw), hw));
     expect(report.cycles).toBeLessThan(scheduleCycles(plain, hw));
   });
 });
@@ -95,6 +95,6 @@ describe('hoist-loads keeps the faster order', () => {
     const { bundle, report } = runCompiled(model, makeWeights(model, 4), hw, x, { batch });
     const plain = emitSegmentsForTiming(quantShapeOf(bundle), bundle.plans.segments, batch, hw);
     expect(report.cycles).toBeLessThanOrEqual(scheduleCycles(plain, hw));
-    expect(report.cycles).toBeLessThanOrEqual(scheduleCycles(hoistLoads(plain), hw));
+    expect(report.cycles).toBeLessThanOrEqual(scheduleCycles(hoistLoads(plain, hw), hw));
   });
 });

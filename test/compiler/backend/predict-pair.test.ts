@@ -7,7 +7,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadHardware } from '../../../isa/node.js';
 import type { HardwareConfig } from '../../../isa/hardware.js';
-import { footprintOf } from '../../../isa/footprint.js';
 import { createRng } from '../../../isa/rng.js';
 import { opsCycles, opsCyclesPair, prepareOps, type TimedOp } from '../../../isa/schedule.js';
 import type { Instr } from '../../../isa/spec.js';
@@ -49,9 +48,8 @@ function setup(c: Case): { q: QuantModel; hw: HardwareConfig; cands: SegmentPlan
 
 /** Both load orders' timed ops of a stream. */
 function orders(instrs: Instr[], hw: HardwareConfig): TimedOp[][] {
-  const fp = instrs.map(footprintOf);
-  const ops = prepareOps(instrs, hw, fp);
-  return [ops, hoistOrder(instrs, fp).map((i) => ops[i]!)];
+  const ops = prepareOps(instrs, hw);
+  return [ops, hoistOrder(instrs, ops).map((i) => ops[i]!)];
 }
 
 describe('rows-order replays over lo and hi row blocks', () => {
@@ -73,7 +71,7 @@ describe('rows-order replays over lo and hi row blocks', () => {
         // Its hoisted order is the long one's over those instructions, then HALT (predict.ts
         // takes it so instead of hoisting again).
         const p0 = borrowed.length - 1;
-        expect(hoistOrder(borrowed, borrowed.map(footprintOf))).toEqual([...hoistOrder(longInstrs, longInstrs.map(footprintOf)).filter((i) => i < p0), p0]);
+        expect(hoistOrder(borrowed, prepareOps(borrowed, hw))).toEqual([...hoistOrder(longInstrs, prepareOps(longInstrs, hw)).filter((i) => i < p0), p0]);
         const shared = orders(borrowed, hw);
         for (let v = 0; v < 2; v++) {
           const a = opsCycles(own[v]!, hw);
@@ -83,7 +81,7 @@ describe('rows-order replays over lo and hi row blocks', () => {
           // The shared part as the very same ops, as predict.ts builds it.
           const p = borrowed.length - 1;
           const plainShort = [...long[0]!.slice(0, p), prepareOps([borrowed[p]!], hw)[0]!];
-          const short = v === 0 ? plainShort : hoistOrder(borrowed, borrowed.map(footprintOf)).map((i) => plainShort[i]!);
+          const short = v === 0 ? plainShort : hoistOrder(borrowed, plainShort).map((i) => plainShort[i]!);
           expect(opsCyclesPair(short, long[v]!, hw)).toEqual([a, b]);
           paired++;
         }

@@ -45,7 +45,7 @@ const hws: [string, () => HardwareConfig][] = [
 function programFor(b: Bundle, w: ModelWeights, hw: HardwareConfig, skip: boolean, x: Float32Array) {
   const q = findZeroTiles(quantizeModel(model, w, { dtype: b.dtype, calibration: x }), skip);
   const p = generateProgram(q, b.plans, hw).program;
-  return { ...p, instrs: hoistLoads(p.instrs) };
+  return { ...p, instrs: hoistLoads(p.instrs, hw) };
 }
 
 describe('90 % block-pruned MLP', () => {
