@@ -104,6 +104,12 @@ function prepareOpsNow(instrs: readonly Instr[], hw: HardwareConfig): TimedOp[] 
   const room = recordRoom(instrs.length);
   const writer = new RecordWriter(room.memory);
   const ops = new Array<TimedOp>(instrs.length);
+  // A loop nest repeats a few shapes: each kind's last shape and cost are kept, so a repeat
+  // is compared, not priced again.
+  let dma: Extract<Instr, { op: 'LOAD' | 'STORE' }> | undefined;
+  let mm: Extract<Instr, { op: 'MATMUL' }> | undefined;
+  let act: Extract<Instr, { op: 'ACT' }> | undefined;
+  let dmaTransfer = 0, mmCycles = 0, actCost = 0;
   for (let i = 0; i < instrs.length; i++) {
     const instr = instrs[i]!;
     const { queue, unit } = OP_SLOTS[instr.op];
@@ -113,17 +119,28 @@ function prepareOpsNow(instrs: readonly Instr[], hw: HardwareConfig): TimedOp[] 
     switch (instr.op) {
       case 'LOAD':
       case 'STORE': {
-        const rowBytes = instr.cols * DTYPE_BYTES[instr.dtype];
+        if (dma === undefined || instr.rows !== dma.rows || instr.cols !== dma.cols || instr.stride !== dma.stride || instr.dtype !== dma.dtype) {
+          dma = instr;
+          dmaTransfer = dmaTransferCycles(hw, instr.rows, instr.cols * DTYPE_BYTES[instr.dtype], instr.stride);
+        }
         kind = 'dma';
         cycles = hw.dram.latencyCycles;
-        transfer = dmaTransferCycles(hw, instr.rows, rowBytes, instr.stride);
+        transfer = dmaTransfer;
         break;
       }
       case 'MATMUL':
-        cycles = matmulCycles(hw, instr.m, instr.k, instr.n, instr.dtype as MatmulDType, instr.swap === 1);
+        if (mm === undefined || instr.m !== mm.m || instr.k !== mm.k || instr.n !== mm.n || instr.dtype !== mm.dtype || instr.swap !== mm.swap) {
+          mm = instr;
+          mmCycles = matmulCycles(hw, instr.m, instr.k, instr.n, instr.dtype as MatmulDType, instr.swap === 1);
+        }
+        cycles = mmCycles;
         break;
       case 'ACT':
-        cycles = actCycles(hw, instr.rows, instr.cols, instr.func);
+        if (act === undefined || instr.rows !== act.rows || instr.cols !== act.cols || instr.func !== act.func) {
+          act = instr;
+          actCost = actCycles(hw, instr.rows, instr.cols, instr.func);
+        }
+        cycles = actCost;
         break;
       case 'SYNC':
       case 'HALT':

@@ -95,12 +95,17 @@ function singleLayerPlans(q: QuantModel, l: number, batch: number, hw: HardwareC
   const L = q.layers[l]!;
   const { ns, ks } = searchedTileSizes(L, hw);
   const fullRows = q.softmax && l === q.layers.length - 1;
-  // Per candidate: rows per block, tile, and order · wMode · xMode · auxResident as one code.
-  const ms: number[] = [];
-  const tn: number[] = [];
-  const tk: number[] = [];
-  const codes: number[] = [];
-  const bounds: number[] = [];
+  const rs = rowSizes(batch);
+  // Per candidate: rows per block, tile, and order · wMode · xMode · auxResident as one code;
+  // sized for the most the loops below can add (per row size and width: two whole-depth plans
+  // and four runs of depths), so nothing grows (and is copied) as ten thousand plans go in.
+  const room = rs.length * ns.length * (2 + 4 * ks.length);
+  const ms = new Int32Array(room);
+  const tn = new Int32Array(room);
+  const tk = new Int32Array(room);
+  const codes = new Int32Array(room);
+  const bounds = taggedArray(room, 0);
+  let count = 0;
   const tile: LayerTile = { layer: l, n: 0, auxResident: true, k: 0, wMode: 'resident', xMode: 'block' };
   const scratch: SegmentPlan = { order: 'rows', m: 0, double: true, sync: false, layers: [tile] };
   const set = (code: number, m: number, n: number, k: number): SegmentPlan => {
@@ -114,11 +119,11 @@ function singleLayerPlans(q: QuantModel, l: number, batch: number, hw: HardwareC
     return scratch;
   };
   const push = (code: number, m: number, n: number, k: number, bound: number): void => {
-    ms.push(m);
-    tn.push(n);
-    tk.push(k);
-    codes.push(code);
-    bounds.push(bound);
+    ms[count] = m;
+    tn[count] = n;
+    tk[count] = k;
+    codes[count] = code;
+    bounds[count++] = bound;
   };
   const codeOf = (order: 'rows' | 'cols', wMode: LayerTile['wMode'], xMode: 'block' | 'tile'): number =>
     (W_MODES.indexOf(wMode) << 4) | (order === 'cols' ? 8 : 0) | (X_MODES.indexOf(xMode) << 1);
@@ -151,7 +156,6 @@ function singleLayerPlans(q: QuantModel, l: number, batch: number, hw: HardwareC
       push(c >= resident ? code : code | 1, m, n, ks[c]!, lb[c]!);
     }
   };
-  const rs = rowSizes(batch);
   // Indexed loops: this runs cold, where for-of pays for an iterator per loop.
   for (let a = 0; a < rs.length; a++) {
     const m = rs[a]!;
@@ -169,9 +173,10 @@ function singleLayerPlans(q: QuantModel, l: number, batch: number, hw: HardwareC
       }
     }
   }
+  if (count > room) throw new Error(`singleLayerPlans: ${count} plans for room for ${room}`);
   const kept: SegmentPlan[] = [];
   return {
-    length: ms.length,
+    length: count,
     peek: (i) => set(codes[i]!, ms[i]!, tn[i]!, tk[i]!),
     bound: (i) => bounds[i]!,
     plan: (i) => {
