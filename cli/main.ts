@@ -7,6 +7,8 @@ import { Command, CommanderError } from 'commander';
 import { DlpError } from '../isa/errors.js';
 import { commandOf } from './command-word.js';
 import { dlpkitVersion } from './version.js';
+import { setEngineCompile } from '../isa/engine-compile.js';
+import { compileEngineLazily } from './engine-flags.js';
 
 interface CommandEntry {
   name: string;
@@ -86,6 +88,7 @@ export function reportError(e: unknown): number {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  setEngineCompile(compileEngineLazily);
   try {
     const program = await buildProgram(commandOf(argv));
     await program.parseAsync(argv, { from: 'user' });

@@ -3,6 +3,7 @@
 // engine serves the simulator, the compiler's replays, load hoisting and validation.
 import { REPLAY_WASM } from './replay-wasm.js';
 import { DlpError } from './errors.js';
+import { compileEngine } from './engine-compile.js';
 import { SPACES, QUEUES, UNITS, type Space } from './spec.js';
 
 /** The queues and units that hold work (control instructions never enter a queue). */
@@ -71,7 +72,8 @@ function instantiate(): Engine {
   try {
     const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
     const memory = new wasm.Memory({ initial: 1, maximum: MAX_PAGES });
-    e = { ...(new wasm.Instance(new wasm.Module(bytes), { env: { memory } }).exports as object), memory } as Engine;
+    const module = compileEngine(() => new wasm.Module(bytes));
+    e = { ...(new wasm.Instance(module, { env: { memory } }).exports as object), memory } as Engine;
   } catch (err) {
     // V8 reserves several GB of address space per WebAssembly memory unless bounds are checked
     // in code; under `ulimit -v` that reservation fails.
