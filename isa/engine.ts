@@ -18,6 +18,7 @@ export interface Engine {
   release(): void;
   alloc(bytes: number): number;
   conflict(a: number, b: number): number;
+  hoist(ids: number, n: number, loadQueue: number, window: number, out: number): void;
   spansMeet(aStart: number, aRows: number, aRowBytes: number, aPitch: number, bStart: number, bRows: number, bRowBytes: number, bPitch: number): number;
   stream(ids: number, n: number): number;
   state(n: number, fixed: number): number;

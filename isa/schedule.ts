@@ -160,6 +160,21 @@ function writeRecord(writer: RecordWriter, at: number, kind: TimedOp['kind'], qu
   writer.end();
 }
 
+/** The order of `ops` with each LOAD moved up past the MATMUL, ACT and STORE ops before it that
+ * it does not conflict with (at most `window` of them; never past another LOAD, a SYNC, HALT or
+ * the start), as positions into `ops`: the reordering of load hoisting (compiler/passes/hoist.ts,
+ * which sets the window and keeps the faster order), run by the engine on its conflict test. */
+export function hoistedOrder(ops: readonly TimedOp[], window: number): number[] {
+  return onEngine(ops.length, () => {
+    const call = new EngineCall();
+    const ids = call.ids(ops);
+    const out = call.e.alloc(4 * ops.length);
+    call.e.hoist(ids, ops.length, LOAD_QUEUE, window, out);
+    return Array.from(new Int32Array(call.e.memory.buffer, out, ops.length));
+  });
+}
+const LOAD_QUEUE = WORK_QUEUES.indexOf('load');
+
 /** Whether `later` conflicts with `earlier` (RAW, WAR or WAW: a span one writes meets a span
  * of the other), by the engine's test on their records. */
 export function opsConflict(earlier: TimedOp, later: TimedOp): boolean {
@@ -211,6 +226,10 @@ class EngineCall {
   }
   /** The engine's stream of `ops`. */
   stream(ops: readonly TimedOp[]): number {
+    return this.e.stream(this.ids(ops), ops.length);
+  }
+  /** The ops' record indices, in the engine's memory. */
+  ids(ops: readonly TimedOp[]): number {
     const n = ops.length;
     const generation = recordGeneration();
     let current = true;
@@ -219,12 +238,12 @@ class EngineCall {
       const ids = this.records(ops);
       const p = this.e.alloc(4 * n);
       new Int32Array(this.e.memory.buffer, p, n).set(ids);
-      return this.e.stream(p, n);
+      return p;
     }
     const p = this.e.alloc(4 * n);
     const view = new Int32Array(this.e.memory.buffer, p, n);
     for (let i = 0; i < n; i++) view[i] = ops[i]!.rec;
-    return this.e.stream(p, n);
+    return p;
   }
   f64s(values: readonly number[]): number {
     const p = this.e.alloc(8 * values.length);

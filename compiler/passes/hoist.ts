@@ -8,7 +8,7 @@
 // only instructions with disjoint footprints trade places, and LOADs keep their own order.
 import type { Instr } from '../../isa/spec.js';
 import type { HardwareConfig } from '../../isa/hardware.js';
-import { opsConflict, opsCycles, prepareOps, type TimedOp } from '../../isa/schedule.js';
+import { hoistedOrder, opsCycles, prepareOps, type TimedOp } from '../../isa/schedule.js';
 
 /** Most instructions one LOAD moves past: a step's compute and stores, not a whole loop. */
 const WINDOW = 24;
@@ -16,37 +16,14 @@ const WINDOW = 24;
 /** The stream with every LOAD hoisted as far as its footprint allows (within WINDOW, never
  * past another LOAD, a SYNC or the start); `ops`, prepared on `hw`, may be given. */
 export function hoistLoads(instrs: readonly Instr[], hw: HardwareConfig, ops = prepareOps(instrs, hw)): Instr[] {
-  return hoistOrder(instrs, ops).map((i) => instrs[i]!);
+  return hoistOrder(ops).map((i) => instrs[i]!);
 }
 
-/** hoistLoads as positions into `instrs` (prepared as `ops`: the engine's conflict test reads
- * their records), so a caller holding per-instruction data (timed ops) can reorder it alongside. */
-export function hoistOrder(instrs: readonly Instr[], ops: readonly TimedOp[]): number[] {
-  const out: number[] = [];
-  // How many trailing entries of `out` are non-LOAD instructions a LOAD may still pass
-  // (at most WINDOW).
-  let tail = 0;
-  for (let i = 0; i < instrs.length; i++) {
-    const op = instrs[i]!.op;
-    if (op === 'MATMUL' || op === 'ACT' || op === 'STORE') {
-      out.push(i);
-      if (tail < WINDOW) tail++;
-      continue;
-    }
-    if (op !== 'LOAD') {
-      out.push(i);
-      tail = 0;
-      continue;
-    }
-    const r = ops[i]!;
-    let at = tail;
-    while (at > 0 && !opsConflict(ops[out[out.length - tail + at - 1]!]!, r)) at--;
-    const pos = out.length - (tail - at);
-    out.splice(pos, 0, i);
-    // Instructions after the hoisted LOAD can no longer be passed by later LOADs.
-    tail -= at;
-  }
-  return out;
+/** hoistLoads as positions into the stream whose prepared ops are `ops`, so a caller holding
+ * per-instruction data (timed ops) can reorder it alongside (the engine places each LOAD:
+ * isa/schedule.ts, hoistedOrder). */
+export function hoistOrder(ops: readonly TimedOp[]): number[] {
+  return hoistedOrder(ops, WINDOW);
 }
 
 /** Which of a stream's two load orders runs: as emitted, or with loads hoisted (hoistLoads). */
@@ -69,6 +46,6 @@ export function fasterLoadOrder(instrs: Instr[], hw: HardwareConfig): { instrs: 
  * passes it. */
 export interface LoadOrders { plain: TimedOp[]; order: number[]; hoisted: TimedOp[] }
 
-export function loadOrders(instrs: readonly Instr[], hw: HardwareConfig, plain = prepareOps(instrs, hw), order = hoistOrder(instrs, plain)): LoadOrders {
+export function loadOrders(instrs: readonly Instr[], hw: HardwareConfig, plain = prepareOps(instrs, hw), order = hoistOrder(plain)): LoadOrders {
   return { plain, order, hoisted: order.map((i) => plain[i]!) };
 }

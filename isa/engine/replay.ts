@@ -18,6 +18,7 @@ const SPAN_AT: i32 = 5;
 const SPAN_W: i32 = 6;
 const MAX_SPANS: i32 = 4;
 /** A span's first field: 1 written, 0 read, -1 no span. Then space, start, rows, rowBytes, pitch. */
+const KIND_UNIT: i32 = 0;
 const KIND_DMA: i32 = 1;
 const KIND_HALT: i32 = 3;
 
@@ -147,6 +148,40 @@ function recordsConflict(a: usize, b: usize): bool {
  * RAW/WAR/WAW test, for load hoisting and the simulator's cycle account). */
 export function conflict(a: i32, b: i32): bool {
   return recordsConflict(<usize>a << 3, <usize>b << 3);
+}
+
+/** Load hoisting's order (compiler/passes/hoist.ts): the positions of the ops whose records
+ * start at ids[i]·8 (i < n), written to `out`, with each op of queue `loadQueue` moved up past
+ * the ops before it it does not conflict with: at most `window` of them, and only compute and
+ * store ops (never past another load, a barrier or the start). Each op is placed looking only
+ * at those before it, and nothing placed is reordered later. */
+export function hoist(ids: usize, n: i32, loadQueue: i32, window: i32, out: usize): void {
+  let len = 0;
+  // How many trailing entries of `out` are ops a load may still pass (at most `window`).
+  let tail = 0;
+  for (let i = 0; i < n; i++) {
+    const r = <usize>gi(ids, i) << 3;
+    const kind = <i32>load<f64>(r);
+    const isLoad = kind == KIND_DMA && <i32>load<f64>(r, 8) == loadQueue;
+    if (kind == KIND_UNIT || (kind == KIND_DMA && !isLoad)) {
+      si(out, len++, i);
+      if (tail < window) tail++;
+      continue;
+    }
+    if (!isLoad) {
+      si(out, len++, i);
+      tail = 0;
+      continue;
+    }
+    let at = tail;
+    while (at > 0 && !recordsConflict(<usize>gi(ids, gi(out, len - tail + at - 1)) << 3, r)) at--;
+    const pos = len - (tail - at);
+    memory.copy(out + (<usize>(pos + 1) << 2), out + (<usize>pos << 2), <usize>(len - pos) << 2);
+    si(out, pos, i);
+    len++;
+    // Ops after the hoisted load can no longer be passed by later loads.
+    tail -= at;
+  }
 }
 
 // ---- Streams -------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ function setup(c: Case): { q: QuantModel; hw: HardwareConfig; cands: SegmentPlan
 /** Both load orders' timed ops of a stream. */
 function orders(instrs: Instr[], hw: HardwareConfig): TimedOp[][] {
   const ops = prepareOps(instrs, hw);
-  return [ops, hoistOrder(instrs, ops).map((i) => ops[i]!)];
+  return [ops, hoistOrder(ops).map((i) => ops[i]!)];
 }
 
 describe('rows-order replays over lo and hi row blocks', () => {
@@ -71,7 +71,7 @@ describe('rows-order replays over lo and hi row blocks', () => {
         // Its hoisted order is the long one's over those instructions, then HALT (predict.ts
         // takes it so instead of hoisting again).
         const p0 = borrowed.length - 1;
-        expect(hoistOrder(borrowed, prepareOps(borrowed, hw))).toEqual([...hoistOrder(longInstrs, prepareOps(longInstrs, hw)).filter((i) => i < p0), p0]);
+        expect(hoistOrder(prepareOps(borrowed, hw))).toEqual([...hoistOrder(prepareOps(longInstrs, hw)).filter((i) => i < p0), p0]);
         const shared = orders(borrowed, hw);
         for (let v = 0; v < 2; v++) {
           const a = opsCycles(own[v]!, hw);
@@ -81,7 +81,7 @@ describe('rows-order replays over lo and hi row blocks', () => {
           // The shared part as the very same ops, as predict.ts builds it.
           const p = borrowed.length - 1;
           const plainShort = [...long[0]!.slice(0, p), prepareOps([borrowed[p]!], hw)[0]!];
-          const short = v === 0 ? plainShort : hoistOrder(borrowed, plainShort).map((i) => plainShort[i]!);
+          const short = v === 0 ? plainShort : hoistOrder(plainShort).map((i) => plainShort[i]!);
           expect(opsCyclesPair(short, long[v]!, hw)).toEqual([a, b]);
           paired++;
         }
