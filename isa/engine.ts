@@ -90,7 +90,9 @@ export function onEngine<T>(instructions: number, f: () => T): T {
   try {
     return f();
   } catch (err) {
-    if ((err as Error).name === 'RuntimeError') throw new DlpError(`the timing of ${instructions} instructions needs more than the timing engine's ${MAX_PAGES / 16} MiB of memory`);
+    // The module traps with `unreachable` only where its memory cannot grow (alloc); any other
+    // trap is a fault of the engine and passes through as it is.
+    if ((err as Error).name === 'RuntimeError' && /unreachable/.test((err as Error).message)) throw new DlpError(`the timing of ${instructions} instructions needs more than the timing engine's ${MAX_PAGES / 16} MiB of memory`);
     throw err;
   }
 }

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeSpan, spansOverlap, type Span } from '../../isa/footprint.js';
-import { onEngine } from '../../isa/engine.js';
+import { onEngine, timingEngine } from '../../isa/engine.js';
 import { prepareOps, queueDepths, scheduleOps, opsCycles } from '../../isa/schedule.js';
 import { loadHardware } from '../../isa/hardware-file.js';
 import { DlpError, type Instr } from '../../isa/index.js';
@@ -92,10 +92,17 @@ describe('op records', () => {
   });
 
   it('running out of engine memory is a DlpError naming the instruction count', () => {
+    // A real one: more than the memory's maximum (1 GiB) asked of the engine's allocator.
+    expect(() => onEngine(7, () => timingEngine().alloc(0x7fff_ffff))).toThrow(/timing of 7 instructions needs more than/);
+    // The engine goes on working after it (every call starts from a reset arena).
+    expect(opsCycles(prepareOps(chain(3), loadHardware('dlp-s')), loadHardware('dlp-s'))).toBeGreaterThan(0);
     const trap = new Error('unreachable');
     trap.name = 'RuntimeError';
     expect(() => onEngine(3_000_000, () => { throw trap; })).toThrow(/timing of 3000000 instructions needs more than the timing engine's 1024 MiB/);
     expect(() => onEngine(5, () => { throw new TypeError('other'); })).toThrow(TypeError);
+    const outOfBounds = new Error('memory access out of bounds');
+    outOfBounds.name = 'RuntimeError';
+    expect(() => onEngine(5, () => { throw outOfBounds; })).toThrow(outOfBounds);
   });
 });
 
