@@ -1,5 +1,6 @@
 // V8 settings a dlp process runs with: cli/bin.ts sets them as it starts (its comments give the
-// measurements), and `dlp explore` puts the young generation's back for its worker pool.
+// measurements), `dlp explore` puts the young generation's back for its worker pool, and the
+// timing engine's module is compiled with its own tier-up budget (compileEngineLazily).
 // A setting the user gives V8 (NODE_OPTIONS, node's own flags) is always left alone.
 import { setFlagsFromString } from 'node:v8';
 

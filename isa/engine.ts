@@ -13,6 +13,7 @@ export const WORK_UNITS = UNITS.filter((u) => u !== 'control');
 /** The module's exports (isa/engine/replay.ts); pointers are byte offsets into `memory`. */
 export interface Engine {
   memory: { readonly buffer: ArrayBuffer };
+  configure(queues: number, units: number, spaces: number): void;
   reset(): void;
   keep(): void;
   release(): void;
@@ -80,7 +81,7 @@ function instantiate(): Engine {
     // in code; under `ulimit -v` that reservation fails.
     throw new DlpError(`the timing engine (WebAssembly) could not start: ${(err as Error).message}; under an address-space limit (ulimit -v), run node with --disable-wasm-trap-handler`);
   }
-  (e as unknown as { configure(q: number, u: number, s: number): void }).configure(WORK_QUEUES.length, WORK_UNITS.length, SPACES.length);
+  e.configure(WORK_QUEUES.length, WORK_UNITS.length, SPACES.length);
   return e;
 }
 
@@ -109,7 +110,7 @@ const REGION_BYTES = 2 << 20;
 const region = { generation: 0, used: 0 };
 
 /** Room for `n` op records in the region: the generation they belong to, the index (in f64)
- * of the first, and a view of the engine's memory to write them with (writeRecord). */
+ * of the first, and a view of the engine's memory to write them with (RecordWriter). */
 export function recordRoom(n: number): { generation: number; at: number; memory: Float64Array } {
   const e = timingEngine();
   const bytes = 8 * REC * n;

@@ -160,6 +160,9 @@ function writeRecord(writer: RecordWriter, at: number, kind: TimedOp['kind'], qu
   writer.end();
 }
 
+/** The load queue's index, for the engine's hoisting. */
+const LOAD_QUEUE = WORK_QUEUES.indexOf('load');
+
 /** The order of `ops` with each LOAD moved up past the MATMUL, ACT and STORE ops before it that
  * it does not conflict with (at most `window` of them; never past another LOAD, a SYNC, HALT or
  * the start), as positions into `ops`: the reordering of load hoisting (compiler/passes/hoist.ts,
@@ -173,8 +176,6 @@ export function hoistedOrder(ops: readonly TimedOp[], window: number): number[] 
     return Array.from(new Int32Array(call.e.memory.buffer, out, ops.length));
   });
 }
-const LOAD_QUEUE = WORK_QUEUES.indexOf('load');
-
 /** Whether `later` conflicts with `earlier` (RAW, WAR or WAW: a span one writes meets a span
  * of the other), by the engine's test on their records. */
 export function opsConflict(earlier: TimedOp, later: TimedOp): boolean {
@@ -182,9 +183,8 @@ export function opsConflict(earlier: TimedOp, later: TimedOp): boolean {
   const generation = recordGeneration();
   if (earlier.generation === generation && later.generation === generation) return e.conflict(earlier.rec, later.rec) !== 0;
   return onEngine(2, () => {
-    const call = new EngineCall();
-    const [a, b] = call.records([earlier, later]);
-    return e.conflict(a!, b!) !== 0;
+    const ids = new Int32Array(e.memory.buffer, new EngineCall().ids([earlier, later]), 2);
+    return e.conflict(ids[0]!, ids[1]!) !== 0;
   });
 }
 
@@ -203,46 +203,32 @@ class EngineCall {
   constructor() {
     this.e.reset();
   }
-  /** Each op's record index, writing again those of an earlier record generation. */
-  records(ops: readonly TimedOp[]): Int32Array {
-    const n = ops.length;
-    const generation = recordGeneration();
-    let stale = 0;
-    for (let i = 0; i < n; i++) if (ops[i]!.generation !== generation) stale++;
-    const ids = new Int32Array(n);
-    const again = stale > 0 ? this.e.alloc(8 * REC * stale) / 8 : 0;
-    const writer = stale > 0 ? new RecordWriter(new Float64Array(this.e.memory.buffer)) : undefined;
-    for (let i = 0, k = again; i < n; i++) {
-      const op = ops[i]!;
-      if (op.generation === generation) {
-        ids[i] = op.rec;
-      } else {
-        writeRecord(writer!, k, op.kind, op.queue, op.unit, op.cycles, op.transfer, op.instr);
-        ids[i] = k;
-        k += REC;
-      }
-    }
-    return ids;
-  }
   /** The engine's stream of `ops`. */
   stream(ops: readonly TimedOp[]): number {
     return this.e.stream(this.ids(ops), ops.length);
   }
-  /** The ops' record indices, in the engine's memory. */
+  /** The ops' record indices, an Int32Array in the engine's memory (its pointer); the records
+   * of ops from an earlier record generation are written again, here. */
   ids(ops: readonly TimedOp[]): number {
     const n = ops.length;
     const generation = recordGeneration();
-    let current = true;
-    for (let i = 0; i < n && current; i++) current = ops[i]!.generation === generation;
-    if (!current) {
-      const ids = this.records(ops);
-      const p = this.e.alloc(4 * n);
-      new Int32Array(this.e.memory.buffer, p, n).set(ids);
-      return p;
-    }
+    let stale = 0;
+    for (let i = 0; i < n; i++) if (ops[i]!.generation !== generation) stale++;
+    // Both allocations before any view: growing the memory detaches the views made before.
+    let again = stale > 0 ? this.e.alloc(8 * REC * stale) / 8 : 0;
     const p = this.e.alloc(4 * n);
     const view = new Int32Array(this.e.memory.buffer, p, n);
-    for (let i = 0; i < n; i++) view[i] = ops[i]!.rec;
+    const writer = stale > 0 ? new RecordWriter(new Float64Array(this.e.memory.buffer)) : undefined;
+    for (let i = 0; i < n; i++) {
+      const op = ops[i]!;
+      if (op.generation === generation) {
+        view[i] = op.rec;
+      } else {
+        writeRecord(writer!, again, op.kind, op.queue, op.unit, op.cycles, op.transfer, op.instr);
+        view[i] = again;
+        again += REC;
+      }
+    }
     return p;
   }
   f64s(values: readonly number[]): number {

@@ -1,5 +1,5 @@
 // AssemblyScript: the timing engine of isa/schedule.ts, compiled to WebAssembly by
-// scripts/build-engine.mjs into isa/replay-wasm.ts (docs/simulator.md, "Timing"). It is the one
+// scripts/build-engine.mjs into isa/replay-wasm.ts (docs/simulator.md, "Timing rules"). It is the one
 // implementation of the timing rules' event loop, of the DRAM channel's grant rule and of the
 // exact span overlap test: the simulator, the compiler's replays and load hoisting, and
 // validation all run it. WebAssembly because the compiler replays a few dozen streams per compile
@@ -7,17 +7,18 @@
 //
 // Memory holds the op records (written once per op by the host, kept across calls) and an arena
 // that the host resets before each top-level call; everything lives in flat arrays addressed by
-// byte pointers. Times are f64 and every sum is formed in the same
-// order as the rules in docs/simulator.md state it, so results are those of plain doubles.
+// byte pointers. Times are f64 and every sum is formed in the order the rules in
+// docs/simulator.md state it, so results are those of plain doubles.
 
 // ---- The op records the host writes (schedule.ts, prepareOps) --------------------------------
 
 // An op record (isa/engine.ts writes them) is 29 f64: kind, queue, unit, cycles, transfer, then
-// MAX_SPANS spans of SPAN_W.
+// MAX_SPANS spans of SPAN_W, each: 1 written / 0 read / -1 no span, then space, start, rows,
+// rowBytes, pitch.
 const SPAN_AT: i32 = 5;
 const SPAN_W: i32 = 6;
 const MAX_SPANS: i32 = 4;
-/** A span's first field: 1 written, 0 read, -1 no span. Then space, start, rows, rowBytes, pitch. */
+/** Op kinds (isa/engine.ts, KINDS). */
 const KIND_UNIT: i32 = 0;
 const KIND_DMA: i32 = 1;
 const KIND_HALT: i32 = 3;
@@ -33,7 +34,7 @@ const LOOK_EVERY: i32 = 8;
 /** The work left is a difference of sums; with cycles that are not whole numbers it may round
  * above the true difference by far less than this fraction. */
 const SUM_SLACK: f64 = 1 - 1e-9;
-/** Ops after a unit's last op that tailsOf looks at. */
+/** Ops after a unit's last op that tails looks at. */
 const TAIL_WINDOW: i32 = 8;
 
 let NQ: i32 = 0;
