@@ -103,27 +103,31 @@ const SPACE_INDEX = Object.fromEntries(SPACES.map((s, i) => [s, i])) as Record<(
 /** Bytes of op records kept in the engine's memory before the region starts over. The records
  * of a compile's candidate are replayed soon after they are written; reusing one small region
  * keeps its pages mapped and cached, where fresh memory would cost a page fault per 4 KB. */
-const REGION_BYTES = 2 << 20;
+const REGION_BYTES = 512 << 10;
 
-/** Where op records go: a region of the engine's memory, started over (a new `generation`)
- * when full. An op prepared in an earlier generation is written again when replayed. */
-const region = { generation: 0, used: 0 };
+/** Where op records go: a region reserved at the bottom of the engine's memory (kept across
+ * calls; each call's arena lies above it, so the arena's pages are the same from call to call),
+ * started over (a new `generation`) when full. An op prepared in an earlier generation is
+ * written again when replayed. */
+const region = { generation: 0, base: 0, capacity: 0, used: 0 };
 
 /** Room for `n` op records in the region: the generation they belong to, the index (in f64)
  * of the first, and a view of the engine's memory to write them with (RecordWriter). */
 export function recordRoom(n: number): { generation: number; at: number; memory: Float64Array } {
   const e = timingEngine();
   const bytes = 8 * REC * n;
-  if (region.used > 0 && region.used + bytes > REGION_BYTES) {
+  if (region.used + bytes > region.capacity) {
+    // A new generation: the region is reserved again, larger if these records need it.
+    if (region.capacity > 0) region.generation++;
     e.release();
-    region.generation++;
+    region.capacity = Math.max(REGION_BYTES, bytes);
+    region.base = e.alloc(region.capacity);
+    e.keep();
     region.used = 0;
   }
-  e.reset();
-  const p = e.alloc(bytes);
-  e.keep();
+  const at = (region.base + region.used) / 8;
   region.used += bytes;
-  return { generation: region.generation, at: p / 8, memory: new Float64Array(e.memory.buffer) };
+  return { generation: region.generation, at, memory: new Float64Array(e.memory.buffer) };
 }
 
 /** The region's generation now (records of other generations are gone). */

@@ -173,7 +173,7 @@ export function hoistedOrder(ops: readonly TimedOp[], window: number): number[] 
     const ids = call.ids(ops);
     const out = call.e.alloc(4 * ops.length);
     call.e.hoist(ids, ops.length, LOAD_QUEUE, window, out);
-    return Array.from(new Int32Array(call.e.memory.buffer, out, ops.length));
+    return plainArray(new Int32Array(call.e.memory.buffer, out, ops.length));
   });
 }
 /** Whether `later` conflicts with `earlier` (RAW, WAR or WAW: a span one writes meets a span
@@ -186,6 +186,14 @@ export function opsConflict(earlier: TimedOp, later: TimedOp): boolean {
     const ids = new Int32Array(e.memory.buffer, new EngineCall().ids([earlier, later]), 2);
     return e.conflict(ids[0]!, ids[1]!) !== 0;
   });
+}
+
+/** A typed array's values as a plain array. Array.from would go through the iterator protocol,
+ * which allocates an object per element in code V8 has not optimised (most of a short run). */
+function plainArray(view: Int32Array | Float64Array): number[] {
+  const out = new Array<number>(view.length);
+  for (let i = 0; i < view.length; i++) out[i] = view[i]!;
+  return out;
 }
 
 /** Raised when no instruction can ever make progress; `index` is the one stuck at dispatch. */
@@ -281,7 +289,7 @@ function scheduleOpsNow(ops: readonly TimedOp[], depths: readonly number[], onDe
   return {
     cycles: e.stateCycles(state), stalls: { hazard: hazard!, queueFull: queueFull!, dram: dram!, sync: sync! },
     unitBusy: busyOf(ops, issue, finish),
-    channelOrder: Array.from(new Int32Array(e.memory.buffer, e.stateArray(state, GRANTED), e.stateGranted(state))),
+    channelOrder: plainArray(new Int32Array(e.memory.buffer, e.stateArray(state, GRANTED), e.stateGranted(state))),
     dispatch: call.times(state, DISPATCH, n), issue, request: call.times(state, REQUEST, n), grant: call.times(state, GRANT, n), finish,
   };
 }
@@ -336,7 +344,7 @@ export function unitTails(ops: readonly TimedOp[]): number[] {
 function unitTailsNow(ops: readonly TimedOp[]): number[] {
   const call = new EngineCall();
   const p = call.e.tails(call.stream(ops));
-  return Array.from(new Float64Array(call.e.memory.buffer, p, WORK_UNITS.length));
+  return plainArray(new Float64Array(call.e.memory.buffer, p, WORK_UNITS.length));
 }
 
 /** Cycles of an instruction stream on `hw`: when its HALT (or its end) dispatches. The

@@ -26,8 +26,10 @@ function checkCapacity(hw: HardwareConfig, span: Span): string | undefined {
 
 /** checkCapacity's first complaint about `spans`, in order. */
 function firstCapacityProblem(hw: HardwareConfig, spans: readonly Span[]): string | undefined {
-  for (const s of spans) {
-    const problem = checkCapacity(hw, s);
+  // Indexed loops here and below: this runs once per instruction, cold, where for-of pays for
+  // an iterator per loop.
+  for (let k = 0; k < spans.length; k++) {
+    const problem = checkCapacity(hw, spans[k]!);
     if (problem) return problem;
   }
   return undefined;
@@ -67,8 +69,8 @@ export function checkProgramOnHardware(program: Program, hw: HardwareConfig): { 
     const fp = footprintOf(instr);
     const problem = firstCapacityProblem(hw, fp.reads) ?? firstCapacityProblem(hw, fp.writes) ?? checkOverlaps(instr, fp);
     if (problem) throw instrError(program, i, problem);
-    for (const s of fp.reads) if (s.space === 'dram') dramEnd = Math.max(dramEnd, spanEnd(s));
-    for (const s of fp.writes) if (s.space === 'dram') dramEnd = Math.max(dramEnd, spanEnd(s));
+    for (let k = 0; k < fp.reads.length; k++) if (fp.reads[k]!.space === 'dram') dramEnd = Math.max(dramEnd, spanEnd(fp.reads[k]!));
+    for (let k = 0; k < fp.writes.length; k++) if (fp.writes[k]!.space === 'dram') dramEnd = Math.max(dramEnd, spanEnd(fp.writes[k]!));
     footprints.push(fp);
   }
   return { footprints, dramEnd };

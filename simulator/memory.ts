@@ -19,6 +19,10 @@ export interface SpaceImage {
 
 export type Memories = Record<Space, SpaceImage>;
 
+/** What the read-before-write check needs of the memories: the written-byte maps (Memories
+ * has them, and so does writtenMaps' lighter record for runs that compute no values). */
+export type WrittenMaps = { readonly [S in Space]?: { readonly written?: Uint8Array } };
+
 if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
   throw new Error('dlpkit simulator needs a little-endian host (typed arrays use host byte order)');
 }
@@ -45,15 +49,26 @@ function makeImage(size: number, trackWrites: boolean, init?: Uint8Array, adopt 
  * and it fits, else copied), on-chip spaces sized by `hw`. */
 export function createMemories(hw: HardwareConfig, dram: Uint8Array, dramBytes: number, adopt = false): Memories {
   return {
-    dram: makeImage(Math.max(dramBytes, dram.length), false, dram, adopt),
+    dram: dramImage(dram, dramBytes, adopt),
     nram: makeImage(hw.nram.bytes, true),
     wram: makeImage(hw.wram.bytes, true),
   };
 }
 
+/** createMemories' DRAM alone. */
+export function dramImage(dram: Uint8Array, dramBytes: number, adopt = false): SpaceImage {
+  return makeImage(Math.max(dramBytes, dram.length), false, dram, adopt);
+}
+
+/** Fresh written-byte maps of the on-chip spaces, without their values: what a run that
+ * computes nothing (timing only) needs for its read-before-write check. */
+export function writtenMaps(hw: HardwareConfig): WrittenMaps {
+  return { nram: { written: new Uint8Array(hw.nram.bytes) }, wram: { written: new Uint8Array(hw.wram.bytes) } };
+}
+
 /** First byte address of `span` never written, or -1 if every byte has been written. */
-export function findUnwritten(mem: Memories, span: Span): number {
-  const written = mem[span.space].written;
+export function findUnwritten(mem: WrittenMaps, span: Span): number {
+  const written = mem[span.space]?.written;
   if (!written) return -1;
   const { start, rows, rowBytes, pitch } = span;
   if (pitch < rowBytes) {
@@ -80,8 +95,8 @@ export function findUnwritten(mem: Memories, span: Span): number {
 }
 
 /** Records every byte of `span` as written. */
-export function markWritten(mem: Memories, span: Span): void {
-  const written = mem[span.space].written;
+export function markWritten(mem: WrittenMaps, span: Span): void {
+  const written = mem[span.space]?.written;
   if (!written) return;
   for (let r = 0; r < span.rows; r++) {
     const a = span.start + r * span.pitch;

@@ -8,7 +8,7 @@ import type { Program } from '../isa/program.js';
 import type { Footprint } from '../isa/footprint.js';
 import { instrError } from './errors.js';
 import { executeInstr } from './execute.js';
-import { createMemories, findUnwritten, markWritten, type Memories } from './memory.js';
+import { createMemories, dramImage, findUnwritten, markWritten, writtenMaps, type Memories, type WrittenMaps } from './memory.js';
 import { buildReport, type SimReport } from './report.js';
 import { checkDramImageSize, dramBytesNeeded, materializeDram } from '../isa/image.js';
 import { regionSize } from '../isa/validate.js';
@@ -41,12 +41,16 @@ export interface SimResult {
   channelOrder: number[];
 }
 
-/** Runs every instruction in program order, checking that on-chip reads only see written bytes. */
-function runFunctional(program: Program, mem: Memories, footprints: readonly Footprint[], compute: boolean, given?: TileMatmul): void {
+/** Runs every instruction in program order (computing values when `mem` holds them), checking
+ * that on-chip reads only see written bytes. */
+function runFunctional(program: Program, mem: Memories | WrittenMaps, footprints: readonly Footprint[], compute: boolean, given?: TileMatmul): void {
   const tiles: TileMatmul | undefined = compute ? given ?? createTileMatmul() : undefined;
-  program.instrs.forEach((instr, i) => {
+  // Indexed loops: a timing-only run does little else per instruction, in code V8 has not
+  // optimised, where for-of and forEach pay for an iterator or a call each.
+  for (let i = 0; i < program.instrs.length; i++) {
     const fp = footprints[i]!;
-    for (const span of fp.reads) {
+    for (let k = 0; k < fp.reads.length; k++) {
+      const span = fp.reads[k]!;
       const hole = findUnwritten(mem, span);
       if (hole >= 0) {
         throw instrError(program, i, `reads ${span.operand} ${span.space}[0x${hole.toString(16)}] before anything wrote it`);
@@ -54,14 +58,14 @@ function runFunctional(program: Program, mem: Memories, footprints: readonly Foo
     }
     if (compute) {
       try {
-        executeInstr(mem, instr, tiles);
+        executeInstr(mem as Memories, program.instrs[i]!, tiles);
       } catch (e) {
         if (e instanceof DlpError) throw instrError(program, i, e.reason);
         throw e;
       }
     }
-    for (const span of fp.writes) markWritten(mem, span);
-  });
+    for (let k = 0; k < fp.writes.length; k++) markWritten(mem, fp.writes[k]!);
+  }
 }
 
 /** Simulates `program` on `hw`: bit-exact results, cycle counts, report and optional trace. */
@@ -79,12 +83,21 @@ export function simulate(program: Program, hw: HardwareConfig, opts: SimOptions 
     throw new DlpError(`DRAM image has ${given} bytes but the program's regions need ${need} (region '${r.name}' ends at 0x${(r.addr + regionSize(r)).toString(16)})`);
   }
   checkDramImageSize(Math.max(imageBytes, dramEnd), 'the program');
-  // An image built here is adopted as the simulated DRAM; a caller's image is copied.
-  const mem = opts.dram ? createMemories(hw, opts.dram, dramEnd) : createMemories(hw, materializeDram(program), dramEnd, true);
-  runFunctional(program, mem, footprints, opts.functional !== false, opts.tiles);
+  // An image built here is adopted as the simulated DRAM; a caller's image is copied. A run
+  // that computes nothing needs only the on-chip written maps: its DRAM, unchanged, is built
+  // only if the caller reads it.
+  const compute = opts.functional !== false;
+  const mem = compute ? createMemories(hw, opts.dram ?? materializeDram(program), dramEnd, !opts.dram) : writtenMaps(hw);
+  runFunctional(program, mem, footprints, compute, opts.tiles);
   const ops = prepareOps(program.instrs, hw);
   const order = opts.channelOrder ? { channelOrder: opts.channelOrder } : {};
   const schedule = scheduleOps(ops, queueDepths(hw), (i, reason) => instrError(program, i, reason), order);
   const report = buildReport(program, hw, ops, schedule, footprints);
-  return { dram: mem.dram.bytes, report, trace: opts.trace ? buildTrace(program, hw, ops, schedule) : undefined, channelOrder: schedule.channelOrder };
+  let dram = compute ? (mem as Memories).dram.bytes : undefined;
+  return {
+    get dram() {
+      return (dram ??= dramImage(opts.dram ?? materializeDram(program), dramEnd, !opts.dram).bytes);
+    },
+    report, trace: opts.trace ? buildTrace(program, hw, ops, schedule) : undefined, channelOrder: schedule.channelOrder,
+  };
 }

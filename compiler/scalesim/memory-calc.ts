@@ -25,8 +25,9 @@ export class EstimateReadBuffer {
   private readonly perSet: number;
   /** Misses per block of 50 sets. */
   private readonly blockElems: number;
-  /** Block in which each address was last added (−1: never). */
-  private readonly blockOf: Int32Array;
+  /** Block in which each address was last added (−1: never); allocated on first use (a GEMM's
+   * folds usually go by runs, and need none). */
+  private blockOf = new Int32Array(0);
   private block = 0;
   private misses = 0;
   /** Misses left until the current block fills up (and the window moves). */
@@ -46,17 +47,22 @@ export class EstimateReadBuffer {
   private readonly groups?: Map<number, Runs | typeof ROWS>;
 
   /** `space`: addresses; `address`: operand element → address (absent: the same). */
-  constructor(bytes: number, private readonly bandwidth: number, space: number, private readonly address?: Int32Array) {
+  constructor(bytes: number, private readonly bandwidth: number, private readonly space: number, private readonly address?: Int32Array) {
     this.perSet = Math.floor(bytes / 100);
     if (this.perSet < 1) throw new Error('internal: SCALE-Sim CALC buffers need at least 100 bytes');
     this.blockElems = WINDOW_SETS * this.perSet;
     this.leftInBlock = this.blockElems;
-    this.blockOf = new Int32Array(space).fill(-1);
     if (!address) this.groups = new Map();
+  }
+
+  /** blockOf, allocated now if it was not. */
+  private blocks(): void {
+    if (this.blockOf.length !== this.space) this.blockOf = new Int32Array(this.space).fill(-1);
   }
 
   /** Serves one demand row at `cycle`; never stalls (returns the hit latency). */
   serviceRow(cycle: number, row: Int32Array): number {
+    this.blocks();
     const address = this.address;
     for (let i = 0; i < row.length; i++) {
       const e = row[i]!;
@@ -87,6 +93,7 @@ export class EstimateReadBuffer {
     if (!this.firstSeen) { this.firstRequest = cycleAt(x0); this.firstSeen = true; }
     const runs = this.groups?.get(b.base);
     if (this.groups && runs !== ROWS) { this.serveRuns(b, runs, cycleAt); return; }
+    this.blocks();
     const address = this.address, block = this.block;
     if (b.count * b.width < this.leftInBlock) {
       // Fewer requests than misses left: no block fills, so any order will do.
@@ -165,6 +172,7 @@ export class EstimateReadBuffer {
     const runs = this.groups?.get(b.base);
     if (!this.groups || runs === ROWS) return;
     if (runs) {
+      this.blocks();
       const x0 = firstRequestRow(b), x1 = lastRequestRow(b), ports = requestPorts(b);
       let pos = 0, r = 0;
       for (let x = x0; x <= x1; x++) {

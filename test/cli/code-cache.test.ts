@@ -57,6 +57,16 @@ describe('code cache entries', () => {
     expect(readCodeCache(join(dir, 'missing.v8'))).toBeUndefined();
   });
 
+  it('hands V8 its data 8-byte aligned (V8 copies data that is not)', () => {
+    const file = join(dir, 'b.v8');
+    for (const length of [1, 999, 1000, 4096]) {
+      writeFileSync(file, encodeCodeCache(new Uint8Array(length).fill(7)));
+      const data = readCodeCache(file)!;
+      expect(data.length).toBe(length);
+      expect(data.byteOffset % 8).toBe(0);
+    }
+  });
+
   it('lives in DLP_CODE_CACHE, else under XDG_CACHE_HOME or ~/.cache; off is off', () => {
     expect(codeCacheRoot({ DLP_CODE_CACHE: 'off' })).toBeUndefined();
     expect(codeCacheRoot({ DLP_CODE_CACHE: '/x/y' })).toBe('/x/y');

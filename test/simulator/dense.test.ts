@@ -2,6 +2,7 @@
 // reference computation of the same arithmetic.
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../simulator/index.js';
+import { materializeDram } from '../../isa/image.js';
 import { act, hardware, halt, load, matmul, program, store } from './build.js';
 import type { Region } from '../../isa/program.js';
 
@@ -64,6 +65,25 @@ describe('dense layer', () => {
     expect(report.compulsoryDramBytes).toBe(B * K + K * N + 4 * N + B * N);
     expect(report.rooflineRatio).toBeGreaterThanOrEqual(1);
     expect(report.boundBy).toBe('memory');
+  });
+
+  it('a timing-only run reports the same and hands back the DRAM it started from', () => {
+    const full = simulate(prog, hardware());
+    const timing = simulate(prog, hardware(), { functional: false });
+    expect(timing.report).toEqual(full.report);
+    expect(timing.channelOrder).toEqual(full.channelOrder);
+    // Nothing computed: y keeps its zeros, x and w their values (the image the program declares).
+    expect(Array.from(timing.dram)).toEqual(Array.from(materializeDram(prog)));
+    expect(Array.from(full.dram.subarray(0, 2048))).toEqual(Array.from(timing.dram.subarray(0, 2048)));
+    // A caller's image is copied, never handed back or changed.
+    const given = materializeDram(prog);
+    given[1] = 99;
+    const copy = Uint8Array.from(given);
+    const r = simulate(prog, hardware(), { dram: given, functional: false });
+    expect(r.dram).not.toBe(given);
+    expect(Array.from(r.dram)).toEqual(Array.from(copy));
+    expect(r.dram).toBe(r.dram);
+    expect(Array.from(given)).toEqual(Array.from(copy));
   });
 
   it('fp32 matmul sums in double and rounds once; accumulate adds the old value', () => {

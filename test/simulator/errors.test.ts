@@ -52,6 +52,19 @@ describe('invalid programs', () => {
     expect(e.loc.instr).toBe(index);
   });
 
+  it('a timing-only run checks reads before writes as a computing run does', () => {
+    for (const instrs of [[ldx, mm, halt()], [load({ dst: 0, space: 'nram', src: 0, rows: 1, cols: 4, dtype: 'int8' }), ldw, mm, halt()]]) {
+      let timing: unknown;
+      try {
+        simulate(program(instrs), hardware(), { dram: new Uint8Array(1024), functional: false });
+      } catch (e) {
+        timing = e;
+      }
+      expect(timing).toBeInstanceOf(DlpError);
+      expect((timing as DlpError).message).toBe(failure(instrs).message);
+    }
+  });
+
   it('a PReLU slope beyond ±64 on the integer path is a located error', () => {
     const img = new Uint8Array(1024);
     new Float32Array(img.buffer, 64, 4).fill(100);
