@@ -46,6 +46,18 @@ const TIER_UP_FLAG = '--interrupt-budget=2162688';
  */
 const YOUNG_FLAG = '--semi-space-growth-factor=1';
 
+/**
+ * Scavenges run on the main thread alone. With the young generation at its first size (1 MB,
+ * YOUNG_FLAG), a run collects it every few milliseconds, and splitting each collection over two
+ * threads costs the helper thread's CPU for no shorter pause. Measured on the 2-core reference
+ * machine (issue #23): `dlp scalesim` of a new 256³ GEMM 204.7 -> 196.7 ms CPU and 197.5 -> 194.6
+ * ms wall (medians of 20 alternating runs); the helper threads' CPU ~12 -> ~4 ms. Longer runs
+ * pause as long as before: `dlp run` of a 1024-wide 5-layer model at batch 256 ~85 ms of
+ * scavenges either way, one training epoch 37-39 against 42 ms. Read by V8 at each collection,
+ * so it may be set after start-up.
+ */
+const SCAVENGE_FLAG = '--no-parallel-scavenge';
+
 const NO_TRAP = '--disable-wasm-trap-handler';
 
 function wasmMemoryWorks(): boolean {
@@ -102,6 +114,7 @@ async function run(): Promise<void> {
   }
   setEngineFlag(TIER_UP_FLAG);
   setEngineFlag(YOUNG_FLAG);
+  setEngineFlag(SCAVENGE_FLAG);
   process.stdout.on('error', onStdoutError);
   process.stderr.on('error', () => process.exit(1));
   const { main } = await loadMain();

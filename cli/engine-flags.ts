@@ -4,16 +4,20 @@
 // A setting the user gives V8 (NODE_OPTIONS, node's own flags) is always left alone.
 import { setFlagsFromString } from 'node:v8';
 
-/** Sets `flag` (`--name=value`) unless the user has given V8 that flag. */
+/** Sets `flag` (`--name=value`, or `--name` / `--no-name` for a boolean) unless the user has
+ * given V8 that flag. */
 export function setEngineFlag(flag: string): void {
   if (!userGaveFlag(flag, process.env.NODE_OPTIONS, process.execArgv)) setFlagsFromString(flag);
 }
 
 /** Whether NODE_OPTIONS or node's own arguments set the V8 flag of `flag` (`--name=value`),
- * as `--name=v` or `--name v`; V8 reads `-` and `_` in a name alike. */
+ * as `--name=v` or `--name v`, or for a boolean `flag` (`--name`, `--no-name`) either way; V8
+ * reads `-` and `_` in a name alike. */
 export function userGaveFlag(flag: string, nodeOptions: string | undefined, execArgv: readonly string[]): boolean {
-  const name = flag.slice(2, flag.indexOf('=')).replace(/[-_]/g, '[-_]');
-  return new RegExp(`(^|\\s)--${name}(=|\\s)`).test(`${nodeOptions ?? ''} ${execArgv.join(' ')} `);
+  const eq = flag.indexOf('=');
+  const name = (eq < 0 ? flag.slice(2).replace(/^no-/, '') : flag.slice(2, eq)).replace(/[-_]/g, '[-_]');
+  const negated = eq < 0 ? '(no[-_])?' : '';
+  return new RegExp(`(^|\\s)--${negated}${name}(=|\\s)`).test(`${nodeOptions ?? ''} ${execArgv.join(' ')} `);
 }
 
 /** V8's tier-up budget for WebAssembly (--wasm-tiering-budget) on the V8 versions it is known

@@ -24,6 +24,14 @@ describe('userGaveFlag', () => {
     expect(userGaveFlag(flag, '--xsemi-space-growth-factor=2', [])).toBe(false);
     expect(userGaveFlag('--interrupt-budget=2162688', '--interrupt-budget-for-feedback-allocation=100', [])).toBe(false);
   });
+  it('finds a boolean flag given either way', () => {
+    const off = '--no-parallel-scavenge';
+    expect(userGaveFlag(off, '--parallel-scavenge', [])).toBe(true);
+    expect(userGaveFlag(off, undefined, ['--no-parallel_scavenge'])).toBe(true);
+    expect(userGaveFlag(off, '--parallel-scavenge-x', ['--parallel-scavenge-task-trace'])).toBe(false);
+    expect(userGaveFlag(off, '--no-parallel-marking', [])).toBe(false);
+    expect(userGaveFlag('--always-sparkplug', '--no-always-sparkplug', [])).toBe(true);
+  });
 });
 
 describe('compileEngineLazily', () => {
