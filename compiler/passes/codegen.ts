@@ -33,16 +33,17 @@ export function generateProgram(q: QuantModel, sched: Schedule, hw: HardwareConf
 
 /** The instructions of one segment over `rows` batch rows, with DRAM regions laid out
  * without data (no image) for `layoutRows` rows: what the cost model's replay times. Ends
- * with HALT. */
-export function emitSegmentForTiming(q: QuantModel, seg: SegmentPlan, rows: number, hw: HardwareConfig, layoutRows = rows): Instr[] {
-  return emitSegmentsForTiming(q, [seg], rows, hw, layoutRows);
+ * with HALT. A rows-order segment appends to `blockEnds`, when given, the number of
+ * instructions emitted by the end of each row block. */
+export function emitSegmentForTiming(q: QuantModel, seg: SegmentPlan, rows: number, hw: HardwareConfig, layoutRows = rows, blockEnds?: number[]): Instr[] {
+  return emitSegmentsForTiming(q, [seg], rows, hw, layoutRows, blockEnds);
 }
 
 /** emitSegmentForTiming for consecutive segments (a whole schedule), on timingAddrs' layout. */
-export function emitSegmentsForTiming(q: QuantModel, segs: readonly SegmentPlan[], rows: number, hw: HardwareConfig, layoutRows = rows): Instr[] {
+export function emitSegmentsForTiming(q: QuantModel, segs: readonly SegmentPlan[], rows: number, hw: HardwareConfig, layoutRows = rows, blockEnds?: number[]): Instr[] {
   const dram = timingAddrs(q, segs, layoutRows);
   const instrs: Instr[] = [];
-  for (const seg of segs) emitSegment(q, seg, rows, hw, dram, instrs, {}, q.layers.length + 1);
+  for (const seg of segs) emitSegment(q, seg, rows, hw, dram, instrs, {}, q.layers.length + 1, blockEnds);
   instrs.push({ op: 'HALT', layer: 0 });
   return instrs;
 }
@@ -50,9 +51,10 @@ export function emitSegmentsForTiming(q: QuantModel, segs: readonly SegmentPlan[
 /** One segment's loop nest: the resident weights first, then its loop order. */
 function emitSegment(
   q: QuantModel, seg: SegmentPlan, rows: number, hw: HardwareConfig, dram: DramAddrs,
-  out: Instr[], layerNames: Record<number, string>, softmaxTag: number,
+  out: Instr[], layerNames: Record<number, string>, softmaxTag: number, blockEnds?: number[],
 ): void {
   const c = openSegment(q, seg, rows, hw, dram, out, layerNames, softmaxTag);
+  c.blockEnds = blockEnds;
   loadResidentWeights(c);
   if (seg.order === 'rows') emitRowsOrder(c);
   else emitColsOrder(c);

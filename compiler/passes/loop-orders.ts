@@ -31,6 +31,7 @@ export function emitRowsOrder(c: SegmentEmit): void {
         prevFull = full;
       }
     });
+    c.blockEnds?.push(c.out.length);
   }
 }
 

@@ -44,6 +44,8 @@ export interface SegmentEmit {
   /** Layer tag → name; the softmax ACT adds its own tag. */
   layerNames: Record<number, string>;
   softmaxTag: number;
+  /** When given, a rows-order loop nest appends out.length after each row block. */
+  blockEnds?: number[];
 }
 
 /** A layer of the segment with what its steps need. */

@@ -8,7 +8,7 @@ import type { Instr } from '../../isa/spec.js';
 import type { QuantModel } from './quantize.js';
 import type { Schedule, SegmentPlan } from './plan.js';
 import { emitSegmentForTiming, emitSegmentsForTiming } from './codegen.js';
-import { opsCycles, opsCyclesPair } from '../../isa/schedule.js';
+import { opsCycles, opsCyclesPair, prepareOps } from '../../isa/schedule.js';
 import { fasterLoadOrder, loadOrders, type LoadOrders } from './hoist.js';
 import { memoPrediction, predictionKey } from './plan-memo.js';
 
@@ -37,9 +37,11 @@ function replaySegmentCyclesNow(q: QuantModel, seg: SegmentPlan, batch: number, 
   // Emitted, timed and hoisted once per row count: both load orders replay the same
   // instructions, so each one's footprint and timed op serve both.
   const emitted = new Map<number, Instr[]>();
+  // Where each row block of the hi-block stream ends (rowsPrefix).
+  const blockEnds: number[] = [];
   const emit = (rows: number): Instr[] => {
     let e = emitted.get(rows);
-    if (!e) emitted.set(rows, (e = emitSegmentForTiming(q, seg, rows, hw)));
+    if (!e) emitted.set(rows, (e = emitSegmentForTiming(q, seg, rows, hw, rows, rows === hi * seg.m ? blockEnds : undefined)));
     return e;
   };
   const streams = new Map<number, LoadOrders>();
@@ -73,7 +75,7 @@ function replaySegmentCyclesNow(q: QuantModel, seg: SegmentPlan, batch: number, 
     return b;
   };
   const long = stream(hi * seg.m);
-  const short = seg.order === 'rows' ? rowsPrefix(q, seg, lo * seg.m, hi * seg.m, emit(hi * seg.m), long, hw) : undefined;
+  const short = seg.order === 'rows' ? rowsPrefix(blockEnds, lo, long, hw) : undefined;
   if (short) return faster((order, target) => slope(...opsCyclesPair(short[order], long[order], hw, stopFor(target))));
   const lows = stream(lo * seg.m);
   return faster((order, target) => {
@@ -82,39 +84,30 @@ function replaySegmentCyclesNow(q: QuantModel, seg: SegmentPlan, batch: number, 
   });
 }
 
-/** The rows-order stream over `rows` rows as the first part of the one over `longRows`
- * (`long`, emitted as `longInstrs`), sharing its timed ops, or undefined if it is not one.
- * A rows-order loop nest emits row block after row block, so the first blocks are the same
- * instructions once DRAM is laid out alike: the short stream takes the long one's layout.
- * Its cycles are those on its own layout: regions never overlap and each access keeps its
- * offset into its region, so the same accesses conflict (test/compiler/backend/predict-pair). */
-function rowsPrefix(q: QuantModel, seg: SegmentPlan, rows: number, longRows: number, longInstrs: readonly Instr[], long: LoadOrders, hw: HardwareConfig): LoadOrders | undefined {
-  const instrs = emitSegmentForTiming(q, seg, rows, hw, longRows);
-  const p = instrs.length - 1;
-  if (p > longInstrs.length || instrs[p]!.op !== 'HALT') return undefined;
-  for (let i = 0; i < p; i++) if (!sameInstr(instrs[i]!, longInstrs[i]!)) return undefined;
-  const halt = loadOrders([instrs[p]!], hw);
+/** The rows-order stream over the first `blocks` row blocks as the first part of the one over
+ * more (`long`, whose row blocks end at `blockEnds`), sharing its timed ops: its instructions
+ * are the long stream's up to the end of row block `blocks` − 1, then HALT. A rows-order loop
+ * nest emits row block after row block, each from its first row and its row count alone (the
+ * loop's bound only cuts a last, ragged block), so the first blocks are the same instructions
+ * once DRAM is laid out alike: the short stream takes the long one's layout. Its cycles are those
+ * on its own layout: regions never overlap and each access keeps its offset into its region, so
+ * the same accesses conflict (test/compiler/backend/predict-pair holds the emitted short stream
+ * to this, and its cycles to the separate replay's). */
+function rowsPrefix(blockEnds: readonly number[], blocks: number, long: LoadOrders, hw: HardwareConfig): LoadOrders | undefined {
+  const p = blockEnds[blocks - 1];
+  if (p === undefined) return undefined;
+  const [halt] = prepareOps([HALT], hw);
   // hoistOrder places each instruction looking only at those before it and never reorders
   // what it has placed, so the first p instructions' hoisted order is the long stream's with
   // the rest left out; HALT, which nothing passes, follows.
   const order: number[] = [];
   for (let i = 0; i < long.order.length; i++) if (long.order[i]! < p) order.push(long.order[i]!);
   order.push(p);
-  return loadOrders(instrs, hw, [...long.plain.slice(0, p), halt.plain[0]!], order);
+  const plain = [...long.plain.slice(0, p), halt!];
+  return { plain, order, hoisted: order.map((i) => plain[i]!) };
 }
 
-/** Same opcode and field values (instructions are flat records of numbers and strings). */
-function sameInstr(a: Instr, b: Instr): boolean {
-  const ra = a as unknown as Record<string, unknown>;
-  const rb = b as unknown as Record<string, unknown>;
-  let fields = 0;
-  for (const k in ra) {
-    if (ra[k] !== rb[k]) return false;
-    fields++;
-  }
-  for (const _ in rb) fields--;
-  return fields === 0;
-}
+const HALT: Instr = { op: 'HALT', layer: 0 };
 
 /** Predicted cycles of a whole multi-segment schedule (segments overlap at their seams), or
  * undefined when its full replay would exceed twice REPLAY_BUDGET instructions. */

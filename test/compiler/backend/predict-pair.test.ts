@@ -62,12 +62,17 @@ describe('rows-order replays over lo and hi row blocks', () => {
       let predicted = 0;
       for (const seg of cands) {
         const own = orders(emitSegmentForTiming(q, seg, lo * seg.m, hw), hw);
-        const longInstrs = emitSegmentForTiming(q, seg, hi * seg.m, hw);
+        const blockEnds: number[] = [];
+        const longInstrs = emitSegmentForTiming(q, seg, hi * seg.m, hw, hi * seg.m, blockEnds);
         const long = orders(longInstrs, hw);
         const borrowed = emitSegmentForTiming(q, seg, lo * seg.m, hw, hi * seg.m);
-        // The lo-block stream on the hi-block layout is the hi-block stream's start, then HALT.
+        // The lo-block stream on the hi-block layout is the hi-block stream's start, then HALT:
+        // up to where the long emission says its row block lo − 1 ends (predict.ts takes it so
+        // instead of emitting it).
+        expect(blockEnds).toHaveLength(hi);
+        expect(blockEnds[lo - 1]).toBe(borrowed.length - 1);
         expect(borrowed.slice(0, -1)).toEqual(longInstrs.slice(0, borrowed.length - 1));
-        expect(borrowed.at(-1)!.op).toBe('HALT');
+        expect(borrowed.at(-1)).toEqual({ op: 'HALT', layer: 0 });
         // Its hoisted order is the long one's over those instructions, then HALT (predict.ts
         // takes it so instead of hoisting again).
         const p0 = borrowed.length - 1;
