@@ -75,6 +75,8 @@ export interface CandidateList {
   peek(i: number): SegmentPlan;
   /** PlanCoster.lowerBound of the i-th plan, when the list has it at hand. */
   bound?(i: number): number;
+  /** kindOf the i-th plan, when the list has it at hand. */
+  kind?(i: number): number;
 }
 
 const listOf = (plans: SegmentPlan[]): CandidateList => ({ length: plans.length, plan: (i) => plans[i]!, peek: (i) => plans[i]! });
@@ -91,7 +93,7 @@ const X_MODES = ['block', 'tile'] as const;
 /** singleLayerCandidates as a list held in flat arrays: the search builds a SegmentPlan only
  * for the few candidates it keeps (thousands are bounded and dropped). Each plan's lower
  * bound depends only on its rows and tile, so it is taken once per (m, n, k). */
-function singleLayerPlans(q: QuantModel, l: number, batch: number, hw: HardwareConfig, cost: PlanCoster): CandidateList {
+export function singleLayerPlans(q: QuantModel, l: number, batch: number, hw: HardwareConfig, cost: PlanCoster): CandidateList {
   const L = q.layers[l]!;
   const { ns, ks } = searchedTileSizes(L, hw);
   const fullRows = q.softmax && l === q.layers.length - 1;
@@ -179,6 +181,9 @@ function singleLayerPlans(q: QuantModel, l: number, batch: number, hw: HardwareC
     length: count,
     peek: (i) => set(codes[i]!, ms[i]!, tn[i]!, tk[i]!),
     bound: (i) => bounds[i]!,
+    // kindOf from the code's order, weight-mode and input-mode bits (one layer; W_MODES is
+    // kindOf's weight-mode order, and its input modes are fused, then X_MODES).
+    kind: (i) => ((2 + ((codes[i]! >> 3) & 1)) * 3 + ((codes[i]! >> 4) & 3)) * 3 + ((codes[i]! >> 1) & 1) + 1,
     plan: (i) => {
       if (!kept[i]) {
         const t = set(codes[i]!, ms[i]!, tn[i]!, tk[i]!).layers[0]!;
@@ -225,9 +230,12 @@ interface Ranked { analytic: Scored; fine?: Scored }
  * STORE and one LOAD of a row block's activations, amortised over at least this many layers. */
 export const MAX_FUSED_LAYERS = 32;
 
+/** kindOf's values are below this. */
+const KIND_COUNT = ((2 * MAX_FUSED_LAYERS + 1) * 3 + 2) * 3 + 3;
+
 /** Candidate kinds: loop structure (order × weight mode × input mode × layers), as a small
- * integer so the rescoring scan can count them. */
-function kindOf(seg: SegmentPlan): number {
+ * integer (below KIND_COUNT) so the rescoring scan can count them. */
+export function kindOf(seg: SegmentPlan): number {
   const t = seg.layers[0]!;
   const w = t.wMode === 'resident' ? 0 : t.wMode === 'panel' ? 1 : 2;
   const x = t.xMode === 'fused' ? 0 : t.xMode === 'block' ? 1 : 2;
@@ -242,31 +250,32 @@ function best(cands: CandidateList, cost: PlanCoster, rescore?: SegmentScorer): 
   if (!rescore) return { analytic };
   let top: Scored | undefined;
   const seen = new Set<string>();
-  const perKind = new Map<number, number>();
-  // Candidates not yet scanned, per kind: once every kind left has its RESCORE_PER_KIND
-  // (past the first RESCORE_TOP), the rest of the scan would skip everything.
-  const left = new Map<number, number>();
+  // Per kind: candidates rescored, and candidates not yet scanned. Once every kind left has its
+  // RESCORE_PER_KIND (past the first RESCORE_TOP), the rest of the scan would skip everything.
+  const perKind = new Int32Array(KIND_COUNT);
+  const left = new Int32Array(KIND_COUNT);
+  const present: number[] = [];
   const kinds = new Int32Array(cands.length);
   for (let i = 0; i < cands.length; i++) {
-    const k = (kinds[i] = kindOf(cands.peek(i)));
-    left.set(k, (left.get(k) ?? 0) + 1);
+    const k = (kinds[i] = cands.kind ? cands.kind(i) : kindOf(cands.peek(i)));
+    if (!(k >= 0 && k < KIND_COUNT)) throw new Error(`internal: candidate kind ${k} out of range`);
+    if (left[k]!++ === 0) present.push(k);
   }
   const exhausted = (): boolean => {
-    for (const [k, n] of left) if (n > 0 && (perKind.get(k) ?? 0) < RESCORE_PER_KIND) return false;
+    for (let j = 0; j < present.length; j++) if (left[present[j]!]! > 0 && perKind[present[j]!]! < RESCORE_PER_KIND) return false;
     return true;
   };
   for (let i = first; ; i = order.pop()) {
     const s = cands.plan(i);
     const kind = kinds[i]!;
-    left.set(kind, left.get(kind)! - 1);
+    left[kind]!--;
     // Plans the analytic model cannot tell apart with the same tile shape are (nearly) the
     // same program: rescore one of them and spend the budget on distinct shapes.
     const t = s.layers[0]!;
     const key = `${order.cycles(i)}/${s.m}/${t.n}/${t.k}`;
-    const taken = perKind.get(kind) ?? 0;
-    if (!seen.has(key) && (seen.size < RESCORE_TOP || taken < RESCORE_PER_KIND)) {
+    if (!seen.has(key) && (seen.size < RESCORE_TOP || perKind[kind]! < RESCORE_PER_KIND)) {
       seen.add(key);
-      perKind.set(kind, taken + 1);
+      perKind[kind]!++;
       // A plan too costly to replay keeps out of the comparison (its analytic figure is not
       // comparable with replayed ones); if every one is, the analytic ranking stands.
       const fine = rescore(s, top ? top.cycles : Infinity);

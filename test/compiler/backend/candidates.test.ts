@@ -11,7 +11,8 @@ import type { ModelGraph } from '../../../compiler/model.js';
 import { randomWeights } from '../../../compiler/weights/random.js';
 import { quantizeModel } from '../../../compiler/passes/quantize.js';
 import { findZeroTiles } from '../../../compiler/passes/sparsity.js';
-import { allocateSegment, rowSizes, searchedTileSizes, singleLayerCandidates, type LayerTile, type SegmentPlan } from '../../../compiler/passes/tile.js';
+import { allocateSegment, kindOf, rowSizes, searchedTileSizes, singleLayerCandidates, singleLayerPlans, type LayerTile, type SegmentPlan } from '../../../compiler/passes/tile.js';
+import { planCoster } from '../../../compiler/passes/cost.js';
 import type { QuantModel } from '../../../compiler/passes/quantize.js';
 
 /** The enumeration as it was: every depth tried, a = resident bias/slopes first. */
@@ -47,7 +48,7 @@ function enumerated(q: QuantModel, l: number, batch: number, hw: HardwareConfig)
 const PRESETS = ['dlp-s', 'edge-tiny', 'diannao', 'systolic-16-os', 'systolic-32-ws'];
 
 describe('single-layer candidates', () => {
-  it('are the plain enumeration, in its order, on random layers of every preset', () => {
+  it('are the plain enumeration, in its order, with their kinds, on random layers of every preset', () => {
     const rng = createRng(2323);
     const pick = (lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
     let compared = 0;
@@ -66,6 +67,9 @@ describe('single-layer candidates', () => {
       for (let l = 0; l < q.layers.length; l++) {
         const want = enumerated(q, l, batch, hw);
         expect(singleLayerCandidates(q, l, batch, hw)).toEqual(want);
+        // The list's kinds (from its codes, without building plans) are kindOf's.
+        const list = singleLayerPlans(q, l, batch, hw, planCoster(q, batch, hw));
+        expect(Array.from({ length: list.length }, (_, i) => list.kind!(i))).toEqual(want.map(kindOf));
         compared += want.length;
         // Loop nests where some depths fit and others do not: the binary search has a
         // boundary to find there.
