@@ -120,8 +120,13 @@ export function cycleAccount(
     b[cause] += to - from;
   };
   const at = (node: Node): number => {
-    const arr = { dispatch, issue, request, grant, finish }[node.ev];
-    return arr[node.i]!;
+    switch (node.ev) {
+      case 'dispatch': return dispatch[node.i]!;
+      case 'issue': return issue[node.i]!;
+      case 'request': return request[node.i]!;
+      case 'grant': return grant[node.i]!;
+      case 'finish': return finish[node.i]!;
+    }
   };
 
   /** The earlier event the given one waited for, charging the interval between them. */

@@ -126,16 +126,27 @@ function countInstr(program: Program, hw: HardwareConfig, footprints: readonly F
 /** Total length of the union of the runs of `spans`. */
 export function unionBytes(spans: readonly Span[]): number {
   // A tile reloaded for every block of rows repeats its span exactly: a union counts it once.
-  const unique = new Map<string, Span>();
-  for (const s of spans) unique.set(`${s.start},${s.pitch},${s.rows},${s.rowBytes}`, s);
+  // Spans are found by their start (a number, not a string key: this runs once per simulated
+  // program, cold), then by shape among the few that share it.
+  const byStart = new Map<number, Span[]>();
+  const unique: Span[] = [];
+  for (let k = 0; k < spans.length; k++) {
+    const s = spans[k]!;
+    const same = byStart.get(s.start);
+    if (same === undefined) byStart.set(s.start, [s]);
+    else if (same.some((f) => f.pitch === s.pitch && f.rows === s.rows && f.rowBytes === s.rowBytes)) continue;
+    else same.push(s);
+    unique.push(s);
+  }
   let n = 0;
-  for (const s of unique.values()) n += s.rows;
+  for (let k = 0; k < unique.length; k++) n += unique[k]!.rows;
   // Run starts and ends sorted apart (native numeric sorts, no pair objects): between two
   // consecutive coordinates, the runs open are the starts passed minus the ends passed.
   const starts = new Float64Array(n);
   const ends = new Float64Array(n);
   let k = 0;
-  for (const s of unique.values()) {
+  for (let j = 0; j < unique.length; j++) {
+    const s = unique[j]!;
     for (let r = 0; r < s.rows; r++, k++) {
       starts[k] = s.start + r * s.pitch;
       ends[k] = starts[k]! + s.rowBytes;

@@ -18,7 +18,7 @@ function mergedLength(spans: readonly Span[]): number {
 }
 
 describe('unionBytes', () => {
-  it('is the union measure for random spans: repeats, overlaps, touching and empty runs, gaps', () => {
+  it('is the union measure for random spans: repeats, shapes sharing a start, overlaps, touching and empty runs, gaps', () => {
     const rng = createRng(11);
     const int = (lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
     const seen = new Set<number>();
@@ -28,6 +28,10 @@ describe('unionBytes', () => {
         const s: Span = { space: 'dram', start: int(0, 4096), rows: int(1, 12), rowBytes: int(0, 96), pitch: int(0, 160), operand: 'src' };
         spans.push(s);
         if (rng() < 0.3) spans.push({ ...s }); // a tile loaded again
+        if (rng() < 0.2) { // another shape from the same start, loaded twice
+          const t: Span = { ...s, rows: int(1, 12), rowBytes: int(0, 96) };
+          spans.push(t, { ...t });
+        }
       }
       const want = mergedLength(spans);
       seen.add(want);
