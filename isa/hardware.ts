@@ -13,18 +13,32 @@ import { PRESET_JSON } from './presets/index.js';
 
 // Every field has a physical range (docs/simulator.md, "Limits"): a typo such as
 // dramBytePj 1e308 or bytesPerCycle 1e-300 would otherwise give Infinity energy or 1e305 cycles.
+// A range's schema is built once and shared by the fields that have it (building ~45 of them
+// cost ~4 ms of every command's start): its messages name the field from the issue's path, which
+// is complete when zod words an issue (at the end of a parse).
+type Issue = { path?: PropertyKey[] };
+const field = (iss: Issue) => (iss.path ?? []).join('.');
+const ranges = new Map<string, z.ZodMiniNumber<number>>();
+function range(kind: 'number' | 'integer', min: number, max: number, above = false): z.ZodMiniNumber<number> {
+  const key = `${kind} ${min} ${max} ${above}`;
+  let r = ranges.get(key);
+  if (!r) {
+    const type = { error: (iss: Issue) => `${field(iss)} must be ${kind === 'number' ? 'a number' : 'an integer'}` };
+    const low = above ? z.positive({ error: (iss: Issue) => `${field(iss)} must be > 0` }) : z.minimum(min, { error: (iss: Issue) => `${field(iss)} must be >= ${min}` });
+    r = (kind === 'number' ? z.number(type) : z.int(type)).check(low, z.maximum(max, { error: (iss: Issue) => `${field(iss)} must be <= ${max}` }));
+    ranges.set(key, r);
+  }
+  return r;
+}
 /** A positive number at most `max`. */
-const pos = (what: string, max: number) =>
-  z.number({ error: `${what} must be a number` }).check(z.positive(`${what} must be > 0`), z.maximum(max, `${what} must be <= ${max}`));
+const pos = (max: number) => range('number', 0, max, true);
 /** A number in [min, max]. */
-const between = (what: string, min: number, max: number) =>
-  z.number({ error: `${what} must be a number` }).check(z.minimum(min, `${what} must be >= ${min}`), z.maximum(max, `${what} must be <= ${max}`));
+const between = (min: number, max: number) => range('number', min, max);
 /** An integer in [min, max]. */
-const intIn = (what: string, min: number, max: number) =>
-  z.int({ error: `${what} must be an integer` }).check(z.minimum(min, `${what} must be >= ${min}`), z.maximum(max, `${what} must be <= ${max}`));
+const intIn = (min: number, max: number) => range('integer', min, max);
 /** Energy per event: at most 1 µJ (10^6 pJ), far above any real circuit. */
 const PJ_MAX = 1e6;
-const posInt = (what: string, max = 2 ** 31) => intIn(what, 1, max);
+const posInt = (max = 2 ** 31) => intIn(1, max);
 
 /** An object with exactly these keys; an unknown key is named, with the keys allowed. */
 function strict<T extends z.core.$ZodLooseShape>(shape: T, what?: string) {
@@ -39,15 +53,15 @@ function strict<T extends z.core.$ZodLooseShape>(shape: T, what?: string) {
 const adderTree = strict({
   kind: z.literal('adder-tree'),
   /** M processing elements, one output column each, linked by an H-tree. */
-  pes: posInt('mfu.pes', 4096),
+  pes: posInt(4096),
   /** N multipliers per PE feeding an adder tree (the reduction width per cycle). */
-  lanes: posInt('mfu.lanes', 4096),
+  lanes: posInt(4096),
 }, 'mfu');
 
 const systolic = strict({
   kind: z.literal('systolic'),
-  rows: posInt('mfu.rows', 4096),
-  cols: posInt('mfu.cols', 4096),
+  rows: posInt(4096),
+  cols: posInt(4096),
   dataflow: z.enum(['os', 'ws', 'is'], { error: 'mfu.dataflow must be one of os, ws, is' }),
 }, 'mfu');
 
@@ -55,46 +69,46 @@ export const HardwareSchema = strict({
   name: z.string({ error: 'name must be a string' }).check(z.minLength(1, 'name must not be empty'), z.maxLength(200, 'name must be at most 200 characters')),
   description: z.optional(z.string({ error: 'description must be a string' }).check(z.maxLength(10_000, 'description must be at most 10000 characters'))),
   /** Clock frequency in Hz (cycles → seconds): 1 kHz to 100 GHz. */
-  clockHz: between('clockHz', 1e3, 1e11),
+  clockHz: between(1e3, 1e11),
   dram: strict({
     /** Sustained bandwidth in bytes per cycle, shared by loads and stores. */
-    bytesPerCycle: between('dram.bytesPerCycle', 1e-3, 65536),
+    bytesPerCycle: between(1e-3, 65536),
     /** Fixed access latency in cycles paid once per DMA instruction. */
-    latencyCycles: intIn('dram.latencyCycles', 0, 1_000_000),
+    latencyCycles: intIn(0, 1_000_000),
     /** Burst size in bytes: every row transfer is rounded up to whole bursts. */
-    burstBytes: posInt('dram.burstBytes', 4096),
+    burstBytes: posInt(4096),
     /** DRAM capacity in bytes (programs touching beyond it are invalid). */
-    capacityBytes: posInt('dram.capacityBytes', 2 ** 32),
+    capacityBytes: posInt(2 ** 32),
   }, 'dram'),
-  nram: strict({ bytes: posInt('nram.bytes', 2 ** 24) }, 'nram'),
-  wram: strict({ bytes: posInt('wram.bytes', 2 ** 24) }, 'wram'),
+  nram: strict({ bytes: posInt(2 ** 24) }, 'nram'),
+  wram: strict({ bytes: posInt(2 ** 24) }, 'wram'),
   mfu: z.discriminatedUnion('kind', [adderTree, systolic], { error: 'mfu.kind must be one of adder-tree, systolic' }),
   /** MFU throughput divisor per operand type (1 = full rate). */
-  mfuRate: strict({ int8: posInt('mfuRate.int8', 64), int16: posInt('mfuRate.int16', 64), fp32: posInt('mfuRate.fp32', 64) }, 'mfuRate'),
+  mfuRate: strict({ int8: posInt(64), int16: posInt(64), fp32: posInt(64) }, 'mfuRate'),
   vfu: strict({
     /** Elements processed per cycle. */
-    lanes: posInt('vfu.lanes', 4096),
+    lanes: posInt(4096),
     /** Cycles per vector of `lanes` elements for cheap ops (bias, identity, ReLU, leaky, PReLU, requant). */
-    cheapCycles: posInt('vfu.cheapCycles', 1024),
+    cheapCycles: posInt(1024),
     /** Cycles per vector for transcendental ops (sigmoid, tanh, ELU, exp in softmax). */
-    dearCycles: posInt('vfu.dearCycles', 1024),
+    dearCycles: posInt(1024),
     /** Pipeline fill latency per ACT instruction. */
-    startupCycles: intIn('vfu.startupCycles', 0, 1024),
+    startupCycles: intIn(0, 1024),
   }, 'vfu'),
   queues: strict({
-    load: posInt('queues.load', 1024),
-    compute: posInt('queues.compute', 1024),
-    store: posInt('queues.store', 1024),
+    load: posInt(1024),
+    compute: posInt(1024),
+    store: posInt(1024),
   }, 'queues'),
   /** Energy per event in picojoules; the presets derive theirs from Horowitz ISSCC 2014 (45 nm) by the rules in isa/energy.ts. */
   energy: strict({
-    macPj: strict({ int8: pos('energy.macPj.int8', PJ_MAX), int16: pos('energy.macPj.int16', PJ_MAX), fp32: pos('energy.macPj.fp32', PJ_MAX) }, 'energy.macPj'),
-    vfuOpPj: pos('energy.vfuOpPj', PJ_MAX),
-    nramBytePj: pos('energy.nramBytePj', PJ_MAX),
-    wramBytePj: pos('energy.wramBytePj', PJ_MAX),
-    dramBytePj: pos('energy.dramBytePj', PJ_MAX),
+    macPj: strict({ int8: pos(PJ_MAX), int16: pos(PJ_MAX), fp32: pos(PJ_MAX) }, 'energy.macPj'),
+    vfuOpPj: pos(PJ_MAX),
+    nramBytePj: pos(PJ_MAX),
+    wramBytePj: pos(PJ_MAX),
+    dramBytePj: pos(PJ_MAX),
     /** Static (leakage + clock) power in watts, charged for every cycle: at most 1 MW. */
-    staticWatts: between('energy.staticWatts', 0, 1e6),
+    staticWatts: between(0, 1e6),
   }, 'energy'),
 });
 

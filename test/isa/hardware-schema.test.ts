@@ -48,6 +48,25 @@ describe('hardware config errors', () => {
     expect(message([])).toBe('invalid hardware config: (root): the config must be an object');
   });
 
+  it('names each numeric field in its own messages (fields with one range share its schema)', () => {
+    const leaves: string[] = [];
+    const walk = (o: object, at: string) => {
+      for (const [k, v] of Object.entries(o)) {
+        if (typeof v === 'object' && v !== null) walk(v, `${at}${k}.`);
+        else if (typeof v === 'number') leaves.push(`${at}${k}`);
+      }
+    };
+    walk(base, '');
+    expect(leaves.length).toBeGreaterThan(25);
+    for (const path of leaves) {
+      for (const bad of ['x', 1e300, -1, 0.5]) {
+        const m = message(edited(path, bad));
+        if (m === 'accepted') continue; // 0.5 is a valid energy, for one
+        expect(m.startsWith(`invalid hardware config: ${path}: ${path} must be `), `${path} = ${bad}: ${m}`).toBe(true);
+      }
+    }
+  });
+
   it('accepts every preset unchanged', () => {
     for (const name of presetNames()) expect(parseHardware(structuredClone(loadPreset(name))), name).toEqual(loadPreset(name));
   });
