@@ -13,8 +13,8 @@ import { PRESET_JSON } from './presets/index.js';
 
 // Every field has a physical range (docs/simulator.md, "Limits"): a typo such as
 // dramBytePj 1e308 or bytesPerCycle 1e-300 would otherwise give Infinity energy or 1e305 cycles.
-// A range's schema is built once and shared by the fields that have it (building ~45 of them
-// cost ~4 ms of every command's start): its messages name the field from the issue's path, which
+// A range's schema is built once and shared by the fields that have it (one per field, ~45, cost
+// about 2 ms more of every command's start): its messages name the field from the issue's path, which
 // is complete when zod words an issue (at the end of a parse).
 type Issue = { path?: PropertyKey[] };
 const field = (iss: Issue) => (iss.path ?? []).join('.');
