@@ -97,18 +97,17 @@ function countInstr(program: Program, hw: HardwareConfig, footprints: readonly F
   const instr = program.instrs[i]!;
   const fp = footprints[i]!;
   const c: InstrCounts = { macs: 0, macPj: 0, dramRead: 0, dramWrite: 0, burst: 0, nram: 0, wram: 0, vfuOps: 0, pj: 0 };
-  // Indexed loops: this runs once per instruction, cold, where for-of pays for an iterator.
-  for (let k = 0; k < fp.reads.length; k++) {
-    const s = fp.reads[k]!;
-    if (s.space === 'nram') c.nram += spanBytes(s);
-    else if (s.space === 'wram') c.wram += spanBytes(s);
-    else c.dramRead += spanBytes(s);
-  }
-  for (let k = 0; k < fp.writes.length; k++) {
-    const s = fp.writes[k]!;
-    if (s.space === 'nram') c.nram += spanBytes(s);
-    else if (s.space === 'wram') c.wram += spanBytes(s);
-    else c.dramWrite += spanBytes(s);
+  // Reads, then writes; indexed loops: this runs once per instruction, cold, where for-of pays
+  // for an iterator.
+  for (let side = 0; side < 2; side++) {
+    const spans = side === 0 ? fp.reads : fp.writes;
+    for (let k = 0; k < spans.length; k++) {
+      const s = spans[k]!;
+      if (s.space === 'nram') c.nram += spanBytes(s);
+      else if (s.space === 'wram') c.wram += spanBytes(s);
+      else if (side === 0) c.dramRead += spanBytes(s);
+      else c.dramWrite += spanBytes(s);
+    }
   }
   const e = hw.energy;
   if (instr.op === 'LOAD' || instr.op === 'STORE') {

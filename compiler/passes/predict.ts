@@ -35,7 +35,7 @@ function replaySegmentCyclesNow(q: QuantModel, seg: SegmentPlan, batch: number, 
   const { lo, hi } = BLOCKS[seg.order];
   const whole = blocks <= hi + 1;
   // Emitted, timed and hoisted once per row count: both load orders replay the same
-  // instructions, so each one's footprint and timed op serve both.
+  // instructions, so each one's timed op (and its engine record) serves both.
   const emitted = new Map<number, Instr[]>();
   // Where each row block of the hi-block stream ends (rowsPrefix).
   const blockEnds: number[] = [];
